@@ -1,0 +1,314 @@
+/**
+ * Time for the engine. Nothing in `engine/` reads wall time or native timers except this module:
+ * every component receives a {@link Clock} and schedules through it, so a drill in virtual time and
+ * the interactive app in paced real time run the very same code.
+ *
+ * All times are milliseconds since the start of the run (virtual time), never wall-clock epochs.
+ */
+
+/** Opaque handle returned by {@link Clock.setTimeout}. */
+export type TimerId = number;
+
+/**
+ * The engine's only source of time. Shaped so that XState v5 accepts it as `createActor(m, { clock })`.
+ */
+export interface Clock {
+  /** Current virtual time, ms since the run started. Never decreases. */
+  now(): number;
+  /** Runs `fn` when virtual time has advanced by `delayMs` (>= 0). Equal due times fire in scheduling order. */
+  setTimeout(fn: () => void, delayMs: number): TimerId;
+  clearTimeout(id: TimerId): void;
+  /** Resolves after `delayMs` of virtual time. See {@link WorkTracker} for sleeping on behalf of a request. */
+  sleep(delayMs: number, workKey?: string): Promise<void>;
+  /** Tracks asynchronous work the clock must wait for before it advances. */
+  readonly work: WorkTracker;
+}
+
+/**
+ * Asynchronous work that happens *between* timer events (a `fetch` travelling through MSW, the engine
+ * digesting a response) must finish before virtual time may move on; otherwise the result would depend on
+ * how many event-loop turns the transport happened to take (see shared/STACK.md, "Virtual time").
+ *
+ * A piece of work is identified by a key (a request id). The dispatcher opens it before the first
+ * `await`; a simulated provider that sleeps on the clock for that request suspends it (the work is then
+ * "blocked on the clock", not running); the dispatcher closes it once the outcome is digested. Closing is
+ * final: a key that was closed is never reopened, so a sleeper that wakes after its caller gave up (an
+ * aborted attempt) cannot stall the clock.
+ */
+export interface WorkTracker {
+  open(key: string): void;
+  close(key: string): void;
+  /** The work with this key is waiting on a timer and no longer counts as running. */
+  suspend(key: string): void;
+  /** The timer the work waited on fired: it runs again (ignored when the key was closed). */
+  resume(key: string): void;
+  readonly running: number;
+}
+
+class CountingWorkTracker implements WorkTracker {
+  private readonly active = new Set<string>();
+  private readonly suspended = new Set<string>();
+  private readonly closed = new Set<string>();
+  private onIdle: (() => void) | undefined;
+
+  get running(): number {
+    return this.active.size;
+  }
+
+  open(key: string): void {
+    if (this.closed.has(key)) return;
+    this.active.add(key);
+  }
+
+  close(key: string): void {
+    this.closed.add(key);
+    this.suspended.delete(key);
+    this.release(key);
+  }
+
+  suspend(key: string): void {
+    if (!this.active.has(key)) return;
+    this.suspended.add(key);
+    this.release(key);
+  }
+
+  resume(key: string): void {
+    if (!this.suspended.delete(key) || this.closed.has(key)) return;
+    this.active.add(key);
+  }
+
+  /** Resolves once nothing is running; used by the drivers of virtual time. */
+  whenIdle(): Promise<void> {
+    if (this.active.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.onIdle = resolve;
+    });
+  }
+
+  /** Closed keys are kept only so that late resumes are ignored; a run can forget them in bulk. */
+  forgetClosed(): void {
+    if (this.active.size === 0 && this.suspended.size === 0) this.closed.clear();
+  }
+
+  private release(key: string): void {
+    if (!this.active.delete(key)) return;
+    if (this.active.size === 0 && this.onIdle) {
+      const resolve = this.onIdle;
+      this.onIdle = undefined;
+      resolve();
+    }
+  }
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** Binary min-heap ordered by (due time, scheduling sequence): equal times fire in scheduling order. */
+class TimerQueue {
+  private readonly heap: Timer[] = [];
+  private readonly cancelled = new Set<number>();
+
+  get size(): number {
+    return this.heap.length - this.cancelled.size;
+  }
+
+  push(timer: Timer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  cancel(seq: number): void {
+    this.cancelled.add(seq);
+  }
+
+  /** Earliest live timer, discarding cancelled ones on the way. */
+  peek(): Timer | undefined {
+    while (this.heap.length > 0 && this.cancelled.has(this.heap[0]!.seq)) {
+      this.cancelled.delete(this.heap[0]!.seq);
+      this.popTop();
+    }
+    return this.heap[0];
+  }
+
+  pop(): Timer | undefined {
+    const top = this.peek();
+    if (top) this.popTop();
+    return top;
+  }
+
+  private popTop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+/** Yields one macrotask, so that promise chains and MSW's internal hops settle before we look again. */
+const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A discrete-event clock. Time moves only when a driver ({@link VirtualClock.runUntil} for drills,
+ * {@link VirtualClock.runPaced} for the app) advances it, and only while no tracked work is running.
+ * It refuses to go backwards, like XState's SimulatedClock.
+ */
+export class VirtualClock implements Clock {
+  private current = 0;
+  private seq = 0;
+  private readonly timers = new TimerQueue();
+  private readonly tracker = new CountingWorkTracker();
+  private driving = false;
+
+  get work(): WorkTracker {
+    return this.tracker;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, delayMs: number): TimerId {
+    if (!Number.isFinite(delayMs)) throw new RangeError(`timer delay must be finite, got ${delayMs}`);
+    const id = ++this.seq;
+    this.timers.push({ at: this.current + Math.max(0, delayMs), seq: id, fn });
+    return id;
+  }
+
+  clearTimeout(id: TimerId): void {
+    this.timers.cancel(id);
+  }
+
+  sleep(delayMs: number, workKey?: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.setTimeout(() => {
+        if (workKey !== undefined) this.tracker.resume(workKey);
+        resolve();
+      }, delayMs);
+      if (workKey !== undefined) this.tracker.suspend(workKey);
+    });
+  }
+
+  /** Due time of the next timer, or undefined when nothing is scheduled. */
+  nextDue(): number | undefined {
+    return this.timers.peek()?.at;
+  }
+
+  /** Number of pending timers (for memory checks and the UI's event list). */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  /**
+   * Waits until no tracked work is running and no further work appeared during one more macrotask.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      await this.tracker.whenIdle();
+      await nextMacrotask();
+      if (this.tracker.running === 0) return;
+    }
+  }
+
+  /**
+   * Fires the next timer (advancing time to its due time) once everything in flight has settled.
+   * Returns false when no timer is due at or before `limit`.
+   */
+  async step(limit = Number.POSITIVE_INFINITY): Promise<boolean> {
+    await this.settle();
+    const next = this.timers.peek();
+    if (!next || next.at > limit) return false;
+    this.timers.pop();
+    this.current = Math.max(this.current, next.at);
+    next.fn();
+    return true;
+  }
+
+  /**
+   * Runs every event up to `endMs` as fast as the host allows, then parks time at `endMs`.
+   * `onProgress` is called at most every `progressEveryMs` of virtual time.
+   */
+  async runUntil(endMs: number, onProgress?: (nowMs: number) => void, progressEveryMs = 1000): Promise<void> {
+    this.assertNotDriving();
+    this.driving = true;
+    let nextReport = this.current + progressEveryMs;
+    try {
+      while (await this.step(endMs)) {
+        if (onProgress && this.current >= nextReport) {
+          onProgress(this.current);
+          nextReport = this.current + progressEveryMs;
+        }
+      }
+      await this.settle();
+      if (endMs > this.current) this.current = endMs;
+      this.tracker.forgetClosed();
+    } finally {
+      this.driving = false;
+    }
+  }
+
+  /**
+   * Plays events in step with the wall clock: `speed` virtual ms per wall ms. `wallNow` is injected
+   * (performance.now in the app) so a test can pace it too. Stops when `shouldStop` says so.
+   */
+  async runPaced(options: {
+    speed: () => number;
+    wallNow: () => number;
+    shouldStop: () => boolean;
+    waitWallMs: (ms: number) => Promise<void>;
+    tickMs?: number;
+  }): Promise<void> {
+    this.assertNotDriving();
+    this.driving = true;
+    const tick = options.tickMs ?? 16;
+    try {
+      let wallAnchor = options.wallNow();
+      let virtualAnchor = this.current;
+      let speed = options.speed();
+      while (!options.shouldStop()) {
+        if (options.speed() !== speed) {
+          wallAnchor = options.wallNow();
+          virtualAnchor = this.current;
+          speed = options.speed();
+        }
+        const target = virtualAnchor + (options.wallNow() - wallAnchor) * speed;
+        while (!options.shouldStop() && (await this.step(target))) {
+          /* fire everything that is due */
+        }
+        if (target > this.current) this.current = target;
+        await options.waitWallMs(tick);
+      }
+      await this.settle();
+    } finally {
+      this.driving = false;
+    }
+  }
+
+  private assertNotDriving(): void {
+    if (this.driving) throw new Error("VirtualClock is already being driven");
+  }
+}

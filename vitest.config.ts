@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    // Drills are CPU-bound; two workers match the 2-core machines this project runs on.
+    maxWorkers: 2,
+    testTimeout: 60_000,
+  },
+});
