@@ -42,6 +42,11 @@ export interface WorkTracker {
   suspend(key: string): void;
   /** The timer the work waited on fired: it runs again (ignored when the key was closed). */
   resume(key: string): void;
+  /**
+   * Runs `onClose` if the work is closed before `release` is called: a simulated host uses it to drop the
+   * timer of a request whose caller gave up. Returns `release`.
+   */
+  watchClose(key: string, onClose: () => void): () => void;
   readonly running: number;
 }
 
@@ -49,6 +54,7 @@ class CountingWorkTracker implements WorkTracker {
   private readonly active = new Set<string>();
   private readonly suspended = new Set<string>();
   private readonly closed = new Set<string>();
+  private readonly closeWatchers = new Map<string, () => void>();
   private onIdle: (() => void) | undefined;
 
   get running(): number {
@@ -64,6 +70,20 @@ class CountingWorkTracker implements WorkTracker {
     this.closed.add(key);
     this.suspended.delete(key);
     this.release(key);
+    const watcher = this.closeWatchers.get(key);
+    if (watcher) {
+      this.closeWatchers.delete(key);
+      watcher();
+    }
+  }
+
+  watchClose(key: string, onClose: () => void): () => void {
+    if (this.closed.has(key)) {
+      onClose();
+      return () => {};
+    }
+    this.closeWatchers.set(key, onClose);
+    return () => this.closeWatchers.delete(key);
   }
 
   suspend(key: string): void {
@@ -87,7 +107,7 @@ class CountingWorkTracker implements WorkTracker {
 
   /** Closed keys are kept only so that late resumes are ignored; a run can forget them in bulk. */
   forgetClosed(): void {
-    if (this.active.size === 0 && this.suspended.size === 0) this.closed.clear();
+    if (this.active.size === 0 && this.suspended.size === 0 && this.closeWatchers.size === 0) this.closed.clear();
   }
 
   private release(key: string): void {
@@ -273,7 +293,8 @@ export class VirtualClock implements Clock {
 
   /**
    * Plays events in step with the wall clock: `speed` virtual ms per wall ms. `wallNow` is injected
-   * (performance.now in the app) so a test can pace it too. Stops when `shouldStop` says so.
+   * (performance.now in the app) so a test can pace it too. Each tick fires everything due by then; the
+   * loop ends after the tick in which `shouldStop` says so.
    */
   async runPaced(options: {
     speed: () => number;
@@ -289,17 +310,16 @@ export class VirtualClock implements Clock {
       let wallAnchor = options.wallNow();
       let virtualAnchor = this.current;
       let speed = options.speed();
-      while (!options.shouldStop()) {
+      for (;;) {
         if (options.speed() !== speed) {
           wallAnchor = options.wallNow();
           virtualAnchor = this.current;
           speed = options.speed();
         }
         const target = virtualAnchor + (options.wallNow() - wallAnchor) * speed;
-        while (!options.shouldStop() && (await this.step(target))) {
-          /* fire everything that is due */
-        }
+        while (await this.step(target));
         if (target > this.current) this.current = target;
+        if (options.shouldStop()) break;
         await options.waitWallMs(tick);
       }
       await this.settle();

@@ -1,0 +1,25 @@
+/**
+ * What every component of one engine session shares. Built once by the session; components take it
+ * instead of reaching for globals.
+ */
+import type { AuditLog } from "./audit/AuditLog";
+import type { Clock } from "./clock";
+import type { EventBus } from "./events";
+import type { ResidencyPolicy } from "./policy";
+import type { Random } from "./random";
+import type { Scenario } from "./scenario/schema";
+import type { FaultBook } from "./sim/faults";
+import type { Topology } from "./topology";
+
+export interface EngineContext {
+  readonly scenario: Scenario;
+  readonly topology: Topology;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly bus: EventBus;
+  readonly faults: FaultBook;
+  readonly policy: ResidencyPolicy;
+  readonly audit: AuditLog;
+  /** Tags this session's simulated HTTP traffic (see sim/transport). */
+  readonly worldId: string;
+}

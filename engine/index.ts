@@ -1,0 +1,15 @@
+/**
+ * The engine's public API. `electron/`, `renderer/`, `cli/` and tests import from here, never from deep
+ * paths, so the engine can reorganise freely behind it.
+ */
+export { canonicalJson } from "./audit/canonical";
+export { AuditLog, verifyChain, GENESIS_HASH, type AuditRecord, type StoredEntry, type ChainVerdict } from "./audit/AuditLog";
+export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./clock";
+export { runDrill, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport } from "./drill";
+export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
+export { seededRandom, type Random } from "./random";
+export { formatSummary } from "./report/summary";
+export { reviewAudit, type AuditReview, type ResidencyViolation } from "./report/auditReview";
+export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
+export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";
+export { EngineSession, type SessionOptions, type InflightRequest } from "./session";

@@ -1,0 +1,59 @@
+/**
+ * Which requests, attempts and state changes a fault is about. The drill report measures detection,
+ * reroute and recovery per fault with these predicates.
+ */
+import type { AttemptRecord, RequestRecord, TransitionEvent } from "../events";
+import type { Fault } from "../scenario/schema";
+
+/** The attempt went to (or, for latency faults, across) the faulted component. */
+export function attemptHits(fault: Fault, attempt: AttemptRecord, record: RequestRecord): boolean {
+  switch (fault.kind) {
+    case "region-outage":
+      return attempt.region === fault.region && (fault.provider === undefined || attempt.target.startsWith(`${fault.provider}@`));
+    case "model-outage":
+      return attempt.target === `${fault.provider}@${fault.region}/${fault.model}`;
+    case "error-rate":
+      return attempt.target.startsWith(`${fault.provider}@${fault.region}/`);
+    case "latency":
+      return (
+        record.gateway !== attempt.region &&
+        ((record.gateway === fault.from && attempt.region === fault.to) || (record.gateway === fault.to && attempt.region === fault.from))
+      );
+    case "gateway-down":
+    case "audit-partition":
+    case "idp-partition":
+      return false;
+  }
+}
+
+/** The request depended on the faulted component: one of its attempts hit it, or its gateway is the one down. */
+export function requestTouches(fault: Fault, record: RequestRecord): boolean {
+  if (fault.kind === "gateway-down") return record.gateway === fault.region;
+  return record.attempts.some((a) => attemptHits(fault, a, record));
+}
+
+const ALARMED = new Set(["open", "unhealthy", "degraded", "failed"]);
+
+/** The transition shows that something noticed this fault. */
+export function transitionDetects(fault: Fault, event: TransitionEvent): boolean {
+  if (event.machine === "director") return "region" in fault && event.cause.startsWith(`${fault.region} withdrawn`);
+  if (!ALARMED.has(event.to)) return false;
+  const target = event.subject.includes("→") ? event.subject.split("→")[1]! : undefined;
+  switch (fault.kind) {
+    case "region-outage":
+      if (target) return target.split("/")[0]!.endsWith(`@${fault.region}`) && (fault.provider === undefined || target.startsWith(`${fault.provider}@`));
+      return event.subject === fault.region;
+    case "model-outage":
+      return target === `${fault.provider}@${fault.region}/${fault.model}`;
+    case "error-rate":
+      return target !== undefined && target.startsWith(`${fault.provider}@${fault.region}/`);
+    case "latency":
+      return event.machine === "target-health" && target !== undefined && (event.region === fault.from || event.region === fault.to) && event.cause.includes("p95");
+    case "gateway-down":
+      // The dead gateway's own state is not detection: only the director's checks can notice it from outside.
+      return false;
+    case "audit-partition":
+    case "idp-partition":
+      return false;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Watches a session's events and keeps what the drill report needs, incrementally and in bounded memory
+ * (a latency histogram, per-fault marks, per-failover tallies) rather than every request.
+ */
+import { build as buildHistogram } from "hdr-histogram-js";
+import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
+import type { Fault } from "../scenario/schema";
+import type { InflightRequest } from "../session";
+import { requestTouches, transitionDetects } from "./faultImpact";
+
+export interface FaultMeasure {
+  readonly id: string;
+  readonly kind: Fault["kind"];
+  readonly fault: Fault;
+  /** Virtual seconds since run start. */
+  readonly at_s: number;
+  heal_s: number | null;
+  /** Seconds from the fault to the first state change that noticed it. */
+  detection_s: number | null;
+  detected_by: { machine: string; subject: string; to: string; cause: string } | null;
+  /** Seconds from the fault to the first request of an affected population served without touching it. */
+  reroute_s: number | null;
+  /** Seconds from the fault to the last caller-visible failure it caused; 0 when retries hid every failure. */
+  rto_s: number | null;
+  /** Requests that touched the faulted component while it was active. */
+  touched: number;
+  /** Of those, how many the caller saw fail. */
+  failed: number;
+  readonly populations: Set<string>;
+}
+
+export interface FailoverMeasure {
+  readonly t_s: number;
+  readonly machine: string;
+  readonly subject: string;
+  readonly to: string;
+  readonly cause: string;
+  /** Requests in flight through the failing region at that moment, and what became of them. */
+  inflight: number;
+  completed: number;
+  retried: number;
+  failed: number;
+  rejected: number;
+}
+
+/** Virtual ms as seconds, to the millisecond: the report carries no more precision than the clock means. */
+const seconds = (ms: number): number => Math.round(ms) / 1000;
+
+const FAILOVER_STATES = new Set(["failed", "regionsWithdrawn", "standbyPromoted"]);
+
+export class DrillRecorder {
+  readonly faults = new Map<string, FaultMeasure>();
+  readonly failovers: FailoverMeasure[] = [];
+  readonly transitions: TransitionEvent[] = [];
+  readonly totals = { requests: 0, ok: 0, errors: 0, rejected: 0, crossBorderServed: 0, retried: 0 };
+  readonly byGateway: Record<string, number> = {};
+  readonly servedIn: Record<string, number> = {};
+  private readonly latency = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  /** Request id → failovers it was in flight for. */
+  private readonly watched = new Map<string, FailoverMeasure[]>();
+
+  constructor(private readonly inflight: () => ReadonlyMap<string, InflightRequest>) {}
+
+  readonly listener = (event: LabEvent): void => {
+    switch (event.type) {
+      case "fault":
+        return this.onFault(event.t, event.action, event.faultId, event.fault);
+      case "transition":
+        return this.onTransition(event);
+      case "request":
+        return this.onRequest(event.t, event.record);
+    }
+  };
+
+  /** Latency percentile over served requests, ms (0 when none were served). */
+  latencyPercentile(p: number): number {
+    return this.latency.totalCount === 0 ? 0 : this.latency.getValueAtPercentile(p);
+  }
+
+  private onFault(t: number, action: "inject" | "heal", id: string, fault: Fault): void {
+    if (action === "heal") {
+      const measure = this.faults.get(id);
+      if (measure) measure.heal_s = seconds(t);
+      return;
+    }
+    this.faults.set(id, {
+      id,
+      kind: fault.kind,
+      fault,
+      at_s: seconds(t),
+      heal_s: null,
+      detection_s: null,
+      detected_by: null,
+      reroute_s: null,
+      rto_s: null,
+      touched: 0,
+      failed: 0,
+      populations: new Set(),
+    });
+  }
+
+  private active(measure: FaultMeasure, t: number): boolean {
+    return t >= measure.at_s * 1000 && (measure.heal_s === null || t < measure.heal_s * 1000);
+  }
+
+  private onTransition(event: TransitionEvent): void {
+    this.transitions.push(event);
+    for (const measure of this.faults.values()) {
+      if (measure.detection_s !== null || !this.active(measure, event.t) || !transitionDetects(measure.fault, event)) continue;
+      measure.detection_s = seconds(event.t - measure.at_s * 1000);
+      measure.detected_by = { machine: event.machine, subject: event.subject, to: event.to, cause: event.cause };
+    }
+    const failingRegion = event.machine === "gateway" ? event.subject : event.machine === "director" && event.cause.includes(" withdrawn") ? event.subject : undefined;
+    if (!failingRegion || !FAILOVER_STATES.has(event.to)) return;
+    const failover: FailoverMeasure = {
+      t_s: seconds(event.t),
+      machine: event.machine,
+      subject: event.subject,
+      to: event.to,
+      cause: event.cause,
+      inflight: 0,
+      completed: 0,
+      retried: 0,
+      failed: 0,
+      rejected: 0,
+    };
+    for (const [id, request] of this.inflight()) {
+      if (request.gateway !== failingRegion) continue;
+      failover.inflight++;
+      const list = this.watched.get(id);
+      if (list) list.push(failover);
+      else this.watched.set(id, [failover]);
+    }
+    this.failovers.push(failover);
+  }
+
+  private onRequest(t: number, record: RequestRecord): void {
+    const totals = this.totals;
+    totals.requests++;
+    this.byGateway[record.gateway] = (this.byGateway[record.gateway] ?? 0) + 1;
+    if (record.attempts.length > 1) totals.retried++;
+    if (record.outcome === "ok") {
+      totals.ok++;
+      this.latency.recordValue(Math.max(1, Math.round(record.latencyMs)));
+      const served = record.servedBy!;
+      this.servedIn[served.region] = (this.servedIn[served.region] ?? 0) + 1;
+      if (record.policy?.crossBorder) totals.crossBorderServed++;
+    } else if (record.outcome === "error") totals.errors++;
+    else totals.rejected++;
+
+    for (const failover of this.watched.get(record.requestId) ?? []) {
+      if (record.outcome === "ok") failover.completed++;
+      else if (record.outcome === "error") failover.failed++;
+      else failover.rejected++;
+      if (record.attempts.length > 1) failover.retried++;
+    }
+    this.watched.delete(record.requestId);
+
+    for (const measure of this.faults.values()) {
+      if (!this.active(measure, record.sentAt)) continue;
+      const touched = requestTouches(measure.fault, record);
+      if (touched) {
+        measure.touched++;
+        measure.populations.add(record.population);
+        if (record.outcome === "error") {
+          measure.failed++;
+          measure.rto_s = Math.max(measure.rto_s ?? 0, seconds(t - measure.at_s * 1000));
+        }
+      } else if (measure.reroute_s === null && record.outcome === "ok" && measure.populations.has(record.population)) {
+        measure.reroute_s = seconds(record.sentAt - measure.at_s * 1000);
+      }
+    }
+  }
+
+  /** Closes the books: a fault that touched requests but made none fail recovered at once. */
+  finish(): void {
+    for (const measure of this.faults.values()) if (measure.rto_s === null && measure.touched > 0) measure.rto_s = 0;
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The scenario file format (YAML), revision 1. One zod schema is the single definition: it validates
+ * files, types the engine's input and generates `scenarios/scenario.schema.json` for editors.
+ *
+ * Defaults are taken from real systems (shared/ANCHORS.md); each one names the system it follows.
+ * Units are in field names: `_s` seconds, `_ms` milliseconds, `_share` a fraction 0..1.
+ */
+import { z } from "zod";
+
+export const SCENARIO_REVISION = 1;
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and dashes (e.g. eu-west)");
+const share = z.number().min(0).max(1);
+const seconds = (max: number) => z.number().min(0).max(max);
+
+export const JURISDICTIONS = ["EU", "US", "UK", "CH", "CA", "JP", "AU", "IN", "BR", "SG"] as const;
+export const jurisdiction = z.enum(JURISDICTIONS);
+export type Jurisdiction = z.infer<typeof jurisdiction>;
+
+const region = z.strictObject({
+  id,
+  jurisdiction,
+  location: z.string().min(1).max(80).describe("Human-readable place, e.g. Dublin"),
+});
+
+const latency = z.strictObject({
+  median_ms: z.number().positive().max(600_000),
+  p95_ms: z.number().positive().max(600_000),
+});
+
+const deployment = z.strictObject({
+  region: id,
+  endpoint: z.url({ protocol: /^https?$/ }).describe("Base URL of the provider in that region"),
+  models: z.array(z.string().min(1)).min(1),
+  latency: latency.default({ median_ms: 900, p95_ms: 2_500 }),
+});
+
+const provider = z.strictObject({
+  id,
+  status_page: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      /** Real status pages acknowledge incidents late; 0 means the page is live. */
+      lag_s: seconds(3_600).default(120),
+    })
+    .default({ lag_s: 120 }),
+  deployments: z.array(deployment).min(1),
+});
+
+const modelRef = z.strictObject({ provider: id, model: z.string().min(1) });
+
+const logicalModel = z.strictObject({
+  id,
+  serves: z.array(modelRef).min(1).describe("Provider models this logical model resolves to, preferred first"),
+  equivalents: z
+    .array(modelRef)
+    .default([])
+    .describe("Models at other providers with equivalent capability, used after the primary ones"),
+});
+
+const callers = z.strictObject({
+  id,
+  region: id.describe("Region the callers sit in (their network origin)"),
+  jurisdiction: jurisdiction.describe("Jurisdiction of the data subjects, which residency policy keys on"),
+  model: id.describe("Logical model the callers ask for"),
+  rate_per_s: z.number().positive().max(10_000).describe("Mean Poisson arrival rate"),
+  consent_share: share.default(0).describe("Share of requests with recorded cross-border consent"),
+  high_risk_share: share.default(0).describe("Share of high-risk calls (EU AI Act Art. 12)"),
+  clients: z.int().min(1).max(100_000).default(50).describe("Independent DNS resolvers among the callers"),
+});
+
+const rttEntry = z.tuple([id, id, z.number().min(0).max(2_000)]);
+
+const topology = z.strictObject({
+  regions: z.array(region).min(1),
+  rtt_ms: z.array(rttEntry).default([]).describe("Symmetric round-trip times between regions; same region is 1 ms"),
+  providers: z.array(provider).min(1),
+  models: z.array(logicalModel).min(1),
+  callers: z.array(callers).min(1),
+});
+
+export const OUTAGE_CHOICES = ["reject", "cross-border-with-consent", "cross-border-with-transfer-mechanism"] as const;
+
+const policy = z.strictObject({
+  residency: z
+    .partialRecord(jurisdiction, z.array(jurisdiction).min(1))
+    .describe("Per origin jurisdiction, the jurisdictions allowed to serve it; unlisted origins may go anywhere"),
+  outage_choice: z.enum(OUTAGE_CHOICES).default("reject"),
+  transfer_mechanism: z.string().min(1).max(80).optional().describe("Recorded basis, e.g. SCC; required by the transfer-mechanism choice"),
+  latency_budget_ms: z.number().positive().max(600_000).default(10_000),
+});
+
+const director = z.strictObject({
+  mode: z.enum(["dns", "anycast"]).default("dns"),
+  /** AWS recommends 60–120 s TTLs on Route 53 failover records. */
+  ttl_s: seconds(86_400).default(60),
+  layout: z.enum(["active-active", "active-passive"]).default("active-active"),
+  balancing: z.enum(["proximity", "weights"]).default("proximity"),
+  weights: z.record(id, z.number().min(0).max(1_000)).optional(),
+  primary: id.optional().describe("Active-passive: the region that takes all traffic while healthy"),
+  /** Route 53 fast health checks: every 10 s, failure threshold 3 (the same count to recover). */
+  check_interval_s: z.number().min(1).max(300).default(10),
+  failure_threshold: z.int().min(1).max(10).default(3),
+});
+
+const gateway = z.strictObject({
+  /** Per-attempt timeout; with a fallback answering in ~1 s it ends a silent route inside 12 s. */
+  attempt_timeout_ms: z.number().positive().max(600_000).default(10_000),
+  /** LiteLLM's num_retries 2: three attempts in all. */
+  max_attempts: z.int().min(1).max(10).default(3),
+});
+
+const health = z.strictObject({
+  probe: z
+    .strictObject({
+      /** Route 53 fast interval 10 s; Envoy requires an explicit value. */
+      interval_s: z.number().min(1).max(300).default(10),
+      timeout_ms: z.number().positive().max(60_000).default(2_000),
+      /** Route 53's failure threshold 3, used for both directions (hysteresis). */
+      unhealthy_threshold: z.int().min(1).max(10).default(3),
+      healthy_threshold: z.int().min(1).max(10).default(3),
+    })
+    .default({ interval_s: 10, timeout_ms: 2_000, unhealthy_threshold: 3, healthy_threshold: 3 }),
+  passive: z
+    .strictObject({
+      /** LiteLLM judges a deployment on the current minute. */
+      window_s: z.number().min(1).max(3_600).default(60),
+      /** LiteLLM: at least 5 requests, more than 50 % failing. */
+      min_requests: z.int().min(1).max(10_000).default(5),
+      error_rate_threshold: share.default(0.5),
+    })
+    .default({ window_s: 60, min_requests: 5, error_rate_threshold: 0.5 }),
+  circuit: z
+    .strictObject({
+      /** Envoy outlier detection: 5 consecutive 5xx eject a host. */
+      consecutive_failures: z.int().min(1).max(1_000).default(5),
+      /** Envoy: 30 s × number of ejections, capped at 300 s — repeated ejection stops ping-pong. */
+      base_ejection_s: z.number().min(1).max(3_600).default(30),
+      max_ejection_s: z.number().min(1).max(86_400).default(300),
+      /** Hystrix lets one trial request through when half-open. */
+      half_open_trials: z.int().min(1).max(100).default(1),
+    })
+    .default({ consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 }),
+});
+
+const at = seconds(7 * 86_400).describe("Seconds from the start of the run");
+const heal = seconds(7 * 86_400).optional().describe("When the fault heals; absent means never");
+
+const fault = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("region-outage"),
+    at_s: at,
+    heal_s: heal,
+    region: id,
+    provider: id.optional().describe("Only this provider; absent means every provider in the region"),
+    behaviour: z.enum(["error-503", "no-response"]).default("error-503"),
+  }),
+  z.strictObject({ kind: z.literal("model-outage"), at_s: at, heal_s: heal, region: id, provider: id, model: z.string().min(1) }),
+  z.strictObject({ kind: z.literal("latency"), at_s: at, heal_s: heal, from: id, to: id, added_ms: z.number().min(0).max(600_000) }),
+  z.strictObject({
+    kind: z.literal("error-rate"),
+    at_s: at,
+    heal_s: heal,
+    region: id,
+    provider: id,
+    rate: share,
+    status: z.int().min(400).max(599).default(503),
+  }),
+  z.strictObject({ kind: z.literal("gateway-down"), at_s: at, heal_s: heal, region: id }),
+  z.strictObject({ kind: z.literal("audit-partition"), at_s: at, heal_s: heal, region: id }),
+  z.strictObject({ kind: z.literal("idp-partition"), at_s: at, heal_s: heal, region: id }),
+]);
+
+export const METRICS = [
+  "detection_s",
+  "reroute_s",
+  "rto_s",
+  "residency_violations",
+  "rejected_by_policy",
+  "cross_border_served",
+  "errors",
+  "success_rate",
+  "requests",
+  "director_failovers",
+  "gateway_failures",
+  "inflight_failed",
+  "audit_gaps",
+  "chain_valid",
+  "p95_latency_ms",
+] as const;
+export type MetricName = (typeof METRICS)[number];
+
+export const EXPECTATION_PATTERN = new RegExp(`^\\s*(${METRICS.join("|")})\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*$`);
+
+const expectation = z
+  .string()
+  .regex(EXPECTATION_PATTERN, `must read "<metric> <op> <number>", metric one of: ${METRICS.join(", ")}`);
+
+const scenarioObject = z.strictObject({
+    revision: z.literal(SCENARIO_REVISION).describe("Format revision of this file"),
+    name: z.string().min(1).max(120),
+    description: z.string().max(4_000).default(""),
+    seed: z.int().min(0).max(2 ** 31 - 1).default(1),
+    duration_s: z.number().positive().max(7 * 86_400),
+    topology,
+    policy,
+    director: director.default({
+      mode: "dns",
+      ttl_s: 60,
+      layout: "active-active",
+      balancing: "proximity",
+      check_interval_s: 10,
+      failure_threshold: 3,
+    }),
+    gateway: gateway.default({ attempt_timeout_ms: 10_000, max_attempts: 3 }),
+    health: health.default({
+      probe: { interval_s: 10, timeout_ms: 2_000, unhealthy_threshold: 3, healthy_threshold: 3 },
+      passive: { window_s: 60, min_requests: 5, error_rate_threshold: 0.5 },
+      circuit: { consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 },
+    }),
+    faults: z.array(fault).default([]),
+    expect: z.array(expectation).default([]),
+});
+
+export const scenarioSchema = scenarioObject.superRefine(checkReferences);
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Fault = Scenario["faults"][number];
+export type FaultKind = Fault["kind"];
+export type OutageChoice = (typeof OUTAGE_CHOICES)[number];
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Cross-references the schema alone cannot express: every id a field names must exist. */
+function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.RefinementCtx): void {
+  const issues: Issue[] = [];
+  const regions = new Set<string>();
+  scenario.topology.regions.forEach((r, i) => {
+    if (regions.has(r.id)) issues.push({ path: ["topology", "regions", i, "id"], message: `duplicate region "${r.id}"` });
+    regions.add(r.id);
+  });
+  const knownRegion = (value: string, path: Issue["path"]) => {
+    if (!regions.has(value)) issues.push({ path, message: `unknown region "${value}" (known: ${[...regions].join(", ")})` });
+  };
+  scenario.topology.rtt_ms.forEach(([a, b], i) => {
+    knownRegion(a, ["topology", "rtt_ms", i, 0]);
+    knownRegion(b, ["topology", "rtt_ms", i, 1]);
+  });
+
+  const providerModels = new Map<string, Set<string>>();
+  scenario.topology.providers.forEach((p, i) => {
+    if (providerModels.has(p.id)) issues.push({ path: ["topology", "providers", i, "id"], message: `duplicate provider "${p.id}"` });
+    const models = new Set<string>();
+    p.deployments.forEach((d, j) => {
+      knownRegion(d.region, ["topology", "providers", i, "deployments", j, "region"]);
+      if (d.latency.p95_ms < d.latency.median_ms)
+        issues.push({ path: ["topology", "providers", i, "deployments", j, "latency", "p95_ms"], message: "p95_ms must not be below median_ms" });
+      d.models.forEach((m) => models.add(m));
+    });
+    providerModels.set(p.id, models);
+  });
+  const knownModelRef = (ref: { provider: string; model: string }, path: Issue["path"]) => {
+    const models = providerModels.get(ref.provider);
+    if (!models) issues.push({ path: [...path, "provider"], message: `unknown provider "${ref.provider}"` });
+    else if (!models.has(ref.model))
+      issues.push({ path: [...path, "model"], message: `provider "${ref.provider}" deploys no model "${ref.model}"` });
+  };
+  const logical = new Set<string>();
+  scenario.topology.models.forEach((m, i) => {
+    if (logical.has(m.id)) issues.push({ path: ["topology", "models", i, "id"], message: `duplicate logical model "${m.id}"` });
+    logical.add(m.id);
+    m.serves.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "serves", j]));
+    m.equivalents.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "equivalents", j]));
+  });
+  const callerIds = new Set<string>();
+  scenario.topology.callers.forEach((c, i) => {
+    if (callerIds.has(c.id)) issues.push({ path: ["topology", "callers", i, "id"], message: `duplicate caller population "${c.id}"` });
+    callerIds.add(c.id);
+    knownRegion(c.region, ["topology", "callers", i, "region"]);
+    if (!logical.has(c.model))
+      issues.push({ path: ["topology", "callers", i, "model"], message: `unknown logical model "${c.model}" (known: ${[...logical].join(", ")})` });
+  });
+
+  if (scenario.policy.outage_choice === "cross-border-with-transfer-mechanism" && !scenario.policy.transfer_mechanism)
+    issues.push({ path: ["policy", "transfer_mechanism"], message: "required when outage_choice is cross-border-with-transfer-mechanism (e.g. SCC)" });
+
+  const d = scenario.director;
+  if (d.primary !== undefined) knownRegion(d.primary, ["director", "primary"]);
+  if (d.layout === "active-passive" && d.primary === undefined)
+    issues.push({ path: ["director", "primary"], message: "active-passive needs a primary region" });
+  if (d.balancing === "weights") {
+    if (!d.weights) issues.push({ path: ["director", "weights"], message: "balancing by weights needs a weights map" });
+    else Object.keys(d.weights).forEach((r) => knownRegion(r, ["director", "weights", r]));
+  }
+  if (scenario.health.circuit.max_ejection_s < scenario.health.circuit.base_ejection_s)
+    issues.push({ path: ["health", "circuit", "max_ejection_s"], message: "must not be below base_ejection_s" });
+
+  scenario.faults.forEach((f, i) => {
+    const path = (field: string): Issue["path"] => ["faults", i, field];
+    if ("region" in f) knownRegion(f.region, path("region"));
+    if (f.kind === "latency") {
+      knownRegion(f.from, path("from"));
+      knownRegion(f.to, path("to"));
+    }
+    if ("provider" in f && f.provider !== undefined && !providerModels.has(f.provider))
+      issues.push({ path: path("provider"), message: `unknown provider "${f.provider}"` });
+    if (f.kind === "model-outage" && providerModels.get(f.provider) && !providerModels.get(f.provider)!.has(f.model))
+      issues.push({ path: path("model"), message: `provider "${f.provider}" deploys no model "${f.model}"` });
+    if (f.at_s > scenario.duration_s) issues.push({ path: path("at_s"), message: `fault starts after the run ends (duration_s ${scenario.duration_s})` });
+    if (f.heal_s !== undefined && f.heal_s <= f.at_s) issues.push({ path: path("heal_s"), message: "must be later than at_s" });
+  });
+
+  for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: undefined });
+}

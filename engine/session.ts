@@ -1,0 +1,191 @@
+/**
+ * One engine session: a scenario's topology brought to life — gateways, traffic director, simulated world,
+ * traffic and fault timeline — on an injected clock and random source, writing every decision and
+ * transition to the hash-chained audit log. The headless drill and the app both drive this class.
+ */
+import type { AuditLog } from "./audit/AuditLog";
+import type { Clock } from "./clock";
+import type { EngineContext } from "./context";
+import { TrafficDirector } from "./director";
+import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
+import { RegionalGateway, type CallerRequest } from "./gateway";
+import { ResidencyPolicy } from "./policy";
+import type { Random } from "./random";
+import type { Fault, Scenario } from "./scenario/schema";
+import { FaultBook } from "./sim/faults";
+import { TrafficGenerator } from "./sim/traffic";
+import { SimulatedWorld } from "./sim/world";
+import { Topology } from "./topology";
+
+export interface SessionOptions {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly audit: AuditLog;
+}
+
+/** A request on its way: where the director sent it, and when. */
+export interface InflightRequest {
+  readonly gateway: string;
+  readonly sentAt: number;
+}
+
+let sessionCounter = 0;
+
+export class EngineSession {
+  readonly ctx: EngineContext;
+  readonly gateways: ReadonlyMap<string, RegionalGateway>;
+  readonly director: TrafficDirector;
+  private readonly world: SimulatedWorld;
+  private readonly traffic: TrafficGenerator;
+  private readonly inflightRequests = new Map<string, InflightRequest>();
+  private userFaults = 0;
+  private started = false;
+
+  constructor(scenario: Scenario, options: SessionOptions) {
+    const bus = new EventBus();
+    this.ctx = {
+      scenario,
+      topology: new Topology(scenario),
+      clock: options.clock,
+      random: options.random,
+      bus,
+      faults: new FaultBook(),
+      policy: new ResidencyPolicy(scenario.policy),
+      audit: options.audit,
+      worldId: `session-${++sessionCounter}`,
+    };
+    bus.subscribe((event) => this.audit(event));
+    this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
+    this.director = new TrafficDirector(this.ctx);
+    this.world = new SimulatedWorld(this.ctx.worldId, this.ctx.topology, scenario, this.ctx.faults, options.clock, options.random.fork("world"), (region) =>
+      this.gateways.get(region)!.readiness(),
+    );
+    this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random));
+  }
+
+  /** Subscribes to every event of the session, in the order the audit log records them. */
+  subscribe(listener: Listener): () => void {
+    return this.ctx.bus.subscribe(listener);
+  }
+
+  /** Requests sent and not yet answered, by request id. */
+  get inflight(): ReadonlyMap<string, InflightRequest> {
+    return this.inflightRequests;
+  }
+
+  start(): void {
+    if (this.started) throw new Error("session already started");
+    this.started = true;
+    const { clock, scenario } = this.ctx;
+    this.world.attach();
+    this.ctx.audit.append({ kind: "run", t: clock.now(), region: "global", scenario: scenario.name, revision: scenario.revision, seed: scenario.seed });
+    for (const gateway of this.gateways.values()) gateway.start();
+    this.director.start();
+    this.traffic.start();
+    scenario.faults.forEach((fault, i) => {
+      const id = `f${i + 1}`;
+      clock.setTimeout(() => this.applyFault(id, fault), fault.at_s * 1000 - clock.now());
+      if (fault.heal_s !== undefined) clock.setTimeout(() => this.heal(id), fault.heal_s * 1000 - clock.now());
+    });
+  }
+
+  /** Injects a fault now (a user's action in the app); returns its id for {@link heal}. */
+  inject(fault: Fault): string {
+    const id = `u${++this.userFaults}`;
+    this.applyFault(id, fault);
+    return id;
+  }
+
+  heal(faultId: string): void {
+    const span = this.ctx.faults.heal(faultId, this.ctx.clock.now());
+    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "heal", region: faultRegion(span.fault), faultId, fault: span.fault });
+    this.reassessGateways();
+  }
+
+  /** Callers stop sending; requests already sent still complete. */
+  stopTraffic(): void {
+    this.traffic.stop();
+  }
+
+  close(): void {
+    this.traffic.stop();
+    this.director.stop();
+    for (const gateway of this.gateways.values()) gateway.stop();
+    this.world.close();
+    this.ctx.audit.flush();
+  }
+
+  private applyFault(id: string, fault: Fault): void {
+    this.ctx.faults.inject(id, fault, this.ctx.clock.now());
+    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "inject", region: faultRegion(fault), faultId: id, fault });
+    this.reassessGateways();
+  }
+
+  /** A gateway going down or coming back changes its state without any traffic telling it. */
+  private reassessGateways(): void {
+    for (const gateway of this.gateways.values()) gateway.assess();
+  }
+
+  private dispatch(request: CallerRequest, random: Random): void {
+    const { clock, topology } = this.ctx;
+    const key = request.id;
+    clock.work.open(key);
+    const region = this.director.route(request.population, request.originRegion, random);
+    this.inflightRequests.set(request.id, { gateway: region, sentAt: request.sentAt });
+    // The caller-to-gateway round trip is added to what the caller experiences, not simulated as a delay.
+    const callerRttMs = topology.rttMs(request.originRegion, region);
+    const finish = (record: RequestRecord) => {
+      this.inflightRequests.delete(request.id);
+      this.ctx.bus.emit({ type: "request", t: clock.now(), region, record: { ...record, latencyMs: record.latencyMs + callerRttMs } });
+      clock.work.close(key);
+    };
+    if (this.ctx.faults.gatewayDown(region)) {
+      finish(unreachable(request, region));
+      return;
+    }
+    this.gateways
+      .get(region)!
+      .handle(request, key)
+      .then(finish, (error: unknown) => {
+        finish({ ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` });
+      });
+  }
+
+  private audit(event: LabEvent): void {
+    const { audit } = this.ctx;
+    switch (event.type) {
+      case "request":
+        audit.append({ kind: "request", t: event.t, region: event.region, ...event.record });
+        return;
+      case "transition":
+        audit.append({ kind: "transition", t: event.t, region: event.region, machine: event.machine, subject: event.subject, from: event.from, to: event.to, cause: event.cause });
+        return;
+      case "fault":
+        audit.append({ kind: "fault", t: event.t, region: event.region, action: event.action, faultId: event.faultId, fault: event.fault });
+    }
+  }
+}
+
+/** The record of a request whose gateway could not be reached (connection refused). */
+function unreachable(request: CallerRequest, region: string): RequestRecord {
+  return {
+    requestId: request.id,
+    population: request.population,
+    origin: { region: request.originRegion, jurisdiction: request.jurisdiction },
+    model: request.model,
+    consent: request.consent,
+    highRisk: request.highRisk,
+    sentAt: request.sentAt,
+    gateway: region,
+    policy: null,
+    attempts: [],
+    outcome: "error",
+    reason: `gateway ${region} unreachable: connection refused`,
+    latencyMs: 0,
+  };
+}
+
+/** The region a fault belongs to in the audit log. */
+function faultRegion(fault: Fault): string {
+  return fault.kind === "latency" ? fault.from : fault.region;
+}

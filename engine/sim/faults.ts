@@ -1,0 +1,93 @@
+/**
+ * The faults in force in the simulated world, and their history (status pages report it late).
+ * Pure bookkeeping: the world's request handlers ask it questions, the session injects and heals.
+ */
+import type { Fault } from "../scenario/schema";
+
+export interface FaultSpan {
+  readonly id: string;
+  readonly fault: Fault;
+  /** Virtual ms. */
+  readonly start: number;
+  end: number | undefined;
+}
+
+export class FaultBook {
+  private readonly spans = new Map<string, FaultSpan>();
+
+  inject(id: string, fault: Fault, now: number): void {
+    const existing = this.spans.get(id);
+    if (existing && existing.end === undefined) throw new Error(`fault "${id}" is already active`);
+    this.spans.set(id, { id, fault, start: now, end: undefined });
+  }
+
+  heal(id: string, now: number): FaultSpan {
+    const span = this.spans.get(id);
+    if (!span) throw new Error(`no fault "${id}" (known: ${[...this.spans.keys()].join(", ") || "none"})`);
+    if (span.end === undefined) span.end = now;
+    return span;
+  }
+
+  /** Faults in force right now. */
+  *active(): IterableIterator<FaultSpan> {
+    for (const span of this.spans.values()) if (span.end === undefined) yield span;
+  }
+
+  all(): readonly FaultSpan[] {
+    return [...this.spans.values()];
+  }
+
+  /** How the endpoint of `provider` in `region` misbehaves as a whole, if it does. */
+  regionOutage(provider: string, region: string): "error-503" | "no-response" | undefined {
+    for (const { fault } of this.active())
+      if (fault.kind === "region-outage" && fault.region === region && (fault.provider ?? provider) === provider) return fault.behaviour;
+    return undefined;
+  }
+
+  modelDown(provider: string, region: string, model: string): boolean {
+    for (const { fault } of this.active())
+      if (fault.kind === "model-outage" && fault.region === region && fault.provider === provider && fault.model === model) return true;
+    return false;
+  }
+
+  /** Extra round-trip latency on the path between two regions (either direction), ms. */
+  addedLatencyMs(a: string, b: string): number {
+    let added = 0;
+    for (const { fault } of this.active())
+      if (fault.kind === "latency" && ((fault.from === a && fault.to === b) || (fault.from === b && fault.to === a))) added += fault.added_ms;
+    return added;
+  }
+
+  /** Injected error rates on an endpoint: each applies independently. */
+  errorRates(provider: string, region: string): { rate: number; status: number }[] {
+    const rates: { rate: number; status: number }[] = [];
+    for (const { fault } of this.active())
+      if (fault.kind === "error-rate" && fault.region === region && fault.provider === provider) rates.push({ rate: fault.rate, status: fault.status });
+    return rates;
+  }
+
+  gatewayDown(region: string): boolean {
+    for (const { fault } of this.active()) if (fault.kind === "gateway-down" && fault.region === region) return true;
+    return false;
+  }
+
+  /**
+   * What a provider's status page says about a region at `now`, given that the page acknowledges incidents
+   * (and their end) `lagMs` late.
+   */
+  statusPage(provider: string, region: string, now: number, lagMs: number): "operational" | "degraded_performance" | "partial_outage" | "major_outage" {
+    let status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" = "operational";
+    const rank = { operational: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 } as const;
+    for (const span of this.spans.values()) {
+      const shown = span.start + lagMs <= now && (span.end === undefined || span.end + lagMs > now);
+      if (!shown) continue;
+      const f = span.fault;
+      let s: keyof typeof rank | undefined;
+      if (f.kind === "region-outage" && f.region === region && (f.provider ?? provider) === provider) s = "major_outage";
+      else if (f.kind === "model-outage" && f.region === region && f.provider === provider) s = "partial_outage";
+      else if (f.kind === "error-rate" && f.region === region && f.provider === provider) s = "degraded_performance";
+      if (s && rank[s] > rank[status]) status = s;
+    }
+    return status;
+  }
+}

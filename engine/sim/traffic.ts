@@ -1,0 +1,55 @@
+/**
+ * Caller populations sending requests as Poisson processes on the virtual clock. Each population draws
+ * from its own named random stream, so adding a population does not reshuffle the others' traffic.
+ */
+import type { Clock, TimerId } from "../clock";
+import type { CallerRequest } from "../gateway";
+import type { Random } from "../random";
+import type { Scenario } from "../scenario/schema";
+
+export class TrafficGenerator {
+  private readonly timers = new Map<string, TimerId>();
+  private running = false;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    /** Receives each request synchronously at its send time, with the request's own random stream. */
+    private readonly send: (request: CallerRequest, random: Random) => void,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    for (const population of this.scenario.topology.callers) {
+      const stream = this.random.fork(`traffic:${population.id}`);
+      const ratePerMs = population.rate_per_s / 1000;
+      let sequence = 0;
+      const arrive = () => {
+        if (!this.running) return;
+        const id = `${population.id}-${++sequence}`;
+        this.send(
+          {
+            id,
+            population: population.id,
+            originRegion: population.region,
+            jurisdiction: population.jurisdiction,
+            model: population.model,
+            consent: stream.chance(population.consent_share),
+            highRisk: stream.chance(population.high_risk_share),
+            sentAt: this.clock.now(),
+          },
+          stream.fork(id),
+        );
+        this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs)));
+      };
+      this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs)));
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const timer of this.timers.values()) this.clock.clearTimeout(timer);
+    this.timers.clear();
+  }
+}

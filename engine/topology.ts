@@ -1,0 +1,107 @@
+/**
+ * The scenario's topology, indexed for the hot path: regions, endpoints (a provider's deployment in one
+ * region), routable targets (one model at one endpoint) and the round-trip-time matrix.
+ */
+import type { Jurisdiction, Scenario } from "./scenario/schema";
+
+export interface Region {
+  readonly id: string;
+  readonly jurisdiction: Jurisdiction;
+  readonly location: string;
+}
+
+/** A provider's deployment in one region, reachable at one base URL. Probed as a whole. */
+export interface Endpoint {
+  /** `provider@region`, e.g. `openai-sim@eu-west`. */
+  readonly id: string;
+  readonly provider: string;
+  readonly region: string;
+  readonly jurisdiction: Jurisdiction;
+  readonly baseUrl: string;
+  readonly models: ReadonlySet<string>;
+  readonly latency: { readonly median_ms: number; readonly p95_ms: number };
+}
+
+/** One model at one endpoint: the unit a gateway routes to and keeps a circuit for. */
+export interface Target {
+  /** `provider@region/model`. */
+  readonly id: string;
+  readonly endpoint: Endpoint;
+  readonly model: string;
+  /** True when the target serves an equivalent model at another provider rather than the logical model's own. */
+  readonly equivalent: boolean;
+}
+
+/** Round-trip time within one region, ms. */
+export const SAME_REGION_RTT_MS = 1;
+/** Assumed when the scenario gives no figure for a pair; a transatlantic round trip. */
+export const DEFAULT_RTT_MS = 80;
+
+export class Topology {
+  readonly regions: ReadonlyMap<string, Region>;
+  readonly endpoints: readonly Endpoint[];
+  private readonly endpointsByOrigin: ReadonlyMap<string, Endpoint>;
+  private readonly targetsByModel: ReadonlyMap<string, readonly Target[]>;
+  private readonly rtt = new Map<string, number>();
+
+  constructor(scenario: Scenario) {
+    const t = scenario.topology;
+    this.regions = new Map(t.regions.map((r) => [r.id, r]));
+    const endpoints: Endpoint[] = [];
+    for (const provider of t.providers) {
+      for (const d of provider.deployments) {
+        endpoints.push({
+          id: `${provider.id}@${d.region}`,
+          provider: provider.id,
+          region: d.region,
+          jurisdiction: this.region(d.region).jurisdiction,
+          baseUrl: d.endpoint.replace(/\/+$/, ""),
+          models: new Set(d.models),
+          latency: d.latency,
+        });
+      }
+    }
+    this.endpoints = endpoints;
+    this.endpointsByOrigin = new Map(endpoints.map((e) => [new URL(e.baseUrl).origin, e]));
+    const byModel = new Map<string, Target[]>();
+    for (const m of t.models) {
+      const targets: Target[] = [];
+      const add = (refs: readonly { provider: string; model: string }[], equivalent: boolean) => {
+        for (const ref of refs)
+          for (const e of endpoints)
+            if (e.provider === ref.provider && e.models.has(ref.model))
+              targets.push({ id: `${e.id}/${ref.model}`, endpoint: e, model: ref.model, equivalent });
+      };
+      add(m.serves, false);
+      add(m.equivalents, true);
+      byModel.set(m.id, targets);
+    }
+    this.targetsByModel = byModel;
+    for (const [a, b, ms] of t.rtt_ms) {
+      this.rtt.set(`${a}|${b}`, ms);
+      this.rtt.set(`${b}|${a}`, ms);
+    }
+  }
+
+  region(id: string): Region {
+    const region = this.regions.get(id);
+    if (!region) throw new Error(`unknown region "${id}"`);
+    return region;
+  }
+
+  /** Every target that can serve a logical model, primary models before equivalents. */
+  targetsFor(logicalModel: string): readonly Target[] {
+    return this.targetsByModel.get(logicalModel) ?? [];
+  }
+
+  /** The endpoint a simulated request was addressed to, by URL origin. */
+  endpointAt(url: string): Endpoint | undefined {
+    return this.endpointsByOrigin.get(new URL(url).origin);
+  }
+
+  /** Round-trip time between two regions, ms. */
+  rttMs(a: string, b: string): number {
+    if (a === b) return SAME_REGION_RTT_MS;
+    return this.rtt.get(`${a}|${b}`) ?? DEFAULT_RTT_MS;
+  }
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../engine/clock";
+
+describe("VirtualClock", () => {
+  it("fires timers in due order, equal due times in scheduling order, and never runs backwards", async () => {
+    const clock = new VirtualClock();
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push(`b@${clock.now()}`), 20);
+    clock.setTimeout(() => fired.push(`a@${clock.now()}`), 10);
+    clock.setTimeout(() => fired.push(`c@${clock.now()}`), 20);
+    clock.setTimeout(() => {
+      fired.push(`d@${clock.now()}`);
+      // A zero delay scheduled from a timer fires after timers already due at the same time.
+      clock.setTimeout(() => fired.push(`e@${clock.now()}`), 0);
+    }, 20);
+    await clock.runUntil(100);
+    expect(fired).toEqual(["a@10", "b@20", "c@20", "d@20", "e@20"]);
+    expect(clock.now()).toBe(100);
+    await clock.runUntil(50);
+    expect(clock.now()).toBe(100);
+  });
+
+  it("cancels timers", async () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    const id = clock.setTimeout(() => fired.push(1), 5);
+    clock.setTimeout(() => fired.push(2), 6);
+    clock.clearTimeout(id);
+    await clock.runUntil(10);
+    expect(fired).toEqual([2]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("rejects a non-finite delay", () => {
+    expect(() => new VirtualClock().setTimeout(() => {}, Number.NaN)).toThrow(/finite/);
+  });
+
+  it("does not advance while tracked work is running, and advances once it blocks on the clock", async () => {
+    const clock = new VirtualClock();
+    const order: string[] = [];
+    clock.setTimeout(() => order.push(`late@${clock.now()}`), 50);
+    clock.setTimeout(() => {
+      clock.work.open("job");
+      // Work that takes several macrotasks of real time before it sleeps on the clock.
+      setTimeout(() => {
+        order.push(`job-starts-sleeping@${clock.now()}`);
+        void clock.sleep(100, "job").then(() => {
+          order.push(`job-woke@${clock.now()}`);
+          setImmediate(() => {
+            order.push(`job-done@${clock.now()}`);
+            clock.work.close("job");
+          });
+        });
+      }, 5);
+    }, 10);
+    await clock.runUntil(1000);
+    expect(order).toEqual(["job-starts-sleeping@10", "late@50", "job-woke@110", "job-done@110"]);
+  });
+
+  it("ignores a resume for work that was closed, so a late sleeper cannot stall time", async () => {
+    const clock = new VirtualClock();
+    clock.work.open("attempt");
+    const sleeping = clock.sleep(30, "attempt");
+    clock.work.close("attempt");
+    await clock.runUntil(100);
+    await sleeping;
+    expect(clock.work.running).toBe(0);
+    expect(clock.now()).toBe(100);
+  });
+
+  it("tells a watcher when work is closed, and not after it released the watch", () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    clock.work.open("a");
+    clock.work.watchClose("a", () => seen.push("a closed"));
+    clock.work.open("b");
+    const release = clock.work.watchClose("b", () => seen.push("b closed"));
+    release();
+    clock.work.close("a");
+    clock.work.close("b");
+    expect(seen).toEqual(["a closed"]);
+  });
+
+  it("plays paced: virtual time follows the injected wall clock times the speed", async () => {
+    const clock = new VirtualClock();
+    let wall = 0;
+    const fired: number[] = [];
+    for (const at of [100, 200, 300, 400]) clock.setTimeout(() => fired.push(clock.now()), at);
+    await clock.runPaced({
+      speed: () => 10,
+      wallNow: () => wall,
+      shouldStop: () => wall >= 25,
+      waitWallMs: async (ms) => {
+        wall += ms;
+      },
+      tickMs: 5,
+    });
+    // 25 wall ms at 10× is 250 virtual ms: the timers due at 100 and 200 fired, those at 300 and 400 not yet.
+    expect(fired).toEqual([100, 200]);
+    expect(clock.now()).toBe(250);
+  });
+});

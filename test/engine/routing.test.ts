@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../engine/clock";
+import { GatewayHealthView } from "../../engine/health";
+import { planRoute } from "../../engine/routing";
+import { Topology } from "../../engine/topology";
+import { baseScenario } from "./helpers";
+
+function setup(region = "eu-west", budget = 10_000) {
+  const scenario = baseScenario({ policy: { residency: { EU: ["EU"] }, latency_budget_ms: budget } });
+  const topology = new Topology(scenario);
+  const health = new GatewayHealthView(region, scenario, topology, new VirtualClock(), () => {}, () => {});
+  const targets = topology.targetsFor("chat-large");
+  const byId = (id: string) => targets.find((t) => t.id === id)!;
+  return { targets, health, byId, budget };
+}
+
+const EU = new Set(["EU"] as const);
+
+describe("planRoute", () => {
+  it("prefers the same region, then the model's own deployments before equivalents, then lower latency", () => {
+    const { targets, health, budget } = setup();
+    const plan = planRoute(targets, "eu-west", undefined, health, budget);
+    expect(plan.candidates.map((t) => t.id)).toEqual([
+      "openai-sim@eu-west/gpt-4o",
+      "anthropic-sim@eu-west/claude-sonnet",
+      "openai-sim@eu-central/gpt-4o",
+      "openai-sim@us-east/gpt-4o",
+    ]);
+  });
+
+  it("honours the residency decision: only allowed jurisdictions are candidates", () => {
+    const { targets, health, budget } = setup();
+    const plan = planRoute(targets, "eu-west", EU, health, budget);
+    expect(plan.candidates.every((t) => t.endpoint.jurisdiction === "EU")).toBe(true);
+    expect(plan.candidates).toHaveLength(3);
+  });
+
+  it("routes around a target whose circuit is open", () => {
+    const { targets, health, byId, budget } = setup();
+    const primary = byId("openai-sim@eu-west/gpt-4o");
+    for (let i = 0; i < 5; i++) health.recordOutcome(primary, false, undefined, "HTTP 503");
+    const plan = planRoute(targets, "eu-west", EU, health, budget);
+    expect(plan.candidates.map((t) => t.id)).toEqual(["anthropic-sim@eu-west/claude-sonnet", "openai-sim@eu-central/gpt-4o"]);
+  });
+
+  it("skips a target whose measured p95 exceeds the budget when an alternative within budget exists", () => {
+    const { targets, health, byId } = setup("eu-west", 5_000);
+    const slow = byId("openai-sim@eu-west/gpt-4o");
+    for (let i = 0; i < 10; i++) health.recordOutcome(slow, true, 7_000, "ok");
+    const plan = planRoute(targets, "eu-west", EU, health, 5_000);
+    expect(plan.candidates.map((t) => t.id)).not.toContain(slow.id);
+    expect(plan.notes.join("\n")).toMatch(/skipped openai-sim@eu-west\/gpt-4o: expected 7000 ms exceeds the 5000 ms budget/);
+  });
+
+  it("keeps a slow target when nothing within budget exists", () => {
+    const { targets, health } = setup("eu-west", 100);
+    const plan = planRoute(targets, "eu-west", EU, health, 100);
+    expect(plan.candidates).toHaveLength(3);
+    expect(plan.notes).toEqual([]);
+  });
+
+  it("fails open, saying so, when every permitted target is unusable", () => {
+    const { targets, health, budget } = setup();
+    for (const t of targets) for (let i = 0; i < 5; i++) health.recordOutcome(t, false, undefined, "HTTP 503");
+    const plan = planRoute(targets, "eu-west", EU, health, budget);
+    expect(plan.candidates).toHaveLength(3);
+    expect(plan.notes[0]).toMatch(/fail-open, like Envoy's panic mode/);
+  });
+});
