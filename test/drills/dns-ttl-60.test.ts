@@ -1,0 +1,3 @@
+import { drillSuite } from "./drillSuite";
+
+drillSuite("dns-ttl-60.yaml");

@@ -1,0 +1,3 @@
+import { drillSuite } from "./drillSuite";
+
+drillSuite("eu-outage-reject.yaml");
