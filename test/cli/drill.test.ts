@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+const fixture = join(root, "test/fixtures/short-drill.yaml");
+const dir = mkdtempSync(join(tmpdir(), "failover-lab-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `npm run drill -- …` the way a user does (node + tsx), returning exit code and output. */
+async function drill(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(root, "cli/drill.ts"), ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("npm run drill", () => {
+  it("prints the four questions answered and exits 0 when every expectation holds", async () => {
+    const { code, stdout, stderr } = await drill(fixture);
+    expect(code).toBe(0);
+    for (const question of ["1. How fast", "2. Was policy", "3. What happened to requests in flight", "4. Does the audit log"]) expect(stdout).toContain(question);
+    expect(stdout).toMatch(/pass {2}residency_violations == 0/);
+    expect(stdout).toContain("Drill passed.");
+    expect(stderr).toMatch(/requests\/s/);
+  });
+
+  it("exits 1 when an expectation fails, naming it", async () => {
+    const file = join(dir, "failing.yaml");
+    writeFileSync(file, readFileSync(fixture, "utf8").replace("rejected_by_policy > 0", "rejected_by_policy == 0"));
+    const { code, stdout } = await drill(file);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/FAIL {2}rejected_by_policy == 0 {2}\(actual \d+\)/);
+  });
+
+  it("exits 2 on an invalid scenario, naming file, line and field, and runs nothing", async () => {
+    const file = join(dir, "broken.yaml");
+    writeFileSync(file, readFileSync(fixture, "utf8").replace("rate_per_s: 10", "rate_per_s: -3"));
+    const { code, stdout, stderr } = await drill(file, "--out", join(dir, "never"));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:21:`);
+    expect(stderr).toContain("topology.callers[0].rate_per_s");
+    expect(stdout).toBe("");
+    expect(existsSync(join(dir, "never", "audit.db"))).toBe(false);
+  });
+
+  it("exits 2 on bad arguments", async () => {
+    expect((await drill()).code).toBe(2);
+    expect((await drill(fixture, "--seed", "abc")).stderr).toMatch(/--seed must be an integer/);
+    expect((await drill(fixture, "--bogus")).code).toBe(2);
+    expect((await drill(join(dir, "missing.yaml"))).stderr).toMatch(/missing\.yaml:1:1: cannot read the file: ENOENT/);
+  });
+
+  it("--out writes the report and the audit database; the same seed reproduces them, and an existing database is never overwritten", async () => {
+    const first = await drill(fixture, "--seed", "9", "--out", join(dir, "a"), "--json");
+    const second = await drill(fixture, "--seed", "9", "--out", join(dir, "b"), "--json");
+    expect(first.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, "a", "report.json"), "utf8"));
+    expect(report.seed).toBe(9);
+    expect(JSON.parse(first.stdout)).toEqual(report);
+    expect(readFileSync(join(dir, "b", "report.json"), "utf8")).toBe(readFileSync(join(dir, "a", "report.json"), "utf8"));
+    expect(existsSync(join(dir, "a", "audit.db"))).toBe(true);
+    const again = await drill(fixture, "--out", join(dir, "a"));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/audit\.db already exists/);
+    expect(second.stdout).toBe(first.stdout);
+  });
+});
