@@ -7,7 +7,9 @@
  *  3. chained audit append rate next to a bare SQLite insert of the same rows;
  *  4. heap over the drill (forced GC before each sample), to show memory stays flat.
  *
- * Results go to stdout as a Markdown table to paste into BENCHMARKS.md.
+ * This machine is a shared VM whose speed wanders by ±20 % from one second to the next, so rates are
+ * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
+ * and each side reports its best run. Results go to stdout as a Markdown table for BENCHMARKS.md.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -15,7 +17,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { AuditLog, canonicalJson, runDrill, scenarioSchema, type Scenario } from "../engine";
+import { AuditLog, runDrill, scenarioSchema, type Scenario } from "../engine";
 import { benchDecisions } from "./decisions";
 import { benchScenario } from "./scenario";
 
@@ -88,7 +90,6 @@ function auditRates(rows: number): { chained: number; bare: number } {
     log.close();
     const chained = rows / ((performance.now() - started) / 1000);
 
-    const bodies = records.map((r, i) => canonicalJson({ ...r, seq: i + 1 }));
     started = performance.now();
     const db = new Database(join(dir, "bare.db"));
     db.pragma("journal_mode = WAL");
@@ -96,7 +97,8 @@ function auditRates(rows: number): { chained: number; bare: number } {
     db.exec("CREATE TABLE entries (seq INTEGER PRIMARY KEY, t REAL, region TEXT, kind TEXT, request_id TEXT, body TEXT)");
     const insert = db.prepare("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)");
     const batch = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) insert.run(i + 1, records[i]!.t, records[i]!.region, "request", records[i]!.requestId, bodies[i]);
+      // A plain logger still has to serialise each row; it just needs no canonical form and no hash.
+      for (let i = from; i < to; i++) insert.run(i + 1, records[i]!.t, records[i]!.region, "request", records[i]!.requestId, JSON.stringify({ ...records[i], seq: i + 1 }));
     });
     for (let i = 0; i < rows; i += 1000) batch(i, Math.min(rows, i + 1000));
     db.close();
@@ -115,19 +117,25 @@ const decisions = benchDecisions(scenario, 200_000);
 line("routing + policy decision, median", `${decisions.medianUs.toFixed(2)} µs`);
 line("routing + policy decision, p99", `${decisions.p99Us.toFixed(2)} µs (target < 20 µs)`);
 
-const bare = await bareFetchRate(20_000);
-line("bare `fetch` through MSW (same process)", `${Math.round(bare).toLocaleString("en-US")} requests/s`);
-const drill = await drillRate(scenario);
+const bareRates = [await bareFetchRate(10_000)];
+const drills = [await drillRate(scenario)];
+bareRates.push(await bareFetchRate(10_000));
+drills.push(await drillRate(scenario));
+bareRates.push(await bareFetchRate(10_000));
+const bare = Math.max(...bareRates);
+const drill = drills.reduce((best, d) => (d.wallS < best.wallS ? d : best));
 const drillPerS = drill.requests / drill.wallS;
+line("bare `fetch` through MSW (same process), best of 3", `${Math.round(bare).toLocaleString("en-US")} requests/s (runs: ${bareRates.map((r) => Math.round(r)).join(", ")})`);
 line(
-  `drill: ${scenario.duration_s / 60} min at 50 req/s over 3 regions`,
+  `drill: ${scenario.duration_s / 60} min at 50 req/s over 3 regions, best of 2`,
   `${drill.requests.toLocaleString("en-US")} requests in ${drill.wallS.toFixed(1)} s: ${Math.round(drillPerS).toLocaleString("en-US")} requests/s, ` +
     `${(scenario.duration_s / drill.wallS).toFixed(1)}× real time`,
 );
 line("drill rate / bare fetch rate", `${((drillPerS / bare) * 100).toFixed(0)} % (target ≥ 70 %)`);
 line("heap after GC, each virtual minute", gc ? `${drill.heapMb.join(", ")} MB` : "run with --expose-gc to sample");
 
-const audit = auditRates(100_000);
-line("chained audit append (batched, WAL)", `${Math.round(audit.chained).toLocaleString("en-US")} rows/s`);
-line("bare SQLite insert of the same rows", `${Math.round(audit.bare).toLocaleString("en-US")} rows/s`);
+const auditRuns = [auditRates(100_000), auditRates(100_000), auditRates(100_000)];
+const audit = { chained: Math.max(...auditRuns.map((r) => r.chained)), bare: Math.max(...auditRuns.map((r) => r.bare)) };
+line("chained audit append (batched, WAL), best of 3", `${Math.round(audit.chained).toLocaleString("en-US")} rows/s`);
+line("bare SQLite insert of the same rows (JSON.stringify, no hash), best of 3", `${Math.round(audit.bare).toLocaleString("en-US")} rows/s`);
 line("chained / bare", `${((audit.chained / audit.bare) * 100).toFixed(0)} % (target ≥ 50 %)`);

@@ -32,8 +32,8 @@ export interface Clock {
  * A piece of work is identified by a key (a request id). The dispatcher opens it before the first
  * `await`; a simulated provider that sleeps on the clock for that request suspends it (the work is then
  * "blocked on the clock", not running); the dispatcher closes it once the outcome is digested. Closing is
- * final: a key that was closed is never reopened, so a sleeper that wakes after its caller gave up (an
- * aborted attempt) cannot stall the clock.
+ * final: a closed key is no longer suspended, so a sleeper that wakes after its caller gave up (a timed-out
+ * attempt) cannot make it run again and stall the clock.
  */
 export interface WorkTracker {
   open(key: string): void;
@@ -53,7 +53,6 @@ export interface WorkTracker {
 class CountingWorkTracker implements WorkTracker {
   private readonly active = new Set<string>();
   private readonly suspended = new Set<string>();
-  private readonly closed = new Set<string>();
   private readonly closeWatchers = new Map<string, () => void>();
   private onIdle: (() => void) | undefined;
 
@@ -62,12 +61,10 @@ class CountingWorkTracker implements WorkTracker {
   }
 
   open(key: string): void {
-    if (this.closed.has(key)) return;
     this.active.add(key);
   }
 
   close(key: string): void {
-    this.closed.add(key);
     this.suspended.delete(key);
     this.release(key);
     const watcher = this.closeWatchers.get(key);
@@ -78,10 +75,6 @@ class CountingWorkTracker implements WorkTracker {
   }
 
   watchClose(key: string, onClose: () => void): () => void {
-    if (this.closed.has(key)) {
-      onClose();
-      return () => {};
-    }
     this.closeWatchers.set(key, onClose);
     return () => this.closeWatchers.delete(key);
   }
@@ -93,8 +86,7 @@ class CountingWorkTracker implements WorkTracker {
   }
 
   resume(key: string): void {
-    if (!this.suspended.delete(key) || this.closed.has(key)) return;
-    this.active.add(key);
+    if (this.suspended.delete(key)) this.active.add(key);
   }
 
   /** Resolves once nothing is running; used by the drivers of virtual time. */
@@ -103,11 +95,6 @@ class CountingWorkTracker implements WorkTracker {
     return new Promise((resolve) => {
       this.onIdle = resolve;
     });
-  }
-
-  /** Closed keys are kept only so that late resumes are ignored; a run can forget them in bulk. */
-  forgetClosed(): void {
-    if (this.active.size === 0 && this.suspended.size === 0 && this.closeWatchers.size === 0) this.closed.clear();
   }
 
   private release(key: string): void {
@@ -285,7 +272,6 @@ export class VirtualClock implements Clock {
       }
       await this.settle();
       if (endMs > this.current) this.current = endMs;
-      this.tracker.forgetClosed();
     } finally {
       this.driving = false;
     }

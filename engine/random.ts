@@ -3,7 +3,6 @@
  * independent stream. Deriving by name (not by call order) keeps a run reproducible even where
  * asynchronous work interleaves differently, and lets another seed change the traffic but not the rules.
  */
-import { createHash } from "node:crypto";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { JumpableRandomGenerator } from "pure-rand/types/JumpableRandomGenerator";
@@ -29,8 +28,7 @@ class SeededRandom implements Random {
   private spareNormal: number | undefined;
 
   constructor(private readonly seedKey: string) {
-    const digest = createHash("sha256").update(seedKey).digest();
-    this.generator = xoroshiro128plus(digest.readInt32LE(0));
+    this.generator = xoroshiro128plus(hashKey(seedKey));
   }
 
   next(): number {
@@ -68,6 +66,23 @@ class SeededRandom implements Random {
     this.spareNormal = radius * Math.sin(2 * Math.PI * v);
     return radius * Math.cos(2 * Math.PI * v);
   }
+}
+
+/**
+ * A 32-bit seed from a stream name (cyrb53's mixing, truncated). Streams are forked per request, so this
+ * runs thousands of times a second: a cryptographic hash here cost ~3 % of a drill, and nothing needs one.
+ */
+function hashKey(key: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h1 ^ h2) | 0;
 }
 
 /** The root random source of a run. */

@@ -95,8 +95,8 @@ export class Topology {
   }
 
   /** The endpoint a simulated request was addressed to, by URL origin. */
-  endpointAt(url: string): Endpoint | undefined {
-    return this.endpointsByOrigin.get(new URL(url).origin);
+  endpointAt(url: URL): Endpoint | undefined {
+    return this.endpointsByOrigin.get(url.origin);
   }
 
   /** Round-trip time between two regions, ms. */

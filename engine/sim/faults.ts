@@ -14,23 +14,28 @@ export interface FaultSpan {
 
 export class FaultBook {
   private readonly spans = new Map<string, FaultSpan>();
+  /** The spans in force, kept as an array: every simulated request asks several questions of it. */
+  private activeSpans: FaultSpan[] = [];
 
   inject(id: string, fault: Fault, now: number): void {
     const existing = this.spans.get(id);
     if (existing && existing.end === undefined) throw new Error(`fault "${id}" is already active`);
-    this.spans.set(id, { id, fault, start: now, end: undefined });
+    const span = { id, fault, start: now, end: undefined };
+    this.spans.set(id, span);
+    this.activeSpans.push(span);
   }
 
   heal(id: string, now: number): FaultSpan {
     const span = this.spans.get(id);
     if (!span) throw new Error(`no fault "${id}" (known: ${[...this.spans.keys()].join(", ") || "none"})`);
     if (span.end === undefined) span.end = now;
+    this.activeSpans = this.activeSpans.filter((s) => s !== span);
     return span;
   }
 
   /** Faults in force right now. */
-  *active(): IterableIterator<FaultSpan> {
-    for (const span of this.spans.values()) if (span.end === undefined) yield span;
+  active(): readonly FaultSpan[] {
+    return this.activeSpans;
   }
 
   all(): readonly FaultSpan[] {

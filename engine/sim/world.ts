@@ -57,7 +57,7 @@ export class SimulatedWorld implements SimulatedHost {
     const page = this.statusPages.get(url.href);
     if (page) return this.statusPage(page.provider, page.lagMs);
     if (url.hostname.startsWith("gateway.") && url.pathname === "/ready") return this.gatewayReady(url.hostname.split(".")[1]!, from, work);
-    const endpoint = this.topology.endpointAt(request.url);
+    const endpoint = this.topology.endpointAt(url);
     if (!endpoint) return HttpResponse.json({ error: { message: `no simulated host at ${url.origin}` } }, { status: 502 });
     if (url.pathname === "/health") return this.providerHealth(endpoint, from, work);
     if (url.pathname === "/v1/chat/completions" && request.method === "POST") return this.completion(endpoint, from, work, request);
