@@ -117,6 +117,8 @@ interface Timer {
 class TimerQueue {
   private readonly heap: Timer[] = [];
   private readonly cancelled = new Set<number>();
+  /** Sequence numbers still in the heap, so cancelling a timer that already fired is a no-op. */
+  private readonly pending = new Set<number>();
 
   get size(): number {
     return this.heap.length - this.cancelled.size;
@@ -124,6 +126,7 @@ class TimerQueue {
 
   push(timer: Timer): void {
     const heap = this.heap;
+    this.pending.add(timer.seq);
     heap.push(timer);
     let i = heap.length - 1;
     while (i > 0) {
@@ -135,7 +138,7 @@ class TimerQueue {
   }
 
   cancel(seq: number): void {
-    this.cancelled.add(seq);
+    if (this.pending.has(seq)) this.cancelled.add(seq);
   }
 
   /** Earliest live timer, discarding cancelled ones on the way. */
@@ -155,6 +158,7 @@ class TimerQueue {
 
   private popTop(): void {
     const heap = this.heap;
+    this.pending.delete(heap[0]!.seq);
     const last = heap.pop()!;
     if (heap.length === 0) return;
     heap[0] = last;

@@ -23,6 +23,8 @@ export interface DrillOptions {
   readonly auditPath: string;
   /** Called as virtual time advances (at most once per virtual second). */
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
+  /** Called when the simulation is over, before the audit log is verified and reviewed (for timing). */
+  readonly onSimulated?: () => void;
 }
 
 export interface FaultReport {
@@ -95,6 +97,7 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
       // Each step lets one more timer fire; in-flight requests finish as their simulated answers arrive.
     }
     session.close();
+    options.onSimulated?.();
     recorder.finish();
     const chain = verifyChain(audit);
     const regionJurisdiction = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));

@@ -198,7 +198,7 @@ const expectation = z
   .string()
   .regex(EXPECTATION_PATTERN, `must read "<metric> <op> <number>", metric one of: ${METRICS.join(", ")}`);
 
-const scenarioObject = z.strictObject({
+export const scenarioObject = z.strictObject({
     revision: z.literal(SCENARIO_REVISION).describe("Format revision of this file"),
     name: z.string().min(1).max(120),
     description: z.string().max(4_000).default(""),

@@ -100,3 +100,16 @@ describe("VirtualClock", () => {
     expect(clock.now()).toBe(250);
   });
 });
+
+describe("VirtualClock timer bookkeeping", () => {
+  it("ignores clearing a timer that already fired", async () => {
+    const clock = new VirtualClock();
+    const id = clock.setTimeout(() => clock.clearTimeout(id), 5);
+    clock.setTimeout(() => {}, 10);
+    expect(clock.pendingTimers).toBe(2);
+    await clock.runUntil(6);
+    expect(clock.pendingTimers).toBe(1);
+    await clock.runUntil(20);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
