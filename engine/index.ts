@@ -11,5 +11,6 @@ export { seededRandom, type Random } from "./random";
 export { formatSummary } from "./report/summary";
 export { reviewAudit, type AuditReview, type ResidencyViolation } from "./report/auditReview";
 export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
+export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";
 export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";
 export { EngineSession, type SessionOptions, type InflightRequest } from "./session";

@@ -49,7 +49,7 @@ export function parseScenario(text: string, file: string): ParseResult {
     return { ok: false, problems: [at(0, "", `YAML: ${(error as Error).message}`)] };
   }
   if (data === null || data === undefined) return { ok: false, problems: [at(0, "", "the file is empty; a scenario starts with `revision: 1`")] };
-  if (!isMap(doc.contents)) return { ok: false, problems: [at(0, "", "a scenario must be a mapping of keys (revision, name, topology, …)")] };
+  if (!isMap(doc.contents)) return { ok: false, problems: [at(doc.contents?.range?.[0] ?? 0, "", "a scenario must be a mapping of keys (revision, name, topology, …)")] };
   const revision = (data as { revision?: unknown }).revision;
   if (typeof revision === "number" && revision !== SCENARIO_REVISION) {
     const node = doc.getIn(["revision"], true);
@@ -76,6 +76,14 @@ export function loadScenarioFile(path: string): Scenario {
 
 type PathKey = string | number;
 
+/** The key node of `key` in the mapping at `path` (only mappings have keys; a list index has none). */
+function keyNode(doc: Document, path: readonly PathKey[], key: PathKey): { range?: [number, number, number] | null } | undefined {
+  const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
+  return isNode(pair?.key) ? pair.key : undefined;
+}
+
 function formatField(path: readonly PathKey[]): string {
   return path.reduce<string>((field, key) => (typeof key === "number" ? `${field}[${key}]` : field ? `${field}.${key}` : key), "");
 }
@@ -86,18 +94,19 @@ function locateIssue(doc: Document, issue: z.core.$ZodIssue, at: (offset: number
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
-    const parent = doc.getIn(path, true);
-    const pair = isMap(parent) ? parent.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key) : undefined;
-    const keyNode = pair?.key;
     message = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    if (isNode(keyNode) && keyNode.range) return at(keyNode.range[0], formatField([...path, key]), message);
+    const found = keyNode(doc, path, key);
+    if (found?.range) return at(found.range[0], formatField([...path, key]), message);
   }
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) {
-      if (depth < path.length && issue.code === "invalid_type" && issue.input === undefined) message = `missing required field "${String(path[depth])}"`;
-      return at(node.range[0], formatField(path), message);
-    }
+  const node = doc.getIn(path, true);
+  if (isNode(node) && node.range) return at(node.range[0], formatField(path), message);
+  // The node is missing: point at the key of the mapping that lacks it, or at the nearest ancestor.
+  if (issue.code === "invalid_type" && issue.input === undefined) message = `missing required field "${String(path.at(-1))}"`;
+  for (let depth = path.length - 1; depth >= 0; depth--) {
+    const parentKey = depth > 0 ? keyNode(doc, path.slice(0, depth - 1), path[depth - 1]!) : undefined;
+    if (parentKey?.range) return at(parentKey.range[0], formatField(path), message);
+    const ancestor = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(ancestor) && ancestor.range) return at(ancestor.range[0], formatField(path), message);
   }
   return at(0, formatField(path), message);
 }

@@ -1,0 +1,74 @@
+/**
+ * Property: whatever text the loader is fed — a valid scenario mangled line by line, absurd values, or
+ * arbitrary data — it returns either a scenario that the schema accepts or located problems. It never
+ * throws, never hangs, and never hands back invalid data.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { parseScenario, scenarioSchema } from "../../engine";
+
+const valid = readFileSync(join(import.meta.dirname, "../../scenarios/eu-region-outage.yaml"), "utf8");
+const lines = valid.split("\n");
+
+function checkOutcome(text: string): void {
+  const result = parseScenario(text, "fuzz.yaml");
+  if (result.ok) {
+    expect(scenarioSchema.safeParse(result.scenario).success).toBe(true);
+    return;
+  }
+  expect(result.problems.length).toBeGreaterThan(0);
+  for (const problem of result.problems) {
+    expect(problem.file).toBe("fuzz.yaml");
+    expect(problem.line).toBeGreaterThanOrEqual(1);
+    expect(problem.column).toBeGreaterThanOrEqual(1);
+    expect(typeof problem.field).toBe("string");
+    expect(problem.message.length).toBeGreaterThan(0);
+  }
+}
+
+const absurd = fc.constantFrom("-1", "0", "1e308", "-1e308", ".nan", ".inf", "NaN", '"x"', "[]", "{}", "null", "~", "99999999999999999999", "0x1F", "true", "'" + "a".repeat(5000) + "'");
+
+const mangle = fc.oneof(
+  fc.nat({ max: lines.length - 1 }).map((i) => (ls: string[]) => ls.filter((_, j) => j !== i)),
+  fc.nat({ max: lines.length - 1 }).map((i) => (ls: string[]) => [...ls.slice(0, i + 1), ls[i]!, ...ls.slice(i + 1)]),
+  fc.tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: lines.length - 1 })).map(([i, j]) => (ls: string[]) => {
+    const copy = [...ls];
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+    return copy;
+  }),
+  fc.tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: 200 }), fc.string({ maxLength: 5 })).map(([i, at, inserted]) => (ls: string[]) =>
+    ls.map((l, j) => (j === i ? l.slice(0, at) + inserted + l.slice(at) : l)),
+  ),
+  fc.tuple(fc.nat({ max: lines.length - 1 }), absurd).map(([i, value]) => (ls: string[]) => ls.map((l, j) => (j === i ? l.replace(/-?\d+(\.\d+)?/, value) : l))),
+  fc.nat({ max: valid.length }).map((cut) => (ls: string[]) => ls.join("\n").slice(0, cut).split("\n")),
+);
+
+describe("scenario loader under fuzzing", () => {
+  it("returns a valid scenario or located problems for mangled scenario text", () => {
+    fc.assert(
+      fc.property(fc.array(mangle, { minLength: 1, maxLength: 4 }), (edits) => {
+        checkOutcome(edits.reduce((ls, edit) => edit(ls), lines).join("\n"));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("returns located problems for arbitrary data serialised as YAML", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        const text = stringify(value);
+        const result = parseScenario(text, "fuzz.yaml");
+        expect(result.ok).toBe(false);
+        checkOutcome(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("returns located problems for arbitrary text", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => checkOutcome(text)), { numRuns: 300 });
+  });
+});
