@@ -31,18 +31,24 @@ function checkOutcome(text: string): void {
 
 const absurd = fc.constantFrom("-1", "0", "1e308", "-1e308", ".nan", ".inf", "NaN", '"x"', "[]", "{}", "null", "~", "99999999999999999999", "0x1F", "true", "'" + "a".repeat(5000) + "'");
 
+/** Edits pick lines by a number taken modulo the current line count: earlier edits may have removed lines. */
+const line = fc.nat({ max: lines.length - 1 });
 const mangle = fc.oneof(
-  fc.nat({ max: lines.length - 1 }).map((i) => (ls: string[]) => ls.filter((_, j) => j !== i)),
-  fc.nat({ max: lines.length - 1 }).map((i) => (ls: string[]) => [...ls.slice(0, i + 1), ls[i]!, ...ls.slice(i + 1)]),
-  fc.tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: lines.length - 1 })).map(([i, j]) => (ls: string[]) => {
+  line.map((n) => (ls: string[]) => ls.filter((_, j) => j !== n % ls.length)),
+  line.map((n) => (ls: string[]) => {
+    const i = n % ls.length;
+    return [...ls.slice(0, i + 1), ls[i]!, ...ls.slice(i + 1)];
+  }),
+  fc.tuple(line, line).map(([a, b]) => (ls: string[]) => {
     const copy = [...ls];
+    const [i, j] = [a % ls.length, b % ls.length];
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];
     return copy;
   }),
-  fc.tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: 200 }), fc.string({ maxLength: 5 })).map(([i, at, inserted]) => (ls: string[]) =>
-    ls.map((l, j) => (j === i ? l.slice(0, at) + inserted + l.slice(at) : l)),
+  fc.tuple(line, fc.nat({ max: 200 }), fc.string({ maxLength: 5 })).map(([n, at, inserted]) => (ls: string[]) =>
+    ls.map((l, j) => (j === n % ls.length ? l.slice(0, at) + inserted + l.slice(at) : l)),
   ),
-  fc.tuple(fc.nat({ max: lines.length - 1 }), absurd).map(([i, value]) => (ls: string[]) => ls.map((l, j) => (j === i ? l.replace(/-?\d+(\.\d+)?/, value) : l))),
+  fc.tuple(line, absurd).map(([n, value]) => (ls: string[]) => ls.map((l, j) => (j === n % ls.length ? l.replace(/-?\d+(\.\d+)?/, value) : l))),
   fc.nat({ max: valid.length }).map((cut) => (ls: string[]) => ls.join("\n").slice(0, cut).split("\n")),
 );
 
