@@ -4,12 +4,18 @@
  * region must exist" are the loader's job and cannot be expressed here.
  */
 import { z } from "zod";
-import { SCENARIO_REVISION, scenarioSchema } from "./schema";
+import { SCENARIO_REVISION, scenarioObject } from "./schema";
 
 export const SCENARIO_SCHEMA_ID = `https://failover-lab.local/scenario.revision-${SCENARIO_REVISION}.schema.json`;
 
+/**
+ * The input side of the format (defaults optional), without the cross-reference refinement. The object schema, not
+ * the refined one, so anything new that JSON Schema cannot express fails generation instead of silently becoming `{}`.
+ * Draft-07 because yaml-language-server validates with draft-07 semantics: 2020-12's `prefixItems` + `items: false`
+ * (the `rtt_ms` tuples) is reported there as "Matches a schema that is not allowed" (redhat-developer/vscode-yaml#1175).
+ */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(scenarioSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(scenarioObject, { io: "input", target: "draft-07" }) as Record<string, unknown>;
   return {
     ...generated,
     $id: SCENARIO_SCHEMA_ID,

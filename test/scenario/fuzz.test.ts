@@ -10,11 +10,19 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseScenario, scenarioSchema } from "../../engine";
 
-const valid = readFileSync(join(import.meta.dirname, "../../scenarios/eu-region-outage.yaml"), "utf8");
+const valid = readFileSync(join(import.meta.dirname, "../fixtures/minimal-scenario.yaml"), "utf8");
 const lines = valid.split("\n");
 
+/**
+ * A parse takes milliseconds; the bound only catches runaway work (an alias expanding, a quadratic walk). It is
+ * generous because this runs on a shared 2-core machine, where a GC pause or a busy neighbour costs real time.
+ */
+const MAX_PARSE_MS = 2_000;
+
 function checkOutcome(text: string): void {
+  const started = performance.now();
   const result = parseScenario(text, "fuzz.yaml");
+  expect(performance.now() - started).toBeLessThan(MAX_PARSE_MS);
   if (result.ok) {
     expect(scenarioSchema.safeParse(result.scenario).success).toBe(true);
     return;
@@ -68,6 +76,18 @@ describe("scenario loader under fuzzing", () => {
         const text = stringify(value);
         const result = parseScenario(text, "fuzz.yaml");
         expect(result.ok).toBe(false);
+        checkOutcome(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("returns located problems for arbitrary values, odd keys (__proto__, toString) and numbers (NaN, -0) included", () => {
+    fc.assert(
+      fc.property(fc.anything({ maxDepth: 4 }), (value) => {
+        // yaml serialises a bare `undefined` as no document at all.
+        const text = stringify(value) ?? "";
+        expect(parseScenario(text, "fuzz.yaml").ok).toBe(false);
         checkOutcome(text);
       }),
       { numRuns: 300 },

@@ -1,9 +1,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadScenarioFile, parseScenario, ScenarioError, scenarioJsonSchemaText } from "../../engine";
+import { formatProblems, loadScenarioFile, parseScenario, ScenarioError, scenarioJsonSchemaText } from "../../engine";
 
 const scenarios = join(import.meta.dirname, "../../scenarios");
+const minimal = readFileSync(join(import.meta.dirname, "../fixtures/minimal-scenario.yaml"), "utf8");
+
+/** The problems for `text`, failing the test if it parses. */
+function problemsOf(text: string) {
+  const result = parseScenario(text, "case.yaml");
+  expect(result.ok, "the text must not parse").toBe(false);
+  return result.ok ? [] : result.problems;
+}
 
 describe("loading scenarios", () => {
   it("loads every shipped scenario, each pointing editors at the JSON Schema", () => {
@@ -14,6 +22,50 @@ describe("loading scenarios", () => {
       expect(text.startsWith("# yaml-language-server: $schema=./scenario.schema.json\n"), file).toBe(true);
       expect(loadScenarioFile(join(scenarios, file)).revision).toBe(1);
     }
+  });
+
+  it("parses the minimal fixture, filling every default", () => {
+    expect(minimal.startsWith("# yaml-language-server: $schema=../../scenarios/scenario.schema.json\n")).toBe(true);
+    const result = parseScenario(minimal, "minimal-scenario.yaml");
+    if (!result.ok) throw new Error(formatProblems(result.problems));
+    const { scenario } = result;
+    expect(scenario.health.circuit.consecutive_failures).toBe(5);
+    expect(scenario.policy.outage_choice).toBe("reject");
+    expect(scenario.topology.callers[0]).toMatchObject({ consent_share: 0, clients: 50 });
+    expect(scenario.topology.providers[0]!.deployments[0]!.latency).toEqual({ median_ms: 900, p95_ms: 2_500 });
+    expect(scenario.seed).toBe(1);
+  });
+
+  it("names fields with [i] for list items, at the line and column of the value", () => {
+    const [problem, ...rest] = problemsOf(minimal.replace('endpoint: "https://openai-sim.us-east.sim.test"', 'endpoint: "gopher://x"'));
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ file: "case.yaml", line: 14, column: 40, field: "topology.providers[0].deployments[1].endpoint" });
+    expect(formatProblems([problem!])).toBe('case.yaml:14:40: topology.providers[0].deployments[1].endpoint: must be an http(s) URL, got "gopher://x"');
+  });
+
+  it("points an unknown key at the key itself, one problem per key, listing what is allowed", () => {
+    const problems = problemsOf(minimal.replace("rate_per_s: 5 }", "rate_per_s: 5, ratee: 1, burst: 2 }"));
+    expect(problems.map((p) => [p.line, p.column, p.field])).toEqual([
+      [19, 90, "topology.callers[0].ratee"],
+      [19, 100, "topology.callers[0].burst"],
+    ]);
+    expect(problems[0]!.message).toMatch(/^unknown key "ratee"; allowed here: id, region, .*rate_per_s/);
+  });
+
+  it("points a missing field at the key of the mapping that lacks it", () => {
+    const [problem] = problemsOf(minimal.replace("  residency: { EU: [EU] }\n", "  outage_choice: reject\n"));
+    expect(problem).toMatchObject({ line: 20, column: 1, field: "policy.residency", message: "required, but missing; expected a mapping" });
+  });
+
+  it("sorts problems by position, locating a value that comes from an alias at the alias", () => {
+    const text = minimal.replace("duration_s: 120", "duration_s: &d -120").replace("at_s: 30,", "at_s: *d,").replace("rate_per_s: 5", "rate_per_s: 0");
+    expect(problemsOf(text).map((p) => `${p.line}:${p.column}:${p.field}`)).toEqual(["5:16:duration_s", "19:87:topology.callers[0].rate_per_s", "23:34:faults[0].at_s"]);
+  });
+
+  it("reports a revision it cannot read as its only problem", () => {
+    expect(problemsOf(minimal.replace("revision: 1", "revision: 3").replace("rate_per_s: 5", "rate_per_s: -1"))).toEqual([
+      { file: "case.yaml", line: 3, column: 11, field: "revision", message: "this build reads revision 1; the file is revision 3" },
+    ]);
   });
 
   it("fills defaults from the systems they follow", () => {
