@@ -3,7 +3,22 @@
  * column and field so a person can fix it in their editor. Nothing runs on an invalid file.
  */
 import { readFileSync } from "node:fs";
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLError,
+  type YAMLMap,
+} from "yaml";
 import { z } from "zod";
 import { SCENARIO_REVISION, scenarioSchema, type Scenario } from "./schema";
 
@@ -195,8 +210,7 @@ function find(doc: Document.Parsed, path: readonly PathKey[]): Spot {
 
 /**
  * Aliases are not followed: a field whose value comes from an alias is located at the alias, where that field is
- * written, not at an anchor elsewhere that other fields share. Keys compare as strings because toJS turns every key
- * into one; the last equal key wins, as it does in toJS.
+ * written, not at an anchor elsewhere that other fields share.
  */
 function child(node: Node, segment: PathKey): Omit<Spot, "depth"> | undefined {
   if (isSeq(node)) {
@@ -204,9 +218,24 @@ function child(node: Node, segment: PathKey): Omit<Spot, "depth"> | undefined {
     return isNode(item) ? { node: item, key: undefined } : undefined;
   }
   if (!isMap(node)) return undefined;
-  const pair = node.items.findLast((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+  const pair = keyIndex(node).get(String(segment));
   if (!pair || !isNode(pair.key)) return undefined;
   return { node: isNode(pair.value) ? pair.value : pair.key, key: pair.key };
+}
+
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/**
+ * The pairs of a mapping by key, built once per mapping so a file with thousands of wrong keys is located in linear
+ * time. Keys are strings because toJS turns every key into one; a later equal key wins, as it does in toJS.
+ */
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map(map.items.filter((p) => isScalar(p.key)).map((p) => [String((p.key as Scalar).value), p]));
+    keyIndexes.set(map, index);
+  }
+  return index;
 }
 
 function start(node: Node): number {
