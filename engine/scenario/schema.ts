@@ -245,17 +245,28 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
   const knownRegion = (value: string, path: Issue["path"]) => {
     if (!regions.has(value)) issues.push({ path, message: `unknown region "${value}" (known: ${[...regions].join(", ")})` });
   };
+  const pairs = new Set<string>();
   scenario.topology.rtt_ms.forEach(([a, b], i) => {
     knownRegion(a, ["topology", "rtt_ms", i, 0]);
     knownRegion(b, ["topology", "rtt_ms", i, 1]);
+    const pair = [a, b].sort().join("|");
+    if (a === b) issues.push({ path: ["topology", "rtt_ms", i, 1], message: `a region's round trip to itself is fixed at 1 ms; remove [${a}, ${b}]` });
+    else if (pairs.has(pair)) issues.push({ path: ["topology", "rtt_ms", i], message: `duplicate round-trip time for ${a} and ${b}` });
+    pairs.add(pair);
   });
 
   const providerModels = new Map<string, Set<string>>();
+  const deployedIn = new Map<string, Set<string>>();
   scenario.topology.providers.forEach((p, i) => {
     if (providerModels.has(p.id)) issues.push({ path: ["topology", "providers", i, "id"], message: `duplicate provider "${p.id}"` });
     const models = new Set<string>();
+    const providerRegions = new Set<string>();
+    deployedIn.set(p.id, providerRegions);
     p.deployments.forEach((d, j) => {
       knownRegion(d.region, ["topology", "providers", i, "deployments", j, "region"]);
+      if (providerRegions.has(d.region))
+        issues.push({ path: ["topology", "providers", i, "deployments", j, "region"], message: `provider "${p.id}" is already deployed in "${d.region}"` });
+      providerRegions.add(d.region);
       if (d.latency.p95_ms < d.latency.median_ms)
         issues.push({ path: ["topology", "providers", i, "deployments", j, "latency", "p95_ms"], message: "p95_ms must not be below median_ms" });
       d.models.forEach((m) => models.add(m));
@@ -309,6 +320,8 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
       issues.push({ path: path("provider"), message: `unknown provider "${f.provider}"` });
     if (f.kind === "model-outage" && providerModels.get(f.provider) && !providerModels.get(f.provider)!.has(f.model))
       issues.push({ path: path("model"), message: `provider "${f.provider}" deploys no model "${f.model}"` });
+    if ((f.kind === "model-outage" || f.kind === "error-rate") && deployedIn.get(f.provider) && !deployedIn.get(f.provider)!.has(f.region))
+      issues.push({ path: path("region"), message: `provider "${f.provider}" has no deployment in "${f.region}"` });
     if (f.at_s > scenario.duration_s) issues.push({ path: path("at_s"), message: `fault starts after the run ends (duration_s ${scenario.duration_s})` });
     if (f.heal_s !== undefined && f.heal_s <= f.at_s) issues.push({ path: path("heal_s"), message: "must be later than at_s" });
   });
