@@ -98,7 +98,9 @@ function auditRates(rows: number): { chained: number; bare: number } {
     const db = new Database(join(dir, "bare.db"));
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
+    // The same table and request-id index as the audit store, minus the two hash columns the chain adds.
     db.exec("CREATE TABLE entries (seq INTEGER PRIMARY KEY, t REAL, region TEXT, kind TEXT, request_id TEXT, body TEXT)");
+    db.exec("CREATE INDEX entries_request_id ON entries (request_id) WHERE request_id IS NOT NULL");
     const insert = db.prepare("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)");
     const batch = db.transaction((from: number, to: number) => {
       // A plain logger still has to serialise each row; it just needs no canonical form and no hash.

@@ -3,7 +3,7 @@
  * every component receives a {@link Clock} and schedules through it, so a drill in virtual time and
  * the interactive app in paced real time run the very same code.
  *
- * All times are milliseconds since the start of the run (virtual time), never wall-clock epochs.
+ * All times are whole milliseconds since the start of the run (virtual time), never wall-clock epochs.
  */
 
 /** Opaque handle returned by {@link Clock.setTimeout}. */
@@ -206,7 +206,9 @@ export class VirtualClock implements Clock {
   setTimeout(fn: () => void, delayMs: number): TimerId {
     if (!Number.isFinite(delayMs)) throw new RangeError(`timer delay must be finite, got ${delayMs}`);
     const id = ++this.seq;
-    this.timers.push({ at: this.current + Math.max(0, delayMs), seq: id, fn });
+    // Whole milliseconds: every time the engine records stays a short integer (cheap to serialise and
+    // hash, easy to read in the audit log), and nothing simulated needs finer resolution.
+    this.timers.push({ at: this.current + Math.max(0, Math.round(delayMs)), seq: id, fn });
     return id;
   }
 
@@ -306,7 +308,7 @@ export class VirtualClock implements Clock {
           virtualAnchor = this.current;
           speed = options.speed();
         }
-        const target = virtualAnchor + (options.wallNow() - wallAnchor) * speed;
+        const target = Math.floor(virtualAnchor + (options.wallNow() - wallAnchor) * speed);
         while (await this.step(target));
         if (target > this.current) this.current = target;
         if (options.shouldStop()) break;
