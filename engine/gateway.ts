@@ -144,16 +144,7 @@ export class RegionalGateway {
   async handle(request: CallerRequest, key: string): Promise<RequestRecord> {
     const { scenario, clock } = this.ctx;
     const decision = this.decide(request);
-    const base = {
-      requestId: request.id,
-      population: request.population,
-      origin: { region: request.originRegion, jurisdiction: request.jurisdiction },
-      model: request.model,
-      consent: request.consent,
-      highRisk: request.highRisk,
-      sentAt: request.sentAt,
-      gateway: this.region,
-    };
+    const base = recordBase(request, this.region);
     if (decision.verdict === "reject")
       return { ...base, policy: decision.policy, attempts: [], outcome: "rejected", reason: decision.reason, latencyMs: clock.now() - request.sentAt };
     const { candidates, policy: policyRecord } = decision;
@@ -274,6 +265,20 @@ export class RegionalGateway {
       clock.work.close(key);
     }
   }
+}
+
+/** The fields of a request's audit record that are known before the gateway does anything. */
+export function recordBase(request: CallerRequest, gateway: string) {
+  return {
+    requestId: request.id,
+    population: request.population,
+    origin: { region: request.originRegion, jurisdiction: request.jurisdiction },
+    model: request.model,
+    consent: request.consent,
+    highRisk: request.highRisk,
+    sentAt: request.sentAt,
+    gateway,
+  };
 }
 
 function errorMessage(body: unknown): string | undefined {

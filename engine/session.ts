@@ -8,7 +8,7 @@ import type { Clock } from "./clock";
 import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
-import { RegionalGateway, type CallerRequest } from "./gateway";
+import { RegionalGateway, recordBase, type CallerRequest } from "./gateway";
 import { ResidencyPolicy } from "./policy";
 import type { Random } from "./random";
 import type { Fault, Scenario } from "./scenario/schema";
@@ -169,14 +169,7 @@ export class EngineSession {
 /** The record of a request whose gateway could not be reached (connection refused). */
 function unreachable(request: CallerRequest, region: string): RequestRecord {
   return {
-    requestId: request.id,
-    population: request.population,
-    origin: { region: request.originRegion, jurisdiction: request.jurisdiction },
-    model: request.model,
-    consent: request.consent,
-    highRisk: request.highRisk,
-    sentAt: request.sentAt,
-    gateway: region,
+    ...recordBase(request, region),
     policy: null,
     attempts: [],
     outcome: "error",
