@@ -145,8 +145,11 @@ export class RegionalGateway {
     const { scenario, clock } = this.ctx;
     const decision = this.decide(request);
     const base = recordBase(request, this.region);
+    // The caller-to-gateway round trip is added to what the caller experiences, not simulated as a delay.
+    const callerRttMs = this.ctx.topology.rttMs(request.originRegion, this.region);
+    const latencyMs = () => clock.now() - request.sentAt + callerRttMs;
     if (decision.verdict === "reject")
-      return { ...base, policy: decision.policy, attempts: [], outcome: "rejected", reason: decision.reason, latencyMs: clock.now() - request.sentAt };
+      return { ...base, policy: decision.policy, attempts: [], outcome: "rejected", reason: decision.reason, latencyMs: latencyMs() };
     const { candidates, policy: policyRecord } = decision;
     const life = this.life;
     const attempts: AttemptRecord[] = [];
@@ -161,7 +164,7 @@ export class RegionalGateway {
       attempts.push(attempt.record);
       if (this.life !== life) {
         // The answer, if any, arrived at a process that no longer exists: the caller's connection was reset.
-        return { ...base, policy: policyRecord, attempts, outcome: "error", reason: `gateway ${this.region} went down while the request was in flight`, latencyMs: clock.now() - request.sentAt };
+        return { ...base, policy: policyRecord, attempts, outcome: "error", reason: `gateway ${this.region} went down while the request was in flight`, latencyMs: latencyMs() };
       }
       if (attempt.ok) {
         return {
@@ -170,7 +173,7 @@ export class RegionalGateway {
           attempts,
           outcome: "ok",
           servedBy: { target: target.id, model: target.model, region: target.endpoint.region, jurisdiction: target.endpoint.jurisdiction },
-          latencyMs: clock.now() - request.sentAt,
+          latencyMs: latencyMs(),
           ...(attempt.usage ? { usage: attempt.usage } : {}),
         };
       }
@@ -183,7 +186,7 @@ export class RegionalGateway {
       attempts,
       outcome: "error",
       reason: last ? `all ${attempts.length} attempts failed; last: ${last.error ?? `HTTP ${last.status}`}` : "no target serves this model",
-      latencyMs: clock.now() - request.sentAt,
+      latencyMs: latencyMs(),
     };
   }
 

@@ -14,3 +14,5 @@ export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type Sc
 export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";
 export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";
 export { EngineSession, type SessionOptions, type InflightRequest } from "./session";
+/** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
+export { attachWorld, WORLD_HEADER, type SimulatedHost } from "./sim/transport";

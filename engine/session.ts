@@ -127,16 +127,14 @@ export class EngineSession {
   }
 
   private dispatch(request: CallerRequest, random: Random): void {
-    const { clock, topology } = this.ctx;
+    const { clock } = this.ctx;
     const key = request.id;
     clock.work.open(key);
     const region = this.director.route(request.population, request.originRegion, random);
     this.inflightRequests.set(request.id, { gateway: region, sentAt: request.sentAt });
-    // The caller-to-gateway round trip is added to what the caller experiences, not simulated as a delay.
-    const callerRttMs = topology.rttMs(request.originRegion, region);
     const finish = (record: RequestRecord) => {
       this.inflightRequests.delete(request.id);
-      this.ctx.bus.emit({ type: "request", t: clock.now(), region, record: { ...record, latencyMs: record.latencyMs + callerRttMs } });
+      this.ctx.bus.emit({ type: "request", t: clock.now(), region, record });
       clock.work.close(key);
     };
     if (this.ctx.faults.gatewayDown(region)) {
