@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { formatSummary, loadScenarioFile, runDrill, ScenarioError } from "../engine";
@@ -86,4 +87,4 @@ function parseCommandLine(argv: readonly string[]) {
   return { file: resolve(positionals[0]!), seed, out: values.out === undefined ? undefined : resolve(values.out), json: values.json };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
