@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill, verifyChain, type DrillReport } from "../../engine";
 
-export function drillSuite(file: string): void {
+/**
+ * @param teaches assertions about the behaviour the scenario exists to show, beyond its own expectations.
+ */
+export function drillSuite(file: string, teaches: (report: DrillReport) => void): void {
   const path = join(import.meta.dirname, "../../scenarios", file);
   const dir = mkdtempSync(join(tmpdir(), "failover-lab-drill-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,6 +33,11 @@ export function drillSuite(file: string): void {
       expect(report.passed).toBe(true);
       expect(report.totals.requests).toBeGreaterThan(1000);
       expect(report.totals.unfinished).toBe(0);
+    });
+
+    it("shows what it was written to teach", () => {
+      expect(runs[0], "the first run completed").toBeDefined();
+      teaches(runs[0]!);
     });
 
     it("reproduces byte for byte with the same seed, and the audit chain verifies from the file", async () => {
