@@ -96,6 +96,12 @@ export class SimulatedWorld implements SimulatedHost {
       if (random.chance(rate)) return fail(status, `injected error ${status} at ${endpoint.id}`, "injected_error");
     const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms);
     if (!(await this.wait(network + serviceMs, work))) return HttpResponse.error();
+    // A failure that began while the model was still answering takes the answer with it (the seed's
+    // question 3: in-flight requests succeed only if the model responded before the failure).
+    const outageNow = this.faults.regionOutage(endpoint.provider, endpoint.region);
+    if (outageNow === "no-response") return HttpResponse.error();
+    if (outageNow === "error-503" || this.faults.modelDown(endpoint.provider, endpoint.region, model))
+      return HttpResponse.json({ error: { message: `${endpoint.id} failed while answering`, type: "server_error", code: "failed_in_flight" } }, { status: 503 });
     const promptTokens = Math.max(1, Math.round((body.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0) / 4));
     const completionTokens = 20 + Math.floor(random.next() * 200);
     return HttpResponse.json({

@@ -110,3 +110,15 @@ describe("SimulatedWorld over fetch", () => {
     await expect(fetch("http://127.0.0.1:9/unreachable")).rejects.toThrow();
   });
 });
+
+describe("SimulatedWorld and in-flight requests", () => {
+  it("fails a request whose provider goes down while it is being answered", async () => {
+    const { clock, faults, send } = setup();
+    const pending = send("https://openai-sim.eu-central.sim.test/v1/chat/completions", completion);
+    // Service takes at least the 25 ms round trip; the outage starts 10 ms in.
+    clock.setTimeout(() => faults.inject("f1", { kind: "region-outage", at_s: 0, region: "eu-central", behaviour: "error-503" }, clock.now()), 10);
+    const result = await settle(clock, pending);
+    expect(result.status).toBe(503);
+    expect(result.body).toMatchObject({ error: { code: "failed_in_flight" } });
+  });
+});
