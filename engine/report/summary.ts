@@ -34,7 +34,7 @@ export function formatSummary(report: DrillReport): string {
   if (questions.inflight.failovers.length === 0) lines.push("   no failover happened");
   for (const f of questions.inflight.failovers)
     lines.push(
-      `   ${f.t_s.toFixed(1)} s ${f.machine} ${f.subject} → ${f.to}: ${f.inflight} in flight: ${f.completed} completed (${f.retried} after a retry), ${f.failed} failed, ${f.rejected} rejected`,
+      `   ${f.t_s.toFixed(1)} s ${f.machine} ${f.subject} → ${f.to}: ${f.inflight} in flight: ${f.completed} completed, ${f.failed} failed, ${f.rejected} rejected; ${f.retried} were retried`,
     );
   const a = questions.audit;
   lines.push("", "4. Does the audit log show one coherent timeline?");
