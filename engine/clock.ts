@@ -226,11 +226,6 @@ export class VirtualClock implements Clock {
     });
   }
 
-  /** Due time of the next timer, or undefined when nothing is scheduled. */
-  nextDue(): number | undefined {
-    return this.timers.peek()?.at;
-  }
-
   /** Number of pending timers (for memory checks and the UI's event list). */
   get pendingTimers(): number {
     return this.timers.size;

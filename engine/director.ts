@@ -23,7 +23,7 @@ interface Resolvers {
   readonly expiresAt: number[];
 }
 
-/** Where the director's checkers sit; Route 53 checks from several places, we check from each gateway's peers. */
+/** The checkers' origin. It is no region of the topology, so the simulated network charges it a flat 1 ms. */
 const CHECKER_REGION = "director";
 
 export class TrafficDirector {

@@ -10,6 +10,7 @@ import type { TransitionEvent } from "./events";
 import { seededRandom } from "./random";
 import { reviewAudit, type AuditReview } from "./report/auditReview";
 import { evaluateExpectations, type ExpectationResult, type Metrics } from "./report/expectations";
+import { withdrawnRegion } from "./report/faultImpact";
 import { DrillRecorder, type FailoverMeasure } from "./report/recorder";
 import type { Fault, Scenario } from "./scenario/schema";
 import { EngineSession } from "./session";
@@ -145,7 +146,7 @@ function buildReport(
     errors: t.errors,
     success_rate: t.requests === 0 ? null : round(t.ok / t.requests, 4),
     requests: t.requests,
-    director_failovers: recorder.transitions.filter((e) => e.machine === "director" && e.cause.includes(" withdrawn")).length,
+    director_failovers: recorder.transitions.filter((e) => withdrawnRegion(e) !== undefined).length,
     gateway_failures: recorder.transitions.filter((e) => e.machine === "gateway" && e.to === "failed").length,
     inflight_failed: recorder.failovers.reduce((n, f) => n + f.failed, 0),
     audit_gaps: review.gaps,

@@ -32,11 +32,16 @@ export function requestTouches(fault: Fault, record: RequestRecord): boolean {
   return record.attempts.some((a) => attemptHits(fault, a, record));
 }
 
+/** The region a director transition withdrew from its answers, if it was a withdrawal (not a restore). */
+export function withdrawnRegion(event: TransitionEvent): string | undefined {
+  return event.machine === "director" && event.cause.startsWith(`${event.subject} withdrawn`) ? event.subject : undefined;
+}
+
 const ALARMED = new Set(["open", "unhealthy", "degraded", "failed"]);
 
 /** The transition shows that something noticed this fault. */
 export function transitionDetects(fault: Fault, event: TransitionEvent): boolean {
-  if (event.machine === "director") return "region" in fault && event.cause.startsWith(`${fault.region} withdrawn`);
+  if (event.machine === "director") return "region" in fault && withdrawnRegion(event) === fault.region;
   if (!ALARMED.has(event.to)) return false;
   const target = event.subject.includes("→") ? event.subject.split("→")[1]! : undefined;
   switch (fault.kind) {

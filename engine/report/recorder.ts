@@ -6,7 +6,7 @@ import { build as buildHistogram } from "hdr-histogram-js";
 import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
 import type { Fault } from "../scenario/schema";
 import type { InflightRequest } from "../session";
-import { requestTouches, transitionDetects } from "./faultImpact";
+import { requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
 
 export interface FaultMeasure {
   readonly id: string;
@@ -110,7 +110,7 @@ export class DrillRecorder {
       measure.detection_s = seconds(event.t - measure.at_s * 1000);
       measure.detected_by = { machine: event.machine, subject: event.subject, to: event.to, cause: event.cause };
     }
-    const failingRegion = event.machine === "gateway" ? event.subject : event.machine === "director" && event.cause.includes(" withdrawn") ? event.subject : undefined;
+    const failingRegion = event.machine === "gateway" ? event.subject : withdrawnRegion(event);
     if (!failingRegion || !FAILOVER_STATES.has(event.to)) return;
     const failover: FailoverMeasure = {
       t_s: seconds(event.t),

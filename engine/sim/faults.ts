@@ -38,10 +38,6 @@ export class FaultBook {
     return this.activeSpans;
   }
 
-  all(): readonly FaultSpan[] {
-    return [...this.spans.values()];
-  }
-
   /** How the endpoint of `provider` in `region` misbehaves as a whole, if it does. */
   regionOutage(provider: string, region: string): "error-503" | "no-response" | undefined {
     for (const { fault } of this.active())
