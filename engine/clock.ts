@@ -289,6 +289,8 @@ export class VirtualClock implements Clock {
     shouldStop: () => boolean;
     waitWallMs: (ms: number) => Promise<void>;
     tickMs?: number;
+    /** Virtual time is not played past this, ms (the end of the scenario). */
+    endMs?: number;
   }): Promise<void> {
     this.assertNotDriving();
     this.driving = true;
@@ -303,10 +305,10 @@ export class VirtualClock implements Clock {
           virtualAnchor = this.current;
           speed = options.speed();
         }
-        const target = Math.floor(virtualAnchor + (options.wallNow() - wallAnchor) * speed);
+        const target = Math.min(Math.floor(virtualAnchor + (options.wallNow() - wallAnchor) * speed), options.endMs ?? Number.POSITIVE_INFINITY);
         while (await this.step(target));
         if (target > this.current) this.current = target;
-        if (options.shouldStop()) break;
+        if (options.shouldStop() || this.current >= (options.endMs ?? Number.POSITIVE_INFINITY)) break;
         await options.waitWallMs(tick);
       }
       await this.settle();

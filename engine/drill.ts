@@ -109,7 +109,7 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   }
 }
 
-function buildReport(
+export function buildReport(
   scenario: Scenario,
   seed: number,
   recorder: DrillRecorder,

@@ -89,6 +89,30 @@ interface Row {
   hash: string;
 }
 
+/** Which entries {@link AuditLog.query} returns; every field given must match. */
+export interface EntryFilter {
+  readonly region?: string;
+  readonly kind?: string;
+  readonly requestId?: string;
+  /** A request entry's outcome (ok, error, rejected). */
+  readonly outcome?: string;
+}
+
+function whereClause(filter: EntryFilter): { where: string; params: string[] } {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  const match = (condition: string, value: string | undefined) => {
+    if (value === undefined) return;
+    conditions.push(condition);
+    params.push(value);
+  };
+  match("region = ?", filter.region);
+  match("kind = ?", filter.kind);
+  match("request_id = ?", filter.requestId);
+  match("json_extract(body, '$.outcome') = ?", filter.outcome);
+  return { where: conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`, params };
+}
+
 const toEntry = (row: Row): StoredEntry => ({
   seq: row.seq,
   t: row.t,
@@ -107,11 +131,11 @@ const chainHash = (prevHash: string, body: string): string => digest("sha256", `
  * (a missing file is created empty), so a file that turns out not to be ours is left as it was. Returns
  * whether the audit schema is already there.
  */
-function openStore(path: string, readonly: boolean): { db: Database.Database; hasSchema: boolean } {
+function openStore(path: string, readonly: boolean, nativeBinding?: string): { db: Database.Database; hasSchema: boolean } {
   if (readonly && path !== ":memory:" && !existsSync(path)) throw new Error(`audit store ${path} does not exist`);
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly, fileMustExist: readonly });
+    db = new Database(path, nativeBinding === undefined ? { readonly, fileMustExist: readonly } : { readonly, fileMustExist: readonly, nativeBinding });
   } catch (error) {
     throw new Error(`audit store ${path} cannot be opened: ${(error as Error).message}`);
   }
@@ -180,12 +204,13 @@ export class AuditLog {
   /**
    * Opens a store, creating it (and its file) when missing, or continues the chain of an existing one.
    * `path` may be ":memory:". `batchSize` (default 1000) is how many appends are queued before they are
-   * written in one transaction. Throws, naming the path, for a file that is not an audit store.
+   * written in one transaction. `nativeBinding` is the path of a better-sqlite3 addon built for another
+   * ABI (Electron's). Throws, naming the path, for a file that is not an audit store.
    */
-  static open(path: string, options: { batchSize?: number } = {}): AuditLog {
+  static open(path: string, options: { batchSize?: number; nativeBinding?: string } = {}): AuditLog {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`audit batchSize must be a positive integer, got ${batchSize}`);
-    const { db, hasSchema } = openStore(path, false);
+    const { db, hasSchema } = openStore(path, false, options.nativeBinding);
     try {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
@@ -268,6 +293,25 @@ export class AuditLog {
     return this.selectByRequestId.all(requestId).map(toEntry);
   }
 
+  /**
+   * A page of the entries that match `filter`, in seq order, and how many match in all: what the app's
+   * audit inspector shows of a log too large to hold. Flushes first.
+   */
+  query(filter: EntryFilter, offset: number, limit: number): { total: number; entries: StoredEntry[] } {
+    this.flush();
+    const { where, params } = whereClause(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM entries${where}`).get(...params) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT * FROM entries${where} ORDER BY seq LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    return { total, entries: rows.map(toEntry) };
+  }
+
+  /** The entry with this seq, if there is one. Flushes first. */
+  entry(seq: number): StoredEntry | undefined {
+    this.flush();
+    const [row] = this.selectPage.all(seq, 1);
+    return row?.seq === seq ? toEntry(row) : undefined;
+  }
+
   /** Number of entries per region, keys in sorted order. Flushes first. */
   countByRegion(): Record<string, number> {
     this.flush();
@@ -293,27 +337,57 @@ export class AuditLog {
  * then end exactly there.
  */
 export function verifyChain(source: AuditLog | string, expectedHead?: { seq: number; hash: string }): ChainVerdict {
-  const entries = typeof source === "string" ? readAll(source) : source.entries();
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
-  const bad = (seq: number, reason: string): ChainVerdict => ({ ok: false, count, firstBad: { seq, reason } });
-  for (const entry of entries) {
-    count++;
-    if (entry.seq !== expectedSeq) return bad(expectedSeq, `sequence gap: expected ${expectedSeq}, found ${entry.seq}`);
-    if (entry.prevHash !== prevHash) return bad(entry.seq, `previous-hash link broken: prev_hash is not the hash of seq ${entry.seq - 1}`);
-    if (chainHash(prevHash, entry.body) !== entry.hash) return bad(entry.seq, "hash mismatch: hash is not SHA-256 of prev_hash and body");
-    const problem = bodyProblem(entry);
-    if (problem) return bad(entry.seq, problem);
-    prevHash = entry.hash;
-    expectedSeq++;
+  const verifier = new ChainVerifier();
+  for (const entry of typeof source === "string" ? readAll(source) : source.entries()) if (!verifier.add(entry)) break;
+  return verifier.verdict(expectedHead);
+}
+
+/**
+ * The chain rule applied one entry at a time, so a live view can verify only what was appended since it
+ * last looked. Feed entries in seq order from seq 1; after the first bad one, `add` returns false and the
+ * verdict stays bad.
+ */
+export class ChainVerifier {
+  private prevHash = GENESIS_HASH;
+  private expectedSeq = 1;
+  private count = 0;
+  private firstBad: { seq: number; reason: string } | undefined;
+
+  /** The seq the next entry must have. */
+  get nextSeq(): number {
+    return this.expectedSeq;
   }
-  const lastSeq = expectedSeq - 1;
-  if (expectedHead && lastSeq !== expectedHead.seq) {
-    return bad(Math.min(lastSeq, expectedHead.seq) + 1, `chain ends at seq ${lastSeq} but the expected head is seq ${expectedHead.seq}`);
+
+  add(entry: StoredEntry): boolean {
+    if (this.firstBad) return false;
+    this.count++;
+    const problem = this.problemOf(entry);
+    if (problem) {
+      this.firstBad = problem;
+      return false;
+    }
+    this.prevHash = entry.hash;
+    this.expectedSeq++;
+    return true;
   }
-  if (expectedHead && prevHash !== expectedHead.hash) return bad(lastSeq, "head hash differs from the expected head");
-  return { ok: true, count, head: prevHash };
+
+  private problemOf(entry: StoredEntry): { seq: number; reason: string } | undefined {
+    if (entry.seq !== this.expectedSeq) return { seq: this.expectedSeq, reason: `sequence gap: expected ${this.expectedSeq}, found ${entry.seq}` };
+    if (entry.prevHash !== this.prevHash) return { seq: entry.seq, reason: `previous-hash link broken: prev_hash is not the hash of seq ${entry.seq - 1}` };
+    if (chainHash(this.prevHash, entry.body) !== entry.hash) return { seq: entry.seq, reason: "hash mismatch: hash is not SHA-256 of prev_hash and body" };
+    const body = bodyProblem(entry);
+    return body === undefined ? undefined : { seq: entry.seq, reason: body };
+  }
+
+  verdict(expectedHead?: { seq: number; hash: string }): ChainVerdict {
+    const count = this.count;
+    if (this.firstBad) return { ok: false, count, firstBad: this.firstBad };
+    const lastSeq = this.expectedSeq - 1;
+    if (expectedHead && lastSeq !== expectedHead.seq)
+      return { ok: false, count, firstBad: { seq: Math.min(lastSeq, expectedHead.seq) + 1, reason: `chain ends at seq ${lastSeq} but the expected head is seq ${expectedHead.seq}` } };
+    if (expectedHead && this.prevHash !== expectedHead.hash) return { ok: false, count, firstBad: { seq: lastSeq, reason: "head hash differs from the expected head" } };
+    return { ok: true, count, head: this.prevHash };
+  }
 }
 
 /** Why an entry whose hash checks out still is not one `append` could have written, if it is not. */

@@ -47,41 +47,72 @@ interface RequestEntry {
 }
 
 export function reviewAudit(entries: Iterable<ReviewedEntry>, policy: Scenario["policy"], regionJurisdiction: ReadonlyMap<string, string>): AuditReview {
-  const perRegion: Record<string, number> = {};
-  const examples: ResidencyViolation[] = [];
-  let count = 0;
-  let gaps = 0;
-  let violations = 0;
-  let rejectedByPolicy = 0;
-  const crossBorderServed = { consent: 0, transferMechanism: 0 };
-  let expectedSeq = 1;
-  let lastT = Number.NEGATIVE_INFINITY;
-  const lawfulBasis = (entry: RequestEntry): "consent" | "transferMechanism" | undefined => {
+  const reviewer = new AuditReviewer(policy, regionJurisdiction);
+  for (const entry of entries) reviewer.add(entry);
+  return reviewer.result();
+}
+
+/** The same review fed one entry at a time, so the app can keep its answer current as the log grows. */
+export class AuditReviewer {
+  private readonly perRegion: Record<string, number> = {};
+  private readonly examples: ResidencyViolation[] = [];
+  private count = 0;
+  private gaps = 0;
+  private violations = 0;
+  private rejectedByPolicy = 0;
+  private readonly crossBorderServed = { consent: 0, transferMechanism: 0 };
+  private expectedSeq = 1;
+  private lastT = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly policy: Scenario["policy"],
+    private readonly regionJurisdiction: ReadonlyMap<string, string>,
+  ) {}
+
+  /** The seq the reviewer expects next: where a live view resumes reading. */
+  get nextSeq(): number {
+    return this.expectedSeq;
+  }
+
+  add({ seq, body }: ReviewedEntry): void {
+    this.count++;
+    if (seq !== this.expectedSeq) this.gaps++;
+    this.expectedSeq = seq + 1;
+    const entry = JSON.parse(body) as { kind: string; region: string; t: number };
+    if (entry.t < this.lastT) this.gaps++;
+    this.lastT = entry.t;
+    this.perRegion[entry.region] = (this.perRegion[entry.region] ?? 0) + 1;
+    if (entry.kind === "request") this.reviewRequest(entry as RequestEntry);
+  }
+
+  result(): AuditReview {
+    return {
+      entries: this.count,
+      perRegion: { ...this.perRegion },
+      gaps: this.gaps,
+      residency: { violations: this.violations, examples: [...this.examples], rejectedByPolicy: this.rejectedByPolicy, crossBorderServed: { ...this.crossBorderServed } },
+    };
+  }
+
+  private lawfulBasis(entry: RequestEntry): "consent" | "transferMechanism" | undefined {
     const basis = entry.policy?.basis;
+    const { policy } = this;
     if (policy.outage_choice === "cross-border-with-consent" && entry.consent === true && basis === "consent") return "consent";
     if (policy.outage_choice === "cross-border-with-transfer-mechanism" && basis === `transfer-mechanism:${policy.transfer_mechanism}`) return "transferMechanism";
     return undefined;
-  };
+  }
 
-  for (const { seq, body } of entries) {
-    count++;
-    if (seq !== expectedSeq) gaps++;
-    expectedSeq = seq + 1;
-    const entry = JSON.parse(body) as { kind: string; region: string; t: number };
-    if (entry.t < lastT) gaps++;
-    lastT = entry.t;
-    perRegion[entry.region] = (perRegion[entry.region] ?? 0) + 1;
-    if (entry.kind !== "request") continue;
-    const request = entry as RequestEntry;
-    if (request.outcome === "rejected") rejectedByPolicy++;
+  private reviewRequest(request: RequestEntry): void {
+    const { policy } = this;
+    if (request.outcome === "rejected") this.rejectedByPolicy++;
     const allowed = policy.residency[request.origin.jurisdiction as keyof typeof policy.residency];
-    if (!allowed) continue;
+    if (!allowed) return;
     const outside = (jurisdiction: string | undefined) => jurisdiction !== undefined && !(allowed as readonly string[]).includes(jurisdiction);
-    const basis = lawfulBasis(request);
+    const basis = this.lawfulBasis(request);
     const report = (what: ResidencyViolation["what"], destination: string, jurisdiction: string) => {
-      violations++;
-      if (examples.length < 20)
-        examples.push({
+      this.violations++;
+      if (this.examples.length < 20)
+        this.examples.push({
           requestId: request.requestId,
           origin: request.origin.jurisdiction,
           destination: `${destination} (${jurisdiction})`,
@@ -90,13 +121,12 @@ export function reviewAudit(entries: Iterable<ReviewedEntry>, policy: Scenario["
         });
     };
     if (request.outcome === "ok" && request.servedBy && outside(request.servedBy.jurisdiction)) {
-      if (basis) crossBorderServed[basis]++;
+      if (basis) this.crossBorderServed[basis]++;
       else report("served", request.servedBy.region, request.servedBy.jurisdiction);
-      continue;
+      return;
     }
-    if (basis) continue;
-    const stray = request.attempts.find((a) => outside(regionJurisdiction.get(a.region)));
-    if (stray) report("attempted", stray.region, regionJurisdiction.get(stray.region)!);
+    if (basis) return;
+    const stray = request.attempts.find((a) => outside(this.regionJurisdiction.get(a.region)));
+    if (stray) report("attempted", stray.region, this.regionJurisdiction.get(stray.region)!);
   }
-  return { entries: count, perRegion, gaps, residency: { violations, examples, rejectedByPolicy, crossBorderServed } };
 }

@@ -148,7 +148,8 @@ const health = z.strictObject({
 const at = seconds(7 * 86_400).describe("Seconds from the start of the run");
 const heal = seconds(7 * 86_400).optional().describe("When the fault heals; absent means never");
 
-const fault = z.discriminatedUnion("kind", [
+/** Each kind of fault; the app builds its injectable fault specs from these (without the timing fields). */
+export const faultKinds = [
   z.strictObject({
     kind: z.literal("region-outage"),
     at_s: at,
@@ -171,7 +172,8 @@ const fault = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("gateway-down"), at_s: at, heal_s: heal, region: id }),
   z.strictObject({ kind: z.literal("audit-partition"), at_s: at, heal_s: heal, region: id }),
   z.strictObject({ kind: z.literal("idp-partition"), at_s: at, heal_s: heal, region: id }),
-]);
+] as const;
+export const faultSchema = z.discriminatedUnion("kind", faultKinds);
 
 export const METRICS = [
   "detection_s",
@@ -220,7 +222,7 @@ export const scenarioObject = z.strictObject({
       passive: { window_s: 60, min_requests: 5, error_rate_threshold: 0.5 },
       circuit: { consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 },
     }),
-    faults: z.array(fault).default([]),
+    faults: z.array(faultSchema).default([]),
     expect: z.array(expectation).default([]),
 });
 

@@ -1,0 +1,619 @@
+/**
+ * The engine side of the app: one engine session at a time, played in step with the wall clock at a
+ * speed factor (or stepped event by event), answering the commands of `protocol.ts` and pushing snapshots
+ * of everything the UI draws. Electron's main process and the browser-mode host both serve this class; it
+ * knows nothing of either transport.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { quantileSorted } from "simple-statistics";
+import { isMap, isSeq, parseDocument } from "yaml";
+import { AuditLog, ChainVerifier, type StoredEntry } from "../audit/AuditLog";
+import { VirtualClock } from "../clock";
+import { buildReport } from "../drill";
+import type { LabEvent, RequestRecord } from "../events";
+import { seededRandom } from "../random";
+import { AuditReviewer } from "../report/auditReview";
+import { DrillRecorder } from "../report/recorder";
+import { parseScenario } from "../scenario/load";
+import { scenarioSchema, type Fault, type Scenario } from "../scenario/schema";
+import { EngineSession } from "../session";
+import type {
+  AuditEntryDetail,
+  AuditFilter,
+  AuditRow,
+  ChainStatus,
+  CommandName,
+  CommandPayload,
+  CommandResults,
+  EndpointView,
+  FaultSpec,
+  HostMessage,
+  LabBackend,
+  LabSnapshot,
+  MetricsPoint,
+  NodeHealth,
+  RegionView,
+  RunStatus,
+  ScenarioListing,
+  TimelineItem,
+} from "./protocol";
+
+export interface LabControllerOptions {
+  /** Folder of the scenario library (the project's `scenarios/`). */
+  readonly scenarioDir: string;
+  /** Monotonic wall time, ms (performance.now in the hosts). */
+  readonly wallNow: () => number;
+  /** Waits this long in wall time: the pace of playing. */
+  readonly waitWallMs: (ms: number) => Promise<void>;
+  /** better-sqlite3 addon built for Electron's ABI, when running inside Electron. */
+  readonly nativeBinding?: string;
+  /** Wall ms between snapshots while playing: 10 per second is smooth for the UI and cheap for the host. */
+  readonly pushEveryMs?: number;
+}
+
+/** Virtual seconds of traffic behind the shares drawn on the graph. */
+const SHARE_WINDOW_S = 10;
+/** Virtual seconds of per-second metrics kept for the charts (a simulated hour holds 3,600 small points). */
+const METRICS_KEPT_S = 3_600;
+const TIMELINE_KEPT = 500;
+const TIMELINE_SENT = 200;
+/** Timer firings one "step to next event" may take before it gives up looking for an event. */
+const STEP_LIMIT = 100_000;
+const DEFAULT_SPEED = 10;
+
+interface Bucket {
+  readonly second: number;
+  requests: number;
+  errors: number;
+  readonly latencies: number[];
+  readonly byGateway: Record<string, number>;
+  readonly byEndpoint: Record<string, number>;
+  readonly byPopulation: Record<string, Record<string, number>>;
+}
+
+/** Everything that belongs to one loaded scenario's run; replaced whole on load and reset. */
+class Run {
+  readonly clock = new VirtualClock();
+  readonly audit: AuditLog;
+  readonly session: EngineSession;
+  readonly recorder: DrillRecorder;
+  readonly reviewer: AuditReviewer;
+  readonly verifier = new ChainVerifier();
+  readonly buckets: Bucket[] = [];
+  readonly points: MetricsPoint[] = [];
+  readonly timeline: TimelineItem[] = [];
+  readonly userFaults: { id: string; fault: Fault }[] = [];
+  timelineCount = 0;
+  events = 0;
+  status: RunStatus = "ready";
+  chain: ChainStatus | null = null;
+  playing: Promise<void> | undefined;
+  stopRequested = false;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly text: string,
+    readonly fileName: string,
+    nativeBinding: string | undefined,
+  ) {
+    this.audit = AuditLog.open(":memory:", nativeBinding === undefined ? {} : { nativeBinding });
+    this.session = new EngineSession(scenario, { clock: this.clock, random: seededRandom(scenario.seed), audit: this.audit });
+    this.recorder = new DrillRecorder(() => this.session.inflight);
+    this.reviewer = new AuditReviewer(scenario.policy, new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string])));
+    this.session.subscribe(this.recorder.listener);
+    this.session.subscribe((event) => this.onEvent(event));
+    this.session.start();
+  }
+
+  get endMs(): number {
+    return this.scenario.duration_s * 1000;
+  }
+
+  note(item: Omit<TimelineItem, "n">): void {
+    this.timeline.push({ n: ++this.timelineCount, ...item });
+    if (this.timeline.length > TIMELINE_KEPT) this.timeline.splice(0, this.timeline.length - TIMELINE_KEPT);
+  }
+
+  private onEvent(event: LabEvent): void {
+    this.events++;
+    switch (event.type) {
+      case "request":
+        return this.count(event.t, event.record);
+      case "transition":
+        return this.note({ t: event.t, kind: "transition", region: event.region, text: `${event.machine} ${event.subject}: ${event.from} → ${event.to} (${event.cause})` });
+      case "fault":
+        return this.note({ t: event.t, kind: "fault", region: event.region, text: `${event.action} ${event.faultId}: ${describeFault(event.fault)}` });
+    }
+  }
+
+  private count(t: number, record: RequestRecord): void {
+    const second = Math.floor(t / 1000);
+    let bucket = this.buckets.at(-1);
+    if (!bucket || bucket.second !== second) {
+      if (bucket) this.closeSecond(bucket);
+      bucket = { second, requests: 0, errors: 0, latencies: [], byGateway: {}, byEndpoint: {}, byPopulation: {} };
+      this.buckets.push(bucket);
+      if (this.buckets.length > SHARE_WINDOW_S) this.buckets.shift();
+    }
+    bucket.requests++;
+    if (record.outcome === "error") bucket.errors++;
+    if (record.outcome === "ok") bucket.latencies.push(record.latencyMs);
+    increment(bucket.byGateway, record.gateway);
+    if (record.servedBy) increment(bucket.byEndpoint, record.servedBy.target.split("/")[0]!);
+    increment((bucket.byPopulation[record.population] ??= {}), record.gateway);
+  }
+
+  /** A second is over: its point joins the charts' series. */
+  private closeSecond(bucket: Bucket): void {
+    const latencies = bucket.latencies.sort((a, b) => a - b);
+    this.points.push({
+      t: bucket.second,
+      requests: bucket.requests,
+      errors: bucket.errors,
+      p95Ms: latencies.length === 0 ? null : Math.round(quantileSorted(latencies, 0.95)),
+      byGateway: { ...bucket.byGateway },
+    });
+    if (this.points.length > METRICS_KEPT_S) this.points.splice(0, this.points.length - METRICS_KEPT_S);
+  }
+
+  /** Reads what the audit log gained since the last look, for the reviewer and the chain verifier. */
+  catchUpAudit(): void {
+    for (const entry of this.audit.entries({ fromSeq: this.reviewer.nextSeq })) {
+      this.reviewer.add(entry);
+      this.verifier.add(entry);
+    }
+    const verdict = this.verifier.verdict();
+    this.chain = {
+      ok: verdict.ok,
+      entries: verdict.count,
+      head: verdict.ok ? verdict.head : "",
+      firstBad: verdict.ok ? null : verdict.firstBad,
+      verifiedAt: this.clock.now(),
+    };
+  }
+
+  close(): void {
+    this.session.close();
+    this.audit.close();
+  }
+}
+
+function increment(record: Record<string, number>, key: string): void {
+  record[key] = (record[key] ?? 0) + 1;
+}
+
+export function describeFault(fault: FaultSpec | Fault): string {
+  switch (fault.kind) {
+    case "region-outage":
+      return `${fault.provider ?? "every provider"} down in ${fault.region} (${fault.behaviour})`;
+    case "model-outage":
+      return `${fault.provider}/${fault.model} down in ${fault.region}`;
+    case "latency":
+      return `+${fault.added_ms} ms on ${fault.from} ↔ ${fault.to}`;
+    case "error-rate":
+      return `${Math.round(fault.rate * 100)} % HTTP ${fault.status} from ${fault.provider} in ${fault.region}`;
+    case "gateway-down":
+      return `gateway ${fault.region} down`;
+    case "audit-partition":
+      return `${fault.region} cut off from the audit store`;
+    case "idp-partition":
+      return `${fault.region} cut off from the identity provider`;
+  }
+}
+
+export class LabController implements LabBackend {
+  private run: Run | undefined;
+  private speed = DEFAULT_SPEED;
+  private readonly listeners = new Set<(message: HostMessage) => void>();
+  private lastPush = Number.NEGATIVE_INFINITY;
+  private readonly pushEveryMs: number;
+
+  constructor(private readonly options: LabControllerOptions) {
+    this.pushEveryMs = options.pushEveryMs ?? 100;
+  }
+
+  subscribe(listener: (message: HostMessage) => void): () => void {
+    this.listeners.add(listener);
+    listener({ type: "snapshot", snapshot: this.snapshot() });
+    return () => this.listeners.delete(listener);
+  }
+
+  async execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
+    const result = await this.dispatch(name, input as never);
+    if (name !== "auditPage" && name !== "auditEntry" && name !== "listScenarios") this.push();
+    return result as CommandResults[K];
+  }
+
+  /** Stops playing and releases the session. */
+  async close(): Promise<void> {
+    await this.stopPlaying();
+    this.run?.close();
+    this.run = undefined;
+    this.listeners.clear();
+  }
+
+  private async dispatch(name: CommandName, input: never): Promise<unknown> {
+    const payload = input as Record<string, unknown>;
+    switch (name) {
+      case "listScenarios":
+        return { scenarios: this.listScenarios() };
+      case "loadScenario":
+        return this.load(input as CommandPayload<"loadScenario">);
+      case "play":
+        return this.play();
+      case "pause":
+        return this.stopPlaying();
+      case "step":
+        return this.step();
+      case "setSpeed":
+        this.speed = payload.speed as number;
+        return undefined;
+      case "reset":
+        return this.reset();
+      case "injectFault":
+        return this.inject(payload.fault as FaultSpec);
+      case "heal":
+        return this.heal(payload.faultId as string);
+      case "saveScenario":
+        return this.save();
+      case "exportReport":
+        return this.exportReport();
+      case "auditPage":
+        return this.auditPage(input as CommandPayload<"auditPage">);
+      case "auditEntry":
+        return this.auditEntry(payload.seq as number);
+      case "verifyChain":
+        return this.verifyChain();
+    }
+  }
+
+  private listScenarios(): ScenarioListing[] {
+    const dir = this.options.scenarioDir;
+    return readdirSync(dir)
+      .filter((file) => /\.ya?ml$/.test(file))
+      .sort()
+      .flatMap((file) => {
+        const parsed = parseScenario(readFileSync(join(dir, file), "utf8"), file);
+        return parsed.ok ? [{ file, name: parsed.scenario.name, description: parsed.scenario.description }] : [];
+      });
+  }
+
+  private async load(input: CommandPayload<"loadScenario">): Promise<CommandResults["loadScenario"]> {
+    let fileName: string;
+    let text: string;
+    if (input.source === "library") {
+      fileName = input.name;
+      try {
+        text = readFileSync(join(this.options.scenarioDir, input.name), "utf8");
+      } catch (error) {
+        return { ok: false, problems: [{ file: input.name, line: 1, column: 1, field: "", message: `cannot read the file: ${(error as Error).message}` }] };
+      }
+    } else {
+      fileName = basename(input.fileName);
+      text = input.text;
+    }
+    const parsed = parseScenario(text, fileName);
+    // An invalid file changes nothing: the current run stays as it was.
+    if (!parsed.ok) return { ok: false, problems: parsed.problems };
+    await this.replaceRun(new Run(parsed.scenario, text, fileName, this.options.nativeBinding));
+    return { ok: true };
+  }
+
+  private async replaceRun(run: Run): Promise<void> {
+    await this.stopPlaying();
+    this.run?.close();
+    this.run = run;
+    run.catchUpAudit();
+  }
+
+  private async reset(): Promise<void> {
+    const run = this.requireRun();
+    await this.replaceRun(new Run(run.scenario, run.text, run.fileName, this.options.nativeBinding));
+  }
+
+  private requireRun(): Run {
+    if (!this.run) throw new Error("no scenario is loaded: open one from the library first");
+    return this.run;
+  }
+
+  private play(): void {
+    const run = this.requireRun();
+    if (run.playing) return;
+    if (run.clock.now() >= run.endMs) throw new Error("the scenario has reached its end: reset to play it again");
+    run.stopRequested = false;
+    run.status = "playing";
+    const { wallNow, waitWallMs } = this.options;
+    run.playing = run.clock
+      .runPaced({
+        speed: () => this.speed,
+        wallNow,
+        shouldStop: () => run.stopRequested,
+        endMs: run.endMs,
+        waitWallMs: async (ms) => {
+          if (wallNow() - this.lastPush >= this.pushEveryMs) this.push();
+          await waitWallMs(ms);
+        },
+      })
+      .catch((error: unknown) => this.broadcast({ type: "error", message: `the run stopped: ${(error as Error).message}` }))
+      .finally(() => {
+        run.playing = undefined;
+        this.settleStatus(run);
+        if (this.run === run) this.push();
+      });
+  }
+
+  private settleStatus(run: Run): void {
+    if (run.clock.now() >= run.endMs) {
+      run.session.stopTraffic();
+      run.status = "finished";
+    } else run.status = "paused";
+  }
+
+  private async stopPlaying(): Promise<void> {
+    const run = this.run;
+    if (!run?.playing) return;
+    run.stopRequested = true;
+    await run.playing;
+  }
+
+  /** Advances to the next thing that happens (a request answered, a state change, a fault), however far away. */
+  private async step(): Promise<CommandResults["step"]> {
+    const run = this.requireRun();
+    await this.stopPlaying();
+    const before = run.events;
+    for (let i = 0; i < STEP_LIMIT && run.events === before; i++) if (!(await run.clock.step(run.endMs))) break;
+    this.settleStatus(run);
+    return { advancedTo: run.clock.now() };
+  }
+
+  private inject(spec: FaultSpec): CommandResults["injectFault"] {
+    const run = this.requireRun();
+    if (run.status === "finished") throw new Error("the scenario has reached its end: reset to inject faults");
+    const at_s = run.clock.now() / 1000;
+    const fault = { ...spec, at_s } as Fault;
+    // The scenario's own cross-reference checks name an unknown region, provider or model.
+    const checked = scenarioSchema.safeParse({ ...run.scenario, faults: [fault] });
+    if (!checked.success) {
+      const problems = checked.error.issues.map((issue) => `${issue.path.slice(2).join(".") || "fault"}: ${issue.message}`);
+      throw new Error(`cannot inject ${fault.kind}: ${problems.join("; ")}`);
+    }
+    const faultId = run.session.inject(fault);
+    run.userFaults.push({ id: faultId, fault });
+    run.note({ t: run.clock.now(), kind: "command", region: "global", text: `inject ${faultId}: ${describeFault(fault)}` });
+    return { faultId };
+  }
+
+  private heal(faultId: string): void {
+    const run = this.requireRun();
+    if (!run.session.ctx.faults.active().some((span) => span.id === faultId)) throw new Error(`fault ${faultId} is not active`);
+    run.session.heal(faultId);
+    const mine = run.userFaults.find((f) => f.id === faultId);
+    if (mine) mine.fault = { ...mine.fault, heal_s: run.clock.now() / 1000 } as Fault;
+    run.note({ t: run.clock.now(), kind: "command", region: "global", text: `heal ${faultId}` });
+  }
+
+  /**
+   * The loaded file with the user's faults appended to its timeline, comments and layout kept. The text is
+   * validated before it is returned, so a saved file always loads again.
+   */
+  private save(): CommandResults["saveScenario"] {
+    const run = this.requireRun();
+    const doc = parseDocument(run.text);
+    if (!isMap(doc.contents)) throw new Error("the loaded scenario is not a YAML mapping");
+    if (!isSeq(doc.get("faults"))) doc.set("faults", doc.createNode([]));
+    const faults = doc.get("faults");
+    for (const { fault } of run.userFaults) {
+      if (isSeq(faults)) faults.add(doc.createNode(roundTiming(fault), { flow: true }));
+    }
+    const text = doc.toString({ lineWidth: 0 });
+    const fileName = run.fileName.replace(/(-edited)?\.ya?ml$/, "") + "-edited.yaml";
+    const check = parseScenario(text, fileName);
+    if (!check.ok) throw new Error(`the edited scenario would not load: ${check.problems[0]!.message}`);
+    return { fileName, text };
+  }
+
+  private exportReport(): CommandResults["exportReport"] {
+    const run = this.requireRun();
+    run.catchUpAudit();
+    const verdict = run.verifier.verdict();
+    const report = buildReport(run.scenario, run.scenario.seed, run.recorder, run.reviewer.result(), verdict, run.session.inflight.size);
+    return { fileName: run.fileName.replace(/\.ya?ml$/, "") + "-report.json", json: `${JSON.stringify(report, null, 2)}\n` };
+  }
+
+  private auditPage(input: CommandPayload<"auditPage">): CommandResults["auditPage"] {
+    const run = this.run;
+    if (!run) return { total: 0, rows: [] };
+    const { total, entries } = run.audit.query(input.filter as AuditFilter, input.offset, input.limit);
+    return { total, rows: entries.map(toRow) };
+  }
+
+  private auditEntry(seq: number): AuditEntryDetail {
+    const run = this.requireRun();
+    const entry = run.audit.entry(seq);
+    if (!entry) throw new Error(`no audit entry with seq ${seq}`);
+    const next = run.audit.entry(seq + 1);
+    return { ...toRow(entry), body: JSON.parse(entry.body), prevHash: entry.prevHash, hash: entry.hash, nextPrevHash: next?.prevHash ?? null };
+  }
+
+  private verifyChain(): ChainStatus {
+    const run = this.requireRun();
+    run.catchUpAudit();
+    return run.chain!;
+  }
+
+  private push(): void {
+    this.lastPush = this.options.wallNow();
+    if (this.listeners.size === 0) return;
+    this.run?.catchUpAudit();
+    this.broadcast({ type: "snapshot", snapshot: this.snapshot() });
+  }
+
+  private broadcast(message: HostMessage): void {
+    for (const listener of this.listeners) listener(message);
+  }
+
+  private snapshot(): LabSnapshot {
+    const run = this.run;
+    if (!run) return EMPTY_SNAPSHOT(this.speed);
+    const { scenario, session, recorder } = run;
+    const { ctx } = session;
+    const window = windowCounts(run.buckets);
+    const inflightByGateway: Record<string, number> = {};
+    for (const request of session.inflight.values()) increment(inflightByGateway, request.gateway);
+    const director = scenario.director;
+    const regions: RegionView[] = scenario.topology.regions.map((region) => {
+      const gateway = session.gateways.get(region.id)!;
+      const down = ctx.faults.gatewayDown(region.id);
+      return {
+        id: region.id,
+        jurisdiction: region.jurisdiction,
+        location: region.location,
+        gateway: gateway.state,
+        withdrawn: session.director.withdrawn.has(region.id),
+        role: director.layout === "active-passive" ? (director.primary === region.id ? "primary" : "standby") : "active",
+        trafficShare: share(window.byGateway[region.id], window.requests),
+        inflight: inflightByGateway[region.id] ?? 0,
+        health: down || gateway.state === "failed" ? "failed" : gateway.state === "healthy" ? "healthy" : "degraded",
+      };
+    });
+    const served = Object.values(window.byEndpoint).reduce((a, b) => a + b, 0);
+    const endpoints: EndpointView[] = ctx.topology.endpoints.map((endpoint) => {
+      const targets = scenario.topology.models
+        .flatMap((model) => ctx.topology.targetsFor(model.id))
+        .filter((target, i, all) => target.endpoint.id === endpoint.id && all.findIndex((t) => t.id === target.id) === i)
+        .map((target) => {
+          const circuits: Record<string, string> = {};
+          let openCircuits = 0;
+          let worst: NodeHealth = "healthy";
+          for (const [region, gateway] of session.gateways) {
+            const circuit = gateway.health.circuitState(target);
+            circuits[region] = circuit;
+            if (circuit === "open") openCircuits++;
+            worst = worse(worst, circuit === "open" || gateway.health.state(target) === "unhealthy" ? "failed" : gateway.health.state(target) === "degraded" || circuit === "halfOpen" ? "degraded" : "healthy");
+          }
+          return { id: target.id, model: target.model, circuits, openCircuits, health: worst };
+        });
+      const faulted =
+        ctx.faults.regionOutage(endpoint.provider, endpoint.region) !== undefined ||
+        ctx.faults.errorRates(endpoint.provider, endpoint.region).length > 0 ||
+        [...endpoint.models].some((m) => ctx.faults.modelDown(endpoint.provider, endpoint.region, m));
+      const health = targets.reduce<NodeHealth>((h, t) => worse(h, t.health), ctx.faults.regionOutage(endpoint.provider, endpoint.region) ? "failed" : "healthy");
+      return { id: endpoint.id, provider: endpoint.provider, region: endpoint.region, targets, trafficShare: share(window.byEndpoint[endpoint.id], served), health, faulted };
+    });
+    const review = run.reviewer.result();
+    const verdict = run.verifier.verdict();
+    const report = buildReport(scenario, scenario.seed, recorder, review, verdict, session.inflight.size);
+    const failovers = recorder.failovers;
+    return {
+      status: run.status,
+      scenario: { name: scenario.name, fileName: run.fileName, description: scenario.description, durationS: scenario.duration_s, seed: scenario.seed },
+      nowMs: run.clock.now(),
+      speed: this.speed,
+      director: { mode: director.mode, layout: director.layout, state: session.director.state },
+      regions,
+      endpoints,
+      populations: scenario.topology.callers.map((caller) => {
+        const toGateway = window.byPopulation[caller.id] ?? {};
+        const total = Object.values(toGateway).reduce((a, b) => a + b, 0);
+        return {
+          id: caller.id,
+          region: caller.region,
+          jurisdiction: caller.jurisdiction,
+          model: caller.model,
+          ratePerS: caller.rate_per_s,
+          toGateway: Object.fromEntries(Object.entries(toGateway).map(([gateway, n]) => [gateway, share(n, total)])),
+        };
+      }),
+      faults: [...recorder.faults.values()].map((measure) => ({
+        id: measure.id,
+        fault: measure.fault,
+        kind: measure.kind,
+        injectedAt: Math.round(measure.at_s * 1000),
+        healedAt: measure.heal_s === null ? null : Math.round(measure.heal_s * 1000),
+        byUser: measure.id.startsWith("u"),
+      })),
+      totals: { requests: recorder.totals.requests, ok: recorder.totals.ok, errors: recorder.totals.errors, rejected: recorder.totals.rejected },
+      questions: {
+        detection: report.questions.detection.faults.map((f) => ({ faultId: f.id, kind: f.kind, detectionS: f.detection_s, rerouteS: f.reroute_s, rtoS: f.rto_s })),
+        residency: { violations: review.residency.violations, rejected: review.residency.rejectedByPolicy, crossBorder: review.residency.crossBorderServed.consent + review.residency.crossBorderServed.transferMechanism },
+        inflight: {
+          failovers: failovers.length,
+          completed: failovers.reduce((n, f) => n + f.completed, 0),
+          retried: failovers.reduce((n, f) => n + f.retried, 0),
+          failed: failovers.reduce((n, f) => n + f.failed, 0),
+        },
+        audit: { entries: review.entries, perRegion: review.perRegion, gaps: review.gaps },
+      },
+      expectations: report.expectations.map((e) => ({ text: e.expectation, actual: e.actual, pass: e.pass })),
+      chain: run.chain,
+      timeline: run.timeline.slice(-TIMELINE_SENT),
+      metrics: run.points,
+    };
+  }
+}
+
+const HEALTH_ORDER: readonly NodeHealth[] = ["unknown", "healthy", "degraded", "failed"];
+const worse = (a: NodeHealth, b: NodeHealth): NodeHealth => (HEALTH_ORDER.indexOf(a) >= HEALTH_ORDER.indexOf(b) ? a : b);
+const share = (part: number | undefined, whole: number): number => (whole === 0 ? 0 : (part ?? 0) / whole);
+
+function windowCounts(buckets: readonly Bucket[]) {
+  const byGateway: Record<string, number> = {};
+  const byEndpoint: Record<string, number> = {};
+  const byPopulation: Record<string, Record<string, number>> = {};
+  let requests = 0;
+  for (const bucket of buckets) {
+    requests += bucket.requests;
+    for (const [k, n] of Object.entries(bucket.byGateway)) byGateway[k] = (byGateway[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(bucket.byEndpoint)) byEndpoint[k] = (byEndpoint[k] ?? 0) + n;
+    for (const [population, counts] of Object.entries(bucket.byPopulation)) {
+      const target = (byPopulation[population] ??= {});
+      for (const [k, n] of Object.entries(counts)) target[k] = (target[k] ?? 0) + n;
+    }
+  }
+  return { requests, byGateway, byEndpoint, byPopulation };
+}
+
+/** Whole seconds in the saved file for faults the user injected, to the millisecond. */
+function roundTiming(fault: Fault): Fault {
+  const round = (s: number) => Math.round(s * 1000) / 1000;
+  return { ...fault, at_s: round(fault.at_s), ...(fault.heal_s === undefined ? {} : { heal_s: round(fault.heal_s) }) } as Fault;
+}
+
+function toRow(entry: StoredEntry): AuditRow {
+  return { seq: entry.seq, t: entry.t, region: entry.region, kind: entry.kind, requestId: entry.requestId, summary: summarise(entry) };
+}
+
+function summarise(entry: StoredEntry): string {
+  const body = JSON.parse(entry.body) as Record<string, unknown>;
+  switch (entry.kind) {
+    case "request": {
+      const served = body.servedBy as { target: string } | undefined;
+      return body.outcome === "ok" ? `ok via ${served?.target ?? "?"}` : `${String(body.outcome)}: ${String(body.reason ?? "")}`;
+    }
+    case "transition":
+      return `${String(body.machine)} ${String(body.subject)}: ${String(body.from)} → ${String(body.to)}`;
+    case "fault":
+      return `${String(body.action)} ${String(body.faultId)}: ${describeFault(body.fault as Fault)}`;
+    default:
+      return `run of ${String(body.scenario)} (seed ${String(body.seed)})`;
+  }
+}
+
+const EMPTY_SNAPSHOT = (speed: number): LabSnapshot => ({
+  status: "empty",
+  scenario: null,
+  nowMs: 0,
+  speed,
+  director: { mode: "", layout: "", state: "" },
+  regions: [],
+  endpoints: [],
+  populations: [],
+  faults: [],
+  totals: { requests: 0, ok: 0, errors: 0, rejected: 0 },
+  questions: { detection: [], residency: { violations: 0, rejected: 0, crossBorder: 0 }, inflight: { failovers: 0, completed: 0, retried: 0, failed: 0 }, audit: { entries: 0, perRegion: {}, gaps: 0 } },
+  expectations: [],
+  chain: null,
+  timeline: [],
+  metrics: [],
+});

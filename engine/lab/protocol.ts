@@ -1,0 +1,289 @@
+/**
+ * The app's one channel between the UI and the engine host, whichever carries it (Electron IPC or the
+ * browser-mode WebSocket). A fixed map of commands, each with a zod schema for its payload that the host
+ * checks before anything reaches the engine, and the shape of what the host pushes back.
+ *
+ * This module is the renderer's only runtime import from `engine/`: it must stay free of Node modules
+ * (it imports zod and the scenario schema, nothing else).
+ */
+import { z } from "zod";
+import { faultKinds, type Fault, type FaultKind } from "../scenario/schema";
+
+/** Faults a user injects: the scenario's fault kinds without their timing, which the host takes from the clock. */
+const withoutTiming = { at_s: true, heal_s: true } as const;
+const faultSpecSchema = z.discriminatedUnion(
+  "kind",
+  faultKinds.map((kind) => (kind as z.ZodObject).omit(withoutTiming)) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+export type FaultSpec = DistributiveOmit<Fault, "at_s" | "heal_s">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const none = z.strictObject({});
+const requestId = z.string().min(1).max(200);
+
+export const auditFilterSchema = z.strictObject({
+  region: z.string().min(1).max(64).optional(),
+  requestId: requestId.optional(),
+  kind: z.enum(["request", "transition", "fault", "run"]).optional(),
+  outcome: z.enum(["ok", "error", "rejected"]).optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** Largest page of audit entries one call returns: the renderer holds a window of the log, never all of it. */
+export const AUDIT_PAGE_LIMIT = 500;
+export const MIN_SPEED = 1;
+export const MAX_SPEED = 100;
+
+/** Every command the UI can send, with the schema its payload must pass. */
+export const commandSchemas = {
+  listScenarios: none,
+  loadScenario: z.discriminatedUnion("source", [
+    z.strictObject({ source: z.literal("library"), name: z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/") }),
+    z.strictObject({ source: z.literal("text"), fileName: z.string().min(1).max(255), text: z.string().max(1_000_000) }),
+  ]),
+  play: none,
+  pause: none,
+  step: none,
+  setSpeed: z.strictObject({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
+  reset: none,
+  injectFault: z.strictObject({ fault: faultSpecSchema }),
+  heal: z.strictObject({ faultId: z.string().regex(/^[fu]\d{1,6}$/, "must be a fault id such as u1") }),
+  saveScenario: none,
+  exportReport: none,
+  auditPage: z.strictObject({
+    filter: auditFilterSchema,
+    offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+    limit: z.int().min(1).max(AUDIT_PAGE_LIMIT),
+  }),
+  auditEntry: z.strictObject({ seq: z.int().min(1) }),
+  verifyChain: none,
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
+export type CommandInput<K extends CommandName> = z.input<(typeof commandSchemas)[K]>;
+
+export interface ScenarioListing {
+  readonly file: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface ScenarioProblemView {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** One audit entry as the inspector lists it. */
+export interface AuditRow {
+  readonly seq: number;
+  readonly t: number;
+  readonly region: string;
+  readonly kind: string;
+  readonly requestId: string | null;
+  /** Outcome of a request entry, the `from→to` of a transition, the action of a fault. */
+  readonly summary: string;
+}
+
+export interface AuditEntryDetail extends AuditRow {
+  readonly body: unknown;
+  readonly prevHash: string;
+  readonly hash: string;
+  /** The next entry's prev_hash, which must equal this entry's hash (null at the head). */
+  readonly nextPrevHash: string | null;
+}
+
+export interface ChainStatus {
+  readonly ok: boolean;
+  readonly entries: number;
+  readonly head: string;
+  readonly firstBad: { readonly seq: number; readonly reason: string } | null;
+  /** Virtual ms at which the chain was last verified. */
+  readonly verifiedAt: number;
+}
+
+/** What each command answers. */
+export interface CommandResults {
+  listScenarios: { readonly scenarios: readonly ScenarioListing[] };
+  loadScenario: { readonly ok: true } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
+  play: void;
+  pause: void;
+  step: { readonly advancedTo: number };
+  setSpeed: void;
+  reset: void;
+  injectFault: { readonly faultId: string };
+  heal: void;
+  saveScenario: { readonly fileName: string; readonly text: string };
+  exportReport: { readonly fileName: string; readonly json: string };
+  auditPage: { readonly total: number; readonly rows: readonly AuditRow[] };
+  auditEntry: AuditEntryDetail;
+  verifyChain: ChainStatus;
+}
+
+export type RunStatus = "empty" | "ready" | "playing" | "paused" | "finished";
+
+export type NodeHealth = "healthy" | "degraded" | "failed" | "unknown";
+
+export interface RegionView {
+  readonly id: string;
+  readonly jurisdiction: string;
+  readonly location: string;
+  /** The regional gateway's state machine. */
+  readonly gateway: string;
+  /** Withdrawn from the traffic director's answers. */
+  readonly withdrawn: boolean;
+  readonly role: "active" | "primary" | "standby";
+  /** Share of the requests of the last window that this gateway handled, 0..1. */
+  readonly trafficShare: number;
+  readonly inflight: number;
+  readonly health: NodeHealth;
+}
+
+export interface TargetView {
+  readonly id: string;
+  readonly model: string;
+  /** Circuit state as seen by each region's gateway. */
+  readonly circuits: Readonly<Record<string, string>>;
+  /** How many gateways hold its circuit open. */
+  readonly openCircuits: number;
+  readonly health: NodeHealth;
+}
+
+export interface EndpointView {
+  readonly id: string;
+  readonly provider: string;
+  readonly region: string;
+  readonly targets: readonly TargetView[];
+  /** Share of the requests of the last window this endpoint answered, 0..1. */
+  readonly trafficShare: number;
+  readonly health: NodeHealth;
+  readonly faulted: boolean;
+}
+
+export interface PopulationView {
+  readonly id: string;
+  readonly region: string;
+  readonly jurisdiction: string;
+  readonly model: string;
+  readonly ratePerS: number;
+  /** Where this population's requests of the last window went, by gateway region, 0..1. */
+  readonly toGateway: Readonly<Record<string, number>>;
+}
+
+export interface FaultView {
+  readonly id: string;
+  readonly fault: Fault;
+  readonly kind: FaultKind;
+  /** Virtual ms. */
+  readonly injectedAt: number;
+  readonly healedAt: number | null;
+  readonly byUser: boolean;
+}
+
+export interface TimelineItem {
+  /** Increases by one per item over the whole session, so the UI can append without duplicates. */
+  readonly n: number;
+  readonly t: number;
+  readonly kind: "transition" | "fault" | "command";
+  readonly text: string;
+  readonly region: string;
+}
+
+/** One virtual second of traffic. */
+export interface MetricsPoint {
+  readonly t: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly p95Ms: number | null;
+  readonly byGateway: Readonly<Record<string, number>>;
+}
+
+export interface ExpectationView {
+  readonly text: string;
+  readonly actual: number | null;
+  readonly pass: boolean;
+}
+
+/** The seed article's four questions, answered from what has happened so far. */
+export interface QuestionsView {
+  readonly detection: readonly { readonly faultId: string; readonly kind: string; readonly detectionS: number | null; readonly rerouteS: number | null; readonly rtoS: number | null }[];
+  readonly residency: { readonly violations: number; readonly rejected: number; readonly crossBorder: number };
+  readonly inflight: { readonly failovers: number; readonly completed: number; readonly retried: number; readonly failed: number };
+  readonly audit: { readonly entries: number; readonly perRegion: Readonly<Record<string, number>>; readonly gaps: number };
+}
+
+export interface LabSnapshot {
+  readonly status: RunStatus;
+  readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
+  readonly nowMs: number;
+  readonly speed: number;
+  readonly director: { readonly mode: string; readonly layout: string; readonly state: string };
+  readonly regions: readonly RegionView[];
+  readonly endpoints: readonly EndpointView[];
+  readonly populations: readonly PopulationView[];
+  readonly faults: readonly FaultView[];
+  readonly totals: { readonly requests: number; readonly ok: number; readonly errors: number; readonly rejected: number };
+  readonly questions: QuestionsView;
+  readonly expectations: readonly ExpectationView[];
+  readonly chain: ChainStatus | null;
+  /** The last items of the timeline (bounded); `n` tells the UI which are new. */
+  readonly timeline: readonly TimelineItem[];
+  /** Per virtual second, the last minutes (bounded). */
+  readonly metrics: readonly MetricsPoint[];
+}
+
+/** What the host pushes to the UI. */
+export type HostMessage = { readonly type: "snapshot"; readonly snapshot: LabSnapshot } | { readonly type: "error"; readonly message: string };
+
+/**
+ * The typed API the UI sees, identical over both transports. One method per command, never a generic
+ * invoke: a page can only ask for what this map names.
+ */
+export type LabApi = {
+  readonly [K in CommandName]: (input: CommandInput<K>) => Promise<CommandResults[K]>;
+} & {
+  readonly subscribe: (listener: (message: HostMessage) => void) => () => void;
+};
+
+/** A reply over a message transport: the result, or an error message naming what was wrong. */
+export type CommandReply<K extends CommandName = CommandName> = { readonly ok: true; readonly result: CommandResults[K] } | { readonly ok: false; readonly error: string };
+
+/**
+ * Checks a payload against its command's schema. Returns the parsed input, or an error naming the
+ * command and the field. Unknown command names are rejected here too.
+ */
+export function parseCommand(name: unknown, payload: unknown): { ok: true; name: CommandName; input: unknown } | { ok: false; error: string } {
+  if (typeof name !== "string" || !Object.hasOwn(commandSchemas, name)) return { ok: false, error: `unknown command ${JSON.stringify(name)}` };
+  const command = name as CommandName;
+  const result = commandSchemas[command].safeParse(payload ?? {});
+  if (result.success) return { ok: true, name: command, input: result.data };
+  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(payload)"}: ${issue.message}`);
+  return { ok: false, error: `invalid ${command} payload: ${problems.join("; ")}` };
+}
+
+/** Payload types after validation (defaults filled in). */
+export type CommandPayload<K extends CommandName> = z.output<(typeof commandSchemas)[K]>;
+
+/** The engine side of the channel: what Electron's main process and the browser-mode host both serve. */
+export interface LabBackend {
+  execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]>;
+  subscribe(listener: (message: HostMessage) => void): () => void;
+}
+
+/**
+ * Validates an untrusted command and runs it. Never throws: a bad name or payload, or an engine error,
+ * comes back as `{ ok: false, error }` and the engine is not touched by a payload that failed validation.
+ */
+export async function serveCommand(backend: LabBackend, name: unknown, payload: unknown): Promise<CommandReply> {
+  const parsed = parseCommand(name, payload);
+  if (!parsed.ok) return parsed;
+  try {
+    const result = await backend.execute(parsed.name, parsed.input as never);
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
