@@ -1,11 +1,77 @@
 /**
- * `npm start`. Until the desktop app exists (issue: the app), the main job is the default drill: it runs
- * `scenarios/eu-region-outage.yaml` in virtual time and prints the summary.
+ * `npm start`: the app. Builds the UI when its sources are newer than the build, then opens the desktop
+ * app when an Electron binary and a display exist; otherwise (as on a machine that cannot download
+ * Electron, or has no display) it serves the same UI in the browser on 127.0.0.1 and prints the address.
+ *
+ *   npm start -- [--browser] [--port N] [--scenario FILE]
  */
-import { fileURLToPath } from "node:url";
-import { main } from "./drill";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { electronBinaryPath } from "../scripts/electron-binary.mjs";
+import { LabController } from "../engine/lab/controller";
+import { startBrowserHost } from "../host/browserHost";
+import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
 
-export const DEFAULT_SCENARIO = fileURLToPath(new URL("../scenarios/eu-region-outage.yaml", import.meta.url));
+const root = join(import.meta.dirname, "..");
+const DEFAULT_SCENARIO = "eu-region-outage.yaml";
+/** Why the desktop app cannot open here, or undefined when it can. */
+function electronUnavailable(): string | undefined {
+  if (electronBinaryPath() === null) return "the Electron binary is not installed (it could not be downloaded)";
+  if (process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return "there is no display (DISPLAY and WAYLAND_DISPLAY are unset)";
+  return undefined;
+}
 
-process.stderr.write(`Failover Lab: running the default drill (${DEFAULT_SCENARIO}).\nThe desktop app is not built yet; see README.md.\n\n`);
-process.exitCode = await main([DEFAULT_SCENARIO, ...process.argv.slice(2)]);
+function runNode(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    spawn(process.execPath, [join(root, script)], { stdio: "inherit" }).on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      browser: { type: "boolean", default: false },
+      port: { type: "string", default: "0" },
+      scenario: { type: "string", default: DEFAULT_SCENARIO },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number (0 picks a free one), got ${values.port}`);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  await ensureRendererBuilt(log);
+
+  const unavailable = values.browser ? "--browser was given" : electronUnavailable();
+  if (unavailable === undefined) {
+    await runNode("scripts/build-electron.mjs");
+    await runNode("scripts/electron-native.mjs");
+    const app = spawn(electronBinaryPath()!, [join(root, "dist", "electron", "main.mjs")], { stdio: "inherit" });
+    app.on("exit", (code) => process.exit(code ?? 0));
+    return;
+  }
+
+  const controller = new LabController({
+    scenarioDir: join(root, "scenarios"),
+    wallNow: () => performance.now(),
+    waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
+  if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
+  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port });
+  log(`Desktop app unavailable: ${unavailable}.`);
+  log("Failover Lab is running in browser mode, on this machine only. Open:");
+  process.stdout.write(`${host.url}\n`);
+  log("(The address carries this session's access token. Ctrl+C stops.)");
+  const stop = async () => {
+    await host.close();
+    await controller.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

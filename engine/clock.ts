@@ -180,6 +180,9 @@ function before(a: Timer, b: Timer): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
+/** How many ticks of virtual time one tick of {@link VirtualClock.runPaced} may play when the host falls behind. */
+const MAX_BACKLOG_TICKS = 4;
+
 /** Yields one macrotask, so that promise chains and MSW's internal hops settle before we look again. */
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -281,7 +284,10 @@ export class VirtualClock implements Clock {
   /**
    * Plays events in step with the wall clock: `speed` virtual ms per wall ms. `wallNow` is injected
    * (performance.now in the app) so a test can pace it too. Each tick fires everything due by then; the
-   * loop ends after the tick in which `shouldStop` says so.
+   * loop ends after the tick in which `shouldStop` says so. When the host cannot keep up with the speed,
+   * a tick plays at most {@link MAX_BACKLOG_TICKS} ticks' worth and the debt is dropped: the run then goes
+   * as fast as the host allows instead of bursting to catch up, and a pause still lands within a tick.
+   * `onBehind` hears whether the last tick had to drop debt.
    */
   async runPaced(options: {
     speed: () => number;
@@ -291,6 +297,7 @@ export class VirtualClock implements Clock {
     tickMs?: number;
     /** Virtual time is not played past this, ms (the end of the scenario). */
     endMs?: number;
+    onBehind?: (behind: boolean) => void;
   }): Promise<void> {
     this.assertNotDriving();
     this.driving = true;
@@ -305,7 +312,16 @@ export class VirtualClock implements Clock {
           virtualAnchor = this.current;
           speed = options.speed();
         }
-        const target = Math.min(Math.floor(virtualAnchor + (options.wallNow() - wallAnchor) * speed), options.endMs ?? Number.POSITIVE_INFINITY);
+        let target = Math.floor(virtualAnchor + (options.wallNow() - wallAnchor) * speed);
+        const backlogLimit = this.current + Math.ceil(speed * tick * MAX_BACKLOG_TICKS);
+        const behind = target > backlogLimit;
+        if (behind) {
+          target = backlogLimit;
+          wallAnchor = options.wallNow();
+          virtualAnchor = target;
+        }
+        options.onBehind?.(behind);
+        target = Math.min(target, options.endMs ?? Number.POSITIVE_INFINITY);
         while (await this.step(target));
         if (target > this.current) this.current = target;
         if (options.shouldStop() || this.current >= (options.endMs ?? Number.POSITIVE_INFINITY)) break;

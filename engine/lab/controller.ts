@@ -61,6 +61,8 @@ const TIMELINE_SENT = 200;
 /** Timer firings one "step to next event" may take before it gives up looking for an event. */
 const STEP_LIMIT = 100_000;
 const DEFAULT_SPEED = 10;
+/** Commands that change nothing, so no snapshot follows them. */
+const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(["getSnapshot", "listScenarios", "auditPage", "auditEntry", "saveScenario", "exportReport"]);
 
 interface Bucket {
   readonly second: number;
@@ -69,6 +71,8 @@ interface Bucket {
   readonly latencies: number[];
   readonly byGateway: Record<string, number>;
   readonly byEndpoint: Record<string, number>;
+  /** `gateway>endpoint` → requests. */
+  readonly byLink: Record<string, number>;
   readonly byPopulation: Record<string, Record<string, number>>;
 }
 
@@ -90,6 +94,8 @@ class Run {
   chain: ChainStatus | null = null;
   playing: Promise<void> | undefined;
   stopRequested = false;
+  /** The host could not keep up with the speed on the last tick. */
+  behind = false;
 
   constructor(
     readonly scenario: Scenario,
@@ -132,7 +138,7 @@ class Run {
     let bucket = this.buckets.at(-1);
     if (!bucket || bucket.second !== second) {
       if (bucket) this.closeSecond(bucket);
-      bucket = { second, requests: 0, errors: 0, latencies: [], byGateway: {}, byEndpoint: {}, byPopulation: {} };
+      bucket = { second, requests: 0, errors: 0, latencies: [], byGateway: {}, byEndpoint: {}, byLink: {}, byPopulation: {} };
       this.buckets.push(bucket);
       if (this.buckets.length > SHARE_WINDOW_S) this.buckets.shift();
     }
@@ -140,7 +146,11 @@ class Run {
     if (record.outcome === "error") bucket.errors++;
     if (record.outcome === "ok") bucket.latencies.push(record.latencyMs);
     increment(bucket.byGateway, record.gateway);
-    if (record.servedBy) increment(bucket.byEndpoint, record.servedBy.target.split("/")[0]!);
+    if (record.servedBy) {
+      const endpoint = record.servedBy.target.split("/")[0]!;
+      increment(bucket.byEndpoint, endpoint);
+      increment(bucket.byLink, `${record.gateway}>${endpoint}`);
+    }
     increment((bucket.byPopulation[record.population] ??= {}), record.gateway);
   }
 
@@ -148,7 +158,7 @@ class Run {
   private closeSecond(bucket: Bucket): void {
     const latencies = bucket.latencies.sort((a, b) => a - b);
     this.points.push({
-      t: bucket.second,
+      t: bucket.second * 1000,
       requests: bucket.requests,
       errors: bucket.errors,
       p95Ms: latencies.length === 0 ? null : Math.round(quantileSorted(latencies, 0.95)),
@@ -221,7 +231,7 @@ export class LabController implements LabBackend {
 
   async execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
     const result = await this.dispatch(name, input as never);
-    if (name !== "auditPage" && name !== "auditEntry" && name !== "listScenarios") this.push();
+    if (!READ_ONLY_COMMANDS.has(name)) this.push();
     return result as CommandResults[K];
   }
 
@@ -236,6 +246,9 @@ export class LabController implements LabBackend {
   private async dispatch(name: CommandName, input: never): Promise<unknown> {
     const payload = input as Record<string, unknown>;
     switch (name) {
+      case "getSnapshot":
+        this.run?.catchUpAudit();
+        return this.snapshot();
       case "listScenarios":
         return { scenarios: this.listScenarios() };
       case "loadScenario":
@@ -246,6 +259,8 @@ export class LabController implements LabBackend {
         return this.stopPlaying();
       case "step":
         return this.step();
+      case "runTo":
+        return this.runTo(payload.ms as number);
       case "setSpeed":
         this.speed = payload.speed as number;
         return undefined;
@@ -330,6 +345,7 @@ export class LabController implements LabBackend {
         wallNow,
         shouldStop: () => run.stopRequested,
         endMs: run.endMs,
+        onBehind: (behind) => (run.behind = behind),
         waitWallMs: async (ms) => {
           if (wallNow() - this.lastPush >= this.pushEveryMs) this.push();
           await waitWallMs(ms);
@@ -363,6 +379,15 @@ export class LabController implements LabBackend {
     await this.stopPlaying();
     const before = run.events;
     for (let i = 0; i < STEP_LIMIT && run.events === before; i++) if (!(await run.clock.step(run.endMs))) break;
+    this.settleStatus(run);
+    return { advancedTo: run.clock.now() };
+  }
+
+  private async runTo(ms: number): Promise<CommandResults["runTo"]> {
+    const run = this.requireRun();
+    await this.stopPlaying();
+    if (ms <= run.clock.now()) throw new Error(`cannot run back in time: now is ${run.clock.now()} ms, asked for ${ms} ms (reset to start over)`);
+    await run.clock.runUntil(Math.min(ms, run.endMs));
     this.settleStatus(run);
     return { advancedTo: run.clock.now() };
   }
@@ -510,9 +535,14 @@ export class LabController implements LabBackend {
       scenario: { name: scenario.name, fileName: run.fileName, description: scenario.description, durationS: scenario.duration_s, seed: scenario.seed },
       nowMs: run.clock.now(),
       speed: this.speed,
+      behind: run.status === "playing" && run.behind,
       director: { mode: director.mode, layout: director.layout, state: session.director.state },
       regions,
       endpoints,
+      links: Object.entries(window.byLink).map(([key, n]) => {
+        const [gateway, endpoint] = key.split(">") as [string, string];
+        return { gateway, endpoint, share: share(n, served) };
+      }),
       populations: scenario.topology.callers.map((caller) => {
         const toGateway = window.byPopulation[caller.id] ?? {};
         const total = Object.values(toGateway).reduce((a, b) => a + b, 0);
@@ -560,18 +590,20 @@ const share = (part: number | undefined, whole: number): number => (whole === 0 
 function windowCounts(buckets: readonly Bucket[]) {
   const byGateway: Record<string, number> = {};
   const byEndpoint: Record<string, number> = {};
+  const byLink: Record<string, number> = {};
   const byPopulation: Record<string, Record<string, number>> = {};
   let requests = 0;
   for (const bucket of buckets) {
     requests += bucket.requests;
     for (const [k, n] of Object.entries(bucket.byGateway)) byGateway[k] = (byGateway[k] ?? 0) + n;
     for (const [k, n] of Object.entries(bucket.byEndpoint)) byEndpoint[k] = (byEndpoint[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(bucket.byLink)) byLink[k] = (byLink[k] ?? 0) + n;
     for (const [population, counts] of Object.entries(bucket.byPopulation)) {
       const target = (byPopulation[population] ??= {});
       for (const [k, n] of Object.entries(counts)) target[k] = (target[k] ?? 0) + n;
     }
   }
-  return { requests, byGateway, byEndpoint, byPopulation };
+  return { requests, byGateway, byEndpoint, byLink, byPopulation };
 }
 
 /** Whole seconds in the saved file for faults the user injected, to the millisecond. */
@@ -605,9 +637,11 @@ const EMPTY_SNAPSHOT = (speed: number): LabSnapshot => ({
   scenario: null,
   nowMs: 0,
   speed,
+  behind: false,
   director: { mode: "", layout: "", state: "" },
   regions: [],
   endpoints: [],
+  links: [],
   populations: [],
   faults: [],
   totals: { requests: 0, ok: 0, errors: 0, rejected: 0 },

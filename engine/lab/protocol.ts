@@ -36,6 +36,8 @@ export const MAX_SPEED = 100;
 
 /** Every command the UI can send, with the schema its payload must pass. */
 export const commandSchemas = {
+  /** The current snapshot, for a page that subscribed after the host last pushed. */
+  getSnapshot: none,
   listScenarios: none,
   loadScenario: z.discriminatedUnion("source", [
     z.strictObject({ source: z.literal("library"), name: z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/") }),
@@ -44,6 +46,8 @@ export const commandSchemas = {
   play: none,
   pause: none,
   step: none,
+  /** Fast-forwards (unpaced) to a later virtual time: the scrubber's "run to here". */
+  runTo: z.strictObject({ ms: z.int().min(0).max(7 * 86_400_000) }),
   setSpeed: z.strictObject({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
   reset: none,
   injectFault: z.strictObject({ fault: faultSpecSchema }),
@@ -107,11 +111,13 @@ export interface ChainStatus {
 
 /** What each command answers. */
 export interface CommandResults {
+  getSnapshot: LabSnapshot;
   listScenarios: { readonly scenarios: readonly ScenarioListing[] };
   loadScenario: { readonly ok: true } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
   play: void;
   pause: void;
   step: { readonly advancedTo: number };
+  runTo: { readonly advancedTo: number };
   setSpeed: void;
   reset: void;
   injectFault: { readonly faultId: string };
@@ -163,6 +169,14 @@ export interface EndpointView {
   readonly faulted: boolean;
 }
 
+/** Traffic from one regional gateway to one provider endpoint over the last window. */
+export interface LinkView {
+  readonly gateway: string;
+  readonly endpoint: string;
+  /** Share of all requests served in the window, 0..1. */
+  readonly share: number;
+}
+
 export interface PopulationView {
   readonly id: string;
   readonly region: string;
@@ -194,6 +208,7 @@ export interface TimelineItem {
 
 /** One virtual second of traffic. */
 export interface MetricsPoint {
+  /** Start of the second, virtual ms. */
   readonly t: number;
   readonly requests: number;
   readonly errors: number;
@@ -220,9 +235,12 @@ export interface LabSnapshot {
   readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
   readonly nowMs: number;
   readonly speed: number;
+  /** Playing slower than `speed` because the host cannot simulate faster. */
+  readonly behind: boolean;
   readonly director: { readonly mode: string; readonly layout: string; readonly state: string };
   readonly regions: readonly RegionView[];
   readonly endpoints: readonly EndpointView[];
+  readonly links: readonly LinkView[];
   readonly populations: readonly PopulationView[];
   readonly faults: readonly FaultView[];
   readonly totals: { readonly requests: number; readonly ok: number; readonly errors: number; readonly rejected: number };

@@ -1,0 +1,120 @@
+/**
+ * The desktop app's main process: one locked-down window showing the built renderer, and the engine
+ * behind the IPC channel. Bundled by `scripts/build-electron.mjs` to `dist/electron/main.mjs`, which is
+ * what `electron` is started with; the security settings themselves live in `security.ts`.
+ */
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from "electron";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import { LabController } from "../engine/lab/controller";
+import { forwardPushes, registerLabIpc } from "./ipc";
+import { appPaths } from "./paths";
+import { isAllowedRequestUrl, isTrustedRendererUrl, webPreferences, withContentSecurityPolicy } from "./security";
+
+// The bundle runs from dist/electron/, two levels below the project root.
+const paths = appPaths(join(import.meta.dirname, "..", ".."));
+const indexUrl = pathToFileURL(paths.indexHtml).href;
+const rendererDirUrl = pathToFileURL(paths.rendererDir).href;
+
+let mainWindow: BrowserWindow | null = null;
+/** Kept apart from the window, whose `webContents` cannot be read once it is destroyed. */
+let mainContentsId: number | null = null;
+
+/** Every web contents, including any a bug or an exploit manages to create, gets the same fences. */
+function lockDown(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: "deny" }));
+  contents.on("will-navigate", (event) => {
+    if (!isTrustedRendererUrl(event.url, indexUrl)) event.preventDefault();
+  });
+  // will-navigate does not cover frames; the app has none, so any frame navigation is foreign.
+  contents.on("will-frame-navigate", (event) => {
+    if (!event.isMainFrame) event.preventDefault();
+  });
+  contents.on("will-attach-webview", (event) => event.preventDefault());
+}
+
+function secureSession(): void {
+  const { webRequest } = session.defaultSession;
+  webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));
+  // Scoped to the app's window: DevTools, when opened, loads its own devtools: pages through this session.
+  webRequest.onBeforeRequest((details, callback) =>
+    callback({ cancel: mainContentsId !== null && details.webContentsId === mainContentsId && !isAllowedRequestUrl(details.url, rendererDirUrl) }),
+  );
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+function createController(): LabController {
+  const nativeBinding = existsSync(paths.nativeBinding) ? paths.nativeBinding : undefined;
+  // node_modules/better-sqlite3 is built for Node's ABI, which Electron cannot load; say so rather than fail later.
+  if (nativeBinding === undefined) process.stderr.write(`Failover Lab: no Electron build of better-sqlite3 at ${paths.nativeBinding}; run \`node scripts/electron-native.mjs\`.\n`);
+  return new LabController({ scenarioDir: paths.scenarios, wallNow: () => performance.now(), waitWallMs: (ms) => sleep(ms), nativeBinding });
+}
+
+function createWindow(controller: LabController): void {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    title: "Failover Lab",
+    show: false,
+    webPreferences: webPreferences(paths.preload),
+  });
+  mainWindow = window;
+  mainContentsId = window.webContents.id;
+  const stopPushes = forwardPushes(controller, window.webContents);
+  window.once("ready-to-show", () => window.show());
+  window.on("closed", () => {
+    stopPushes();
+    mainWindow = null;
+    mainContentsId = null;
+  });
+  window.loadFile(paths.indexHtml).catch((error: unknown) => fail("Failover Lab could not load its UI", `${String(error)}\nBuild it with \`npm start\` or \`npx vite build\`.`));
+}
+
+function fail(title: string, detail: string): void {
+  dialog.showErrorBox(title, detail);
+  app.quit();
+}
+
+function start(): void {
+  secureSession();
+  let controller: LabController;
+  try {
+    controller = createController();
+  } catch (error) {
+    fail("Failover Lab could not start its engine", error instanceof Error ? error.message : String(error));
+    return;
+  }
+  registerLabIpc(ipcMain, controller, (frame) => frame !== null && isTrustedRendererUrl(frame.url, indexUrl));
+  createWindow(controller);
+
+  let closed = false;
+  // Quitting waits for the controller to flush and close its audit log.
+  app.on("will-quit", (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closed = true;
+    controller
+      .close()
+      .catch((error: unknown) => process.stderr.write(`Failover Lab: closing the engine failed: ${String(error)}\n`))
+      .finally(() => app.quit());
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  app.on("web-contents-created", (_event, contents) => lockDown(contents));
+  app.on("second-instance", () => {
+    if (mainWindow === null) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on("window-all-closed", () => app.quit());
+  void app.whenReady().then(start);
+}

@@ -1,0 +1,27 @@
+/**
+ * Where the desktop app finds its files, from the project root. Pure, so a test can check that the
+ * scripts that produce these files write them where the main process looks.
+ */
+import { join } from "node:path";
+
+export interface AppPaths {
+  /** Vite's output; the only directory the window may load from. */
+  readonly rendererDir: string;
+  readonly indexHtml: string;
+  /** The sandboxed preload, bundled to CommonJS by `scripts/build-electron.mjs`. */
+  readonly preload: string;
+  readonly scenarios: string;
+  /** better-sqlite3 rebuilt for Electron's ABI by `scripts/electron-native.mjs`, outside node_modules. */
+  readonly nativeBinding: string;
+}
+
+export function appPaths(root: string): AppPaths {
+  const rendererDir = join(root, "dist", "renderer");
+  return {
+    rendererDir,
+    indexHtml: join(rendererDir, "index.html"),
+    preload: join(root, "dist", "electron", "preload.cjs"),
+    scenarios: join(root, "scenarios"),
+    nativeBinding: join(root, ".electron-native", "better-sqlite3", "build", "Release", "better_sqlite3.node"),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Browser mode: where Electron cannot run (no binary, no display), this small host serves the built
+ * renderer and the same `LabApi` over a WebSocket, on 127.0.0.1 only. A page must present the random
+ * per-start token from the printed URL, come from this host's own origin and name this host in `Host`
+ * (against DNS rebinding), so neither another web page nor a stray local process can drive the session.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, sep } from "node:path";
+import { WebSocketServer, type WebSocket } from "ws";
+import { serveCommand, type HostMessage, type LabBackend } from "../engine/lab/protocol";
+import { CONTENT_SECURITY_POLICY } from "./security";
+
+/** A command message from the page: `id` pairs the reply with its call. */
+interface CommandMessage {
+  readonly id: number;
+  readonly command: unknown;
+  readonly payload: unknown;
+}
+
+/** What the host sends: a reply to one call, or a push. */
+export type HostFrame = { readonly id: number | null; readonly reply: Awaited<ReturnType<typeof serveCommand>> } | { readonly push: HostMessage };
+
+export interface BrowserHostOptions {
+  readonly backend: LabBackend;
+  /** Folder of the built renderer (index.html and assets). */
+  readonly rendererDir: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Fixed only by tests; a random 32-byte token otherwise. */
+  readonly token?: string;
+}
+
+export interface BrowserHost {
+  /** The URL to open, token included. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".woff2": "font/woff2",
+};
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const token = options.token ?? randomBytes(32).toString("base64url");
+  const tokenBytes = Buffer.from(token);
+  let origin = "";
+  let hostHeader = "";
+  const tokenMatches = (candidate: string | null) => {
+    if (candidate === null) return false;
+    const bytes = Buffer.from(candidate);
+    return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
+  };
+
+  const server = createServer((request, response) => {
+    if (request.headers.host !== hostHeader) return refuse(response, 421, "wrong Host header");
+    void serveStatic(options.rendererDir, request, response);
+  });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on("upgrade", (request, socket, head) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const reason =
+      request.headers.host !== hostHeader ? "wrong Host header" : request.headers.origin !== origin ? "foreign Origin" : url.pathname !== "/lab" ? "unknown path" : !tokenMatches(url.searchParams.get("token")) ? "missing or wrong token" : undefined;
+    if (reason) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, options.backend));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  hostHeader = `127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function attach(ws: WebSocket, backend: LabBackend): void {
+  const send = (frame: HostFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const unsubscribe = backend.subscribe((message) => send({ push: message }));
+  ws.on("close", unsubscribe);
+  ws.on("message", async (data, isBinary) => {
+    const message = isBinary ? undefined : parseMessage(data.toString());
+    if (!message) {
+      send({ id: null, reply: { ok: false, error: "malformed message: expected JSON {id, command, payload}" } });
+      return;
+    }
+    send({ id: message.id, reply: await serveCommand(backend, message.command, message.payload) });
+  });
+}
+
+function parseMessage(text: string): CommandMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { id, command, payload } = value as Record<string, unknown>;
+  if (typeof id !== "number" || !Number.isSafeInteger(id)) return undefined;
+  return { id, command, payload };
+}
+
+async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== "GET" && request.method !== "HEAD") return refuse(response, 405, "method not allowed");
+  const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
+  const relative = normalize(pathname === "/" ? "index.html" : pathname.slice(1));
+  if (relative.startsWith("..") || relative.includes(`${sep}..`)) return refuse(response, 404, "not found");
+  let body: Buffer;
+  try {
+    body = await readFile(join(root, relative));
+  } catch {
+    return refuse(response, 404, "not found");
+  }
+  response.writeHead(200, {
+    "Content-Type": TYPES[extname(relative)] ?? "application/octet-stream",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+  });
+  response.end(request.method === "HEAD" ? undefined : body);
+}
+
+function refuse(response: ServerResponse, status: number, reason: string): void {
+  response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
+  response.end(`${reason}\n`);
+}

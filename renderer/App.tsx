@@ -1,0 +1,168 @@
+import { useCallback, useEffect, useState } from "react";
+import type { FaultSpec, LabSnapshot } from "../engine/lab/protocol";
+import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
+import type { ConnectionState, LabConnection } from "./api";
+import { AuditInspector } from "./audit/AuditInspector";
+import { Scrubber, TimeControls } from "./controls/TimeControls";
+import { MetricsCharts } from "./metrics/MetricsCharts";
+import { DrillPanel } from "./panels/DrillPanel";
+import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
+import { Timeline } from "./panels/Timeline";
+import { FaultMenu } from "./topology/FaultMenu";
+import type { GraphTarget } from "./topology/graph";
+import { TopologyCanvas } from "./topology/TopologyCanvas";
+
+type Tab = "audit" | "metrics" | "timeline";
+const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
+let toastCount = 0;
+
+function download(fileName: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.click();
+  URL.revokeObjectURL(url);
+}
+
+export function App({ connection }: { connection: LabConnection }) {
+  const { api } = connection;
+  const [snapshot, setSnapshot] = useState<LabSnapshot | null>(null);
+  const [link, setLink] = useState<{ state: ConnectionState; detail?: string | undefined }>({ state: "connecting" });
+  const [errors, setErrors] = useState<{ id: number; message: string }[]>([]);
+  const [menu, setMenu] = useState<{ target: GraphTarget; at: { x: number; y: number } } | null>(null);
+  const [rejected, setRejected] = useState<RejectedFile | null>(null);
+  const [tab, setTab] = useState<Tab>("audit");
+
+  const showError = useCallback((message: string) => {
+    const id = ++toastCount;
+    setErrors((list) => [...list.slice(-3), { id, message }]);
+    setTimeout(() => setErrors((list) => list.filter((e) => e.id !== id)), 10_000);
+  }, []);
+
+  useEffect(() => connection.onState((state, detail) => setLink({ state, detail })), [connection]);
+  useEffect(() => {
+    const unsubscribe = api.subscribe((message) => (message.type === "snapshot" ? setSnapshot(message.snapshot) : showError(message.message)));
+    api.getSnapshot({}).then(setSnapshot, (e: Error) => showError(e.message));
+    return unsubscribe;
+  }, [api, showError]);
+
+  /** Runs a command; its failure is shown, never thrown into React. */
+  const run = useCallback(
+    <T,>(command: () => Promise<T>, then?: (result: T) => void) => {
+      command().then(then, (e: Error) => showError(e.message));
+    },
+    [showError],
+  );
+
+  const status = snapshot?.status ?? "empty";
+  const togglePlay = useCallback(() => {
+    if (status === "playing") run(() => api.pause({}));
+    else if (status === "ready" || status === "paused") run(() => api.play({}));
+  }, [api, run, status]);
+  const step = useCallback(() => status !== "empty" && status !== "finished" && run(() => api.step({})), [api, run, status]);
+  const changeSpeed = useCallback(
+    (direction: 1 | -1) => {
+      const current = snapshot?.speed ?? 10;
+      const next = direction > 0 ? SPEED_STEPS.find((s) => s > current) : [...SPEED_STEPS].reverse().find((s) => s < current);
+      if (next !== undefined && next >= MIN_SPEED && next <= MAX_SPEED) run(() => api.setSpeed({ speed: next }));
+    },
+    [api, run, snapshot?.speed],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === " ") togglePlay();
+      else if (event.key === "ArrowRight" || event.key === ".") step();
+      else if (event.key === "+" || event.key === "=") changeSpeed(1);
+      else if (event.key === "-") changeSpeed(-1);
+      else if (event.key === "Escape") setMenu(null);
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [togglePlay, step, changeSpeed]);
+
+  if (!snapshot) {
+    return (
+      <div className="splash" data-testid="splash">
+        <h1>Failover Lab</h1>
+        <p>{link.state === "closed" ? `Cannot reach the engine host: ${link.detail ?? "connection closed"}.` : "Connecting to the engine…"}</p>
+      </div>
+    );
+  }
+
+  const regions = snapshot.regions.map((r) => r.id);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>Failover Lab</h1>
+        <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario?.fileName}>
+          {snapshot.scenario ? snapshot.scenario.name : "no scenario"}
+        </span>
+        <TimeControls
+          snapshot={snapshot}
+          onPlay={() => run(() => api.play({}))}
+          onPause={() => run(() => api.pause({}))}
+          onStep={step}
+          onSpeed={(speed) => run(() => api.setSpeed({ speed }))}
+          onReset={() => run(() => api.reset({}))}
+        />
+        <div className="topbar-actions">
+          <button data-testid="save-scenario" disabled={!snapshot.scenario} onClick={() => run(() => api.saveScenario({}), (r) => download(r.fileName, r.text, "application/yaml"))} title="Save the topology and fault timeline as a scenario file">
+            Save scenario
+          </button>
+          <button data-testid="export-report" disabled={!snapshot.scenario} onClick={() => run(() => api.exportReport({}), (r) => download(r.fileName, r.json, "application/json"))}>
+            Export report
+          </button>
+        </div>
+      </header>
+      {link.state === "closed" && <div className="banner banner-error">Disconnected from the engine host: {link.detail}. Restart `npm start` and open its new address.</div>}
+      <Scrubber snapshot={snapshot} onRunTo={(ms) => run(() => api.runTo({ ms }))} />
+      <div className="workspace">
+        <aside className="sidebar">
+          <ScenarioLibrary api={api} current={snapshot.scenario?.fileName ?? null} onLoaded={() => setRejected(null)} onRejected={setRejected} onError={showError} />
+          {snapshot.scenario && <DrillPanel snapshot={snapshot} />}
+        </aside>
+        <main className="stage">
+          <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />
+          {menu && (
+            <FaultMenu
+              target={menu.target}
+              at={menu.at}
+              faults={snapshot.faults}
+              onInject={(fault: FaultSpec) => run(() => api.injectFault({ fault }))}
+              onHeal={(faultId) => run(() => api.heal({ faultId }))}
+              onClose={() => setMenu(null)}
+            />
+          )}
+          {rejected && <ProblemsView file={rejected} onClose={() => setRejected(null)} />}
+        </main>
+      </div>
+      <section className="dock">
+        <nav className="tabs" role="tablist">
+          {(["audit", "metrics", "timeline"] as const).map((t) => (
+            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+              {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "metrics" ? "Metrics" : `Timeline (${snapshot.timeline.length})`}
+            </button>
+          ))}
+        </nav>
+        <div className="dock-body">
+          {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} chain={snapshot.chain} regions={regions} />}
+          {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
+          {tab === "timeline" && <Timeline items={snapshot.timeline} />}
+        </div>
+      </section>
+      <div className="toasts" aria-live="polite">
+        {errors.map((e) => (
+          <div key={e.id} className="toast" role="alert" data-testid="error-toast">
+            {e.message}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

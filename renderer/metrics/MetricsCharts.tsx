@@ -1,0 +1,200 @@
+/**
+ * Three small uPlot charts over virtual time — traffic share per gateway, error rate, latency p95 — with
+ * the faults drawn as vertical markers. Each chart is created once and fed with `setData`, since the
+ * snapshot brings new metrics several times a second.
+ */
+import { useEffect, useId, useMemo, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import { faultMarkers, metricsSeries, type AlignedColumns, type FaultMarker } from "./series";
+
+const CHART_HEIGHT = 150;
+/** Distinguishable on a dark background; a region keeps its colour as long as the region list is the same. */
+const REGION_COLORS = ["#4ea1ff", "#f5a524", "#b48cff", "#2dd4bf", "#f472b6", "#a3e635", "#fb7185", "#facc15"];
+const ERROR_COLOR = "#f87171";
+const LATENCY_COLOR = "#60a5fa";
+const INJECTED_COLOR = "#f87171";
+const HEALED_COLOR = "#4ade80";
+const AXIS_COLOR = "#8b94a3";
+const GRID_COLOR = "rgba(255, 255, 255, 0.07)";
+const AXIS_FONT = "11px system-ui, sans-serif";
+/** Steps of the time axis, in seconds: whole seconds and minutes rather than uPlot's decimal steps. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults: readonly FaultView[]; regions: readonly string[] }) {
+  const { metrics, faults, regions } = props;
+  const series = useMemo(() => metricsSeries(metrics, regions), [metrics, regions]);
+  const markers = useMemo(() => faultMarkers(faults), [faults]);
+  const syncKey = useId();
+
+  if (metrics.length === 0)
+    return (
+      <section data-testid="metrics-charts" className="metrics-charts metrics-charts--empty" aria-label="Metrics">
+        <p className="metrics-empty">No traffic yet — the charts fill in once the run plays.</p>
+      </section>
+    );
+
+  return (
+    <section data-testid="metrics-charts" className="metrics-charts" aria-label="Metrics">
+      <Chart
+        // A chart's series are fixed when it is created: a different set of gateways makes a new chart.
+        key={series.regions.join("\n")}
+        title="Traffic share by gateway"
+        data={series.share}
+        series={series.regions.map((region, i) => lineSeries(region, REGION_COLORS[i % REGION_COLORS.length]!, formatPercent))}
+        yRange={[0, 1]}
+        formatY={formatPercent}
+        markers={markers}
+        syncKey={syncKey}
+      />
+      <Chart
+        title="Error rate"
+        data={series.errorRate}
+        series={[lineSeries("errors / requests", ERROR_COLOR, formatPercent)]}
+        yRange={(_u, _min, max) => [0, Math.max(finiteOr(max, 0), 0.05)]}
+        formatY={formatPercent}
+        markers={markers}
+        syncKey={syncKey}
+      />
+      <Chart
+        title="Latency p95"
+        data={series.p95}
+        series={[lineSeries("p95", LATENCY_COLOR, formatMs)]}
+        yRange={(_u, _min, max) => [0, Math.max(finiteOr(max, 0) * 1.1, 100)]}
+        formatY={formatMs}
+        markers={markers}
+        syncKey={syncKey}
+      />
+    </section>
+  );
+}
+
+interface ChartProps {
+  readonly title: string;
+  readonly data: AlignedColumns;
+  readonly series: uPlot.Series[];
+  readonly yRange: uPlot.Scale.Range;
+  readonly formatY: (value: number) => string;
+  readonly markers: readonly FaultMarker[];
+  readonly syncKey: string;
+}
+
+function Chart({ title, data, series, yRange, formatY, markers, syncKey }: ChartProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const markersRef = useRef(markers);
+
+  // Created once per mount: options and the first data are the props at that moment (a change of series
+  // remounts the chart through its key); later data and markers arrive through the effects below.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const plot = new uPlot(
+      {
+        width: Math.max(Math.floor(host.clientWidth), 1),
+        height: CHART_HEIGHT,
+        series: [{ label: "time", value: (_u, v) => (v == null ? "–" : formatSeconds(v)) }, ...series],
+        scales: { x: { time: false }, y: { range: yRange } },
+        axes: [
+          { ...axisStyle(), size: 30, incrs: TIME_STEPS, values: (_u, splits) => splits.map(formatSeconds) },
+          { ...axisStyle(), size: 52, space: 24, values: (_u, splits) => splits.map(formatY) },
+        ],
+        // Zooming would be undone by the next snapshot's setData, so dragging selects nothing.
+        cursor: { drag: { x: false, y: false, setScale: false }, sync: { key: syncKey } },
+        plugins: [faultMarkerPlugin(() => markersRef.current)],
+      },
+      data,
+      host,
+    );
+    plotRef.current = plot;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) plot.setSize({ width: Math.max(Math.floor(entry.contentRect.width), 1), height: CHART_HEIGHT });
+    });
+    observer.observe(host);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+      plotRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    plotRef.current?.setData(data);
+  }, [data]);
+
+  useEffect(() => {
+    markersRef.current = markers;
+    plotRef.current?.redraw(false, false);
+  }, [markers]);
+
+  return (
+    <figure className="metrics-chart">
+      <figcaption className="metrics-chart-title">{title}</figcaption>
+      <div ref={hostRef} className="metrics-chart-plot" />
+    </figure>
+  );
+}
+
+function lineSeries(label: string, stroke: string, format: (value: number) => string): uPlot.Series {
+  return { label, stroke, width: 1.5, points: { show: false }, value: (_u, v) => (v == null ? "–" : format(v)) };
+}
+
+function axisStyle(): uPlot.Axis {
+  return { stroke: AXIS_COLOR, font: AXIS_FONT, grid: { stroke: GRID_COLOR, width: 1 }, ticks: { stroke: GRID_COLOR, width: 1, size: 4 } };
+}
+
+/** Draws each fault marker as a dashed vertical line with its label, after the series so it stays on top. */
+function faultMarkerPlugin(current: () => readonly FaultMarker[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const { ctx, bbox } = u;
+        const px = uPlot.pxRatio;
+        const right = bbox.left + bbox.width;
+        ctx.save();
+        ctx.lineWidth = px;
+        ctx.setLineDash([4 * px, 3 * px]);
+        ctx.font = `${10 * px}px system-ui, sans-serif`;
+        ctx.textBaseline = "top";
+        let shown = 0;
+        for (const marker of current()) {
+          const x = Math.round(u.valToPos(marker.x, "x", true));
+          if (x < bbox.left || x > right) continue;
+          const color = marker.edge === "injected" ? INJECTED_COLOR : HEALED_COLOR;
+          ctx.strokeStyle = color;
+          ctx.beginPath();
+          ctx.moveTo(x, bbox.top);
+          ctx.lineTo(x, bbox.top + bbox.height);
+          ctx.stroke();
+          // Markers close together would print over each other: labels step down over three rows.
+          const y = bbox.top + (2 + (shown % 3) * 12) * px;
+          const width = ctx.measureText(marker.label).width;
+          const flip = x + 3 * px + width > right;
+          ctx.fillStyle = color;
+          ctx.textAlign = flip ? "right" : "left";
+          ctx.fillText(marker.label, flip ? x - 3 * px : x + 3 * px, y);
+          shown += 1;
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+const finiteOr = (value: number, fallback: number) => (Number.isFinite(value) ? value : fallback);
+
+/** Virtual seconds as m:ss. */
+function formatSeconds(seconds: number): string {
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+/** One decimal below 10 %, so a low error rate does not read as 0 %. */
+function formatPercent(share: number): string {
+  return `${Number((share * 100).toFixed(share < 0.1 ? 1 : 0))}%`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}

@@ -1,0 +1,101 @@
+import { useState } from "react";
+import type { FaultSpec, FaultView } from "../../engine/lab/protocol";
+import type { GraphTarget } from "./graph";
+
+/** Whether an active fault is about the clicked thing, so the menu can offer to heal it. */
+function concerns(target: GraphTarget, fault: FaultView["fault"]): boolean {
+  switch (target.kind) {
+    case "gateway":
+      return "region" in fault && fault.region === target.region && !("provider" in fault && fault.provider !== undefined);
+    case "endpoint":
+      return "region" in fault && fault.region === target.region && (!("provider" in fault) || fault.provider === undefined || fault.provider === target.provider);
+    case "link":
+      return fault.kind === "latency" && ((fault.from === target.from && fault.to === target.to) || (fault.from === target.to && fault.to === target.from));
+  }
+}
+
+function title(target: GraphTarget): string {
+  if (target.kind === "gateway") return `Region ${target.region}`;
+  if (target.kind === "endpoint") return `Endpoint ${target.endpoint}`;
+  return `Link ${target.from} ↔ ${target.to}`;
+}
+
+/**
+ * What a user can do to the clicked part of the topology: fail it, degrade it (latency, error rate) or heal
+ * it. Every choice becomes one command object, sent to the engine and shown on the timeline.
+ */
+export function FaultMenu(props: {
+  target: GraphTarget;
+  at: { x: number; y: number };
+  faults: readonly FaultView[];
+  onInject: (fault: FaultSpec) => void;
+  onHeal: (faultId: string) => void;
+  onClose: () => void;
+}) {
+  const { target } = props;
+  const [latencyMs, setLatencyMs] = useState(400);
+  const [errorPercent, setErrorPercent] = useState(50);
+  const active = props.faults.filter((f) => f.healedAt === null && concerns(target, f.fault));
+  const act = (fault: FaultSpec) => {
+    props.onInject(fault);
+    props.onClose();
+  };
+  return (
+    <div className="fault-menu" role="menu" data-testid="fault-menu" style={{ left: props.at.x, top: props.at.y }} onKeyDown={(e) => e.key === "Escape" && props.onClose()}>
+      <div className="fault-menu-title">{title(target)}</div>
+      {target.kind === "gateway" && (
+        <>
+          <button role="menuitem" data-testid="fail-region" onClick={() => act({ kind: "region-outage", region: target.region, behaviour: "error-503" })}>
+            Fail region (every provider answers 503)
+          </button>
+          <button role="menuitem" onClick={() => act({ kind: "region-outage", region: target.region, behaviour: "no-response" })}>
+            Fail region silently (no response)
+          </button>
+          <button role="menuitem" data-testid="gateway-down" onClick={() => act({ kind: "gateway-down", region: target.region })}>
+            Take the gateway down
+          </button>
+          <button role="menuitem" onClick={() => act({ kind: "audit-partition", region: target.region })}>
+            Cut off from the audit store (declared only)
+          </button>
+          <button role="menuitem" onClick={() => act({ kind: "idp-partition", region: target.region })}>
+            Cut off from the identity provider (declared only)
+          </button>
+        </>
+      )}
+      {target.kind === "endpoint" && (
+        <>
+          <button role="menuitem" data-testid="fail-endpoint" onClick={() => act({ kind: "region-outage", region: target.region, provider: target.provider, behaviour: "error-503" })}>
+            Fail this provider here
+          </button>
+          {target.models.map((model) => (
+            <button role="menuitem" key={model} onClick={() => act({ kind: "model-outage", region: target.region, provider: target.provider, model })}>
+              Take {model} down
+            </button>
+          ))}
+          <label className="fault-menu-field">
+            Error rate
+            <input type="number" min={1} max={100} value={errorPercent} onChange={(e) => setErrorPercent(Number(e.target.value))} /> %
+            <button onClick={() => act({ kind: "error-rate", region: target.region, provider: target.provider, rate: Math.min(100, Math.max(1, errorPercent)) / 100, status: 503 })}>Degrade</button>
+          </label>
+        </>
+      )}
+      {target.kind === "link" && (
+        <label className="fault-menu-field">
+          Added latency
+          <input type="number" min={1} max={600000} value={latencyMs} onChange={(e) => setLatencyMs(Number(e.target.value))} /> ms
+          <button data-testid="add-latency" onClick={() => act({ kind: "latency", from: target.from, to: target.to, added_ms: Math.max(1, latencyMs) })}>
+            Degrade
+          </button>
+        </label>
+      )}
+      {active.map((f) => (
+        <button role="menuitem" key={f.id} className="heal" data-testid={`heal-${f.id}`} onClick={() => (props.onHeal(f.id), props.onClose())}>
+          Heal {f.id} ({f.kind})
+        </button>
+      ))}
+      <button className="fault-menu-close" onClick={props.onClose}>
+        Close
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
+import { useEffect, useMemo, useRef } from "react";
+import type { LabSnapshot } from "../../engine/lab/protocol";
+import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
+
+const percent = (share: number) => `${Math.round(share * 100)} %`;
+
+function Box(props: { health: string; testId: string; title: string; children: React.ReactNode; badge?: string | undefined; extra?: Record<string, string> }) {
+  return (
+    <div className="node" style={{ borderColor: props.health }} data-testid={props.testId} {...props.extra}>
+      <Handle type="target" position={Position.Left} />
+      <div className="node-title">{props.title}</div>
+      {props.badge && <span className="node-badge" style={{ background: props.health }}>{props.badge}</span>}
+      <div className="node-body">{props.children}</div>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+}
+
+function PopulationNode({ data }: NodeProps<LabNode>) {
+  if (data.kind !== "population") return null;
+  const p = data.population;
+  return (
+    <Box health="#4dabf7" testId={`population-${p.id}`} title={`callers ${p.id}`}>
+      {p.jurisdiction} · {p.region} · {p.ratePerS}/s → {p.model}
+    </Box>
+  );
+}
+
+function DirectorNode({ data }: NodeProps<LabNode>) {
+  if (data.kind !== "director") return null;
+  const d = data.director;
+  return (
+    <Box health="#adb5bd" testId="director" title="traffic director" badge={d.state}>
+      {d.mode} · {d.layout}
+    </Box>
+  );
+}
+
+function GatewayNode({ data }: NodeProps<LabNode>) {
+  if (data.kind !== "gateway") return null;
+  const r = data.region;
+  const badge = r.withdrawn ? (r.role === "primary" ? "standby promoted" : "withdrawn") : r.gateway !== "healthy" ? r.gateway : r.role !== "active" ? r.role : undefined;
+  return (
+    <Box health={HEALTH_COLOUR[r.health]} testId={`gateway-${r.id}`} title={`gateway ${r.id}`} badge={badge} extra={{ "data-health": r.health, "data-state": r.gateway, "data-share": r.trafficShare.toFixed(3) }}>
+      <div>
+        {r.jurisdiction} · {r.location}
+      </div>
+      <div>
+        {percent(r.trafficShare)} of traffic · {r.inflight} in flight
+      </div>
+      {data.faulted && <div className="node-fault">fault injected</div>}
+    </Box>
+  );
+}
+
+function EndpointNode({ data }: NodeProps<LabNode>) {
+  if (data.kind !== "endpoint") return null;
+  const e = data.endpoint;
+  const open = e.targets.reduce((n, t) => n + t.openCircuits, 0);
+  return (
+    <Box health={HEALTH_COLOUR[e.health]} testId={`endpoint-${e.id}`} title={e.id} badge={open > 0 ? `circuit open ×${open}` : undefined} extra={{ "data-health": e.health, "data-share": e.trafficShare.toFixed(3) }}>
+      <div>{e.targets.map((t) => t.model).join(", ")}</div>
+      <div>
+        {percent(e.trafficShare)} served{e.faulted ? " · fault injected" : ""}
+      </div>
+    </Box>
+  );
+}
+
+function AuditNode({ data }: NodeProps<LabNode>) {
+  if (data.kind !== "audit") return null;
+  const health = data.chainOk === null ? HEALTH_COLOUR.unknown : data.chainOk ? HEALTH_COLOUR.healthy : HEALTH_COLOUR.failed;
+  return (
+    <Box health={health} testId="audit-store" title="audit store" badge={data.chainOk === false ? "chain broken" : undefined}>
+      {data.entries.toLocaleString("en")} entries · hash-chained
+    </Box>
+  );
+}
+
+function IdpNode() {
+  return (
+    <Box health={HEALTH_COLOUR.unknown} testId="identity-provider" title="identity provider">
+      token checks arrive with identity support
+    </Box>
+  );
+}
+
+const nodeTypes = { population: PopulationNode, director: DirectorNode, gateway: GatewayNode, endpoint: EndpointNode, audit: AuditNode, idp: IdpNode };
+
+export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target: GraphTarget, at: { x: number; y: number }) => void }) {
+  const { snapshot } = props;
+  const [nodes, setNodes, onNodesChange] = useNodesState<LabNode>([]);
+  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([]);
+  const structure = structureKey(snapshot);
+  const laidOut = useRef<{ key: string; positions: Map<string, { x: number; y: number }> } | null>(null);
+  const fresh = useMemo(() => ({ nodes: nodesFor(snapshot), edges: edgesFor(snapshot) }), [snapshot]);
+
+  useEffect(() => {
+    if (laidOut.current?.key !== structure) {
+      laidOut.current = { key: structure, positions: layout(fresh.nodes, fresh.edges) };
+      setNodes(fresh.nodes.map((n) => ({ ...n, position: laidOut.current!.positions.get(n.id) ?? n.position })));
+    } else {
+      // Restyle only: keep where the user dragged each node.
+      setNodes((current) => {
+        const placed = new Map(current.map((n) => [n.id, n.position]));
+        return fresh.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? laidOut.current!.positions.get(n.id) ?? n.position }));
+      });
+    }
+    setEdges(fresh.edges);
+  }, [fresh, structure, setNodes, setEdges]);
+
+  const openMenu = (event: React.MouseEvent, node: LabNode) => {
+    event.preventDefault();
+    const at = { x: event.clientX, y: event.clientY };
+    if (node.data.kind === "gateway") props.onTarget({ kind: "gateway", region: node.data.region.id }, at);
+    if (node.data.kind === "endpoint") {
+      const e = node.data.endpoint;
+      props.onTarget({ kind: "endpoint", endpoint: e.id, provider: e.provider, region: e.region, models: e.targets.map((t) => t.model) }, at);
+    }
+  };
+
+  if (snapshot.status === "empty") {
+    return (
+      <div className="canvas-empty" data-testid="canvas-empty">
+        <h2>No scenario loaded</h2>
+        <p>Open a drill from the scenario library on the left, or a YAML file from disk.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="canvas" data-testid="topology">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeClick={openMenu}
+        onNodeContextMenu={openMenu}
+        onEdgeClick={(event, edge) => {
+          const link = edge.data as { from?: string; to?: string } | undefined;
+          if (link?.from && link.to) props.onTarget({ kind: "link", from: link.from, to: link.to }, { x: event.clientX, y: event.clientY });
+        }}
+        nodesConnectable={false}
+        fitView
+        minZoom={0.2}
+      >
+        <Background />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * From a snapshot to React Flow's nodes and edges. The structure (which nodes exist) changes only with
+ * the scenario, so it is laid out once with dagre; every snapshot after that only restyles it, and the
+ * positions a user dragged to are kept.
+ */
+import dagre from "@dagrejs/dagre";
+import type { Edge, Node } from "@xyflow/react";
+import type { EndpointView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/protocol";
+
+export type LabNodeData =
+  | { readonly kind: "population"; readonly population: PopulationView }
+  | { readonly kind: "director"; readonly director: LabSnapshot["director"] }
+  | { readonly kind: "gateway"; readonly region: RegionView; readonly faulted: boolean }
+  | { readonly kind: "endpoint"; readonly endpoint: EndpointView }
+  | { readonly kind: "audit"; readonly entries: number; readonly chainOk: boolean | null }
+  | { readonly kind: "idp" };
+
+export type LabNode = Node<LabNodeData & Record<string, unknown>>;
+
+/** What a click on the graph is about: the fault menu offers what fits it. */
+export type GraphTarget =
+  | { readonly kind: "gateway"; readonly region: string }
+  | { readonly kind: "endpoint"; readonly endpoint: string; readonly provider: string; readonly region: string; readonly models: readonly string[] }
+  | { readonly kind: "link"; readonly from: string; readonly to: string };
+
+const SIZE: Record<LabNodeData["kind"], { width: number; height: number }> = {
+  population: { width: 170, height: 64 },
+  director: { width: 180, height: 70 },
+  gateway: { width: 190, height: 96 },
+  endpoint: { width: 210, height: 84 },
+  audit: { width: 170, height: 60 },
+  idp: { width: 170, height: 60 },
+};
+
+export const nodeIds = {
+  population: (id: string) => `pop:${id}`,
+  gateway: (region: string) => `gw:${region}`,
+  endpoint: (id: string) => `ep:${id}`,
+  director: "director",
+  audit: "audit",
+  idp: "idp",
+};
+
+export const HEALTH_COLOUR: Record<NodeHealth, string> = {
+  healthy: "#2f9e44",
+  degraded: "#f59f00",
+  failed: "#e03131",
+  unknown: "#868e96",
+};
+
+/** A key that changes only when the set of nodes does. */
+export function structureKey(snapshot: LabSnapshot): string {
+  return [snapshot.scenario?.fileName ?? "", ...snapshot.populations.map((p) => p.id), ...snapshot.regions.map((r) => r.id), ...snapshot.endpoints.map((e) => e.id)].join("|");
+}
+
+export function nodesFor(snapshot: LabSnapshot): LabNode[] {
+  const faultedRegions = new Set(
+    snapshot.faults.filter((f) => f.healedAt === null && "region" in f.fault && (f.fault.kind === "region-outage" || f.fault.kind === "gateway-down")).map((f) => (f.fault as { region: string }).region),
+  );
+  const node = (id: string, data: LabNodeData): LabNode => ({ id, type: data.kind, position: { x: 0, y: 0 }, data: data as LabNode["data"], ...SIZE[data.kind] });
+  return [
+    ...snapshot.populations.map((population) => node(nodeIds.population(population.id), { kind: "population", population })),
+    node(nodeIds.director, { kind: "director", director: snapshot.director }),
+    ...snapshot.regions.map((region) => node(nodeIds.gateway(region.id), { kind: "gateway", region, faulted: faultedRegions.has(region.id) })),
+    ...snapshot.endpoints.map((endpoint) => node(nodeIds.endpoint(endpoint.id), { kind: "endpoint", endpoint })),
+    node(nodeIds.audit, { kind: "audit", entries: snapshot.questions.audit.entries, chainOk: snapshot.chain?.ok ?? null }),
+    node(nodeIds.idp, { kind: "idp" }),
+  ];
+}
+
+const width = (share: number) => 1 + Math.round(share * 10);
+
+export function edgesFor(snapshot: LabSnapshot): Edge[] {
+  const edges: Edge[] = [];
+  for (const population of snapshot.populations) {
+    const sending = Object.values(population.toGateway).some((share) => share > 0);
+    edges.push({ id: `e:${population.id}>director`, source: nodeIds.population(population.id), target: nodeIds.director, animated: sending && snapshot.status === "playing", style: { strokeWidth: 2 } });
+  }
+  for (const region of snapshot.regions) {
+    edges.push({
+      id: `e:director>${region.id}`,
+      source: nodeIds.director,
+      target: nodeIds.gateway(region.id),
+      animated: region.trafficShare > 0 && snapshot.status === "playing",
+      label: `${Math.round(region.trafficShare * 100)} %`,
+      style: { strokeWidth: width(region.trafficShare), stroke: region.withdrawn ? HEALTH_COLOUR.failed : "#adb5bd", strokeDasharray: region.withdrawn ? "6 4" : undefined },
+      data: { share: region.trafficShare },
+    });
+    edges.push({ id: `e:${region.id}>audit`, source: nodeIds.gateway(region.id), target: nodeIds.audit, style: { strokeDasharray: "2 4", stroke: "#495057" }, className: "edge-aux" });
+    edges.push({ id: `e:${region.id}>idp`, source: nodeIds.gateway(region.id), target: nodeIds.idp, style: { strokeDasharray: "2 4", stroke: "#495057" }, className: "edge-aux" });
+  }
+  const linkShare = new Map(snapshot.links.map((l) => [`${l.gateway}>${l.endpoint}`, l.share]));
+  for (const region of snapshot.regions)
+    for (const endpoint of snapshot.endpoints) {
+      const share = linkShare.get(`${region.id}>${endpoint.id}`) ?? 0;
+      // Each gateway can route anywhere; drawing every pair would bury the graph, so cross-region links appear while they carry traffic.
+      if (endpoint.region !== region.id && share === 0) continue;
+      edges.push({
+        id: `link:${region.id}>${endpoint.id}`,
+        source: nodeIds.gateway(region.id),
+        target: nodeIds.endpoint(endpoint.id),
+        animated: share > 0 && snapshot.status === "playing",
+        style: { strokeWidth: width(share), stroke: endpoint.region === region.id ? "#adb5bd" : "#74c0fc" },
+        data: { from: region.id, to: endpoint.region, share },
+        interactionWidth: 16,
+      });
+    }
+  return edges;
+}
+
+/** Left to right: callers, director, gateways, providers; the audit store and identity provider below the gateways. */
+export function layout(nodes: readonly LabNode[], edges: readonly Edge[]): Map<string, { x: number; y: number }> {
+  const graph = new dagre.graphlib.Graph();
+  graph.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 110, marginx: 20, marginy: 20 });
+  graph.setDefaultEdgeLabel(() => ({}));
+  // dagre writes the position into the label object it is given, so each node needs its own.
+  for (const node of nodes) graph.setNode(node.id, { ...SIZE[node.data.kind] });
+  for (const edge of edges) if (!edge.className?.includes("edge-aux")) graph.setEdge(edge.source, edge.target);
+  graph.setEdge(nodeIds.director, nodeIds.audit);
+  graph.setEdge(nodeIds.director, nodeIds.idp);
+  dagre.layout(graph);
+  const positions = new Map<string, { x: number; y: number }>();
+  for (const node of nodes) {
+    const { x, y } = graph.node(node.id);
+    const size = SIZE[node.data.kind];
+    positions.set(node.id, { x: x - size.width / 2, y: y - size.height / 2 });
+  }
+  return positions;
+}

@@ -1,0 +1,63 @@
+/**
+ * Shared set-up of the end-to-end tests: the UI built once, the engine host started in-process exactly as
+ * `npm start` starts it in browser mode, and Debian's Chromium driven by playwright-core.
+ *
+ * Without Chromium the browser tests cannot run. Outside CI they are skipped with a loud notice; under
+ * CI=true a missing browser fails the run, never passes it silently.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { LabController } from "../../engine/lab/controller";
+import { startBrowserHost, type BrowserHost } from "../../host/browserHost";
+import { ensureRendererBuilt, RENDERER_DIR } from "../../host/build";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const chromiumAvailable = existsSync(CHROMIUM);
+export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
+
+if (!chromiumAvailable) {
+  const notice = `\n${"!".repeat(78)}\n!! Chromium not found at ${CHROMIUM}: the browser (end-to-end) tests are SKIPPED.\n!! Install it with \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH.\n${"!".repeat(78)}\n`;
+  if (process.env.CI) throw new Error(`CI=true but ${notice}`);
+  process.stderr.write(notice);
+}
+
+export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+export interface AppUnderTest {
+  readonly host: BrowserHost;
+  readonly controller: LabController;
+  readonly browser: Browser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export async function openApp(options: { scenario?: string; viewport?: { width: number; height: number } } = {}): Promise<AppUnderTest> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await ensureRendererBuilt(() => undefined);
+  const controller = new LabController({
+    scenarioDir: join(import.meta.dirname, "..", "..", "scenarios"),
+    wallNow: () => performance.now(),
+    waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  if (options.scenario) await controller.execute("loadScenario", { source: "library", name: options.scenario });
+  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1600, height: 1000 }, acceptDownloads: true });
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
+  page.on("pageerror", (error) => consoleErrors.push(error.message));
+  await page.goto(host.url);
+  return {
+    host,
+    controller,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await host.close();
+      await controller.close();
+      if (consoleErrors.length > 0) throw new Error(`the page logged errors:\n${consoleErrors.join("\n")}`);
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * electron/main.ts wired to a fake Electron and a fake controller: the binary cannot run here, so this
+ * checks what main asks of Electron — window options, what it loads, handlers, fences, shutdown.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it, vi } from "vitest";
+import { COMMAND_NAMES, type CommandReply, type HostMessage } from "../../engine/lab/protocol";
+import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES } from "../../electron/security";
+
+type Listener = (...args: any[]) => unknown;
+
+const fake = await vi.hoisted(async () => {
+  const { EventEmitter } = await import("node:events");
+  const app = Object.assign(new EventEmitter(), {
+    requestSingleInstanceLock: () => true,
+    enableSandbox: vi.fn(),
+    whenReady: () => Promise.resolve(),
+    quit: vi.fn(),
+  });
+  class WebContents extends EventEmitter {
+    readonly id = 7;
+    windowOpenHandler: Listener | undefined;
+    readonly sent: unknown[][] = [];
+    setWindowOpenHandler(handler: Listener) {
+      this.windowOpenHandler = handler;
+    }
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    }
+    isDestroyed() {
+      return false;
+    }
+  }
+  const windows: BrowserWindow[] = [];
+  class BrowserWindow extends EventEmitter {
+    readonly webContents = new WebContents();
+    readonly loadFile = vi.fn(async (_path: string) => undefined);
+    readonly focus = vi.fn();
+    readonly restore = vi.fn();
+    readonly show = vi.fn();
+    constructor(readonly options: Record<string, any>) {
+      super();
+      windows.push(this);
+      // Electron announces every new web contents before the caller sees it.
+      app.emit("web-contents-created", {}, this.webContents);
+    }
+    isMinimized() {
+      return true;
+    }
+  }
+  const handlers = new Map<string, Listener>();
+  const sessionHooks: Record<string, Listener> = {};
+  const session = {
+    defaultSession: {
+      webRequest: {
+        onHeadersReceived: (listener: Listener) => (sessionHooks.headers = listener),
+        onBeforeRequest: (listener: Listener) => (sessionHooks.request = listener),
+      },
+      setPermissionRequestHandler: (handler: Listener) => (sessionHooks.permissionRequest = handler),
+      setPermissionCheckHandler: (handler: Listener) => (sessionHooks.permissionCheck = handler),
+    },
+  };
+  const controller = {
+    options: undefined as Record<string, any> | undefined,
+    execute: vi.fn(async () => undefined),
+    listeners: new Set<(message: unknown) => void>(),
+    close: vi.fn(async () => undefined),
+  };
+  return { app, BrowserWindow, windows, handlers, sessionHooks, session, controller, showErrorBox: vi.fn() };
+});
+
+vi.mock("electron", () => ({
+  app: fake.app,
+  BrowserWindow: fake.BrowserWindow,
+  dialog: { showErrorBox: fake.showErrorBox },
+  ipcMain: { handle: (channel: string, listener: Listener) => fake.handlers.set(channel, listener) },
+  session: fake.session,
+}));
+
+vi.mock("../../engine/lab/controller", () => ({
+  LabController: class {
+    constructor(options: Record<string, any>) {
+      fake.controller.options = options;
+    }
+    execute = fake.controller.execute;
+    close = fake.controller.close;
+    subscribe(listener: (message: unknown) => void) {
+      fake.controller.listeners.add(listener);
+      return () => fake.controller.listeners.delete(listener);
+    }
+  },
+}));
+
+await import("../../electron/main");
+// main starts on app.whenReady(), a resolved promise here.
+await new Promise((resolve) => setImmediate(resolve));
+
+const [window] = fake.windows;
+if (!window) throw new Error("main.ts created no window");
+const indexHtml = window.loadFile.mock.calls[0]?.[0] ?? "";
+const indexUrl = pathToFileURL(indexHtml).href;
+const contents = window.webContents;
+const navigationEvent = (url: string, isMainFrame = true) => ({ url, isMainFrame, preventDefault: vi.fn() });
+
+describe("electron/main.ts", () => {
+  it("opens one sandboxed, isolated window with the bundled preload and loads the built index.html from disk", () => {
+    expect(fake.windows).toHaveLength(1);
+    expect(fake.app.enableSandbox).toHaveBeenCalled();
+    const { webPreferences } = window.options;
+    expect(webPreferences).toMatchObject(WEB_PREFERENCES);
+    expect(webPreferences.preload).toMatch(/[/\\]dist[/\\]electron[/\\]preload\.cjs$/);
+    expect(indexHtml).toMatch(/[/\\]dist[/\\]renderer[/\\]index\.html$/);
+    // Both are resolved from the same root.
+    expect(join(webPreferences.preload, "..", "..", "renderer", "index.html")).toBe(indexHtml);
+  });
+
+  it("hands the controller the scenario library and real wall-clock functions", async () => {
+    const options = fake.controller.options!;
+    expect(options.scenarioDir).toBe(join(indexHtml, "..", "..", "..", "scenarios"));
+    expect(typeof options.wallNow()).toBe("number");
+    await expect(options.waitWallMs(1)).resolves.toBeUndefined();
+    // No Electron build of better-sqlite3 next to this source tree: the controller gets none (main warns).
+    expect(options.nativeBinding).toBeUndefined();
+  });
+
+  it("serves every command on its channel, only to the app's own page", async () => {
+    expect([...fake.handlers.keys()].sort()).toEqual(COMMAND_NAMES.map((name) => `lab:${name}`).sort());
+    const play = fake.handlers.get("lab:play")!;
+
+    expect(await play({ senderFrame: { url: indexUrl } }, {})).toEqual({ ok: true, result: undefined });
+    expect(fake.controller.execute).toHaveBeenCalledWith("play", {});
+
+    fake.controller.execute.mockClear();
+    const forged = (await play({ senderFrame: { url: "https://evil.example/" } }, {})) as CommandReply;
+    expect(forged.ok).toBe(false);
+    expect(fake.controller.execute).not.toHaveBeenCalled();
+  });
+
+  it("pushes the controller's messages to the window", () => {
+    const message: HostMessage = { type: "error", message: "engine stalled" };
+    for (const listener of fake.controller.listeners) listener(message);
+    expect(contents.sent).toContainEqual(["lab:push", message]);
+  });
+
+  it("denies new windows and navigation away from the app, and any frame navigation", () => {
+    expect(contents.windowOpenHandler?.({ url: "https://evil.example/" })).toEqual({ action: "deny" });
+
+    const away = navigationEvent("https://evil.example/");
+    contents.emit("will-navigate", away);
+    expect(away.preventDefault).toHaveBeenCalled();
+    const reload = navigationEvent(indexUrl);
+    contents.emit("will-navigate", reload);
+    expect(reload.preventDefault).not.toHaveBeenCalled();
+
+    const frame = navigationEvent(indexUrl, false);
+    contents.emit("will-frame-navigate", frame);
+    expect(frame.preventDefault).toHaveBeenCalled();
+    const webview = navigationEvent("");
+    contents.emit("will-attach-webview", webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+  });
+
+  it("denies every permission", () => {
+    const granted = vi.fn();
+    fake.sessionHooks.permissionRequest!(contents, "media", granted, {});
+    expect(granted).toHaveBeenCalledWith(false);
+    expect(fake.sessionHooks.permissionCheck!(contents, "clipboard-read", "file://", {})).toBe(false);
+  });
+
+  it("adds the CSP to every response and cancels anything the window asks for outside the renderer", () => {
+    const headers = vi.fn();
+    fake.sessionHooks.headers!({ url: indexUrl, responseHeaders: { "Content-Type": ["text/html"] } }, headers);
+    expect(headers).toHaveBeenCalledWith({ responseHeaders: { "Content-Type": ["text/html"], "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
+
+    const decide = (url: string, webContentsId?: number) => {
+      const callback = vi.fn();
+      fake.sessionHooks.request!({ url, webContentsId }, callback);
+      return callback.mock.calls[0]?.[0];
+    };
+    expect(decide("https://cdn.example.com/lib.js", contents.id)).toEqual({ cancel: true });
+    expect(decide(pathToFileURL(join(indexHtml, "..", "assets", "index.js")).href, contents.id)).toEqual({ cancel: false });
+    // DevTools and other contents are not the page.
+    expect(decide("devtools://devtools/bundled/devtools_app.html", 99)).toEqual({ cancel: false });
+  });
+
+  it("focuses the existing window when a second instance starts", () => {
+    fake.app.emit("second-instance");
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+  });
+
+  it("closes the controller before letting the app quit, once", async () => {
+    const quitting = { preventDefault: vi.fn() };
+    fake.app.emit("will-quit", quitting);
+    expect(quitting.preventDefault).toHaveBeenCalled();
+    expect(fake.controller.close).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
+
+    const again = { preventDefault: vi.fn() };
+    fake.app.emit("will-quit", again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
+    expect(fake.controller.close).toHaveBeenCalledTimes(1);
+    expect(fake.showErrorBox).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import { faultMarkers, metricsSeries } from "../../renderer/metrics/series";
+
+const point = (t: number, requests: number, errors: number, p95Ms: number | null, byGateway: Record<string, number>): MetricsPoint => ({ t, requests, errors, p95Ms, byGateway });
+
+const regions = ["eu-west", "us-east"];
+const points = [
+  point(1000, 40, 2, 120, { "eu-west": 30, "us-east": 10 }),
+  point(2000, 0, 0, null, {}),
+  point(3000, 50, 5, 340.5, { "eu-west": 0, "us-east": 50 }),
+  point(4000, 9, 9, 10_000, { "eu-west": 3, "us-east": 3, "ap-south": 3 }),
+];
+
+describe("metricsSeries", () => {
+  it("puts virtual seconds on x", () => {
+    const series = metricsSeries(points, regions);
+    for (const columns of [series.share, series.errorRate, series.p95]) expect(columns[0]).toEqual([1, 2, 3, 4]);
+  });
+
+  it("gives each gateway region its share of the second's requests, summing to 1 where there were requests", () => {
+    const series = metricsSeries(points, regions);
+    expect(series.regions).toEqual(["eu-west", "us-east", "ap-south"]);
+    const [, euWest, usEast, apSouth] = series.share;
+    expect(euWest).toEqual([0.75, null, 0, 1 / 3]);
+    expect(usEast).toEqual([0.25, null, 1, 1 / 3]);
+    expect(apSouth).toEqual([0, null, 0, 1 / 3]);
+    points.forEach((p, i) => {
+      if (p.requests === 0) return;
+      const sum = series.share.slice(1).reduce((total, column) => total + (column[i] ?? 0), 0);
+      expect(sum).toBeCloseTo(1, 10);
+    });
+  });
+
+  it("keeps the given region order and adds unlisted gateways after it, sorted", () => {
+    const series = metricsSeries([point(0, 4, 0, 1, { zz: 1, "eu-west": 1, aa: 2 })], ["us-east", "eu-west"]);
+    expect(series.regions).toEqual(["us-east", "eu-west", "aa", "zz"]);
+    expect(series.share.slice(1)).toEqual([[0], [0.25], [0.5], [0.25]]);
+  });
+
+  it("computes the error rate as errors over requests, null for a second without requests", () => {
+    expect(metricsSeries(points, regions).errorRate[1]).toEqual([0.05, null, 0.1, 1]);
+  });
+
+  it("keeps p95 as given, with null where there was no sample", () => {
+    expect(metricsSeries(points, regions).p95[1]).toEqual([120, null, 340.5, 10_000]);
+  });
+
+  it("returns empty columns for no points", () => {
+    const series = metricsSeries([], regions);
+    expect(series.share).toEqual([[], [], []]);
+    expect(series.errorRate).toEqual([[], []]);
+  });
+});
+
+describe("faultMarkers", () => {
+  const view = (id: string, fault: FaultView["fault"], injectedAt: number, healedAt: number | null): FaultView => ({ id, fault, kind: fault.kind, injectedAt, healedAt, byUser: false });
+
+  it("marks each injection, and each heal that happened, in virtual seconds", () => {
+    const markers = faultMarkers([
+      view("f1", { kind: "region-outage", at_s: 30, region: "eu-west", behaviour: "error-503" }, 30_000, 90_500),
+      view("u1", { kind: "latency", at_s: 40, from: "eu-west", to: "us-east", added_ms: 500 }, 40_250, null),
+    ]);
+    expect(markers).toEqual([
+      { x: 30, edge: "injected", label: "f1 region-outage eu-west" },
+      { x: 90.5, edge: "healed", label: "f1 healed" },
+      { x: 40.25, edge: "injected", label: "u1 latency eu-west→us-east" },
+    ]);
+  });
+});
