@@ -9,12 +9,11 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { electronBinaryPath } from "../scripts/electron-binary.mjs";
-import { LabController } from "../engine/lab/controller";
+import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
 
 const root = join(import.meta.dirname, "..");
-const DEFAULT_SCENARIO = "eu-region-outage.yaml";
 /** Why the desktop app cannot open here, or undefined when it can. */
 function electronUnavailable(): string | undefined {
   if (electronBinaryPath() === null) return "the Electron binary is not installed (it could not be downloaded)";
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   if (unavailable === undefined) {
     await runNode("scripts/build-electron.mjs");
     await runNode("scripts/electron-native.mjs");
-    const app = spawn(electronBinaryPath()!, [join(root, "dist", "electron", "main.mjs")], { stdio: "inherit" });
+    const app = spawn(electronBinaryPath()!, [join(root, "dist", "electron", "main.mjs"), "--scenario", values.scenario], { stdio: "inherit" });
     app.on("exit", (code) => process.exit(code ?? 0));
     return;
   }

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { LabController } from "../engine/lab/controller";
+import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { forwardPushes, registerLabIpc } from "./ipc";
 import { appPaths } from "./paths";
 import { isAllowedRequestUrl, isTrustedRendererUrl, webPreferences, withContentSecurityPolicy } from "./security";
@@ -75,6 +75,11 @@ function createWindow(controller: LabController): void {
   window.loadFile(paths.indexHtml).catch((error: unknown) => fail("Failover Lab could not load its UI", `${String(error)}\nBuild it with \`npm start\` or \`npx vite build\`.`));
 }
 
+function scenarioArgument(argv: readonly string[]): string | undefined {
+  const at = argv.indexOf("--scenario");
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
 function fail(title: string, detail: string): void {
   dialog.showErrorBox(title, detail);
   app.quit();
@@ -90,6 +95,12 @@ function start(): void {
     return;
   }
   registerLabIpc(ipcMain, controller, (frame) => frame !== null && isTrustedRendererUrl(frame.url, indexUrl));
+  // The same start as browser mode: `npm start -- --scenario FILE` passes the file on, the default otherwise.
+  const scenario = scenarioArgument(process.argv) ?? DEFAULT_SCENARIO;
+  controller.execute("loadScenario", { source: "library", name: scenario }).then(
+    (loaded) => loaded.ok || process.stderr.write(`Failover Lab: ${scenario} was not loaded:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}\n`),
+    (error: unknown) => process.stderr.write(`Failover Lab: ${scenario} was not loaded: ${String(error)}\n`),
+  );
   createWindow(controller);
 
   let closed = false;

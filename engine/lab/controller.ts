@@ -52,10 +52,16 @@ export interface LabControllerOptions {
   readonly pushEveryMs?: number;
 }
 
+/** What the app opens on: the seed article's first failure mode, a full-region provider outage. */
+export const DEFAULT_SCENARIO = "eu-region-outage.yaml";
+
 /** Virtual seconds of traffic behind the shares drawn on the graph. */
 const SHARE_WINDOW_S = 10;
-/** Virtual seconds of per-second metrics kept for the charts (a simulated hour holds 3,600 small points). */
-const METRICS_KEPT_S = 3_600;
+/**
+ * Virtual seconds of per-second metrics kept for the charts: the last ten minutes. Every snapshot carries
+ * them, ten times a second, so the window is what keeps the page's memory and the socket's load flat.
+ */
+const METRICS_KEPT_S = 600;
 const TIMELINE_KEPT = 500;
 const TIMELINE_SENT = 200;
 /** Timer firings one "step to next event" may take before it gives up looking for an event. */

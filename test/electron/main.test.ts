@@ -63,7 +63,7 @@ const fake = await vi.hoisted(async () => {
   };
   const controller = {
     options: undefined as Record<string, any> | undefined,
-    execute: vi.fn(async () => undefined),
+    execute: vi.fn(async (..._args: unknown[]) => ({ ok: true })),
     listeners: new Set<(message: unknown) => void>(),
     close: vi.fn(async () => undefined),
   };
@@ -79,6 +79,7 @@ vi.mock("electron", () => ({
 }));
 
 vi.mock("../../engine/lab/controller", () => ({
+  DEFAULT_SCENARIO: "eu-region-outage.yaml",
   LabController: class {
     constructor(options: Record<string, any>) {
       fake.controller.options = options;
@@ -124,11 +125,15 @@ describe("electron/main.ts", () => {
     expect(options.nativeBinding).toBeUndefined();
   });
 
+  it("opens the default scenario, as browser mode does", () => {
+    expect(fake.controller.execute).toHaveBeenCalledWith("loadScenario", { source: "library", name: "eu-region-outage.yaml" });
+  });
+
   it("serves every command on its channel, only to the app's own page", async () => {
     expect([...fake.handlers.keys()].sort()).toEqual(COMMAND_NAMES.map((name) => `lab:${name}`).sort());
     const play = fake.handlers.get("lab:play")!;
 
-    expect(await play({ senderFrame: { url: indexUrl } }, {})).toEqual({ ok: true, result: undefined });
+    expect(await play({ senderFrame: { url: indexUrl } }, {})).toEqual({ ok: true, result: { ok: true } });
     expect(fake.controller.execute).toHaveBeenCalledWith("play", {});
 
     fake.controller.execute.mockClear();
