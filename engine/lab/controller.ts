@@ -4,7 +4,8 @@
  * of everything the UI draws. Electron's main process and the browser-mode host both serve this class; it
  * knows nothing of either transport.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { quantileSorted } from "simple-statistics";
 import { isMap, isSeq, parseDocument } from "yaml";
@@ -48,7 +49,11 @@ export interface LabControllerOptions {
   readonly waitWallMs: (ms: number) => Promise<void>;
   /** better-sqlite3 addon built for Electron's ABI, when running inside Electron. */
   readonly nativeBinding?: string;
-  /** Wall ms between snapshots while playing: 10 per second is smooth for the UI and cheap for the host. */
+  /**
+   * Wall ms between snapshots while playing. Five a second: each one redraws the graph, the charts and the
+   * panels, and at ten a second a 12-region topology kept a 2-core machine's page busy a quarter of the time
+   * (`npm run bench:ui`).
+   */
   readonly pushEveryMs?: number;
 }
 
@@ -86,6 +91,7 @@ interface Bucket {
 class Run {
   readonly clock = new VirtualClock();
   readonly audit: AuditLog;
+  private readonly auditDir: string;
   readonly session: EngineSession;
   readonly recorder: DrillRecorder;
   readonly reviewer: AuditReviewer;
@@ -109,7 +115,10 @@ class Run {
     readonly fileName: string,
     nativeBinding: string | undefined,
   ) {
-    this.audit = AuditLog.open(":memory:", nativeBinding === undefined ? {} : { nativeBinding });
+    // A file rather than ":memory:": an hour of traffic is tens of megabytes of log, which belongs on disk,
+    // not in the host's memory. It lives as long as the run.
+    this.auditDir = mkdtempSync(join(tmpdir(), "failover-lab-"));
+    this.audit = AuditLog.open(join(this.auditDir, "audit.db"), nativeBinding === undefined ? {} : { nativeBinding });
     this.session = new EngineSession(scenario, { clock: this.clock, random: seededRandom(scenario.seed), audit: this.audit });
     this.recorder = new DrillRecorder(() => this.session.inflight);
     this.reviewer = new AuditReviewer(scenario.policy, new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string])));
@@ -192,6 +201,7 @@ class Run {
   close(): void {
     this.session.close();
     this.audit.close();
+    rmSync(this.auditDir, { recursive: true, force: true });
   }
 }
 
@@ -226,7 +236,7 @@ export class LabController implements LabBackend {
   private readonly pushEveryMs: number;
 
   constructor(private readonly options: LabControllerOptions) {
-    this.pushEveryMs = options.pushEveryMs ?? 100;
+    this.pushEveryMs = options.pushEveryMs ?? 200;
   }
 
   subscribe(listener: (message: HostMessage) => void): () => void {

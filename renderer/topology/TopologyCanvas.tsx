@@ -1,9 +1,11 @@
 import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
-import { useEffect, useMemo, useRef } from "react";
+import { memo, useEffect, useMemo, useRef } from "react";
 import type { LabSnapshot } from "../../engine/lab/protocol";
 import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
+/** Snapshot data is plain JSON, so equal text means nothing visible changed. */
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function Box(props: { health: string; testId: string; title: string; children: React.ReactNode; badge?: string | undefined; extra?: Record<string, string> }) {
   return (
@@ -17,7 +19,7 @@ function Box(props: { health: string; testId: string; title: string; children: R
   );
 }
 
-function PopulationNode({ data }: NodeProps<LabNode>) {
+const PopulationNode = memo(function PopulationNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "population") return null;
   const p = data.population;
   return (
@@ -25,9 +27,9 @@ function PopulationNode({ data }: NodeProps<LabNode>) {
       {p.jurisdiction} · {p.region} · {p.ratePerS}/s → {p.model}
     </Box>
   );
-}
+});
 
-function DirectorNode({ data }: NodeProps<LabNode>) {
+const DirectorNode = memo(function DirectorNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "director") return null;
   const d = data.director;
   return (
@@ -35,12 +37,13 @@ function DirectorNode({ data }: NodeProps<LabNode>) {
       {d.mode} · {d.layout}
     </Box>
   );
-}
+});
 
-function GatewayNode({ data }: NodeProps<LabNode>) {
+const GatewayNode = memo(function GatewayNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "gateway") return null;
   const r = data.region;
-  const badge = r.withdrawn ? (r.role === "primary" ? "standby promoted" : "withdrawn") : r.gateway !== "healthy" ? r.gateway : r.role !== "active" ? r.role : undefined;
+  // The state worth a glance first: withdrawn by the director, then the gateway's own machine, then its role.
+  const badge = r.withdrawn ? "withdrawn" : data.standbyPromoted ? "standby promoted" : r.gateway !== "healthy" ? r.gateway : r.role !== "active" ? r.role : undefined;
   return (
     <Box health={HEALTH_COLOUR[r.health]} testId={`gateway-${r.id}`} title={`gateway ${r.id}`} badge={badge} extra={{ "data-health": r.health, "data-state": r.gateway, "data-share": r.trafficShare.toFixed(3) }}>
       <div>
@@ -52,9 +55,9 @@ function GatewayNode({ data }: NodeProps<LabNode>) {
       {data.faulted && <div className="node-fault">fault injected</div>}
     </Box>
   );
-}
+});
 
-function EndpointNode({ data }: NodeProps<LabNode>) {
+const EndpointNode = memo(function EndpointNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "endpoint") return null;
   const e = data.endpoint;
   const open = e.targets.reduce((n, t) => n + t.openCircuits, 0);
@@ -66,9 +69,9 @@ function EndpointNode({ data }: NodeProps<LabNode>) {
       </div>
     </Box>
   );
-}
+});
 
-function AuditNode({ data }: NodeProps<LabNode>) {
+const AuditNode = memo(function AuditNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "audit") return null;
   const health = data.chainOk === null ? HEALTH_COLOUR.unknown : data.chainOk ? HEALTH_COLOUR.healthy : HEALTH_COLOUR.failed;
   return (
@@ -76,15 +79,15 @@ function AuditNode({ data }: NodeProps<LabNode>) {
       {data.entries.toLocaleString("en")} entries · hash-chained
     </Box>
   );
-}
+});
 
-function IdpNode() {
+const IdpNode = memo(function IdpNode() {
   return (
     <Box health={HEALTH_COLOUR.unknown} testId="identity-provider" title="identity provider">
       token checks arrive with identity support
     </Box>
   );
-}
+});
 
 const nodeTypes = { population: PopulationNode, director: DirectorNode, gateway: GatewayNode, endpoint: EndpointNode, audit: AuditNode, idp: IdpNode };
 
@@ -101,13 +104,24 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
       laidOut.current = { key: structure, positions: layout(fresh.nodes, fresh.edges) };
       setNodes(fresh.nodes.map((n) => ({ ...n, position: laidOut.current!.positions.get(n.id) ?? n.position })));
     } else {
-      // Restyle only: keep where the user dragged each node.
+      // Restyle only: keep where the user dragged each node, and keep the very same node object where nothing
+      // it shows changed, so React Flow re-renders only the nodes that did.
       setNodes((current) => {
-        const placed = new Map(current.map((n) => [n.id, n.position]));
-        return fresh.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? laidOut.current!.positions.get(n.id) ?? n.position }));
+        const previous = new Map(current.map((n) => [n.id, n]));
+        return fresh.nodes.map((n) => {
+          const old = previous.get(n.id);
+          if (!old) return { ...n, position: laidOut.current!.positions.get(n.id) ?? n.position };
+          return sameJson(old.data, n.data) ? old : { ...old, data: n.data };
+        });
       });
     }
-    setEdges(fresh.edges);
+    setEdges((current) => {
+      const previous = new Map(current.map((e) => [e.id, e]));
+      return fresh.edges.map((e) => {
+        const old = previous.get(e.id);
+        return old && sameJson(old, e) ? old : e;
+      });
+    });
   }, [fresh, structure, setNodes, setEdges]);
 
   const openMenu = (event: React.MouseEvent, node: LabNode) => {

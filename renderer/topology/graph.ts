@@ -10,7 +10,7 @@ import type { EndpointView, LabSnapshot, NodeHealth, PopulationView, RegionView 
 export type LabNodeData =
   | { readonly kind: "population"; readonly population: PopulationView }
   | { readonly kind: "director"; readonly director: LabSnapshot["director"] }
-  | { readonly kind: "gateway"; readonly region: RegionView; readonly faulted: boolean }
+  | { readonly kind: "gateway"; readonly region: RegionView; readonly faulted: boolean; readonly standbyPromoted: boolean }
   | { readonly kind: "endpoint"; readonly endpoint: EndpointView }
   | { readonly kind: "audit"; readonly entries: number; readonly chainOk: boolean | null }
   | { readonly kind: "idp" };
@@ -61,7 +61,14 @@ export function nodesFor(snapshot: LabSnapshot): LabNode[] {
   return [
     ...snapshot.populations.map((population) => node(nodeIds.population(population.id), { kind: "population", population })),
     node(nodeIds.director, { kind: "director", director: snapshot.director }),
-    ...snapshot.regions.map((region) => node(nodeIds.gateway(region.id), { kind: "gateway", region, faulted: faultedRegions.has(region.id) })),
+    ...snapshot.regions.map((region) =>
+      node(nodeIds.gateway(region.id), {
+        kind: "gateway",
+        region,
+        faulted: faultedRegions.has(region.id),
+        standbyPromoted: snapshot.director.state === "standbyPromoted" && region.role === "standby" && !region.withdrawn,
+      }),
+    ),
     ...snapshot.endpoints.map((endpoint) => node(nodeIds.endpoint(endpoint.id), { kind: "endpoint", endpoint })),
     node(nodeIds.audit, { kind: "audit", entries: snapshot.questions.audit.entries, chainOk: snapshot.chain?.ok ?? null }),
     node(nodeIds.idp, { kind: "idp" }),
@@ -81,8 +88,8 @@ export function edgesFor(snapshot: LabSnapshot): Edge[] {
       id: `e:director>${region.id}`,
       source: nodeIds.director,
       target: nodeIds.gateway(region.id),
+      // No label: the share is on the gateway node, and an edge label is measured (getBBox) on every update.
       animated: region.trafficShare > 0 && snapshot.status === "playing",
-      label: `${Math.round(region.trafficShare * 100)} %`,
       style: { strokeWidth: width(region.trafficShare), stroke: region.withdrawn ? HEALTH_COLOUR.failed : "#adb5bd", strokeDasharray: region.withdrawn ? "6 4" : undefined },
       data: { share: region.trafficShare },
     });

@@ -1,0 +1,66 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LabController } from "../../engine/lab/controller";
+import type { LabSnapshot } from "../../engine/lab/protocol";
+import { edgesFor, layout, nodeIds, nodesFor, structureKey } from "../../renderer/topology/graph";
+
+/** A real snapshot of the EU outage scenario, from the controller the app uses. */
+let snapshot: LabSnapshot;
+let controller: LabController;
+beforeAll(async () => {
+  controller = new LabController({ scenarioDir: join(import.meta.dirname, "../../scenarios"), wallNow: () => 0, waitWallMs: async () => undefined });
+  await controller.execute("loadScenario", { source: "library", name: "active-passive.yaml" });
+  snapshot = await controller.execute("getSnapshot", {});
+});
+afterAll(() => controller.close());
+
+describe("topology graph", () => {
+  it("has a node for every caller population, gateway and endpoint, plus the director, audit store and identity provider", () => {
+    const ids = nodesFor(snapshot).map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining([nodeIds.director, nodeIds.audit, nodeIds.idp, ...snapshot.regions.map((r) => nodeIds.gateway(r.id)), ...snapshot.endpoints.map((e) => nodeIds.endpoint(e.id))]));
+    expect(ids).toHaveLength(snapshot.populations.length + snapshot.regions.length + snapshot.endpoints.length + 3);
+  });
+
+  it("lays every node out at its own place, callers left of the director and the director left of the gateways", () => {
+    const nodes = nodesFor(snapshot);
+    const positions = layout(nodes, edgesFor(snapshot));
+    const places = new Set([...positions.values()].map((p) => `${Math.round(p.x)},${Math.round(p.y)}`));
+    expect(places.size).toBe(nodes.length);
+    const x = (id: string) => positions.get(id)!.x;
+    for (const population of snapshot.populations) expect(x(nodeIds.population(population.id))).toBeLessThan(x(nodeIds.director));
+    for (const region of snapshot.regions) expect(x(nodeIds.gateway(region.id))).toBeGreaterThan(x(nodeIds.director));
+  });
+
+  it("draws a gateway's cross-region links only while they carry traffic, and dashes a withdrawn region's edge", () => {
+    const [first, second] = snapshot.regions;
+    const endpointElsewhere = snapshot.endpoints.find((e) => e.region !== first!.id)!;
+    const crossId = `link:${first!.id}>${endpointElsewhere.id}`;
+    expect(edgesFor(snapshot).some((e) => e.id === crossId)).toBe(false);
+    const busy: LabSnapshot = {
+      ...snapshot,
+      links: [{ gateway: first!.id, endpoint: endpointElsewhere.id, share: 0.5 }],
+      regions: snapshot.regions.map((r) => (r.id === second!.id ? { ...r, withdrawn: true } : r)),
+    };
+    const edges = edgesFor(busy);
+    expect(edges.find((e) => e.id === crossId)?.style?.strokeWidth).toBe(6);
+    expect(edges.find((e) => e.id === `e:director>${second!.id}`)?.style?.strokeDasharray).toBe("6 4");
+  });
+
+  it("marks the standby promoted once the director has promoted it", () => {
+    const promoted: LabSnapshot = {
+      ...snapshot,
+      director: { ...snapshot.director, state: "standbyPromoted" },
+      regions: snapshot.regions.map((r) => (r.role === "primary" ? { ...r, withdrawn: true } : r)),
+    };
+    const gateways = nodesFor(promoted).filter((n) => n.data.kind === "gateway");
+    const flags = gateways.map((n) => (n.data.kind === "gateway" ? [n.data.region.role, n.data.standbyPromoted] : []));
+    expect(flags).toContainEqual(["standby", true]);
+    expect(flags).toContainEqual(["primary", false]);
+  });
+
+  it("keeps the same structure key while only states change, so dragged positions survive", () => {
+    const later: LabSnapshot = { ...snapshot, nowMs: 99_000, regions: snapshot.regions.map((r) => ({ ...r, trafficShare: 0.3 })) };
+    expect(structureKey(later)).toBe(structureKey(snapshot));
+    expect(structureKey({ ...snapshot, scenario: { ...snapshot.scenario!, fileName: "other.yaml" } })).not.toBe(structureKey(snapshot));
+  });
+});
