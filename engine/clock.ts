@@ -307,6 +307,7 @@ export class VirtualClock implements Clock {
       let virtualAnchor = this.current;
       let speed = options.speed();
       for (;;) {
+        const tickStarted = options.wallNow();
         if (options.speed() !== speed) {
           wallAnchor = options.wallNow();
           virtualAnchor = this.current;
@@ -325,7 +326,8 @@ export class VirtualClock implements Clock {
         while (await this.step(target));
         if (target > this.current) this.current = target;
         if (options.shouldStop() || this.current >= (options.endMs ?? Number.POSITIVE_INFINITY)) break;
-        await options.waitWallMs(tick);
+        // Only the rest of the tick: a host that is behind spent it simulating and goes straight on.
+        await options.waitWallMs(Math.max(0, tick - (options.wallNow() - tickStarted)));
       }
       await this.settle();
     } finally {

@@ -300,6 +300,9 @@ export class AuditLog {
   query(filter: EntryFilter, offset: number, limit: number): { total: number; entries: StoredEntry[] } {
     this.flush();
     const { where, params } = whereClause(filter);
+    // Unfiltered, the entry at position i is seq i + 1 (seqs have no gaps): a key lookup, where OFFSET would
+    // walk every row before the page — the difference between the top and the middle of 100k entries.
+    if (params.length === 0) return { total: this.headSeq, entries: this.selectPage.all(offset + 1, limit).map(toEntry) };
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM entries${where}`).get(...params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM entries${where} ORDER BY seq LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
     return { total, entries: rows.map(toEntry) };

@@ -99,6 +99,37 @@ describe("VirtualClock", () => {
     expect(fired).toEqual([100, 200]);
     expect(clock.now()).toBe(250);
   });
+
+  it("drops the debt when the host falls behind, says so, and never plays past the end", async () => {
+    const clock = new VirtualClock();
+    let wall = 0;
+    // Each event costs 100 wall ms of simulation: far slower than 10 virtual ms per wall ms.
+    const slowEvent = () => {
+      wall += 100;
+      clock.setTimeout(slowEvent, 10);
+    };
+    clock.setTimeout(slowEvent, 10);
+    const behind: boolean[] = [];
+    const tickTargets: number[] = [];
+    await clock.runPaced({
+      speed: () => 10,
+      wallNow: () => wall,
+      shouldStop: () => false,
+      waitWallMs: async (ms) => {
+        tickTargets.push(clock.now());
+        wall += ms;
+      },
+      tickMs: 5,
+      endMs: 2_000,
+      onBehind: (value) => behind.push(value),
+    });
+    // The first ticks keep up (nothing is due yet); from the first slow batch on, every tick is behind.
+    expect(behind.slice(0, 2)).toEqual([false, false]);
+    expect(behind.slice(2).every(Boolean)).toBe(true);
+    // A tick plays at most 4 ticks' worth (4 × 5 ms × 10 = 200 virtual ms), however far the wall clock ran.
+    for (let i = 1; i < tickTargets.length; i++) expect(tickTargets[i]! - tickTargets[i - 1]!).toBeLessThanOrEqual(200);
+    expect(clock.now()).toBe(2_000);
+  });
 });
 
 describe("VirtualClock timer bookkeeping", () => {
