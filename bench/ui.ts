@@ -7,10 +7,14 @@
  * 3. Memory over a simulated hour at 50×: the host's heap after GC, and the page's JS heap after GC.
  * 4. The audit inspector over a log of 100,000+ entries: frame intervals while scrolling through all of it,
  *    and how long rows take to appear after jumping to the middle.
+ *
+ *   npm run bench:ui [-- startup play audit]   (all three parts when none is named)
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { chromium, type Page } from "playwright-core";
 import { quantile } from "simple-statistics";
 import { stringify } from "yaml";
@@ -121,71 +125,103 @@ function hostHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
+const PARTS = ["startup", "play", "audit"] as const;
+
+/** The app as the bench drives it: the controller in this process, its browser host, one Chromium page. */
+interface Lab {
+  readonly controller: LabController;
+  readonly page: Page;
+  readonly url: string;
+  /** The latest snapshot pushed, and how many said the host had fallen behind the speed. */
+  readonly latest: () => LabSnapshot;
+  readonly behindShare: () => number;
+}
+
+async function playAnHour(lab: Lab, log: (line: string) => void): Promise<void> {
+  const { controller, page } = lab;
+  const hour = twelveRegions("bench: 12 regions for an hour", 0.5, 3_600);
+  const loaded = await controller.execute("loadScenario", { source: "text", fileName: "bench-12-regions.yaml", text: stringify(hour) });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  await page.goto(lab.url);
+  await page.getByTestId("gateway-au-east").waitFor();
+  await page.getByTestId("tab-metrics").click();
+  await controller.execute("setSpeed", { speed: 50 });
+  await controller.execute("play", {});
+
+  const memory: { simulatedMin: number; host: number; page: number }[] = [];
+  const sampleMemory = async () => memory.push({ simulatedMin: Math.round(lab.latest().nowMs / 60_000), host: hostHeap(), page: await pageHeap(page) });
+  const frames: number[] = [];
+  let longTaskMs = 0;
+  let sampledMs = 0;
+  const wallStart = performance.now();
+  let nextSample = 0;
+  while (lab.latest().status === "playing") {
+    if (lab.latest().nowMs >= nextSample) {
+      await sampleMemory();
+      nextSample += 600_000;
+    }
+    const sample = await sampleFrames(page, 5_000);
+    frames.push(...sample.frames);
+    longTaskMs += sample.longTaskMs;
+    sampledMs += 5_000;
+  }
+  const wallS = (performance.now() - wallStart) / 1000;
+  await sampleMemory();
+  const f = stats(frames);
+  log(`12 regions at 50×: a simulated hour took ${wallS.toFixed(0)} s wall (${(3_600 / wallS).toFixed(1)}× real time; ${Math.round(lab.behindShare() * 100)} % of snapshots say the host fell behind 50×), ${lab.latest().totals.requests} requests`);
+  log(`  frame interval: median ${ms(f.median)}, p95 ${ms(f.p95)}, p99 ${ms(f.p99)}, max ${ms(f.max)} over ${f.n} frames; long tasks ${ms(longTaskMs)} in ${(sampledMs / 1000).toFixed(0)} s (${((longTaskMs / sampledMs) * 100).toFixed(1)} % of the time)`);
+  log(`  memory after GC by simulated minute: ${memory.map((m) => `${m.simulatedMin} min host ${mb(m.host)} page ${mb(m.page)}`).join("; ")}`);
+}
+
+async function scrollAudit(lab: Lab, log: (line: string) => void): Promise<void> {
+  const { controller, page } = lab;
+  const audit = twelveRegions("bench: 100k audit entries", 10, 7_200);
+  await controller.execute("loadScenario", { source: "text", fileName: "bench-audit.yaml", text: stringify(audit) });
+  const fillStart = performance.now();
+  for (let to = 60_000; lab.latest().questions.audit.entries < 100_000; to += 60_000) await controller.execute("runTo", { ms: to });
+  const entries = lab.latest().questions.audit.entries;
+  log(`audit log filled to ${entries} entries by fast-forwarding ${lab.latest().nowMs / 1000} simulated s in ${((performance.now() - fillStart) / 1000).toFixed(0)} s`);
+  if (page.url() !== lab.url) await page.goto(lab.url);
+  await page.getByTestId("tab-audit").click();
+  await page.locator('[data-testid="audit-row"]').first().waitFor();
+  const scroll = await probe<{ frames: number[]; jumpMs: number; rowsInDom: number }>(page, "scrollAudit(300)");
+  const s = stats(scroll.frames);
+  log(`audit inspector over ${entries} entries: scrolling top to bottom in 300 steps, frame interval median ${ms(s.median)}, p95 ${ms(s.p95)}, max ${ms(s.max)}; rows shown ${ms(scroll.jumpMs)} after a jump to the middle; ${scroll.rowsInDom} rows in the DOM; page heap ${mb(await pageHeap(page))}`);
+}
+
 async function main(): Promise<void> {
+  const { positionals } = parseArgs({ allowPositionals: true });
+  const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown part ${unknown.join(", ")}; parts: ${PARTS.join(", ")}`);
+  const wanted = (part: (typeof PARTS)[number]) => positionals.length === 0 || positionals.includes(part);
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  log(`machine: ${process.platform} ${process.arch}, Node ${process.version}, ${(await import("node:os")).cpus().length} CPUs (${(await import("node:os")).cpus()[0]?.model ?? "?"})`);
+  log(`machine: ${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})`);
   await ensureRendererBuilt(log);
 
-  const startup = [];
-  for (let i = 0; i < 3; i++) startup.push(await measureStartup());
-  log(`start-up (UI built): address printed after ${startup.map((s) => ms(s.urlMs)).join(", ")}; topology interactive after ${startup.map((s) => ms(s.interactiveMs)).join(", ")}`);
+  if (wanted("startup")) {
+    const startup = [];
+    for (let i = 0; i < 3; i++) startup.push(await measureStartup());
+    log(`start-up (UI built): address printed after ${startup.map((s) => ms(s.urlMs)).join(", ")}; topology interactive after ${startup.map((s) => ms(s.interactiveMs)).join(", ")}`);
+  }
+  if (!wanted("play") && !wanted("audit")) return;
 
   const controller = new LabController({ scenarioDir: join(root, "scenarios"), wallNow: () => performance.now(), waitWallMs: (wait) => new Promise((resolve) => setTimeout(resolve, wait)) });
   let latest: LabSnapshot | undefined;
-  let behindTicks = 0;
+  let behind = 0;
   let snapshots = 0;
   controller.subscribe((message) => {
     if (message.type !== "snapshot") return;
     latest = message.snapshot;
     snapshots++;
-    if (latest.behind) behindTicks++;
+    if (latest.behind) behind++;
   });
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const hour = twelveRegions("bench: 12 regions for an hour", 0.5, 3_600);
-    const loaded = await controller.execute("loadScenario", { source: "text", fileName: "bench-12-regions.yaml", text: stringify(hour) });
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-    await page.goto(host.url);
-    await page.getByTestId("gateway-au-east").waitFor();
-    await page.getByTestId("tab-metrics").click();
-    await controller.execute("setSpeed", { speed: 50 });
-    await controller.execute("play", {});
-
-    const memory: { simulatedMin: number; host: number; page: number }[] = [];
-    const frames: number[] = [];
-    let longTaskMs = 0;
-    let sampledMs = 0;
-    const wallStart = performance.now();
-    let nextSample = 0;
-    while (latest!.status === "playing") {
-      if (latest!.nowMs >= nextSample) {
-        memory.push({ simulatedMin: Math.round(latest!.nowMs / 60_000), host: hostHeap(), page: await pageHeap(page) });
-        nextSample += 600_000;
-      }
-      const sample = await sampleFrames(page, 5_000);
-      frames.push(...sample.frames);
-      longTaskMs += sample.longTaskMs;
-      sampledMs += 5_000;
-    }
-    const wallS = (performance.now() - wallStart) / 1000;
-    memory.push({ simulatedMin: Math.round(latest!.nowMs / 60_000), host: hostHeap(), page: await pageHeap(page) });
-    const f = stats(frames);
-    log(`12 regions at 50×: a simulated hour took ${wallS.toFixed(0)} s wall (${(3_600 / wallS).toFixed(1)}× real time; ${Math.round((behindTicks / snapshots) * 100)} % of snapshots say the host fell behind 50×), ${latest!.totals.requests} requests`);
-    log(`  frame interval: median ${ms(f.median)}, p95 ${ms(f.p95)}, p99 ${ms(f.p99)}, max ${ms(f.max)} over ${f.n} frames; long tasks ${ms(longTaskMs)} in ${(sampledMs / 1000).toFixed(0)} s (${((longTaskMs / sampledMs) * 100).toFixed(1)} % of the time)`);
-    log(`  memory after GC by simulated minute: ${memory.map((m) => `${m.simulatedMin} min host ${mb(m.host)} page ${mb(m.page)}`).join("; ")}`);
-
-    const audit = twelveRegions("bench: 100k audit entries", 10, 7_200);
-    await controller.execute("loadScenario", { source: "text", fileName: "bench-audit.yaml", text: stringify(audit) });
-    const fillStart = performance.now();
-    for (let to = 60_000; latest!.questions.audit.entries < 100_000; to += 60_000) await controller.execute("runTo", { ms: to });
-    log(`audit log filled to ${latest!.questions.audit.entries} entries by fast-forwarding ${latest!.nowMs / 1000} simulated s in ${((performance.now() - fillStart) / 1000).toFixed(0)} s`);
-    await page.getByTestId("tab-audit").click();
-    await page.locator('[data-testid="audit-row"]').first().waitFor();
-    const scroll = await probe<{ frames: number[]; jumpMs: number; rowsInDom: number }>(page, "scrollAudit(300)");
-    const s = stats(scroll.frames);
-    log(`audit inspector over ${latest!.questions.audit.entries} entries: scrolling top to bottom in 300 steps, frame interval median ${ms(s.median)}, p95 ${ms(s.p95)}, max ${ms(s.max)}; rows shown ${ms(scroll.jumpMs)} after a jump to the middle; ${scroll.rowsInDom} rows in the DOM; page heap ${mb(await pageHeap(page))}`);
+    const lab: Lab = { controller, page, url: host.url, latest: () => latest!, behindShare: () => behind / snapshots };
+    if (wanted("play")) await playAnHour(lab, log);
+    if (wanted("audit")) await scrollAudit(lab, log);
   } finally {
     await browser.close();
     await host.close();
