@@ -17,7 +17,8 @@ import { seededRandom } from "../random";
 import { AuditReviewer } from "../report/auditReview";
 import { DrillRecorder } from "../report/recorder";
 import { parseScenario } from "../scenario/load";
-import { scenarioSchema, type Fault, type Scenario } from "../scenario/schema";
+import { describeFault } from "../scenario/describeFault";
+import { scenarioSchema, type Fault, type FaultSpec, type Scenario } from "../scenario/schema";
 import { EngineSession } from "../session";
 import type {
   AuditEntryDetail,
@@ -28,7 +29,6 @@ import type {
   CommandPayload,
   CommandResults,
   EndpointView,
-  FaultSpec,
   HostMessage,
   LabBackend,
   LabSnapshot,
@@ -207,25 +207,6 @@ class Run {
 
 function increment(record: Record<string, number>, key: string): void {
   record[key] = (record[key] ?? 0) + 1;
-}
-
-export function describeFault(fault: FaultSpec | Fault): string {
-  switch (fault.kind) {
-    case "region-outage":
-      return `${fault.provider ?? "every provider"} down in ${fault.region} (${fault.behaviour})`;
-    case "model-outage":
-      return `${fault.provider}/${fault.model} down in ${fault.region}`;
-    case "latency":
-      return `+${fault.added_ms} ms on ${fault.from} ↔ ${fault.to}`;
-    case "error-rate":
-      return `${Math.round(fault.rate * 100)} % HTTP ${fault.status} from ${fault.provider} in ${fault.region}`;
-    case "gateway-down":
-      return `gateway ${fault.region} down`;
-    case "audit-partition":
-      return `${fault.region} cut off from the audit store`;
-    case "idp-partition":
-      return `${fault.region} cut off from the identity provider`;
-  }
 }
 
 export class LabController implements LabBackend {

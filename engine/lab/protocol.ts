@@ -7,7 +7,7 @@
  * (it imports zod and the scenario schema, nothing else).
  */
 import { z } from "zod";
-import { faultKinds, type Fault, type FaultKind } from "../scenario/schema";
+import { faultKinds, type Fault, type FaultKind, type FaultSpec } from "../scenario/schema";
 
 /** Faults a user injects: the scenario's fault kinds without their timing, which the host takes from the clock. */
 const withoutTiming = { at_s: true, heal_s: true } as const;
@@ -15,8 +15,7 @@ const faultSpecSchema = z.discriminatedUnion(
   "kind",
   faultKinds.map((kind) => (kind as z.ZodObject).omit(withoutTiming)) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
-export type FaultSpec = DistributiveOmit<Fault, "at_s" | "heal_s">;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type { FaultSpec };
 
 const none = z.strictObject({});
 const requestId = z.string().min(1).max(200);

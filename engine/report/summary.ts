@@ -2,6 +2,7 @@
  * The drill report as a person reads it in a terminal: the four questions of the seed article, answered
  * with the report's numbers, then the expectations.
  */
+import { describeFault } from "../scenario/describeFault";
 import type { DrillReport } from "../drill";
 
 const n = (value: number) => value.toLocaleString("en-US");
@@ -48,23 +49,4 @@ export function formatSummary(report: DrillReport): string {
   }
   lines.push("", report.passed ? "Drill passed." : "Drill FAILED: an expectation does not hold.");
   return lines.join("\n");
-}
-
-function describeFault(fault: DrillReport["questions"]["detection"]["faults"][number]["fault"]): string {
-  switch (fault.kind) {
-    case "region-outage":
-      return `region outage in ${fault.region}${fault.provider ? ` (${fault.provider})` : ""}, ${fault.behaviour}`;
-    case "model-outage":
-      return `${fault.model} down at ${fault.provider} in ${fault.region}`;
-    case "latency":
-      return `+${fault.added_ms} ms between ${fault.from} and ${fault.to}`;
-    case "error-rate":
-      return `${Math.round(fault.rate * 100)} % HTTP ${fault.status} at ${fault.provider} in ${fault.region}`;
-    case "gateway-down":
-      return `gateway ${fault.region} down`;
-    case "audit-partition":
-      return `audit store partitioned from ${fault.region} (declared; not simulated yet)`;
-    case "idp-partition":
-      return `identity provider partitioned from ${fault.region} (declared; not simulated yet)`;
-  }
 }

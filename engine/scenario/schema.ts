@@ -232,6 +232,9 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Fault = Scenario["faults"][number];
 export type FaultKind = Fault["kind"];
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A fault without its timing: what a user injects now, in the app. */
+export type FaultSpec = DistributiveOmit<Fault, "at_s" | "heal_s">;
 export type OutageChoice = (typeof OUTAGE_CHOICES)[number];
 
 type Issue = { path: (string | number)[]; message: string };

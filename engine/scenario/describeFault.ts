@@ -1,0 +1,21 @@
+/** One line naming a fault for people: the drill summary, the app's timeline and audit inspector. */
+import type { FaultSpec } from "./schema";
+
+export function describeFault(fault: FaultSpec): string {
+  switch (fault.kind) {
+    case "region-outage":
+      return `region outage in ${fault.region}${fault.provider ? ` (${fault.provider})` : ""}, ${fault.behaviour}`;
+    case "model-outage":
+      return `${fault.model} down at ${fault.provider} in ${fault.region}`;
+    case "latency":
+      return `+${fault.added_ms} ms between ${fault.from} and ${fault.to}`;
+    case "error-rate":
+      return `${Math.round(fault.rate * 100)} % HTTP ${fault.status} at ${fault.provider} in ${fault.region}`;
+    case "gateway-down":
+      return `gateway ${fault.region} down`;
+    case "audit-partition":
+      return `audit store partitioned from ${fault.region} (declared; not simulated yet)`;
+    case "idp-partition":
+      return `identity provider partitioned from ${fault.region} (declared; not simulated yet)`;
+  }
+}
