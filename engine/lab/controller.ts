@@ -215,6 +215,7 @@ export class LabController implements LabBackend {
   private readonly listeners = new Set<(message: HostMessage) => void>();
   private lastPush = Number.NEGATIVE_INFINITY;
   private readonly pushEveryMs: number;
+  private turns: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LabControllerOptions) {
     this.pushEveryMs = options.pushEveryMs ?? 200;
@@ -227,8 +228,13 @@ export class LabController implements LabBackend {
   }
 
   async execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
-    const result = await this.dispatch(name, input as never);
-    if (!READ_ONLY_COMMANDS.has(name)) this.push();
+    if (READ_ONLY_COMMANDS.has(name)) return (await this.dispatch(name, input as never)) as CommandResults[K];
+    // Commands that change the run take turns: a step and a load arriving together must not both drive
+    // the clock. A failed command does not hold up the ones behind it.
+    const turn = this.turns.then(() => this.dispatch(name, input as never));
+    this.turns = turn.catch(() => undefined);
+    const result = await turn;
+    this.push();
     return result as CommandResults[K];
   }
 
@@ -285,9 +291,12 @@ export class LabController implements LabBackend {
     return readdirSync(dir)
       .filter((file) => /\.ya?ml$/.test(file))
       .sort()
-      .flatMap((file) => {
+      .map((file) => {
         const parsed = parseScenario(readFileSync(join(dir, file), "utf8"), file);
-        return parsed.ok ? [{ file, name: parsed.scenario.name, description: parsed.scenario.description }] : [];
+        // A broken file stays in the list, so opening it shows its problems rather than hiding it.
+        return parsed.ok
+          ? { file, name: parsed.scenario.name, description: parsed.scenario.description, valid: true }
+          : { file, name: file, description: `does not validate: ${parsed.problems[0]!.message}`, valid: false };
       });
   }
 
@@ -299,7 +308,7 @@ export class LabController implements LabBackend {
       try {
         text = readFileSync(join(this.options.scenarioDir, input.name), "utf8");
       } catch (error) {
-        return { ok: false, problems: [{ file: input.name, line: 1, column: 1, field: "", message: `cannot read the file: ${(error as Error).message}` }] };
+        return { ok: false, problems: [{ file: input.name, line: 1, column: 1, field: "", message: `cannot read the file: ${(error as Error).message}` }], text: "" };
       }
     } else {
       fileName = basename(input.fileName);
@@ -307,7 +316,7 @@ export class LabController implements LabBackend {
     }
     const parsed = parseScenario(text, fileName);
     // An invalid file changes nothing: the current run stays as it was.
-    if (!parsed.ok) return { ok: false, problems: parsed.problems };
+    if (!parsed.ok) return { ok: false, problems: parsed.problems, text };
     await this.replaceRun(new Run(parsed.scenario, text, fileName, this.options.nativeBinding));
     return { ok: true };
   }
@@ -384,7 +393,9 @@ export class LabController implements LabBackend {
     const run = this.requireRun();
     await this.stopPlaying();
     if (ms <= run.clock.now()) throw new Error(`cannot run back in time: now is ${run.clock.now()} ms, asked for ${ms} ms (reset to start over)`);
-    await run.clock.runUntil(Math.min(ms, run.endMs));
+    await run.clock.runUntil(Math.min(ms, run.endMs), () => {
+      if (this.options.wallNow() - this.lastPush >= this.pushEveryMs) this.push();
+    });
     this.settleStatus(run);
     return { advancedTo: run.clock.now() };
   }

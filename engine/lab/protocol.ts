@@ -70,6 +70,8 @@ export interface ScenarioListing {
   readonly file: string;
   readonly name: string;
   readonly description: string;
+  /** False for a file that does not validate: opening it shows its problems. */
+  readonly valid: boolean;
 }
 
 export interface ScenarioProblemView {
@@ -112,7 +114,8 @@ export interface ChainStatus {
 export interface CommandResults {
   getSnapshot: LabSnapshot;
   listScenarios: { readonly scenarios: readonly ScenarioListing[] };
-  loadScenario: { readonly ok: true } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
+  /** A file that does not validate comes back with its text, so the UI can show each problem under its line. */
+  loadScenario: { readonly ok: true } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[]; readonly text: string };
   play: void;
   pause: void;
   step: { readonly advancedTo: number };

@@ -23,12 +23,12 @@ export function ScenarioLibrary(props: {
     api.listScenarios({}).then((r) => setScenarios(r.scenarios), (e: Error) => onError(e.message));
   }, [api, onError]);
 
-  const load = async (label: string, request: () => ReturnType<LabApi["loadScenario"]>, text?: string) => {
+  const load = async (label: string, request: () => ReturnType<LabApi["loadScenario"]>) => {
     setLoading(label);
     try {
       const result = await request();
       if (result.ok) props.onLoaded();
-      else props.onRejected({ fileName: label, text: text ?? "", problems: result.problems });
+      else props.onRejected({ fileName: label, text: result.text, problems: result.problems });
     } catch (error) {
       onError((error as Error).message);
     } finally {
@@ -48,7 +48,7 @@ export function ScenarioLibrary(props: {
           {scenarios.map((s) => (
             <li key={s.file}>
               <button
-                className={s.file === props.current ? "library-item current" : "library-item"}
+                className={`library-item${s.file === props.current ? " current" : ""}${s.valid ? "" : " invalid"}`}
                 data-testid={`open-${s.file}`}
                 title={s.description}
                 disabled={loading !== null}
@@ -72,7 +72,7 @@ export function ScenarioLibrary(props: {
             event.target.value = "";
             if (!file) return;
             const text = await file.text();
-            await load(file.name, () => api.loadScenario({ source: "text", fileName: file.name, text }), text);
+            await load(file.name, () => api.loadScenario({ source: "text", fileName: file.name, text }));
           }}
         />
       </label>

@@ -1,3 +1,5 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
@@ -114,5 +116,36 @@ describe("LabController", () => {
     await expect(lab.call("heal", { faultId: "u9" })).rejects.toThrow(/u9 is not active/);
     await expect(lab.call("setSpeed", { speed: 1e9 })).rejects.toThrow(/speed/);
     expect(lab.latest().faults).toEqual([]);
+  });
+
+  it("takes commands that change the run in turn, so concurrent ones never drive the clock twice", async () => {
+    const lab = pacedController();
+    open = lab.controller;
+    await lab.call("loadScenario", { source: "library", name: "eu-region-outage.yaml" });
+    const results = await Promise.allSettled([
+      lab.call("runTo", { ms: 5_000 }),
+      lab.call("step"),
+      lab.call("step"),
+      lab.call("runTo", { ms: 9_000 }),
+      lab.call("loadScenario", { source: "library", name: "anycast.yaml" }),
+      lab.call("step"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+    expect(lab.latest().scenario?.fileName).toBe("anycast.yaml");
+    expect(lab.latest().nowMs).toBeLessThan(5_000);
+    await expect(lab.call("runTo", { ms: 0 })).rejects.toThrow(/cannot run back in time/);
+  });
+
+  it("lists a library file that does not validate, and opening it returns its problems and text", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lab-library-"));
+    copyFileSync(join(scenarioDir, "anycast.yaml"), join(dir, "anycast.yaml"));
+    writeFileSync(join(dir, "broken.yaml"), "revision: 1\nname: broken\nduration_s: fast\n");
+    const controller = new LabController({ scenarioDir: dir, wallNow: () => 0, waitWallMs: async () => undefined });
+    open = controller;
+    const { scenarios } = await controller.execute("listScenarios", {});
+    expect(scenarios.map((s) => [s.file, s.valid])).toEqual([["anycast.yaml", true], ["broken.yaml", false]]);
+    const opened = await controller.execute("loadScenario", { source: "library", name: "broken.yaml" });
+    expect(opened).toMatchObject({ ok: false, text: expect.stringContaining("duration_s: fast") });
+    if (!opened.ok) expect(opened.problems.some((p) => p.field === "duration_s" && p.line === 3)).toBe(true);
   });
 });
