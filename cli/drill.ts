@@ -1,26 +1,30 @@
 /**
- * `npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--json]`
+ * `npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]`
  *
- * Runs a scenario headless in virtual time and prints the four questions answered. Exit codes: 0 every
+ * Runs a scenario headless in virtual time and prints the four questions answered. `--evidence DIR` also
+ * writes a signed evidence bundle that `npm run verify -- DIR` re-checks offline. Exit codes: 0 every
  * expectation holds; 1 an expectation failed; 2 invalid input (arguments or scenario), nothing ran.
  * Wall-clock figures go to stderr so that stdout, like the report, is identical for the same seed.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { formatSummary, loadScenarioFile, runDrill, ScenarioError } from "../engine";
+import { ENGINE_VERSION, formatSummary, loadScenarioFile, runDrill, ScenarioError, sealBundle, writeEvidence, type DrillReport } from "../engine";
+import { installationKey } from "../host/installation";
+import { printPdf } from "./pdf";
 
 export const EXIT_EXPECTATION_FAILED = 1;
 export const EXIT_INVALID_INPUT = 2;
 
-const USAGE = "usage: npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--json]";
+const USAGE = "usage: npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]";
 
 class UsageError extends Error {}
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: { file: string; seed: number | undefined; out: string | undefined; json: boolean };
+  let options: ReturnType<typeof parseCommandLine>;
   try {
     options = parseCommandLine(argv);
   } catch (error: unknown) {
@@ -37,13 +41,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`Invalid scenario; nothing ran.\n${error.message}\n`);
     return EXIT_INVALID_INPUT;
   }
-  const auditPath = options.out ? join(options.out, "audit.db") : ":memory:";
-  if (options.out) {
-    mkdirSync(options.out, { recursive: true });
-    if (existsSync(auditPath)) {
-      process.stderr.write(`${auditPath} already exists; choose another --out directory or remove it. Nothing ran.\n`);
+  if (options.evidence && existsSync(options.evidence) && readdirSync(options.evidence).length > 0) {
+    process.stderr.write(`${options.evidence} is not empty; an evidence bundle needs a directory of its own. Nothing ran.\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  // The bundle is made from the stores, so an evidence run keeps them on disk even without --out.
+  const scratch = options.evidence && !options.out ? mkdtempSync(join(tmpdir(), "failover-lab-evidence-")) : undefined;
+  const auditDir = options.out ? join(options.out, "audit") : scratch && join(scratch, "audit");
+  if (options.out && auditDir) {
+    if (existsSync(auditDir)) {
+      process.stderr.write(`${auditDir} already exists; choose another --out directory or remove it. Nothing ran.\n`);
       return EXIT_INVALID_INPUT;
     }
+    mkdirSync(auditDir, { recursive: true });
   }
 
   const bar = process.stderr.isTTY
@@ -52,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   bar?.start(scenario.duration_s, 0);
   const started = performance.now();
   const report = await runDrill(scenario, {
-    auditPath,
+    ...(auditDir === undefined ? {} : { auditDir }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     onProgress: (now) => bar?.update(Math.floor(now / 1000)),
   });
@@ -66,17 +76,37 @@ export async function main(argv: readonly string[]): Promise<number> {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out) {
     writeFileSync(join(options.out, "report.json"), json);
-    process.stderr.write(`wrote ${join(options.out, "report.json")} and ${auditPath}\n`);
+    process.stderr.write(`wrote ${join(options.out, "report.json")} and the audit stores in ${auditDir}\n`);
+  }
+  if (options.evidence) {
+    try {
+      await writeBundle(options.evidence, readFileSync(options.file, "utf8"), report, auditDir!);
+    } finally {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    }
   }
   process.stdout.write(options.json ? json : `${formatSummary(report)}\n`);
   return report.passed ? 0 : EXIT_EXPECTATION_FAILED;
+}
+
+async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
+  const key = installationKey();
+  writeEvidence(dir, { scenarioText, report, auditDir, key, generatedBy: `failover-lab drill ${ENGINE_VERSION}` });
+  try {
+    await printPdf(join(dir, "report.html"), join(dir, "report.pdf"));
+    sealBundle(dir, report, key);
+  } catch (error) {
+    // The bundle stands without the PDF; a machine without Chromium still produces verifiable evidence.
+    process.stderr.write(`no report.pdf: ${(error as Error).message}\n`);
+  }
+  process.stderr.write(`wrote the evidence bundle to ${dir}, signed with key ${key.keyId}; check it with: npm run verify -- ${dir}\n`);
 }
 
 function parseCommandLine(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { seed: { type: "string" }, out: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { seed: { type: "string" }, out: { type: "string" }, evidence: { type: "string" }, json: { type: "boolean", default: false } },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing scenario file" : `expected one scenario file, got ${positionals.length}`);
   let seed: number | undefined;
@@ -84,7 +114,8 @@ function parseCommandLine(argv: readonly string[]) {
     seed = Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new UsageError(`--seed must be an integer from 0 to 2147483647, got "${values.seed}"`);
   }
-  return { file: resolve(positionals[0]!), seed, out: values.out === undefined ? undefined : resolve(values.out), json: values.json };
+  const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
+  return { file: resolve(positionals[0]!), seed, out: path(values.out), evidence: path(values.evidence), json: values.json };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -2,7 +2,7 @@
  * What every component of one engine session shares. Built once by the session; components take it
  * instead of reaching for globals.
  */
-import type { AuditLog } from "./audit/AuditLog";
+import type { AuditSystem } from "./audit/system";
 import type { Clock } from "./clock";
 import type { EventBus } from "./events";
 import type { ResidencyPolicy } from "./policy";
@@ -19,7 +19,7 @@ export interface EngineContext {
   readonly bus: EventBus;
   readonly faults: FaultBook;
   readonly policy: ResidencyPolicy;
-  readonly audit: AuditLog;
+  readonly audit: AuditSystem;
   /** Tags this session's simulated HTTP traffic (see sim/transport). */
   readonly worldId: string;
 }

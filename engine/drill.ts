@@ -4,14 +4,15 @@
  * figures, so the same scenario and seed give a byte-identical report and the same audit head hash.
  */
 import packageJson from "../package.json";
-import { AuditLog, verifyChain } from "./audit/AuditLog";
+import { verifyChain, type ChainVerdict } from "./audit/AuditLog";
+import type { AuditStore, AuditSystem, BufferStats } from "./audit/system";
 import { VirtualClock } from "./clock";
 import type { TransitionEvent } from "./events";
 import { seededRandom } from "./random";
 import { reviewAudit, type AuditReview } from "./report/auditReview";
 import { evaluateExpectations, type ExpectationResult, type Metrics } from "./report/expectations";
 import { withdrawnRegion } from "./report/faultImpact";
-import { DrillRecorder, type FailoverMeasure } from "./report/recorder";
+import { DrillRecorder, type FailoverMeasure, type SecondPoint } from "./report/recorder";
 import type { Fault, Scenario } from "./scenario/schema";
 import { EngineSession } from "./session";
 
@@ -20,12 +21,25 @@ export const ENGINE_VERSION: string = packageJson.version;
 export interface DrillOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: number;
-  /** Where the audit database goes; ":memory:" keeps it in memory. The file must not exist yet. */
-  readonly auditPath: string;
+  /** Directory for the audit stores, one SQLite file each; it must not hold stores yet. Absent: in memory. */
+  readonly auditDir?: string;
   /** Called as virtual time advances (at most once per virtual second). */
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
   /** Called when the simulation is over, before the audit log is verified and reviewed (for timing). */
   readonly onSimulated?: () => void;
+}
+
+export interface ChainSummary {
+  readonly ok: boolean;
+  readonly head: string;
+  readonly first_bad: { seq: number; reason: string } | null;
+}
+
+export interface StoreChain extends ChainSummary {
+  readonly name: string;
+  /** The store's file name in the audit directory. */
+  readonly file: string;
+  readonly entries: number;
 }
 
 export interface FaultReport {
@@ -66,13 +80,23 @@ export interface DrillReport {
     readonly policy: AuditReview["residency"];
     readonly inflight: { readonly failovers: readonly FailoverMeasure[] };
     readonly audit: {
+      readonly pattern: Scenario["audit"]["pattern"];
+      /** Entries in the destination logs (the canonical log, or the region logs and the global log). */
       readonly entries: number;
       readonly per_region: Record<string, number>;
       readonly gaps: number;
-      readonly chain: { readonly ok: boolean; readonly head: string; readonly first_bad: { seq: number; reason: string } | null };
+      /** Entries written to a regional buffer that are neither at a destination nor still buffered. */
+      readonly lost: number;
+      readonly buffers: readonly BufferStats[];
+      readonly high_risk: { readonly durable_at_destination: number; readonly durable_in_buffer_only: number; readonly rejected_fail_closed: number };
+      /** Every store's chain; the first destination's head stands for the run. */
+      readonly stores: readonly StoreChain[];
+      readonly chain: ChainSummary;
     };
   };
   readonly transitions: readonly Omit<TransitionEvent, "type">[];
+  /** Traffic per virtual second, for charts. */
+  readonly series: readonly SecondPoint[];
   readonly metrics: Metrics;
   readonly expectations: readonly ExpectationResult[];
   readonly passed: boolean;
@@ -84,8 +108,7 @@ const DRAIN_SLACK_MS = 10_000;
 export async function runDrill(scenario: Scenario, options: DrillOptions): Promise<DrillReport> {
   const seed = options.seed ?? scenario.seed;
   const clock = new VirtualClock();
-  const audit = AuditLog.open(options.auditPath);
-  const session = new EngineSession(scenario, { clock, random: seededRandom(seed), audit });
+  const session = new EngineSession(scenario, { clock, random: seededRandom(seed), ...(options.auditDir === undefined ? {} : { auditDir: options.auditDir }) });
   const recorder = new DrillRecorder(() => session.inflight);
   session.subscribe(recorder.listener);
   const endMs = scenario.duration_s * 1000;
@@ -100,13 +123,38 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
     session.close();
     options.onSimulated?.();
     recorder.finish();
-    const chain = verifyChain(audit);
     const regionJurisdiction = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
-    const review = reviewAudit(audit.entries(), scenario.policy, regionJurisdiction);
-    return buildReport(scenario, seed, recorder, review, chain, session.inflight.size);
+    const review = reviewAudit(
+      session.audit.destinations().map((store) => ({ name: store.name, entries: store.log.entries() })),
+      scenario.policy,
+      regionJurisdiction,
+    );
+    return buildReport(scenario, seed, recorder, review, auditFindings(session.audit), session.inflight.size);
   } finally {
-    audit.close();
+    session.audit.close();
   }
+}
+
+/** What the audit stores themselves say: every chain verified, buffers accounted for. */
+export interface AuditFindings {
+  readonly pattern: Scenario["audit"]["pattern"];
+  readonly stores: readonly StoreChain[];
+  readonly buffers: readonly BufferStats[];
+  readonly highRisk: AuditSystem["highRisk"];
+}
+
+/** `verdictOf` lets a live view pass the verdicts of verifiers it keeps current, instead of re-reading. */
+export function auditFindings(audit: AuditSystem, verdictOf: (store: AuditStore) => ChainVerdict = (store) => verifyChain(store.log)): AuditFindings {
+  return {
+    pattern: audit.pattern,
+    stores: audit.allStores().map((store) => ({ name: store.name, file: store.fileName, ...chainSummary(verdictOf(store)) })),
+    buffers: audit.bufferStats(),
+    highRisk: { ...audit.highRisk },
+  };
+}
+
+function chainSummary(verdict: ChainVerdict): ChainSummary & { entries: number } {
+  return { entries: verdict.count, ok: verdict.ok, head: verdict.ok ? verdict.head : "", first_bad: verdict.ok ? null : verdict.firstBad };
 }
 
 export function buildReport(
@@ -114,7 +162,7 @@ export function buildReport(
   seed: number,
   recorder: DrillRecorder,
   review: AuditReview,
-  chain: ReturnType<typeof verifyChain>,
+  audit: AuditFindings,
   unfinished: number,
 ): DrillReport {
   const faults: FaultReport[] = [...recorder.faults.values()].map((m) => ({
@@ -135,7 +183,15 @@ export function buildReport(
     const known = values.filter((v): v is number => v !== null);
     return known.length === 0 ? null : Math.max(...known);
   };
-  const chainHead = chain.ok ? chain.head : "";
+  const badStore = audit.stores.find((store) => !store.ok);
+  const chain: ChainSummary = {
+    ok: badStore === undefined,
+    head: audit.stores[0]?.head ?? "",
+    first_bad: badStore ? { seq: badStore.first_bad!.seq, reason: `${badStore.name}: ${badStore.first_bad!.reason}` } : null,
+  };
+  const flushed = review.flushedPerRegion;
+  const lost = audit.buffers.reduce((n, b) => n + (b.written - (flushed[b.region] ?? 0) - b.depth_end), 0);
+  const lags = audit.buffers.map((b) => b.flush_lag_ms.max);
   const metrics: Metrics = {
     detection_s: maxOf(faults.map((f) => f.detection_s)),
     reroute_s: maxOf(faults.map((f) => f.reroute_s)),
@@ -151,6 +207,11 @@ export function buildReport(
     inflight_failed: recorder.failovers.reduce((n, f) => n + f.failed, 0),
     audit_gaps: review.gaps,
     chain_valid: chain.ok ? 1 : 0,
+    audit_lost: lost,
+    audit_at_risk: audit.buffers.reduce((n, b) => n + b.depth_end, 0),
+    audit_buffered_max: Math.max(0, ...audit.buffers.map((b) => b.depth_max)),
+    flush_lag_max_ms: maxOf(lags),
+    rejected_fail_closed: review.rejectedForAudit,
     p95_latency_ms: t.ok === 0 ? null : recorder.latencyPercentile(95),
   };
   const expectations = evaluateExpectations(scenario.expect, metrics);
@@ -176,13 +237,23 @@ export function buildReport(
       policy: review.residency,
       inflight: { failovers: recorder.failovers },
       audit: {
+        pattern: audit.pattern,
         entries: review.entries,
         per_region: sortKeys(review.perRegion),
         gaps: review.gaps,
-        chain: { ok: chain.ok, head: chainHead, first_bad: chain.ok ? null : chain.firstBad },
+        lost,
+        buffers: audit.buffers,
+        high_risk: {
+          durable_at_destination: audit.highRisk.durableAtDestination,
+          durable_in_buffer_only: audit.highRisk.durableInBufferOnly,
+          rejected_fail_closed: review.rejectedForAudit,
+        },
+        stores: audit.stores,
+        chain,
       },
     },
     transitions: recorder.transitions.map(({ type: _type, ...rest }) => rest),
+    series: recorder.series,
     metrics,
     expectations,
     passed: expectations.every((e) => e.pass),

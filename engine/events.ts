@@ -9,7 +9,7 @@ export interface TransitionEvent {
   readonly type: "transition";
   /** Virtual ms since run start. */
   readonly t: number;
-  readonly machine: "circuit" | "target-health" | "gateway" | "director";
+  readonly machine: "circuit" | "target-health" | "gateway" | "director" | "audit";
   /** Region the event belongs to in the audit log. */
   readonly region: string;
   readonly subject: string;
@@ -70,6 +70,8 @@ export interface RequestRecord {
   readonly policy: PolicyRecord | null;
   readonly attempts: readonly AttemptRecord[];
   readonly outcome: "ok" | "error" | "rejected";
+  /** What a rejection enforced: residency policy, or the audit policy's fail-closed. */
+  readonly rejectedBy?: "residency" | "audit";
   readonly reason?: string;
   readonly servedBy?: { readonly target: string; readonly model: string; readonly region: string; readonly jurisdiction: string };
   readonly latencyMs: number;

@@ -27,7 +27,7 @@ export interface CallerRequest {
 
 /** What policy and routing decided for a request. */
 export type Decision =
-  | { readonly verdict: "reject"; readonly reason: string; readonly policy: PolicyRecord }
+  | { readonly verdict: "reject"; readonly by: "residency" | "audit"; readonly reason: string; readonly policy: PolicyRecord }
   | { readonly verdict: "route"; readonly candidates: readonly Target[]; readonly policy: PolicyRecord };
 
 /** Statuspage-style pages are polled once a minute; they lag incidents anyway. */
@@ -123,10 +123,15 @@ export class RegionalGateway {
    * allocation-light, since it runs for every request (see `npm run bench`).
    */
   decide(request: CallerRequest): Decision {
-    const { scenario, topology, policy } = this.ctx;
+    const { scenario, topology, policy, audit } = this.ctx;
+    if (request.highRisk && audit.failsClosed(this.region)) {
+      const reason = `audit destination unreachable from ${this.region}, and a high-risk call (EU AI Act Art. 12) needs a durable audit write before it is answered: policy fail-closed`;
+      return { verdict: "reject", by: "audit", reason, policy: { allowed: [], crossBorder: false, reasons: [reason] } };
+    }
     const targets = topology.targetsFor(request.model);
     const decision = policy.evaluate(request, (allowed) => targets.some((t) => allowed.has(t.endpoint.jurisdiction) && this.health.usable(t)));
-    if (decision.verdict === "reject") return { verdict: "reject", reason: decision.reason, policy: { allowed: [], crossBorder: false, reasons: decision.reasons } };
+    if (decision.verdict === "reject")
+      return { verdict: "reject", by: "residency", reason: decision.reason, policy: { allowed: [], crossBorder: false, reasons: decision.reasons } };
     const plan = planRoute(targets, this.region, decision.allowed, this.health, scenario.policy.latency_budget_ms);
     return {
       verdict: "route",
@@ -149,7 +154,7 @@ export class RegionalGateway {
     const callerRttMs = this.ctx.topology.rttMs(request.originRegion, this.region);
     const latencyMs = () => clock.now() - request.sentAt + callerRttMs;
     if (decision.verdict === "reject")
-      return { ...base, policy: decision.policy, attempts: [], outcome: "rejected", reason: decision.reason, latencyMs: latencyMs() };
+      return { ...base, policy: decision.policy, attempts: [], outcome: "rejected", rejectedBy: decision.by, reason: decision.reason, latencyMs: latencyMs() };
     const { candidates, policy: policyRecord } = decision;
     const life = this.life;
     const attempts: AttemptRecord[] = [];

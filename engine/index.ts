@@ -4,11 +4,17 @@
  */
 export { canonicalJson } from "./audit/canonical";
 export { AuditLog, verifyChain, GENESIS_HASH, type AuditRecord, type StoredEntry, type ChainVerdict } from "./audit/AuditLog";
+export { AuditSystem, GLOBAL_REGION, type AuditStore, type BufferStats, type LocatedEntry } from "./audit/system";
+export { loadOrCreateInstallationKey, generateKeyPair, verifyCheckpoint, type InstallationKey, type Checkpoint, type SignedCheckpoint } from "./audit/checkpoint";
+export { leafHash, MerkleTree, verifyInclusion, verifyConsistency, EMPTY_ROOT } from "./audit/merkle";
+export { writeEvidence, sealBundle, MANIFEST_FILE } from "./evidence/bundle";
+export { verifyEvidence, type CheckResult, type VerifyOptions } from "./evidence/verify";
 export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./clock";
-export { runDrill, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport } from "./drill";
+export { runDrill, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
 export { seededRandom, type Random } from "./random";
 export { formatSummary } from "./report/summary";
+export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
 export { reviewAudit, type AuditReview, type ResidencyViolation } from "./report/auditReview";
 export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
 export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";

@@ -3,7 +3,7 @@
  * traffic and fault timeline — on an injected clock and random source, writing every decision and
  * transition to the hash-chained audit log. The headless drill and the app both drive this class.
  */
-import type { AuditLog } from "./audit/AuditLog";
+import { AuditSystem } from "./audit/system";
 import type { Clock } from "./clock";
 import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
@@ -20,7 +20,10 @@ import { Topology } from "./topology";
 export interface SessionOptions {
   readonly clock: Clock;
   readonly random: Random;
-  readonly audit: AuditLog;
+  /** Directory for the audit stores (it must not exist yet); absent keeps them in memory. */
+  readonly auditDir?: string;
+  /** better-sqlite3 addon built for another ABI (Electron's). */
+  readonly nativeBinding?: string;
 }
 
 /** A request on its way: where the director sent it, and when. */
@@ -43,18 +46,28 @@ export class EngineSession {
 
   constructor(scenario: Scenario, options: SessionOptions) {
     const bus = new EventBus();
+    const faults = new FaultBook();
+    const audit = AuditSystem.open({
+      config: scenario.audit,
+      regions: scenario.topology.regions.map((r) => r.id),
+      clock: options.clock,
+      reachable: (region) => !faults.auditPartitioned(region),
+      onTransition: (event) => bus.emit(event),
+      ...(options.auditDir === undefined ? {} : { dir: options.auditDir }),
+      ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+    });
     this.ctx = {
       scenario,
       topology: new Topology(scenario),
       clock: options.clock,
       random: options.random,
       bus,
-      faults: new FaultBook(),
+      faults,
       policy: new ResidencyPolicy(scenario.policy),
-      audit: options.audit,
+      audit,
       worldId: `session-${++sessionCounter}`,
     };
-    bus.subscribe((event) => this.audit(event));
+    bus.subscribe((event) => this.recordEvent(event));
     this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
     this.director = new TrafficDirector(this.ctx);
     this.world = new SimulatedWorld(this.ctx.worldId, this.ctx.topology, scenario, this.ctx.faults, options.clock, options.random.fork("world"), (region) =>
@@ -68,6 +81,11 @@ export class EngineSession {
     return this.ctx.bus.subscribe(listener);
   }
 
+  /** The session's audit stores; the owner closes them when done with the session. */
+  get audit(): AuditSystem {
+    return this.ctx.audit;
+  }
+
   /** Requests sent and not yet answered, by request id. */
   get inflight(): ReadonlyMap<string, InflightRequest> {
     return this.inflightRequests;
@@ -78,7 +96,8 @@ export class EngineSession {
     this.started = true;
     const { clock, scenario } = this.ctx;
     this.world.attach();
-    this.ctx.audit.append({ kind: "run", t: clock.now(), region: "global", scenario: scenario.name, revision: scenario.revision, seed: scenario.seed });
+    this.ctx.audit.start();
+    this.ctx.audit.record({ kind: "run", t: clock.now(), region: "global", scenario: scenario.name, revision: scenario.revision, seed: scenario.seed });
     for (const gateway of this.gateways.values()) gateway.start();
     this.director.start();
     this.traffic.start();
@@ -112,7 +131,7 @@ export class EngineSession {
     this.director.stop();
     for (const gateway of this.gateways.values()) gateway.stop();
     this.world.close();
-    this.ctx.audit.flush();
+    this.ctx.audit.flushAll();
   }
 
   private applyFault(id: string, fault: Fault): void {
@@ -135,6 +154,8 @@ export class EngineSession {
     const finish = (record: RequestRecord) => {
       this.inflightRequests.delete(request.id);
       this.ctx.bus.emit({ type: "request", t: clock.now(), region, record });
+      // A fail-closed rejection answered nothing that needed durability; it is only the record of refusing.
+      if (record.highRisk && record.rejectedBy !== "audit") this.ctx.audit.commitHighRisk(region);
       clock.work.close(key);
     };
     if (this.ctx.faults.gatewayDown(region)) {
@@ -144,22 +165,31 @@ export class EngineSession {
     this.gateways
       .get(region)!
       .handle(request, key)
-      .then(finish, (error: unknown) => {
-        finish({ ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` });
-      });
+      .then(
+        async (record) => {
+          if (!record.highRisk || record.rejectedBy === "audit") return finish(record);
+          // Art. 12: the response waits until the entry is durable, which may be a round trip away.
+          const writeMs = this.ctx.audit.durableWriteMs(region, (a, b) => this.ctx.topology.rttMs(a, b));
+          if (writeMs > 0) await clock.sleep(writeMs, key);
+          finish(writeMs > 0 ? { ...record, latencyMs: record.latencyMs + writeMs } : record);
+        },
+        (error: unknown) => {
+          finish({ ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` });
+        },
+      );
   }
 
-  private audit(event: LabEvent): void {
+  private recordEvent(event: LabEvent): void {
     const { audit } = this.ctx;
     switch (event.type) {
       case "request":
-        audit.append({ kind: "request", t: event.t, region: event.region, ...event.record });
+        audit.record({ kind: "request", t: event.t, region: event.region, ...event.record });
         return;
       case "transition":
-        audit.append({ kind: "transition", t: event.t, region: event.region, machine: event.machine, subject: event.subject, from: event.from, to: event.to, cause: event.cause });
+        audit.record({ kind: "transition", t: event.t, region: event.region, machine: event.machine, subject: event.subject, from: event.from, to: event.to, cause: event.cause });
         return;
       case "fault":
-        audit.append({ kind: "fault", t: event.t, region: event.region, action: event.action, faultId: event.faultId, fault: event.fault });
+        audit.record({ kind: "fault", t: event.t, region: event.region, action: event.action, faultId: event.faultId, fault: event.fault });
     }
   }
 }

@@ -179,6 +179,7 @@ export class AuditLog {
   private readonly selectPage: Database.Statement<[number, number], Row>;
   private readonly selectByRequestId: Database.Statement<[string], Row>;
   private readonly selectRegionCounts: Database.Statement<[], { region: string; n: number }>;
+  private readonly selectByTime: Database.Statement<[], Row>;
   private headSeq: number;
   private headHash: string;
 
@@ -196,6 +197,7 @@ export class AuditLog {
     this.selectPage = db.prepare("SELECT * FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?");
     this.selectByRequestId = db.prepare("SELECT * FROM entries WHERE request_id = ? ORDER BY seq");
     this.selectRegionCounts = db.prepare("SELECT region, COUNT(*) AS n FROM entries GROUP BY region ORDER BY region");
+    this.selectByTime = db.prepare("SELECT * FROM entries ORDER BY t, region, seq");
     const last = db.prepare<[], { seq: number; hash: string }>("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").get();
     this.headSeq = last?.seq ?? 0;
     this.headHash = last?.hash ?? GENESIS_HASH;
@@ -285,6 +287,16 @@ export class AuditLog {
       next = last.seq + 1;
       left -= rows.length;
     }
+  }
+
+  /**
+   * Every entry ordered by event time, ties by region then seq: in a canonical log fed by buffers, seq
+   * order is arrival order, and a buffered entry arrives late. Flushes first. The store's connection is
+   * busy until the iteration ends, so finish it (or break out of it) before appending again.
+   */
+  *byTime(): IterableIterator<StoredEntry> {
+    this.flush();
+    for (const row of this.selectByTime.iterate()) yield toEntry(row);
   }
 
   /** Every entry about one request, whichever region wrote it, in seq order. Flushes first. */

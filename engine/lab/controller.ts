@@ -9,9 +9,10 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { quantileSorted } from "simple-statistics";
 import { isMap, isSeq, parseDocument } from "yaml";
-import { AuditLog, ChainVerifier, type StoredEntry } from "../audit/AuditLog";
+import { ChainVerifier, type StoredEntry } from "../audit/AuditLog";
+import type { AuditSystem } from "../audit/system";
 import { VirtualClock } from "../clock";
-import { buildReport } from "../drill";
+import { auditFindings, buildReport, type AuditFindings } from "../drill";
 import type { LabEvent, RequestRecord } from "../events";
 import { seededRandom } from "../random";
 import { AuditReviewer } from "../report/auditReview";
@@ -90,12 +91,13 @@ interface Bucket {
 /** Everything that belongs to one loaded scenario's run; replaced whole on load and reset. */
 class Run {
   readonly clock = new VirtualClock();
-  readonly audit: AuditLog;
+  readonly audit: AuditSystem;
   private readonly auditDir: string;
   readonly session: EngineSession;
   readonly recorder: DrillRecorder;
   readonly reviewer: AuditReviewer;
-  readonly verifier = new ChainVerifier();
+  /** One incremental verifier per store, by store name. */
+  readonly verifiers = new Map<string, ChainVerifier>();
   readonly buckets: Bucket[] = [];
   readonly points: MetricsPoint[] = [];
   readonly timeline: TimelineItem[] = [];
@@ -118,8 +120,14 @@ class Run {
     // A file rather than ":memory:": an hour of traffic is tens of megabytes of log, which belongs on disk,
     // not in the host's memory. It lives as long as the run.
     this.auditDir = mkdtempSync(join(tmpdir(), "failover-lab-"));
-    this.audit = AuditLog.open(join(this.auditDir, "audit.db"), nativeBinding === undefined ? {} : { nativeBinding });
-    this.session = new EngineSession(scenario, { clock: this.clock, random: seededRandom(scenario.seed), audit: this.audit });
+    this.session = new EngineSession(scenario, {
+      clock: this.clock,
+      random: seededRandom(scenario.seed),
+      auditDir: join(this.auditDir, "audit"),
+      ...(nativeBinding === undefined ? {} : { nativeBinding }),
+    });
+    this.audit = this.session.audit;
+    for (const store of this.audit.allStores()) this.verifiers.set(store.name, new ChainVerifier());
     this.recorder = new DrillRecorder(() => this.session.inflight);
     this.reviewer = new AuditReviewer(scenario.policy, new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string])));
     this.session.subscribe(this.recorder.listener);
@@ -182,20 +190,29 @@ class Run {
     if (this.points.length > METRICS_KEPT_S) this.points.splice(0, this.points.length - METRICS_KEPT_S);
   }
 
-  /** Reads what the audit log gained since the last look, for the reviewer and the chain verifier. */
+  /** Reads what the audit stores gained since the last look, for the reviewer and the chain verifiers. */
   catchUpAudit(): void {
-    for (const entry of this.audit.entries({ fromSeq: this.reviewer.nextSeq })) {
-      this.reviewer.add(entry);
-      this.verifier.add(entry);
+    const destinations = new Set(this.audit.destinations());
+    for (const store of this.audit.allStores()) {
+      const verifier = this.verifiers.get(store.name)!;
+      for (const entry of store.log.entries({ fromSeq: verifier.nextSeq })) {
+        if (destinations.has(store)) this.reviewer.add(entry, store.name);
+        verifier.add(entry);
+      }
     }
-    const verdict = this.verifier.verdict();
+    const { stores } = this.findings();
+    const bad = stores.find((s) => !s.ok);
     this.chain = {
-      ok: verdict.ok,
-      entries: verdict.count,
-      head: verdict.ok ? verdict.head : "",
-      firstBad: verdict.ok ? null : verdict.firstBad,
+      ok: bad === undefined,
+      entries: stores.reduce((n, s) => n + s.entries, 0),
+      head: stores[0]!.head,
+      firstBad: bad ? { seq: bad.first_bad!.seq, reason: `${bad.name}: ${bad.first_bad!.reason}` } : null,
       verifiedAt: this.clock.now(),
     };
+  }
+
+  findings(): AuditFindings {
+    return auditFindings(this.audit, (store) => this.verifiers.get(store.name)!.verdict());
   }
 
   close(): void {
@@ -203,6 +220,14 @@ class Run {
     this.audit.close();
     rmSync(this.auditDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The log the audit inspector pages through: the canonical log (Pattern A) or, until the inspector can
+ * switch between stores, the first region's log (Pattern B).
+ */
+function inspected(run: Run) {
+  return run.audit.destinations()[0]!.log;
 }
 
 function increment(record: Record<string, number>, key: string): void {
@@ -449,23 +474,23 @@ export class LabController implements LabBackend {
   private exportReport(): CommandResults["exportReport"] {
     const run = this.requireRun();
     run.catchUpAudit();
-    const verdict = run.verifier.verdict();
-    const report = buildReport(run.scenario, run.scenario.seed, run.recorder, run.reviewer.result(), verdict, run.session.inflight.size);
+    const report = buildReport(run.scenario, run.scenario.seed, run.recorder, run.reviewer.result(), run.findings(), run.session.inflight.size);
     return { fileName: run.fileName.replace(/\.ya?ml$/, "") + "-report.json", json: `${JSON.stringify(report, null, 2)}\n` };
   }
 
   private auditPage(input: CommandPayload<"auditPage">): CommandResults["auditPage"] {
     const run = this.run;
     if (!run) return { total: 0, rows: [] };
-    const { total, entries } = run.audit.query(input.filter as AuditFilter, input.offset, input.limit);
+    const { total, entries } = inspected(run).query(input.filter as AuditFilter, input.offset, input.limit);
     return { total, rows: entries.map(toRow) };
   }
 
   private auditEntry(seq: number): AuditEntryDetail {
     const run = this.requireRun();
-    const entry = run.audit.entry(seq);
+    const log = inspected(run);
+    const entry = log.entry(seq);
     if (!entry) throw new Error(`no audit entry with seq ${seq}`);
-    const next = run.audit.entry(seq + 1);
+    const next = log.entry(seq + 1);
     return { ...toRow(entry), body: JSON.parse(entry.body), prevHash: entry.prevHash, hash: entry.hash, nextPrevHash: next?.prevHash ?? null };
   }
 
@@ -535,8 +560,7 @@ export class LabController implements LabBackend {
       return { id: endpoint.id, provider: endpoint.provider, region: endpoint.region, targets, trafficShare: share(window.byEndpoint[endpoint.id], served), health, faulted };
     });
     const review = run.reviewer.result();
-    const verdict = run.verifier.verdict();
-    const report = buildReport(scenario, scenario.seed, recorder, review, verdict, session.inflight.size);
+    const report = buildReport(scenario, scenario.seed, recorder, review, run.findings(), session.inflight.size);
     const failovers = recorder.failovers;
     return {
       status: run.status,

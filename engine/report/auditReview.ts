@@ -5,7 +5,7 @@
  */
 import type { Scenario } from "../scenario/schema";
 
-/** One stored entry as the review needs it: its sequence number and its canonical JSON body. */
+/** One stored entry as the review needs it: its sequence number in its store and its canonical JSON body. */
 export interface ReviewedEntry {
   readonly seq: number;
   readonly body: string;
@@ -22,8 +22,15 @@ export interface ResidencyViolation {
 export interface AuditReview {
   readonly entries: number;
   readonly perRegion: Record<string, number>;
-  /** Sequence numbers missing, or entries whose time runs backwards. */
+  /**
+   * Breaks in what should be unbroken: a store's seqs that skip, a region's buffer seqs that skip or
+   * repeat, a region's entries whose time runs backwards.
+   */
   readonly gaps: number;
+  /** Per region, the buffer entries that reached a destination. */
+  readonly flushedPerRegion: Record<string, number>;
+  /** High-risk calls rejected because the audit destination was unreachable under fail-closed. */
+  readonly rejectedForAudit: number;
   readonly residency: {
     readonly violations: number;
     /** The first violations found (at most 20), for the report. */
@@ -35,6 +42,7 @@ export interface AuditReview {
 
 interface RequestEntry {
   kind: "request";
+  rejectedBy?: string;
   requestId: string;
   region: string;
   t: number;
@@ -46,9 +54,14 @@ interface RequestEntry {
   servedBy?: { region: string; jurisdiction: string };
 }
 
-export function reviewAudit(entries: Iterable<ReviewedEntry>, policy: Scenario["policy"], regionJurisdiction: ReadonlyMap<string, string>): AuditReview {
+/** Reviews the destination stores, each read in seq order (a store's name keys its own seq count). */
+export function reviewAudit(
+  stores: Iterable<{ readonly name: string; readonly entries: Iterable<ReviewedEntry> }>,
+  policy: Scenario["policy"],
+  regionJurisdiction: ReadonlyMap<string, string>,
+): AuditReview {
   const reviewer = new AuditReviewer(policy, regionJurisdiction);
-  for (const entry of entries) reviewer.add(entry);
+  for (const store of stores) for (const entry of store.entries) reviewer.add(entry, store.name);
   return reviewer.result();
 }
 
@@ -60,27 +73,35 @@ export class AuditReviewer {
   private gaps = 0;
   private violations = 0;
   private rejectedByPolicy = 0;
+  private rejectedForAudit = 0;
   private readonly crossBorderServed = { consent: 0, transferMechanism: 0 };
-  private expectedSeq = 1;
-  private lastT = Number.NEGATIVE_INFINITY;
+  private readonly expectedSeq = new Map<string, number>();
+  private readonly expectedBufferSeq = new Map<string, number>();
+  private readonly lastT = new Map<string, number>();
 
   constructor(
     private readonly policy: Scenario["policy"],
     private readonly regionJurisdiction: ReadonlyMap<string, string>,
   ) {}
 
-  /** The seq the reviewer expects next: where a live view resumes reading. */
-  get nextSeq(): number {
-    return this.expectedSeq;
+  /** The seq the reviewer expects next in a store: where a live view resumes reading. */
+  nextSeq(store: string): number {
+    return this.expectedSeq.get(store) ?? 1;
   }
 
-  add({ seq, body }: ReviewedEntry): void {
+  add({ seq, body }: ReviewedEntry, store: string): void {
     this.count++;
-    if (seq !== this.expectedSeq) this.gaps++;
-    this.expectedSeq = seq + 1;
-    const entry = JSON.parse(body) as { kind: string; region: string; t: number };
-    if (entry.t < this.lastT) this.gaps++;
-    this.lastT = entry.t;
+    if (seq !== this.nextSeq(store)) this.gaps++;
+    this.expectedSeq.set(store, seq + 1);
+    const entry = JSON.parse(body) as { kind: string; region: string; t: number; buffer?: { seq: number } };
+    if (entry.buffer) {
+      const expected = this.expectedBufferSeq.get(entry.region) ?? 1;
+      if (entry.buffer.seq !== expected) this.gaps++;
+      this.expectedBufferSeq.set(entry.region, entry.buffer.seq + 1);
+    }
+    // Each region's entries are written in time order; only the merge across regions interleaves them.
+    if (entry.t < (this.lastT.get(entry.region) ?? Number.NEGATIVE_INFINITY)) this.gaps++;
+    this.lastT.set(entry.region, entry.t);
     this.perRegion[entry.region] = (this.perRegion[entry.region] ?? 0) + 1;
     if (entry.kind === "request") this.reviewRequest(entry as RequestEntry);
   }
@@ -90,6 +111,8 @@ export class AuditReviewer {
       entries: this.count,
       perRegion: { ...this.perRegion },
       gaps: this.gaps,
+      flushedPerRegion: Object.fromEntries([...this.expectedBufferSeq].map(([region, next]) => [region, next - 1])),
+      rejectedForAudit: this.rejectedForAudit,
       residency: { violations: this.violations, examples: [...this.examples], rejectedByPolicy: this.rejectedByPolicy, crossBorderServed: { ...this.crossBorderServed } },
     };
   }
@@ -104,7 +127,13 @@ export class AuditReviewer {
 
   private reviewRequest(request: RequestEntry): void {
     const { policy } = this;
-    if (request.outcome === "rejected") this.rejectedByPolicy++;
+    if (request.outcome === "rejected") {
+      if (request.rejectedBy === "audit") {
+        this.rejectedForAudit++;
+        return;
+      }
+      this.rejectedByPolicy++;
+    }
     const allowed = policy.residency[request.origin.jurisdiction as keyof typeof policy.residency];
     if (!allowed) return;
     const outside = (jurisdiction: string | undefined) => jurisdiction !== undefined && !(allowed as readonly string[]).includes(jurisdiction);

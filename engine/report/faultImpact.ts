@@ -28,7 +28,8 @@ export function attemptHits(fault: Fault, attempt: AttemptRecord, record: Reques
 
 /** The request depended on the faulted component: one of its attempts hit it, or its gateway is the one down. */
 export function requestTouches(fault: Fault, record: RequestRecord): boolean {
-  if (fault.kind === "gateway-down") return record.gateway === fault.region;
+  // Cut off from its audit destination, the region's every entry waits in its buffer.
+  if (fault.kind === "gateway-down" || fault.kind === "audit-partition") return record.gateway === fault.region;
   return record.attempts.some((a) => attemptHits(fault, a, record));
 }
 
@@ -37,7 +38,7 @@ export function withdrawnRegion(event: TransitionEvent): string | undefined {
   return event.machine === "director" && event.cause.startsWith(`${event.subject} withdrawn`) ? event.subject : undefined;
 }
 
-const ALARMED = new Set(["open", "unhealthy", "degraded", "failed"]);
+const ALARMED = new Set(["open", "unhealthy", "degraded", "failed", "buffering"]);
 
 /** The transition shows that something noticed this fault. */
 export function transitionDetects(fault: Fault, event: TransitionEvent): boolean {
@@ -58,6 +59,7 @@ export function transitionDetects(fault: Fault, event: TransitionEvent): boolean
       // The dead gateway's own state is not detection: only the director's checks can notice it from outside.
       return false;
     case "audit-partition":
+      return event.machine === "audit" && event.region === fault.region;
     case "idp-partition":
       return false;
   }

@@ -3,6 +3,7 @@
  * (a latency histogram, per-fault marks, per-failover tallies) rather than every request.
  */
 import { build as buildHistogram } from "hdr-histogram-js";
+import { quantileSorted } from "simple-statistics";
 import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
 import type { Fault } from "../scenario/schema";
 import type { InflightRequest } from "../session";
@@ -43,6 +44,17 @@ export interface FailoverMeasure {
   rejected: number;
 }
 
+/** One virtual second of traffic, by the time each request was answered: what the report's charts plot. */
+export interface SecondPoint {
+  readonly t_s: number;
+  readonly requests: number;
+  readonly ok: number;
+  readonly errors: number;
+  readonly rejected: number;
+  /** p95 latency of the requests served in this second, ms; null when none was served. */
+  readonly p95_ms: number | null;
+}
+
 /** Virtual ms as seconds, to the millisecond: the report carries no more precision than the clock means. */
 const seconds = (ms: number): number => Math.round(ms) / 1000;
 
@@ -55,6 +67,9 @@ export class DrillRecorder {
   readonly totals = { requests: 0, ok: 0, errors: 0, rejected: 0, crossBorderServed: 0, retried: 0 };
   readonly byGateway: Record<string, number> = {};
   readonly servedIn: Record<string, number> = {};
+  /** Seconds with at least one answered request, in time order. */
+  readonly series: SecondPoint[] = [];
+  private second: { t_s: number; requests: number; ok: number; errors: number; rejected: number; latencies: number[] } | undefined;
   private readonly latency = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
   /** Request id → failovers it was in flight for. */
   private readonly watched = new Map<string, FailoverMeasure[]>();
@@ -148,6 +163,8 @@ export class DrillRecorder {
     } else if (record.outcome === "error") totals.errors++;
     else totals.rejected++;
 
+    this.countSecond(t, record);
+
     for (const failover of this.watched.get(record.requestId) ?? []) {
       if (record.outcome === "ok") failover.completed++;
       else if (record.outcome === "error") failover.failed++;
@@ -172,8 +189,32 @@ export class DrillRecorder {
     }
   }
 
+  private countSecond(t: number, record: RequestRecord): void {
+    const t_s = Math.floor(t / 1000);
+    if (this.second?.t_s !== t_s) {
+      this.closeSecond();
+      this.second = { t_s, requests: 0, ok: 0, errors: 0, rejected: 0, latencies: [] };
+    }
+    const second = this.second;
+    second.requests++;
+    if (record.outcome === "ok") {
+      second.ok++;
+      second.latencies.push(record.latencyMs);
+    } else if (record.outcome === "error") second.errors++;
+    else second.rejected++;
+  }
+
+  private closeSecond(): void {
+    if (!this.second) return;
+    const { latencies, ...counts } = this.second;
+    latencies.sort((a, b) => a - b);
+    this.series.push({ ...counts, p95_ms: latencies.length === 0 ? null : Math.round(quantileSorted(latencies, 0.95)) });
+    this.second = undefined;
+  }
+
   /** Closes the books: a fault that touched requests but made none fail recovered at once. */
   finish(): void {
+    this.closeSecond();
     for (const measure of this.faults.values()) if (measure.rto_s === null && measure.touched > 0) measure.rto_s = 0;
   }
 }

@@ -14,7 +14,7 @@ export function describeFault(fault: FaultSpec): string {
     case "gateway-down":
       return `gateway ${fault.region} down`;
     case "audit-partition":
-      return `audit store partitioned from ${fault.region} (declared; not simulated yet)`;
+      return `audit destination unreachable from ${fault.region}`;
     case "idp-partition":
       return `identity provider partitioned from ${fault.region} (declared; not simulated yet)`;
   }

@@ -145,6 +145,31 @@ const health = z.strictObject({
     .default({ consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 }),
 });
 
+export const AUDIT_PATTERNS = ["central", "per-region"] as const;
+
+/**
+ * Where audit entries go (the seed's two architectures) and what a region does when it cannot reach its
+ * audit destination. Every region writes to a durable local buffer first and flushes it asynchronously.
+ */
+const audit = z.strictObject({
+  pattern: z
+    .enum(AUDIT_PATTERNS)
+    .default("central")
+    .describe("central: Pattern A, one canonical log in one region, fed by regional buffers; per-region: Pattern B, a log per region merged by a global query"),
+  destination: id.optional().describe("Pattern A: the region holding the canonical log; default the first region"),
+  /** Log shippers flush once a second by default (Fluent Bit's Flush, Vector's batch timeout). */
+  flush_interval_ms: z.number().min(10).max(600_000).default(1_000),
+  on_unreachable: z
+    .enum(["buffer", "fail-closed"])
+    .default("buffer")
+    .describe("buffer: keep serving and flush on heal; fail-closed: reject the calls that need a durable audit write"),
+  high_risk_durable_in: z
+    .enum(["destination", "regional-buffer"])
+    .default("destination")
+    .describe("Where a high-risk call's entry (EU AI Act Art. 12) must be committed before its response returns"),
+});
+export type AuditConfig = z.infer<typeof audit>;
+
 const at = seconds(7 * 86_400).describe("Seconds from the start of the run");
 const heal = seconds(7 * 86_400).optional().describe("When the fault heals; absent means never");
 
@@ -191,6 +216,11 @@ export const METRICS = [
   "audit_gaps",
   "chain_valid",
   "p95_latency_ms",
+  "audit_lost",
+  "audit_at_risk",
+  "audit_buffered_max",
+  "flush_lag_max_ms",
+  "rejected_fail_closed",
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 
@@ -222,6 +252,7 @@ export const scenarioObject = z.strictObject({
       passive: { window_s: 60, min_requests: 5, error_rate_threshold: 0.5 },
       circuit: { consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 },
     }),
+    audit: audit.default({ pattern: "central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination" }),
     faults: z.array(faultSchema).default([]),
     expect: z.array(expectation).default([]),
 });
@@ -313,6 +344,12 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
   }
   if (scenario.health.circuit.max_ejection_s < scenario.health.circuit.base_ejection_s)
     issues.push({ path: ["health", "circuit", "max_ejection_s"], message: "must not be below base_ejection_s" });
+
+  if (scenario.audit.destination !== undefined) {
+    knownRegion(scenario.audit.destination, ["audit", "destination"]);
+    if (scenario.audit.pattern === "per-region")
+      issues.push({ path: ["audit", "destination"], message: "per-region (Pattern B) keeps each region's log in that region; destination applies to central only" });
+  }
 
   scenario.faults.forEach((f, i) => {
     const path = (field: string): Issue["path"] => ["faults", i, field];

@@ -72,6 +72,12 @@ export class FaultBook {
     return false;
   }
 
+  /** The region is cut off from its audit destination. */
+  auditPartitioned(region: string): boolean {
+    for (const { fault } of this.active()) if (fault.kind === "audit-partition" && fault.region === region) return true;
+    return false;
+  }
+
   /**
    * What a provider's status page says about a region at `now`, given that the page acknowledges incidents
    * (and their end) `lagMs` late.

@@ -47,7 +47,7 @@ describe("npm run drill", () => {
     expect(stderr).toContain(`${file}:21:`);
     expect(stderr).toContain("topology.callers[0].rate_per_s");
     expect(stdout).toBe("");
-    expect(existsSync(join(dir, "never", "audit.db"))).toBe(false);
+    expect(existsSync(join(dir, "never", "audit"))).toBe(false);
   });
 
   it("exits 2 on bad arguments", async () => {
@@ -57,7 +57,7 @@ describe("npm run drill", () => {
     expect((await drill(join(dir, "missing.yaml"))).stderr).toMatch(/missing\.yaml:1:1: cannot read the file: ENOENT/);
   });
 
-  it("--out writes the report and the audit database; the same seed reproduces them, and an existing database is never overwritten", async () => {
+  it("--out writes the report and the audit stores; the same seed reproduces them, and an existing database is never overwritten", async () => {
     const first = await drill(fixture, "--seed", "9", "--out", join(dir, "a"), "--json");
     const second = await drill(fixture, "--seed", "9", "--out", join(dir, "b"), "--json");
     expect(first.code).toBe(0);
@@ -65,10 +65,10 @@ describe("npm run drill", () => {
     expect(report.seed).toBe(9);
     expect(JSON.parse(first.stdout)).toEqual(report);
     expect(readFileSync(join(dir, "b", "report.json"), "utf8")).toBe(readFileSync(join(dir, "a", "report.json"), "utf8"));
-    expect(existsSync(join(dir, "a", "audit.db"))).toBe(true);
+    expect(existsSync(join(dir, "a", "audit", "canonical.db"))).toBe(true);
     const again = await drill(fixture, "--out", join(dir, "a"));
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/audit\.db already exists/);
+    expect(again.stderr).toMatch(/audit already exists/);
     expect(second.stdout).toBe(first.stdout);
   });
 });

@@ -5,7 +5,7 @@ import { baseScenario } from "../engine/helpers";
 describe("seeds", () => {
   it("another seed changes the traffic but not the rules", async () => {
     const scenario = baseScenario({ duration_s: 90, faults: [{ kind: "region-outage", at_s: 30, region: "eu-west" }] });
-    const [a, b] = await Promise.all([runDrill(scenario, { auditPath: ":memory:", seed: 1 }), runDrill(scenario, { auditPath: ":memory:", seed: 2 })]);
+    const [a, b] = await Promise.all([runDrill(scenario, { seed: 1 }), runDrill(scenario, { seed: 2 })]);
     expect(a.seed).toBe(1);
     expect(b.seed).toBe(2);
     expect(a.questions.audit.chain.head).not.toBe(b.questions.audit.chain.head);
@@ -21,8 +21,8 @@ describe("seeds", () => {
   it("runs two sessions side by side in one process without crosstalk", async () => {
     const healthy = baseScenario({ duration_s: 60 });
     const failing = baseScenario({ duration_s: 60, faults: [{ kind: "region-outage", at_s: 0, region: "eu-west" }] });
-    const [alone, beside] = await Promise.all([runDrill(healthy, { auditPath: ":memory:" }), runDrill(failing, { auditPath: ":memory:" })]);
-    const solo = await runDrill(healthy, { auditPath: ":memory:" });
+    const [alone, beside] = await Promise.all([runDrill(healthy, {}), runDrill(failing, {})]);
+    const solo = await runDrill(healthy, {});
     expect(JSON.stringify(alone)).toBe(JSON.stringify(solo));
     expect(beside.totals.served_in["eu-west"] ?? 0).toBe(0);
   });

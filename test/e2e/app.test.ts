@@ -85,8 +85,8 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
     }
     await page.getByTestId("audit-filter-region").selectOption("");
     await page.locator('[data-testid="audit-row"]').first().click();
-    await page.getByTestId("audit-detail").waitFor();
-    expect(await page.getByTestId("audit-detail").textContent()).toMatch(/[0-9a-f]{64}/);
+    // The detail pane shows "Loading entry …" until the entry arrives; wait for the hash, not the pane.
+    await expect.poll(() => page.getByTestId("audit-detail").textContent(), { timeout: 15_000 }).toMatch(/[0-9a-f]{64}/);
     await shot("03-audit");
   });
 

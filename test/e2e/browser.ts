@@ -7,22 +7,20 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { LabController } from "../../engine/lab/controller";
 import { startBrowserHost, type BrowserHost } from "../../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../../host/build";
+import { CHROMIUM_PATH, launchChromium } from "../../host/chromium";
+import { toolAvailable } from "../missingTool";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const chromiumAvailable = existsSync(CHROMIUM);
+export const chromiumAvailable = toolAvailable(
+  existsSync(CHROMIUM_PATH),
+  `Chromium not found at ${CHROMIUM_PATH}`,
+  "the browser (end-to-end) tests",
+  "Install it with `apt-get install -y chromium` (.ci/run does) or set CHROMIUM_PATH.",
+);
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
-
-if (!chromiumAvailable) {
-  const notice = `\n${"!".repeat(78)}\n!! Chromium not found at ${CHROMIUM}: the browser (end-to-end) tests are SKIPPED.\n!! Install it with \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH.\n${"!".repeat(78)}\n`;
-  if (process.env.CI) throw new Error(`CI=true but ${notice}`);
-  process.stderr.write(notice);
-}
-
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 export interface AppUnderTest {
   readonly host: BrowserHost;
@@ -42,7 +40,7 @@ export async function openApp(options: { scenario?: string; viewport?: { width: 
   });
   if (options.scenario) await controller.execute("loadScenario", { source: "library", name: options.scenario });
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1600, height: 1000 }, acceptDownloads: true });
   const consoleErrors: string[] = [];
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));

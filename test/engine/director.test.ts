@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AuditLog, EngineSession, VirtualClock, seededRandom, type LabEvent, type Scenario } from "../../engine";
+import { EngineSession, VirtualClock, seededRandom, type LabEvent, type Scenario } from "../../engine";
 import { baseScenario } from "./helpers";
 
 let session: EngineSession | undefined;
@@ -11,7 +11,7 @@ function start(director: Scenario["director"]) {
     topology: { ...baseScenario().topology, callers: [{ id: "dublin", region: "eu-west", jurisdiction: "EU", model: "chat-large", rate_per_s: 0.001, clients: 100 }] },
   });
   const clock = new VirtualClock();
-  session = new EngineSession(scenario, { clock, random: seededRandom(1), audit: AuditLog.open(":memory:") });
+  session = new EngineSession(scenario, { clock, random: seededRandom(1) });
   const events: LabEvent[] = [];
   session.subscribe((e) => events.push(e));
   session.start();

@@ -1,0 +1,337 @@
+/**
+ * The audit architecture of one session, as the seed article's two patterns:
+ * - Pattern A (`central`): one canonical log in one region. Every regional gateway writes to a durable local
+ *   buffer first; a flusher moves the buffer to the canonical log asynchronously (failure mode: flush lag).
+ * - Pattern B (`per-region`): a log per region, fed the same way from that region's buffer; a global query
+ *   merges the regions' logs (failure mode: query latency).
+ * Entries of global components (the run itself, the traffic director) go straight to the canonical log
+ * (A) or to a log of their own (B). Every store — buffer or destination — is its own hash-chained SQLite
+ * file, so tampering with any of them is detectable on its own.
+ *
+ * A flushed entry keeps its record and adds `buffer: { seq, flushedAt }`, the seq it had in its region's
+ * buffer and the virtual time it reached the destination. From the destinations alone a reviewer can
+ * then prove that no buffered entry was lost or reordered (each region's buffer seqs run 1, 2, 3, …) and
+ * measure flush lag.
+ *
+ * "Durable" means committed to SQLite in WAL mode with synchronous=NORMAL: it survives a killed process
+ * (test/audit/crash.test.ts kills one mid-write), not a power cut before the next checkpoint; FULL would
+ * buy that with an fsync per commit.
+ *
+ * When a region cannot reach its destination (an audit partition), its buffer grows and is flushed on the
+ * first tick after the partition heals. Under `fail-closed` the gateway rejects the calls that need a
+ * durable audit write (high-risk ones, EU AI Act Art. 12); see {@link AuditSystem.failsClosed}.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { build as buildHistogram, type Histogram } from "hdr-histogram-js";
+import type { Clock } from "../clock";
+import type { TransitionEvent } from "../events";
+import type { AuditConfig } from "../scenario/schema";
+import { AuditLog, type AuditRecord, type StoredEntry } from "./AuditLog";
+
+/** The region of entries that belong to no one region: the run, the traffic director. */
+export const GLOBAL_REGION = "global";
+
+export interface AuditSystemOptions {
+  readonly config: AuditConfig;
+  /** The scenario's regions, in scenario order. */
+  readonly regions: readonly string[];
+  readonly clock: Clock;
+  /** Whether a region can reach its audit destination right now. */
+  readonly reachable: (region: string) => boolean;
+  /** Directory for the store files, which must not exist yet; absent keeps every store in memory. */
+  readonly dir?: string;
+  /** better-sqlite3 addon built for another ABI (Electron's). */
+  readonly nativeBinding?: string;
+  /** Told when a region's flusher starts or stops buffering, so the change is audited and shown. */
+  readonly onTransition?: (event: TransitionEvent) => void;
+}
+
+/** One store: its name in reports (`canonical`, `region:eu-west`, `global`, `buffer:eu-west`), its file. */
+export interface AuditStore {
+  readonly name: string;
+  /** Its file's name in an audit directory, the same whether or not this run keeps it in memory. */
+  readonly fileName: string;
+  /** Where it is: a path, or ":memory:". */
+  readonly file: string;
+  readonly log: AuditLog;
+}
+
+/** An entry found by a cross-store query, with the store it was found in. */
+export interface LocatedEntry {
+  readonly store: string;
+  readonly entry: StoredEntry;
+}
+
+/** How one region's buffer fared over the run. Times in virtual ms. */
+export interface BufferStats {
+  readonly region: string;
+  /** Entries the region wrote to its buffer. */
+  readonly written: number;
+  /** Of those, how many reached the destination. */
+  readonly flushed: number;
+  /** Most entries waiting in the buffer at once. */
+  readonly depth_max: number;
+  /** Entries still only in the buffer at the end: at risk if the region were lost. */
+  readonly depth_end: number;
+  /** Time from an entry's event to its arrival at the destination; null when nothing was flushed. */
+  readonly flush_lag_ms: { readonly p95: number | null; readonly max: number | null };
+}
+
+interface RegionBuffer {
+  readonly region: string;
+  readonly store: AuditStore;
+  readonly destination: AuditStore;
+  /** Highest buffer seq that has reached the destination. */
+  flushedSeq: number;
+  /** `buffering` from the first flush that could not reach the destination until one that could. */
+  state: "flushing" | "buffering";
+  depthMax: number;
+  readonly lag: Histogram;
+  lagMax: number | null;
+}
+
+export class AuditSystem {
+  private readonly buffers = new Map<string, RegionBuffer>();
+  private readonly destinationStores: AuditStore[] = [];
+  private readonly globalStore: AuditStore;
+  private flushTimer: number | undefined;
+  private closed = false;
+  /** High-risk calls answered with their entry committed at the destination, or only in a regional buffer. */
+  readonly highRisk = { durableAtDestination: 0, durableInBufferOnly: 0 };
+
+  private constructor(private readonly options: AuditSystemOptions) {
+    const { config, regions, dir } = options;
+    if (dir !== undefined) mkdirSync(dir, { recursive: true });
+    const opened: AuditStore[] = [];
+    const open = (name: string, fileName: string): AuditStore => {
+      const file = dir === undefined ? ":memory:" : join(dir, fileName);
+      // A store that exists belongs to another run; continuing its chain would mix two runs in one log.
+      if (file !== ":memory:" && existsSync(file)) throw new Error(`audit store ${file} already exists; use an empty directory`);
+      const store = { name, fileName, file, log: AuditLog.open(file, options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) };
+      opened.push(store);
+      return store;
+    };
+    try {
+      if (config.pattern === "central") {
+        const canonical = open("canonical", "canonical.db");
+        this.destinationStores.push(canonical);
+        this.globalStore = canonical;
+        for (const region of regions) this.addBuffer(region, open(`buffer:${region}`, `buffer-${region}.db`), canonical);
+      } else {
+        this.globalStore = open(GLOBAL_REGION, "global.db");
+        const regionStores = regions.map((region) => open(`region:${region}`, `region-${region}.db`));
+        this.destinationStores.push(...regionStores, this.globalStore);
+        regions.forEach((region, i) => this.addBuffer(region, open(`buffer:${region}`, `buffer-${region}.db`), regionStores[i]!));
+      }
+    } catch (error) {
+      for (const store of opened) store.log.close();
+      throw error;
+    }
+  }
+
+  /** Opens (creates) every store the pattern needs. */
+  static open(options: AuditSystemOptions): AuditSystem {
+    return new AuditSystem(options);
+  }
+
+  private addBuffer(region: string, store: AuditStore, destination: AuditStore): void {
+    this.buffers.set(region, {
+      region,
+      store,
+      destination,
+      flushedSeq: 0,
+      state: "flushing",
+      depthMax: 0,
+      lag: buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 7 * 86_400_000, numberOfSignificantValueDigits: 3 }),
+      lagMax: null,
+    });
+  }
+
+  get pattern(): AuditConfig["pattern"] {
+    return this.options.config.pattern;
+  }
+
+  /** Pattern A: the region holding the canonical log. */
+  get destinationRegion(): string {
+    return this.options.config.destination ?? this.options.regions[0]!;
+  }
+
+  /** Starts the periodic flush. */
+  start(): void {
+    const { clock, config } = this.options;
+    const tick = () => {
+      this.flushAll();
+      this.flushTimer = clock.setTimeout(tick, config.flush_interval_ms);
+    };
+    this.flushTimer = clock.setTimeout(tick, config.flush_interval_ms);
+  }
+
+  /** Records an entry: into its region's buffer, or straight into the global destination. */
+  record(record: AuditRecord): void {
+    const buffer = this.buffers.get(record.region);
+    if (!buffer) {
+      this.globalStore.log.append(record);
+      return;
+    }
+    const { seq } = buffer.store.log.append(record);
+    buffer.depthMax = Math.max(buffer.depthMax, seq - buffer.flushedSeq);
+  }
+
+  reachable(region: string): boolean {
+    return !this.buffers.has(region) || this.options.reachable(region);
+  }
+
+  /** Whether the region must reject calls that need a durable audit write: cut off, under fail-closed. */
+  failsClosed(region: string): boolean {
+    return this.options.config.on_unreachable === "fail-closed" && !this.reachable(region);
+  }
+
+  /**
+   * The virtual ms a high-risk call's response waits for its entry to be durable: the round trip to the
+   * destination when it must be committed there and can be, else 0 (a local commit).
+   */
+  durableWriteMs(region: string, rttMs: (a: string, b: string) => number): number {
+    if (this.options.config.high_risk_durable_in !== "destination" || !this.reachable(region)) return 0;
+    return this.pattern === "central" ? rttMs(region, this.destinationRegion) : rttMs(region, region);
+  }
+
+  /**
+   * Makes a high-risk call's entry, the region's latest, durable before the response returns: committed
+   * at the destination (with everything buffered before it, to keep the chain's order) when the scenario
+   * asks for it and the destination is reachable, else committed in the region's buffer.
+   */
+  commitHighRisk(region: string): void {
+    const buffer = this.buffers.get(region);
+    if (!buffer) throw new Error(`no audit buffer for region "${region}"`);
+    if (this.options.config.high_risk_durable_in === "destination" && this.flushRegion(buffer)) {
+      buffer.destination.log.flush();
+      this.highRisk.durableAtDestination++;
+      return;
+    }
+    buffer.store.log.flush();
+    this.highRisk.durableInBufferOnly++;
+  }
+
+  /** Entries waiting in a region's buffer. */
+  depth(region: string): number {
+    const buffer = this.buffers.get(region);
+    return buffer ? buffer.store.log.head.seq - buffer.flushedSeq : 0;
+  }
+
+  /** Flushes every region that can reach its destination, and commits every store. */
+  flushAll(): void {
+    for (const buffer of this.buffers.values()) this.flushRegion(buffer);
+    for (const store of this.allStores()) store.log.flush();
+  }
+
+  /** Moves what the region's buffer holds to its destination, if reachable; returns whether it could. */
+  private flushRegion(buffer: RegionBuffer): boolean {
+    if (!this.options.reachable(buffer.region)) {
+      if (buffer.state === "flushing") this.transition(buffer, "buffering", `${buffer.destination.name} unreachable from ${buffer.region}: buffering locally`);
+      return false;
+    }
+    const waiting = buffer.store.log.head.seq - buffer.flushedSeq;
+    if (waiting > 0) this.drain(buffer);
+    if (buffer.state === "buffering") this.transition(buffer, "flushing", `${buffer.destination.name} reachable again: flushed ${waiting} buffered entries`);
+    return true;
+  }
+
+  private transition(buffer: RegionBuffer, to: RegionBuffer["state"], cause: string): void {
+    const from = buffer.state;
+    buffer.state = to;
+    const subject = `${buffer.region}→${buffer.destination.name}`;
+    this.options.onTransition?.({ type: "transition", t: this.options.clock.now(), machine: "audit", region: buffer.region, subject, from, to, cause });
+  }
+
+  private drain(buffer: RegionBuffer): void {
+    const flushedAt = this.options.clock.now();
+    for (const entry of buffer.store.log.entries({ fromSeq: buffer.flushedSeq + 1 })) {
+      const { seq: _bufferSeq, ...record } = JSON.parse(entry.body) as AuditRecord & { seq: number };
+      buffer.destination.log.append({ ...record, buffer: { seq: entry.seq, flushedAt } });
+      const lag = flushedAt - entry.t;
+      buffer.lag.recordValue(Math.max(1, Math.round(lag)));
+      buffer.lagMax = Math.max(buffer.lagMax ?? 0, lag);
+      buffer.flushedSeq = entry.seq;
+    }
+  }
+
+  /** Per region, how its buffer fared; regions in scenario order. */
+  bufferStats(): BufferStats[] {
+    return [...this.buffers.values()].map((b) => ({
+      region: b.region,
+      written: b.store.log.head.seq,
+      flushed: b.flushedSeq,
+      depth_max: b.depthMax,
+      depth_end: b.store.log.head.seq - b.flushedSeq,
+      flush_lag_ms: { p95: b.lagMax === null ? null : b.lag.getValueAtPercentile(95), max: b.lagMax === null ? null : Math.round(b.lagMax) },
+    }));
+  }
+
+  /** The logs a query reads: the canonical log (A), or the region logs and the global log (B). */
+  destinations(): readonly AuditStore[] {
+    return this.destinationStores;
+  }
+
+  /** Every store: destinations first, then the regional buffers. */
+  allStores(): AuditStore[] {
+    return [...this.destinationStores, ...[...this.buffers.values()].map((b) => b.store)];
+  }
+
+  /**
+   * Every entry about one request, whichever region handled it and whether or not it has left its
+   * region's buffer yet (an entry still buffered is found there). Ordered by time, then store.
+   */
+  findRequest(requestId: string): LocatedEntry[] {
+    const found: LocatedEntry[] = [];
+    for (const store of this.destinationStores) for (const entry of store.log.findByRequestId(requestId)) found.push({ store: store.name, entry });
+    for (const buffer of this.buffers.values())
+      for (const entry of buffer.store.log.findByRequestId(requestId)) if (entry.seq > buffer.flushedSeq) found.push({ store: buffer.store.name, entry });
+    return found.sort(byTime);
+  }
+
+  /**
+   * The destinations' entries as one timeline: ordered by event time, ties broken by region, then by the
+   * entry's seq in its store — the same order on every run of the same scenario and seed.
+   */
+  *timeline(): IterableIterator<LocatedEntry> {
+    const streams = this.destinationStores.map((store) => ({ store: store.name, entries: store.log.byTime() }));
+    try {
+      const heads = streams.map(({ store, entries }) => next(store, entries));
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const head = heads[i];
+          if (head && (best < 0 || byTime(head, heads[best]!) < 0)) best = i;
+        }
+        if (best < 0) return;
+        yield heads[best]!;
+        heads[best] = next(streams[best]!.store, streams[best]!.entries);
+      }
+    } finally {
+      // A consumer that stops early must not leave a store's connection busy with an open statement.
+      for (const { entries } of streams) entries.return?.();
+    }
+  }
+
+  /** Stops the flusher and closes every store; what is still buffered stays in its buffer file. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.flushTimer !== undefined) this.options.clock.clearTimeout(this.flushTimer);
+    for (const store of this.allStores()) store.log.close();
+  }
+}
+
+function next(store: string, entries: IterableIterator<StoredEntry>): LocatedEntry | undefined {
+  const result = entries.next();
+  return result.done ? undefined : { store, entry: result.value };
+}
+
+function byTime(a: LocatedEntry, b: LocatedEntry): number {
+  return a.entry.t - b.entry.t || compare(a.entry.region, b.entry.region) || compare(a.store, b.store) || a.entry.seq - b.entry.seq;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

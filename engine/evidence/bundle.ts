@@ -1,0 +1,177 @@
+/**
+ * The evidence bundle of a drill: everything a reviewer needs to re-check the outcome offline.
+ *
+ *   manifest.json        what the bundle holds, each file's SHA-256, signed with the installation key
+ *   scenario.yaml        the scenario exactly as run; the seed is in the manifest and the report
+ *   report.json          the drill report
+ *   report.html          the same report for people (self-contained; report.pdf is printed from it)
+ *   audit/<store>.jsonl  every audit store, one stored entry per line, in seq order
+ *   checkpoints.json     per destination log: signed Merkle checkpoints (one per virtual minute and one at
+ *                        the end) and the consistency proof between each checkpoint and the next
+ *
+ * `verifyEvidence` (./verify.ts) checks all of it and re-runs the scenario.
+ */
+import { createHash, sign, type KeyObject } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { z } from "zod";
+import { AuditLog, type StoredEntry } from "../audit/AuditLog";
+import { canonicalJson } from "../audit/canonical";
+import { signCheckpoint, type InstallationKey, type SignedCheckpoint } from "../audit/checkpoint";
+import { leafHash, MerkleTree } from "../audit/merkle";
+import type { DrillReport } from "../drill";
+import { renderHtmlReport } from "../report/html";
+
+export const BUNDLE_FORMAT = 1;
+export const MANIFEST_FILE = "manifest.json";
+export const CHECKPOINTS_FILE = "checkpoints.json";
+export const SCENARIO_FILE = "scenario.yaml";
+export const REPORT_FILE = "report.json";
+export const AUDIT_DIR = "audit";
+/** A checkpoint per virtual minute of each log, like CloudTrail's periodic digest files (hourly there). */
+const CHECKPOINT_EVERY_MS = 60_000;
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
+
+export const manifestSchema = z.strictObject({
+  format: z.literal(BUNDLE_FORMAT),
+  engine: z.string(),
+  scenario: z.strictObject({ file: z.literal(SCENARIO_FILE), name: z.string(), seed: z.int() }),
+  /** Path inside the bundle → SHA-256 of its bytes. */
+  files: z.record(z.string(), hex64),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const signedManifestSchema = z.strictObject({
+  manifest: manifestSchema,
+  /** Ed25519 signature of the manifest's canonical JSON, base64. */
+  signature: z.string(),
+  publicKey: z.string(),
+  keyId: z.string(),
+});
+
+/** One destination log's checkpoints, oldest first, and `consistency[i]` proves checkpoint i+1 extends i. */
+export interface LogCheckpoints {
+  readonly checkpoints: readonly SignedCheckpoint[];
+  readonly consistency: readonly (readonly string[])[];
+}
+
+export interface EvidenceInput {
+  readonly scenarioText: string;
+  readonly report: DrillReport;
+  /** Directory of the drill's audit stores (the `auditDir` it ran with). */
+  readonly auditDir: string;
+  readonly key: InstallationKey;
+  readonly generatedBy: string;
+}
+
+/** The JSONL file a store is exported to. */
+export const jsonlName = (storeFile: string): string => `${storeFile.replace(/\.db$/, "")}.jsonl`;
+
+/**
+ * Writes and seals the bundle (all but the PDF, which needs a browser) into `dir`, which must be empty or
+ * absent. Call {@link sealBundle} again after adding a file.
+ */
+export function writeEvidence(dir: string, input: EvidenceInput): void {
+  mkdirSync(dir, { recursive: true });
+  if (readdirSync(dir).length > 0) throw new Error(`evidence directory ${dir} is not empty`);
+  const { report } = input;
+  writeFileSync(join(dir, SCENARIO_FILE), input.scenarioText);
+  writeFileSync(join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, "report.html"), renderHtmlReport(report, { scenarioFile: input.scenarioText, generatedBy: input.generatedBy }));
+  mkdirSync(join(dir, AUDIT_DIR));
+  const logs: Record<string, LogCheckpoints> = {};
+  for (const store of report.questions.audit.stores) {
+    const log = AuditLog.open(join(input.auditDir, store.file));
+    try {
+      const lines: string[] = [];
+      const checkpoints = new CheckpointWriter(store.name, input.key.privateKey);
+      for (const entry of log.entries()) {
+        lines.push(JSON.stringify(entry));
+        checkpoints.add(entry);
+      }
+      writeFileSync(join(dir, AUDIT_DIR, jsonlName(store.file)), lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+      if (!store.name.startsWith("buffer:")) logs[store.name] = checkpoints.finish();
+    } finally {
+      log.close();
+    }
+  }
+  writeFileSync(join(dir, CHECKPOINTS_FILE), `${JSON.stringify({ publicKey: input.key.publicKeyPem, keyId: input.key.keyId, logs }, null, 2)}\n`);
+  sealBundle(dir, report, input.key);
+}
+
+/** (Re)writes the signed manifest over every file now in the bundle. */
+export function sealBundle(dir: string, report: DrillReport, key: InstallationKey): void {
+  const files: Record<string, string> = {};
+  for (const path of listFiles(dir)) if (path !== MANIFEST_FILE) files[path] = sha256(readFileSync(join(dir, path)));
+  const manifest: Manifest = { format: BUNDLE_FORMAT, engine: report.engine, scenario: { file: SCENARIO_FILE, name: report.scenario.name, seed: report.seed }, files };
+  const signature = sign(null, Buffer.from(canonicalJson(manifest)), key.privateKey).toString("base64");
+  writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify({ manifest, signature, publicKey: key.publicKeyPem, keyId: key.keyId }, null, 2)}\n`);
+}
+
+export function sha256(bytes: Buffer | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Every file under `dir`, as sorted paths relative to it with forward slashes. */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
+    .sort();
+}
+
+/**
+ * Checkpoints a log as its entries stream past in seq order: one each time the entries' time crosses a
+ * virtual minute, one at the end, each naming the signature of the one before.
+ */
+export class CheckpointWriter {
+  private readonly tree = new MerkleTree();
+  private readonly checkpoints: SignedCheckpoint[] = [];
+  private readonly consistency: string[][] = [];
+  private last: StoredEntry | undefined;
+  private latestT = 0;
+  private nextBoundary = CHECKPOINT_EVERY_MS;
+
+  constructor(
+    private readonly logName: string,
+    private readonly privateKey: KeyObject,
+  ) {}
+
+  add(entry: StoredEntry): void {
+    // In a canonical log fed by buffers, time is not monotonic in seq order; the latest time seen is.
+    if (this.last && entry.t >= this.nextBoundary) {
+      this.checkpoint();
+      this.nextBoundary = (Math.floor(entry.t / CHECKPOINT_EVERY_MS) + 1) * CHECKPOINT_EVERY_MS;
+    }
+    this.tree.append(leafHash(entry.body));
+    this.last = entry;
+    this.latestT = Math.max(this.latestT, entry.t);
+  }
+
+  finish(): LogCheckpoints {
+    this.checkpoint();
+    return { checkpoints: this.checkpoints, consistency: this.consistency };
+  }
+
+  private checkpoint(): void {
+    const size = this.tree.size;
+    const previous = this.checkpoints.at(-1);
+    if (previous && previous.checkpoint.size === size) return;
+    if (previous) this.consistency.push(this.tree.consistencyProof(previous.checkpoint.size, size));
+    this.checkpoints.push(
+      signCheckpoint(
+        {
+          format: 1,
+          log: this.logName,
+          size,
+          root: this.tree.root(),
+          head: this.last ? { seq: this.last.seq, hash: this.last.hash } : { seq: 0, hash: "0".repeat(64) },
+          t: this.latestT,
+          previous: previous?.signature ?? null,
+        },
+        this.privateKey,
+      ),
+    );
+  }
+}
