@@ -3,11 +3,10 @@
  * one call at a time, against a live session's health view.
  */
 import { build as buildHistogram } from "hdr-histogram-js";
-import { AuditLog, EngineSession, seededRandom, VirtualClock, type Scenario } from "../engine";
+import { EngineSession, seededRandom, VirtualClock, type Scenario } from "../engine";
 
 export function benchDecisions(scenario: Scenario, iterations: number): { medianUs: number; p99Us: number } {
-  const audit = AuditLog.open(":memory:");
-  const session = new EngineSession(scenario, { clock: new VirtualClock(), random: seededRandom(1), audit });
+  const session = new EngineSession(scenario, { clock: new VirtualClock(), random: seededRandom(1) });
   const gateway = session.gateways.get("eu-west")!;
   // Nanosecond resolution: decisions take a few microseconds.
   const histogram = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: 3 });
@@ -29,7 +28,7 @@ export function benchDecisions(scenario: Scenario, iterations: number): { median
     if (decision.verdict === "route") routed++;
   }
   session.close();
-  audit.close();
+  session.audit.close();
   if (routed !== iterations) throw new Error(`expected every decision to route, ${iterations - routed} did not`);
   return { medianUs: histogram.getValueAtPercentile(50) / 1000, p99Us: histogram.getValueAtPercentile(99) / 1000 };
 }

@@ -6,7 +6,7 @@
  * health, state machines and audit appends cost.
  */
 import { HttpResponse } from "msw";
-import { AuditLog, EngineSession, seededRandom, VirtualClock, type Scenario } from "../engine";
+import { EngineSession, seededRandom, VirtualClock, type Scenario } from "../engine";
 import { attachWorld, WORLD_HEADER } from "../engine";
 
 export interface InterleavedResult {
@@ -19,8 +19,7 @@ const BARE_PER_SLICE = 1_000;
 
 export async function interleaved(scenario: Scenario, slices: number): Promise<InterleavedResult> {
   const clock = new VirtualClock();
-  const audit = AuditLog.open(":memory:");
-  const session = new EngineSession(scenario, { clock, random: seededRandom(scenario.seed), audit });
+  const session = new EngineSession(scenario, { clock, random: seededRandom(scenario.seed) });
   let requests = 0;
   session.subscribe((event) => {
     if (event.type === "request") requests++;
@@ -60,7 +59,7 @@ export async function interleaved(scenario: Scenario, slices: number): Promise<I
   } finally {
     detach();
     session.close();
-    audit.close();
+    session.audit.close();
   }
   return { bareRate: bareRequests / (bareMs / 1000), simulationRate: simulated / (simulationMs / 1000) };
 }

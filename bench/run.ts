@@ -4,23 +4,25 @@
  *  1. routing + policy decision time per request (median, p99, µs);
  *  2. a 10-minute drill at 50 req/s over 3 regions: simulated requests per wall-clock second and the
  *     virtual-to-wall speed-up, next to the bare rate of `fetch` through MSW measured in the same process;
- *  3. chained audit append rate next to a bare SQLite insert of the same rows;
- *  4. heap over the drill (forced GC before each sample), to show memory stays flat.
+ *  3. heap over the drill (forced GC before each sample), to show memory stays flat;
+ *  4. the audit log (bench/audit.ts): append and verify next to bare SQLite and bare SHA-256, lookups and
+ *     Merkle proofs over a million entries.
  *
  * This machine is a shared VM whose speed wanders by ±20 % from one minute to the next, so rates are
  * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
  * and each side reports its best run; and once more finely interleaved (bench/interleaved.ts), which is
  * the steadiest ratio. Results go to stdout as a Markdown table for BENCHMARKS.md.
+ *
+ *   npm run bench [-- decisions drill audit]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4)
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
+import { cpus, totalmem } from "node:os";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { AuditLog, runDrill, scenarioSchema, type Scenario } from "../engine";
+import { runDrill, scenarioSchema, type Scenario } from "../engine";
+import { benchAudit } from "./audit";
 import { benchDecisions } from "./decisions";
 import { interleaved } from "./interleaved";
+import { selectParts } from "./parts";
 import { benchScenario } from "./scenario";
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -63,7 +65,6 @@ async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS:
   const started = performance.now();
   let simulated = 0;
   const report = await runDrill(scenario, {
-    auditPath: ":memory:",
     onSimulated: () => {
       simulated = performance.now();
     },
@@ -77,81 +78,43 @@ async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS:
   return { requests: report.totals.requests, wallS: (performance.now() - started) / 1000, simulatedS: (simulated - started) / 1000, heapMb };
 }
 
-function auditRates(rows: number): { chained: number; bare: number } {
-  const dir = mkdtempSync(join(tmpdir(), "failover-lab-bench-"));
-  try {
-    const records = Array.from({ length: rows }, (_, i) => ({
-      kind: "request" as const,
-      t: i * 20,
-      region: ["eu-west", "eu-central", "us-east"][i % 3]!,
-      requestId: `eu-web-${i}`,
-      outcome: "ok",
-      latencyMs: 812.4,
-      servedBy: { target: "openai-sim@eu-west/gpt-4o", region: "eu-west", jurisdiction: "EU" },
-      policy: { allowed: ["EU"], crossBorder: false, reasons: ["EU-origin request must be served in EU: a usable destination exists"] },
-    }));
-    let started = performance.now();
-    const log = AuditLog.open(join(dir, "chained.db"));
-    for (const record of records) log.append(record);
-    log.close();
-    const chained = rows / ((performance.now() - started) / 1000);
-
-    started = performance.now();
-    const db = new Database(join(dir, "bare.db"));
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    // The same table and request-id index as the audit store, minus the two hash columns the chain adds.
-    db.exec("CREATE TABLE entries (seq INTEGER PRIMARY KEY, t REAL, region TEXT, kind TEXT, request_id TEXT, body TEXT)");
-    db.exec("CREATE INDEX entries_request_id ON entries (request_id) WHERE request_id IS NOT NULL");
-    const insert = db.prepare("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)");
-    const batch = db.transaction((from: number, to: number) => {
-      // A plain logger still has to serialise each row; it just needs no canonical form and no hash.
-      for (let i = from; i < to; i++) insert.run(i + 1, records[i]!.t, records[i]!.region, "request", records[i]!.requestId, JSON.stringify({ ...records[i], seq: i + 1 }));
-    });
-    for (let i = 0; i < rows; i += 1000) batch(i, Math.min(rows, i + 1000));
-    db.close();
-    const bare = rows / ((performance.now() - started) / 1000);
-    return { chained, bare };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
+const PARTS = ["decisions", "drill", "audit"] as const;
+const wanted = selectParts(PARTS);
 const scenario = scenarioSchema.parse(benchScenario());
 process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
 process.stdout.write("| measure | result |\n|---|---|\n");
 
-const decisions = benchDecisions(scenario, 200_000);
-line("routing + policy decision, median", `${decisions.medianUs.toFixed(2)} µs`);
-line("routing + policy decision, p99", `${decisions.p99Us.toFixed(2)} µs (target < 20 µs)`);
+if (wanted("decisions")) {
+  const decisions = benchDecisions(scenario, 200_000);
+  line("routing + policy decision, median", `${decisions.medianUs.toFixed(2)} µs`);
+  line("routing + policy decision, p99", `${decisions.p99Us.toFixed(2)} µs (target < 20 µs)`);
+}
 
-const bareRates = [await bareFetchRate(10_000)];
-const drills = [await drillRate(scenario)];
-bareRates.push(await bareFetchRate(10_000));
-drills.push(await drillRate(scenario));
-bareRates.push(await bareFetchRate(10_000));
-const bare = Math.max(...bareRates);
-const drill = drills.reduce((best, d) => (d.wallS < best.wallS ? d : best));
-const drillPerS = drill.requests / drill.wallS;
-const simulationPerS = drill.requests / drill.simulatedS;
-line("bare `fetch` through MSW (same process), best of 3", `${Math.round(bare).toLocaleString("en-US")} requests/s (runs: ${bareRates.map((r) => Math.round(r)).join(", ")})`);
-line(
-  `drill: ${scenario.duration_s / 60} min at 50 req/s over 3 regions, best of 2`,
-  `${drill.requests.toLocaleString("en-US")} requests in ${drill.wallS.toFixed(1)} s: ${Math.round(drillPerS).toLocaleString("en-US")} requests/s, ` +
-    `${(scenario.duration_s / drill.wallS).toFixed(1)}× real time`,
-);
-line("of which the simulation (traffic, gateways, health, machines, audit appends)", `${drill.simulatedS.toFixed(1)} s: ${Math.round(simulationPerS).toLocaleString("en-US")} requests/s; the rest verifies and reviews the audit log`);
-line("simulation rate / bare fetch rate", `${((simulationPerS / bare) * 100).toFixed(0)} % (target ≥ 70 %)`);
-line("whole drill rate / bare fetch rate", `${((drillPerS / bare) * 100).toFixed(0)} %`);
-const slices = await interleaved(scenario, 25);
-line(
-  "interleaved: simulation vs bare fetch through the same MSW server, 25 alternating slices",
-  `${Math.round(slices.simulationRate).toLocaleString("en-US")} vs ${Math.round(slices.bareRate).toLocaleString("en-US")} requests/s: ${((slices.simulationRate / slices.bareRate) * 100).toFixed(0)} % (target ≥ 70 %)`,
-);
-line("heap after GC, each virtual minute", gc ? `${drill.heapMb.join(", ")} MB` : "run with --expose-gc to sample");
+if (wanted("drill")) {
+  const bareRates = [await bareFetchRate(10_000)];
+  const drills = [await drillRate(scenario)];
+  bareRates.push(await bareFetchRate(10_000));
+  drills.push(await drillRate(scenario));
+  bareRates.push(await bareFetchRate(10_000));
+  const bare = Math.max(...bareRates);
+  const drill = drills.reduce((best, d) => (d.wallS < best.wallS ? d : best));
+  const drillPerS = drill.requests / drill.wallS;
+  const simulationPerS = drill.requests / drill.simulatedS;
+  line("bare `fetch` through MSW (same process), best of 3", `${Math.round(bare).toLocaleString("en-US")} requests/s (runs: ${bareRates.map((r) => Math.round(r)).join(", ")})`);
+  line(
+    `drill: ${scenario.duration_s / 60} min at 50 req/s over 3 regions, best of 2`,
+    `${drill.requests.toLocaleString("en-US")} requests in ${drill.wallS.toFixed(1)} s: ${Math.round(drillPerS).toLocaleString("en-US")} requests/s, ` +
+      `${(scenario.duration_s / drill.wallS).toFixed(1)}× real time`,
+  );
+  line("of which the simulation (traffic, gateways, health, machines, audit appends)", `${drill.simulatedS.toFixed(1)} s: ${Math.round(simulationPerS).toLocaleString("en-US")} requests/s; the rest verifies and reviews the audit log`);
+  line("simulation rate / bare fetch rate", `${((simulationPerS / bare) * 100).toFixed(0)} % (target ≥ 70 %)`);
+  line("whole drill rate / bare fetch rate", `${((drillPerS / bare) * 100).toFixed(0)} %`);
+  const slices = await interleaved(scenario, 25);
+  line(
+    "interleaved: simulation vs bare fetch through the same MSW server, 25 alternating slices",
+    `${Math.round(slices.simulationRate).toLocaleString("en-US")} vs ${Math.round(slices.bareRate).toLocaleString("en-US")} requests/s: ${((slices.simulationRate / slices.bareRate) * 100).toFixed(0)} % (target ≥ 70 %)`,
+  );
+  line("heap after GC, each virtual minute", gc ? `${drill.heapMb.join(", ")} MB` : "run with --expose-gc to sample");
+}
 
-const auditRuns = [auditRates(100_000), auditRates(100_000), auditRates(100_000)];
-const audit = { chained: Math.max(...auditRuns.map((r) => r.chained)), bare: Math.max(...auditRuns.map((r) => r.bare)) };
-line("chained audit append (batched, WAL), best of 3", `${Math.round(audit.chained).toLocaleString("en-US")} rows/s`);
-line("bare SQLite insert of the same rows (JSON.stringify, no hash), best of 3", `${Math.round(audit.bare).toLocaleString("en-US")} rows/s`);
-line("chained / bare", `${((audit.chained / audit.bare) * 100).toFixed(0)} % (target ≥ 50 %)`);
+if (wanted("audit")) benchAudit(line);

@@ -14,8 +14,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { quantile } from "simple-statistics";
 import { stringify } from "yaml";
 import type { ScenarioInput } from "../engine";
@@ -23,7 +22,8 @@ import { LabController } from "../engine/lab/controller";
 import type { LabSnapshot } from "../engine/lab/protocol";
 import { startBrowserHost } from "../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
-import { CHROMIUM, CHROMIUM_FLAGS } from "../test/e2e/browser";
+import { launchChromium } from "../host/chromium";
+import { selectParts } from "./parts";
 
 const root = join(import.meta.dirname, "..");
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -77,12 +77,8 @@ const stats = (values: readonly number[]) => ({
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
-async function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-}
-
 async function measureStartup(): Promise<{ urlMs: number; interactiveMs: number }> {
-  const browser = await launch();
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const started = performance.now();
   const child = spawn(process.execPath, ["--max-semi-space-size=32", "--import", "tsx", join(root, "cli", "start.ts"), "--browser"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
@@ -190,10 +186,7 @@ async function scrollAudit(lab: Lab, log: (line: string) => void): Promise<void>
 }
 
 async function main(): Promise<void> {
-  const { positionals } = parseArgs({ allowPositionals: true });
-  const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length > 0) throw new Error(`unknown part ${unknown.join(", ")}; parts: ${PARTS.join(", ")}`);
-  const wanted = (part: (typeof PARTS)[number]) => positionals.length === 0 || positionals.includes(part);
+  const wanted = selectParts(PARTS);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`machine: ${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})`);
   await ensureRendererBuilt(log);
@@ -216,7 +209,7 @@ async function main(): Promise<void> {
     if (latest.behind) behind++;
   });
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
-  const browser = await launch();
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const lab: Lab = { controller, page, url: host.url, latest: () => latest!, behindShare: () => behind / snapshots };
