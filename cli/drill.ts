@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { ENGINE_VERSION, formatSummary, loadScenarioFile, runDrill, ScenarioError, sealBundle, writeEvidence, type DrillReport } from "../engine";
 import { installationKey } from "../host/installation";
-import { printPdf } from "./pdf";
+import { printPdf } from "../host/pdf";
 
 export const EXIT_EXPECTATION_FAILED = 1;
 export const EXIT_INVALID_INPUT = 2;

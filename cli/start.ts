@@ -12,6 +12,8 @@ import { electronBinaryPath } from "../scripts/electron-binary.mjs";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
+import { installationKey, newEvidenceDir } from "../host/installation";
+import { printPdf } from "../host/pdf";
 
 const root = join(import.meta.dirname, "..");
 /** Why the desktop app cannot open here, or undefined when it can. */
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     scenarioDir: join(root, "scenarios"),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    evidence: { newDir: newEvidenceDir, key: installationKey, printPdf },
   });
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
   if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);

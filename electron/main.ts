@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
+import { installationKey, newEvidenceDir } from "../host/installation";
 import { forwardPushes, registerLabIpc } from "./ipc";
+import { printReportPdf } from "./pdf";
 import { appPaths } from "./paths";
 import { isAllowedRequestUrl, isTrustedRendererUrl, webPreferences, withContentSecurityPolicy } from "./security";
 
@@ -50,7 +52,13 @@ function createController(): LabController {
   const nativeBinding = existsSync(paths.nativeBinding) ? paths.nativeBinding : undefined;
   // node_modules/better-sqlite3 is built for Node's ABI, which Electron cannot load; say so rather than fail later.
   if (nativeBinding === undefined) process.stderr.write(`Failover Lab: no Electron build of better-sqlite3 at ${paths.nativeBinding}; run \`node scripts/electron-native.mjs\`.\n`);
-  return new LabController({ scenarioDir: paths.scenarios, wallNow: () => performance.now(), waitWallMs: (ms) => sleep(ms), nativeBinding });
+  return new LabController({
+    scenarioDir: paths.scenarios,
+    wallNow: () => performance.now(),
+    waitWallMs: (ms) => sleep(ms),
+    nativeBinding,
+    evidence: { newDir: newEvidenceDir, key: installationKey, printPdf: printReportPdf },
+  });
 }
 
 function createWindow(controller: LabController): void {

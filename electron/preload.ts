@@ -26,7 +26,9 @@ const COMMANDS = [
   "exportReport",
   "auditPage",
   "auditEntry",
+  "auditProof",
   "verifyChain",
+  "exportEvidence",
 ] as const satisfies readonly CommandName[];
 
 /** `ipc.ts`'s `PUSH_CHANNEL`, spelt out for the same reason. */

@@ -115,12 +115,7 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   try {
     session.start();
     await clock.runUntil(endMs, options.onProgress && ((now) => options.onProgress!(now, endMs)));
-    session.stopTraffic();
-    const drainUntil = endMs + scenario.gateway.max_attempts * scenario.gateway.attempt_timeout_ms + DRAIN_SLACK_MS;
-    while (session.inflight.size > 0 && (await clock.step(drainUntil))) {
-      // Each step lets one more timer fire; in-flight requests finish as their simulated answers arrive.
-    }
-    session.close();
+    await finishRun(session, clock, scenario);
     options.onSimulated?.();
     recorder.finish();
     const regionJurisdiction = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
@@ -133,6 +128,20 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   } finally {
     session.audit.close();
   }
+}
+
+/**
+ * Ends a run at the scenario's end the way every drill does, so the app's runs and headless drills of the
+ * same scenario and seed end in the same state: callers stop, requests already sent get their answers
+ * (within their retry budget), the session closes and the last buffered audit entries are flushed.
+ */
+export async function finishRun(session: EngineSession, clock: VirtualClock, scenario: Scenario): Promise<void> {
+  session.stopTraffic();
+  const drainUntil = scenario.duration_s * 1000 + scenario.gateway.max_attempts * scenario.gateway.attempt_timeout_ms + DRAIN_SLACK_MS;
+  while (session.inflight.size > 0 && (await clock.step(drainUntil))) {
+    // Each step lets one more timer fire; in-flight requests finish as their simulated answers arrive.
+  }
+  session.close();
 }
 
 /** What the audit stores themselves say: every chain verified, buffers accounted for. */

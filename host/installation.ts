@@ -1,7 +1,8 @@
 /**
  * This installation's own directory: where its Ed25519 key lives, the key that signs evidence bundles
- * and audit checkpoints. `FAILOVER_LAB_HOME` moves it (tests, shared machines); the default is per user.
+ * and audit checkpoints, and where the app writes evidence bundles. `FAILOVER_LAB_HOME` moves it (tests, shared machines); the default is per user.
  */
+import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { loadOrCreateInstallationKey, type InstallationKey } from "../engine";
@@ -12,4 +13,12 @@ export function installationDir(): string {
 
 export function installationKey(): InstallationKey {
   return loadOrCreateInstallationKey(installationDir());
+}
+
+/** A new directory for one evidence bundle of a scenario file, under the installation's `evidence/`. */
+export function newEvidenceDir(scenarioFile: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const dir = join(installationDir(), "evidence", `${scenarioFile.replace(/\.ya?ml$/, "")}-${stamp}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import type { FaultSpec, LabSnapshot } from "../engine/lab/protocol";
+import type { EvidenceExport, FaultSpec, LabSnapshot } from "../engine/lab/protocol";
 import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
 import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
@@ -33,6 +33,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const [menu, setMenu] = useState<{ target: GraphTarget; at: { x: number; y: number } } | null>(null);
   const [rejected, setRejected] = useState<RejectedFile | null>(null);
   const [tab, setTab] = useState<Tab>("audit");
+  const [evidence, setEvidence] = useState<EvidenceExport | null>(null);
 
   const showError = useCallback((message: string) => {
     const id = ++toastCount;
@@ -118,8 +119,25 @@ export function App({ connection }: { connection: LabConnection }) {
           <button data-testid="export-report" disabled={!snapshot.scenario} onClick={() => run(() => api.exportReport({}), (r) => download(r.fileName, r.json, "application/json"))}>
             Export report
           </button>
+          <button
+            data-testid="export-evidence"
+            disabled={snapshot.status !== "finished"}
+            title={snapshot.status === "finished" ? "Write a signed evidence bundle that `npm run verify` re-checks offline" : "Evidence covers a whole run: play the scenario to its end first"}
+            onClick={() => run(() => api.exportEvidence({}), setEvidence)}
+          >
+            Export evidence
+          </button>
         </div>
       </header>
+      {evidence && (
+        <div className="banner banner-info" data-testid="evidence-written" role="status">
+          Evidence bundle written to <code>{evidence.dir}</code> ({evidence.files.length} files, signed with key {evidence.keyId}
+          {evidence.pdfMissing ? `; no PDF: ${evidence.pdfMissing}` : ", PDF included"}). Check it with <code>npm run verify -- {evidence.dir}</code>.
+          <button className="banner-close" onClick={() => setEvidence(null)}>
+            Close
+          </button>
+        </div>
+      )}
       {link.state === "closed" && <div className="banner banner-error">Disconnected from the engine host: {link.detail}. Restart `npm start` and open its new address.</div>}
       <Scrubber snapshot={snapshot} onRunTo={(ms) => run(() => api.runTo({ ms }))} />
       <div className="workspace">

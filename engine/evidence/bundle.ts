@@ -63,6 +63,8 @@ export interface EvidenceInput {
   readonly auditDir: string;
   readonly key: InstallationKey;
   readonly generatedBy: string;
+  /** better-sqlite3 addon built for another ABI (Electron's), to read the stores with. */
+  readonly nativeBinding?: string;
 }
 
 /** The JSONL file a store is exported to. */
@@ -82,7 +84,7 @@ export function writeEvidence(dir: string, input: EvidenceInput): void {
   mkdirSync(join(dir, AUDIT_DIR));
   const logs: Record<string, LogCheckpoints> = {};
   for (const store of report.questions.audit.stores) {
-    const log = AuditLog.open(join(input.auditDir, store.file));
+    const log = AuditLog.open(join(input.auditDir, store.file), input.nativeBinding === undefined ? {} : { nativeBinding: input.nativeBinding });
     try {
       const lines: string[] = [];
       const checkpoints = new CheckpointWriter(store.name, input.key.privateKey);

@@ -10,9 +10,12 @@ import { basename, join } from "node:path";
 import { quantileSorted } from "simple-statistics";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { ChainVerifier, type StoredEntry } from "../audit/AuditLog";
+import type { InstallationKey } from "../audit/checkpoint";
+import { leafHash, MerkleTree, verifyInclusion } from "../audit/merkle";
 import type { AuditSystem } from "../audit/system";
 import { VirtualClock } from "../clock";
-import { auditFindings, buildReport, type AuditFindings } from "../drill";
+import { auditFindings, buildReport, ENGINE_VERSION, finishRun, type AuditFindings } from "../drill";
+import { listFiles, sealBundle, writeEvidence } from "../evidence/bundle";
 import type { LabEvent, RequestRecord } from "../events";
 import { seededRandom } from "../random";
 import { AuditReviewer } from "../report/auditReview";
@@ -30,7 +33,9 @@ import type {
   CommandPayload,
   CommandResults,
   EndpointView,
+  EvidenceExport,
   HostMessage,
+  InclusionProofView,
   LabBackend,
   LabSnapshot,
   MetricsPoint,
@@ -56,6 +61,14 @@ export interface LabControllerOptions {
    * (`npm run bench:ui`).
    */
   readonly pushEveryMs?: number;
+  /** Where "export evidence" writes, with which key and printer; without it the command says it is unavailable. */
+  readonly evidence?: {
+    /** A new, empty directory for one bundle of this scenario file. */
+    readonly newDir: (scenarioFile: string) => string;
+    readonly key: () => InstallationKey;
+    /** Prints the bundle's report.html to report.pdf; throws, saying why, when it cannot. */
+    readonly printPdf?: (htmlPath: string, pdfPath: string) => Promise<void>;
+  };
 }
 
 /** What the app opens on: the seed article's first failure mode, a full-region provider outage. */
@@ -74,7 +87,7 @@ const TIMELINE_SENT = 200;
 const STEP_LIMIT = 100_000;
 const DEFAULT_SPEED = 10;
 /** Commands that change nothing, so no snapshot follows them. */
-const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(["getSnapshot", "listScenarios", "auditPage", "auditEntry", "saveScenario", "exportReport"]);
+const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(["getSnapshot", "listScenarios", "auditPage", "auditEntry", "auditProof", "saveScenario", "exportReport"]);
 
 interface Bucket {
   readonly second: number;
@@ -98,6 +111,9 @@ class Run {
   readonly reviewer: AuditReviewer;
   /** One incremental verifier per store, by store name. */
   readonly verifiers = new Map<string, ChainVerifier>();
+  /** RFC 6962 tree over the inspected log, grown as the log is read, for inclusion proofs on demand. */
+  readonly proofTree = new MerkleTree();
+  private finished = false;
   readonly buckets: Bucket[] = [];
   readonly points: MetricsPoint[] = [];
   readonly timeline: TimelineItem[] = [];
@@ -123,7 +139,7 @@ class Run {
     this.session = new EngineSession(scenario, {
       clock: this.clock,
       random: seededRandom(scenario.seed),
-      auditDir: join(this.auditDir, "audit"),
+      auditDir: this.auditStoresDir,
       ...(nativeBinding === undefined ? {} : { nativeBinding }),
     });
     this.audit = this.session.audit;
@@ -133,6 +149,20 @@ class Run {
     this.session.subscribe(this.recorder.listener);
     this.session.subscribe((event) => this.onEvent(event));
     this.session.start();
+  }
+
+  get auditStoresDir(): string {
+    return join(this.auditDir, "audit");
+  }
+
+  /** Ends the run as a headless drill ends it (requests in flight answered, buffers flushed), once. */
+  async finish(): Promise<void> {
+    if (!this.finished) {
+      this.finished = true;
+      await finishRun(this.session, this.clock, this.scenario);
+      this.recorder.finish();
+    }
+    this.catchUpAudit();
   }
 
   get endMs(): number {
@@ -193,10 +223,12 @@ class Run {
   /** Reads what the audit stores gained since the last look, for the reviewer and the chain verifiers. */
   catchUpAudit(): void {
     const destinations = new Set(this.audit.destinations());
+    const inspectedStore = this.audit.destinations()[0];
     for (const store of this.audit.allStores()) {
       const verifier = this.verifiers.get(store.name)!;
       for (const entry of store.log.entries({ fromSeq: verifier.nextSeq })) {
         if (destinations.has(store)) this.reviewer.add(entry, store.name);
+        if (store === inspectedStore) this.proofTree.append(leafHash(entry.body));
         verifier.add(entry);
       }
     }
@@ -306,8 +338,12 @@ export class LabController implements LabBackend {
         return this.auditPage(input as CommandPayload<"auditPage">);
       case "auditEntry":
         return this.auditEntry(payload.seq as number);
+      case "auditProof":
+        return this.auditProof(payload.seq as number);
       case "verifyChain":
         return this.verifyChain();
+      case "exportEvidence":
+        return this.exportEvidence();
     }
   }
 
@@ -494,6 +530,53 @@ export class LabController implements LabBackend {
     return { ...toRow(entry), body: JSON.parse(entry.body), prevHash: entry.prevHash, hash: entry.hash, nextPrevHash: next?.prevHash ?? null };
   }
 
+  private auditProof(seq: number): InclusionProofView {
+    const run = this.requireRun();
+    run.catchUpAudit();
+    const entry = inspected(run).entry(seq);
+    if (!entry) throw new Error(`no audit entry with seq ${seq}`);
+    const { proofTree } = run;
+    const treeSize = proofTree.size;
+    if (seq > treeSize) throw new Error(`entry ${seq} is not in the verified part of the log yet (${treeSize} entries)`);
+    const leafIndex = seq - 1;
+    const path = proofTree.inclusionProof(leafIndex, treeSize);
+    const root = proofTree.root(treeSize);
+    const leaf = leafHash(entry.body);
+    return { seq, log: run.audit.destinations()[0]!.name, leafIndex, treeSize, leafHash: leaf, root, path, verified: verifyInclusion(leaf, leafIndex, treeSize, path, root).ok };
+  }
+
+  /**
+   * Writes a signed evidence bundle of the run. Only of a whole run without hand-made faults: the bundle's
+   * promise is that re-running its scenario with its seed gives the same audit heads.
+   */
+  private async exportEvidence(): Promise<EvidenceExport> {
+    const evidence = this.options.evidence;
+    if (!evidence) throw new Error("this host cannot write evidence bundles");
+    const run = this.requireRun();
+    if (run.userFaults.length > 0)
+      throw new Error(
+        `this run had ${run.userFaults.length} fault(s) injected by hand, which a re-run cannot replay exactly: save the scenario, open the saved file, play it to the end and export that run`,
+      );
+    if (run.status !== "finished") throw new Error("evidence covers a whole run: play the scenario to its end (or run to the end on the scrubber), then export");
+    await run.finish();
+    const report = buildReport(run.scenario, run.scenario.seed, run.recorder, run.reviewer.result(), run.findings(), run.session.inflight.size);
+    const dir = evidence.newDir(run.fileName);
+    const key = evidence.key();
+    const { nativeBinding } = this.options;
+    writeEvidence(dir, { scenarioText: run.text, report, auditDir: run.auditStoresDir, key, generatedBy: `failover-lab app ${ENGINE_VERSION}`, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+    let pdfMissing: string | null = "this host prints no PDF";
+    if (evidence.printPdf) {
+      try {
+        await evidence.printPdf(join(dir, "report.html"), join(dir, "report.pdf"));
+        sealBundle(dir, report, key);
+        pdfMissing = null;
+      } catch (error) {
+        pdfMissing = (error as Error).message;
+      }
+    }
+    return { dir, files: listFiles(dir), pdfMissing, keyId: key.keyId };
+  }
+
   private verifyChain(): ChainStatus {
     const run = this.requireRun();
     run.catchUpAudit();
@@ -609,6 +692,13 @@ export class LabController implements LabBackend {
       },
       expectations: report.expectations.map((e) => ({ text: e.expectation, actual: e.actual, pass: e.pass })),
       chain: run.chain,
+      audit: {
+        pattern: scenario.audit.pattern,
+        destination: scenario.audit.pattern === "central" ? run.audit.destinationRegion : null,
+        inspectedLog: run.audit.destinations()[0]!.name,
+        onUnreachable: scenario.audit.on_unreachable,
+        buffers: run.audit.bufferStates().map((b) => ({ region: b.region, depth: b.depth, state: b.state, flushLagMaxMs: b.lagMaxMs === null ? null : Math.round(b.lagMaxMs) })),
+      },
       timeline: run.timeline.slice(-TIMELINE_SENT),
       metrics: run.points,
     };
@@ -680,6 +770,7 @@ const EMPTY_SNAPSHOT = (speed: number): LabSnapshot => ({
   questions: { detection: [], residency: { violations: 0, rejected: 0, crossBorder: 0 }, inflight: { failovers: 0, completed: 0, retried: 0, failed: 0 }, audit: { entries: 0, perRegion: {}, gaps: 0 } },
   expectations: [],
   chain: null,
+  audit: null,
   timeline: [],
   metrics: [],
 });

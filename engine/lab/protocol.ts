@@ -59,7 +59,11 @@ export const commandSchemas = {
     limit: z.int().min(1).max(AUDIT_PAGE_LIMIT),
   }),
   auditEntry: z.strictObject({ seq: z.int().min(1) }),
+  /** An RFC 6962 inclusion proof of one entry of the inspected log, checked against the log's current root. */
+  auditProof: z.strictObject({ seq: z.int().min(1) }),
   verifyChain: none,
+  /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
+  exportEvidence: none,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -101,6 +105,28 @@ export interface AuditEntryDetail extends AuditRow {
   readonly nextPrevHash: string | null;
 }
 
+export interface InclusionProofView {
+  readonly seq: number;
+  /** The log the proof is about, e.g. `canonical` or `region:eu-west`. */
+  readonly log: string;
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly root: string;
+  /** Sibling hashes from the leaf up (RFC 6962 audit path). */
+  readonly path: readonly string[];
+  /** The proof checked by the verifier, independently of the code that made it. */
+  readonly verified: boolean;
+}
+
+export interface EvidenceExport {
+  readonly dir: string;
+  readonly files: readonly string[];
+  /** Why there is no PDF, when there is none. */
+  readonly pdfMissing: string | null;
+  readonly keyId: string;
+}
+
 export interface ChainStatus {
   readonly ok: boolean;
   readonly entries: number;
@@ -128,7 +154,9 @@ export interface CommandResults {
   exportReport: { readonly fileName: string; readonly json: string };
   auditPage: { readonly total: number; readonly rows: readonly AuditRow[] };
   auditEntry: AuditEntryDetail;
+  auditProof: InclusionProofView;
   verifyChain: ChainStatus;
+  exportEvidence: EvidenceExport;
 }
 
 export type RunStatus = "empty" | "ready" | "playing" | "paused" | "finished";
@@ -232,6 +260,26 @@ export interface QuestionsView {
   readonly audit: { readonly entries: number; readonly perRegion: Readonly<Record<string, number>>; readonly gaps: number };
 }
 
+/** One region's way to its audit destination. */
+export interface AuditBufferView {
+  readonly region: string;
+  /** Entries waiting in the region's buffer. */
+  readonly depth: number;
+  readonly state: "flushing" | "buffering";
+  /** Longest time an entry has waited before reaching the destination so far, ms. */
+  readonly flushLagMaxMs: number | null;
+}
+
+export interface AuditView {
+  readonly pattern: "central" | "per-region";
+  /** Pattern A: the region holding the canonical log. */
+  readonly destination: string | null;
+  /** The log the inspector pages through. */
+  readonly inspectedLog: string;
+  readonly onUnreachable: "buffer" | "fail-closed";
+  readonly buffers: readonly AuditBufferView[];
+}
+
 export interface LabSnapshot {
   readonly status: RunStatus;
   readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
@@ -249,6 +297,7 @@ export interface LabSnapshot {
   readonly questions: QuestionsView;
   readonly expectations: readonly ExpectationView[];
   readonly chain: ChainStatus | null;
+  readonly audit: AuditView | null;
   /** The last items of the timeline (bounded); `n` tells the UI which are new. */
   readonly timeline: readonly TimelineItem[];
   /** Per virtual second, the last minutes (bounded). */

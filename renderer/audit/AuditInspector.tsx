@@ -3,9 +3,9 @@
  * (the log can hold 100k entries; the page holds a few thousand rows at most), the chain-verification
  * badge, and one entry's detail with its hash link.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, LabApi } from "../../engine/lab/protocol";
+import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, InclusionProofView, LabApi } from "../../engine/lab/protocol";
 import { AuditPageCache } from "./pageCache";
 
 const ROW_HEIGHT = 26;
@@ -30,7 +30,7 @@ type Detail =
   | { readonly status: "error"; readonly seq: number; readonly message: string };
 
 export function AuditInspector(props: {
-  api: Pick<LabApi, "auditPage" | "auditEntry" | "verifyChain">;
+  api: Pick<LabApi, "auditPage" | "auditEntry" | "auditProof" | "verifyChain">;
   /** Entries in the whole log, from the snapshot: growth refreshes the list, a drop means the log was reset. */
   entries: number;
   chain: ChainStatus | null;
@@ -281,7 +281,7 @@ export function AuditInspector(props: {
             </div>
           )}
         </div>
-        <EntryDetail detail={detail} />
+        <EntryDetail detail={detail} prove={(seq) => api.auditProof({ seq })} />
       </div>
     </section>
   );
@@ -344,7 +344,7 @@ function ChainBadge(props: { status: ChainStatus | null; verifying: boolean; err
   );
 }
 
-function EntryDetail(props: { detail: Detail }) {
+function EntryDetail(props: { detail: Detail; prove: (seq: number) => Promise<InclusionProofView> }) {
   const { detail } = props;
   if (detail.status === "none")
     return (
@@ -414,11 +414,61 @@ function EntryDetail(props: { detail: Detail }) {
               : `✗ Entry ${entry.seq + 1}'s prev_hash is ${entry.nextPrevHash}, not this hash.`}
         </p>
       </section>
+      <InclusionProof key={entry.seq} seq={entry.seq} prove={props.prove} />
       <section className="audit-detail-section">
         <h4>Record</h4>
         <pre className="audit-json">{JSON.stringify(body, null, 2)}</pre>
       </section>
     </aside>
+  );
+}
+
+/** An RFC 6962 inclusion proof of the entry in the inspected log, fetched when asked for. */
+function InclusionProof(props: { seq: number; prove: (seq: number) => Promise<InclusionProofView> }) {
+  const [state, setState] = useState<{ status: "idle" | "loading" } | { status: "ready"; proof: InclusionProofView } | { status: "error"; message: string }>({ status: "idle" });
+  const ask = () => {
+    setState({ status: "loading" });
+    props.prove(props.seq).then(
+      (proof) => setState({ status: "ready", proof }),
+      (error: unknown) => setState({ status: "error", message: (error as Error).message }),
+    );
+  };
+  return (
+    <section className="audit-detail-section" data-testid="inclusion-proof">
+      <h4>Merkle inclusion (RFC 6962)</h4>
+      {state.status === "idle" && (
+        <button type="button" className="audit-button" data-testid="prove-inclusion" onClick={ask}>
+          Prove inclusion
+        </button>
+      )}
+      {state.status === "loading" && <p className="audit-state-text">Computing the proof…</p>}
+      {state.status === "error" && (
+        <p className="audit-link audit-link--broken" role="alert">
+          {state.message}
+        </p>
+      )}
+      {state.status === "ready" && (
+        <>
+          <p className={`audit-link audit-link--${state.proof.verified ? "linked" : "broken"}`} data-verified={state.proof.verified}>
+            {state.proof.verified
+              ? `✓ Leaf ${state.proof.leafIndex} is in the ${state.proof.treeSize}-entry tree of ${state.proof.log}.`
+              : `✗ The proof does not lead to the root of ${state.proof.log}.`}
+          </p>
+          <dl className="audit-fields">
+            <dt>leaf hash</dt>
+            <dd className="audit-hash">{state.proof.leafHash}</dd>
+            <dt>root</dt>
+            <dd className="audit-hash">{state.proof.root}</dd>
+            {state.proof.path.map((hash, i) => (
+              <Fragment key={i}>
+                <dt>path {i + 1}</dt>
+                <dd className="audit-hash">{hash}</dd>
+              </Fragment>
+            ))}
+          </dl>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -11,12 +11,15 @@ function concerns(target: GraphTarget, fault: FaultView["fault"]): boolean {
       return "region" in fault && fault.region === target.region && (!("provider" in fault) || fault.provider === undefined || fault.provider === target.provider);
     case "link":
       return fault.kind === "latency" && ((fault.from === target.from && fault.to === target.to) || (fault.from === target.to && fault.to === target.from));
+    case "audit":
+      return fault.kind === "audit-partition" && target.regions.includes(fault.region);
   }
 }
 
 function title(target: GraphTarget): string {
   if (target.kind === "gateway") return `Region ${target.region}`;
   if (target.kind === "endpoint") return `Endpoint ${target.endpoint}`;
+  if (target.kind === "audit") return target.regions.length === 1 ? `Audit link of ${target.regions[0]}` : "Audit store";
   return `Link ${target.from} ↔ ${target.to}`;
 }
 
@@ -55,7 +58,7 @@ export function FaultMenu(props: {
             Take the gateway down
           </button>
           <button role="menuitem" onClick={() => act({ kind: "audit-partition", region: target.region })}>
-            Cut off from the audit store (declared only)
+            Cut off from the audit store
           </button>
           <button role="menuitem" onClick={() => act({ kind: "idp-partition", region: target.region })}>
             Cut off from the identity provider (declared only)
@@ -79,6 +82,12 @@ export function FaultMenu(props: {
           </label>
         </>
       )}
+      {target.kind === "audit" &&
+        target.regions.map((region) => (
+          <button role="menuitem" key={region} data-testid={`audit-partition-${region}`} onClick={() => act({ kind: "audit-partition", region })}>
+            Cut {region} off from the audit store
+          </button>
+        ))}
       {target.kind === "link" && (
         <label className="fault-menu-field">
           Added latency

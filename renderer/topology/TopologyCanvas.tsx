@@ -73,10 +73,24 @@ const EndpointNode = memo(function EndpointNode({ data }: NodeProps<LabNode>) {
 
 const AuditNode = memo(function AuditNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "audit") return null;
-  const health = data.chainOk === null ? HEALTH_COLOUR.unknown : data.chainOk ? HEALTH_COLOUR.healthy : HEALTH_COLOUR.failed;
+  const buffering = data.audit?.buffers.filter((b) => b.state === "buffering") ?? [];
+  const health = data.chainOk === false ? HEALTH_COLOUR.failed : buffering.length > 0 ? HEALTH_COLOUR.degraded : data.chainOk === null ? HEALTH_COLOUR.unknown : HEALTH_COLOUR.healthy;
+  const where = data.audit ? (data.audit.pattern === "central" ? `canonical log in ${data.audit.destination}` : "a log per region") : "hash-chained";
+  const badge = data.chainOk === false ? "chain broken" : buffering.length > 0 ? `${buffering.map((b) => b.region).join(", ")} cut off` : undefined;
   return (
-    <Box health={health} testId="audit-store" title="audit store" badge={data.chainOk === false ? "chain broken" : undefined}>
-      {data.entries.toLocaleString("en")} entries · hash-chained
+    <Box health={health} testId="audit-store" title="audit store" badge={badge} extra={{ "data-buffering": buffering.map((b) => b.region).join(" ") }}>
+      <div>
+        {data.entries.toLocaleString("en")} entries · {where}
+      </div>
+      {data.audit && (
+        <div className="audit-buffers" data-testid="audit-buffers">
+          {data.audit.buffers.map((b) => (
+            <span key={b.region} className={`audit-buffer audit-buffer--${b.state}`} data-testid={`audit-buffer-${b.region}`} data-depth={b.depth} title={`${b.region}: ${b.depth} entries waiting to reach the destination`}>
+              {b.region} {b.depth.toLocaleString("en")}
+            </span>
+          ))}
+        </div>
+      )}
     </Box>
   );
 });
@@ -128,6 +142,7 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
     event.preventDefault();
     const at = { x: event.clientX, y: event.clientY };
     if (node.data.kind === "gateway") props.onTarget({ kind: "gateway", region: node.data.region.id }, at);
+    if (node.data.kind === "audit") props.onTarget({ kind: "audit", regions: snapshot.regions.map((r) => r.id) }, at);
     if (node.data.kind === "endpoint") {
       const e = node.data.endpoint;
       props.onTarget({ kind: "endpoint", endpoint: e.id, provider: e.provider, region: e.region, models: e.targets.map((t) => t.model) }, at);
@@ -153,8 +168,10 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
         onNodeClick={openMenu}
         onNodeContextMenu={openMenu}
         onEdgeClick={(event, edge) => {
-          const link = edge.data as { from?: string; to?: string } | undefined;
-          if (link?.from && link.to) props.onTarget({ kind: "link", from: link.from, to: link.to }, { x: event.clientX, y: event.clientY });
+          const link = edge.data as { from?: string; to?: string; auditOf?: string } | undefined;
+          const at = { x: event.clientX, y: event.clientY };
+          if (link?.from && link.to) props.onTarget({ kind: "link", from: link.from, to: link.to }, at);
+          if (link?.auditOf) props.onTarget({ kind: "audit", regions: [link.auditOf] }, at);
         }}
         nodesConnectable={false}
         fitView

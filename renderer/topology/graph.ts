@@ -12,7 +12,7 @@ export type LabNodeData =
   | { readonly kind: "director"; readonly director: LabSnapshot["director"] }
   | { readonly kind: "gateway"; readonly region: RegionView; readonly faulted: boolean; readonly standbyPromoted: boolean }
   | { readonly kind: "endpoint"; readonly endpoint: EndpointView }
-  | { readonly kind: "audit"; readonly entries: number; readonly chainOk: boolean | null }
+  | { readonly kind: "audit"; readonly entries: number; readonly chainOk: boolean | null; readonly audit: LabSnapshot["audit"] }
   | { readonly kind: "idp" };
 
 export type LabNode = Node<LabNodeData & Record<string, unknown>>;
@@ -21,14 +21,15 @@ export type LabNode = Node<LabNodeData & Record<string, unknown>>;
 export type GraphTarget =
   | { readonly kind: "gateway"; readonly region: string }
   | { readonly kind: "endpoint"; readonly endpoint: string; readonly provider: string; readonly region: string; readonly models: readonly string[] }
-  | { readonly kind: "link"; readonly from: string; readonly to: string };
+  | { readonly kind: "link"; readonly from: string; readonly to: string }
+  | { readonly kind: "audit"; readonly regions: readonly string[] };
 
 const SIZE: Record<LabNodeData["kind"], { width: number; height: number }> = {
   population: { width: 170, height: 64 },
   director: { width: 180, height: 70 },
   gateway: { width: 190, height: 96 },
   endpoint: { width: 210, height: 84 },
-  audit: { width: 170, height: 60 },
+  audit: { width: 210, height: 96 },
   idp: { width: 170, height: 60 },
 };
 
@@ -70,7 +71,7 @@ export function nodesFor(snapshot: LabSnapshot): LabNode[] {
       }),
     ),
     ...snapshot.endpoints.map((endpoint) => node(nodeIds.endpoint(endpoint.id), { kind: "endpoint", endpoint })),
-    node(nodeIds.audit, { kind: "audit", entries: snapshot.questions.audit.entries, chainOk: snapshot.chain?.ok ?? null }),
+    node(nodeIds.audit, { kind: "audit", entries: snapshot.questions.audit.entries, chainOk: snapshot.chain?.ok ?? null, audit: snapshot.audit }),
     node(nodeIds.idp, { kind: "idp" }),
   ];
 }
@@ -93,7 +94,17 @@ export function edgesFor(snapshot: LabSnapshot): Edge[] {
       style: { strokeWidth: width(region.trafficShare), stroke: region.withdrawn ? HEALTH_COLOUR.failed : "#adb5bd", strokeDasharray: region.withdrawn ? "6 4" : undefined },
       data: { share: region.trafficShare },
     });
-    edges.push({ id: `e:${region.id}>audit`, source: nodeIds.gateway(region.id), target: nodeIds.audit, style: { strokeDasharray: "2 4", stroke: "#495057" }, className: "edge-aux" });
+    const buffering = snapshot.audit?.buffers.find((b) => b.region === region.id)?.state === "buffering";
+    edges.push({
+      id: `e:${region.id}>audit`,
+      source: nodeIds.gateway(region.id),
+      target: nodeIds.audit,
+      // A region cut off from its audit destination: the link is drawn broken until the buffer flushes.
+      style: { strokeDasharray: buffering ? "6 4" : "2 4", stroke: buffering ? HEALTH_COLOUR.failed : "#495057", strokeWidth: buffering ? 2 : 1 },
+      className: "edge-aux",
+      data: { auditOf: region.id },
+      interactionWidth: 16,
+    });
     edges.push({ id: `e:${region.id}>idp`, source: nodeIds.gateway(region.id), target: nodeIds.idp, style: { strokeDasharray: "2 4", stroke: "#495057" }, className: "edge-aux" });
   }
   const linkShare = new Map(snapshot.links.map((l) => [`${l.gateway}>${l.endpoint}`, l.share]));

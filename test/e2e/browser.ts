@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { LabController } from "../../engine/lab/controller";
+import { LabController, type LabControllerOptions } from "../../engine/lab/controller";
 import { startBrowserHost, type BrowserHost } from "../../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../../host/build";
 import { CHROMIUM_PATH, launchChromium } from "../../host/chromium";
@@ -30,13 +30,16 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-export async function openApp(options: { scenario?: string; viewport?: { width: number; height: number } } = {}): Promise<AppUnderTest> {
+export async function openApp(
+  options: { scenario?: string; viewport?: { width: number; height: number }; evidence?: LabControllerOptions["evidence"] } = {},
+): Promise<AppUnderTest> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureRendererBuilt(() => undefined);
   const controller = new LabController({
     scenarioDir: join(import.meta.dirname, "..", "..", "scenarios"),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...(options.evidence ? { evidence: options.evidence } : {}),
   });
   if (options.scenario) await controller.execute("loadScenario", { source: "library", name: options.scenario });
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { printPdf } from "../../cli/pdf";
+import { printPdf } from "../../host/pdf";
 import { loadScenarioFile, renderHtmlReport, runDrill } from "../../engine";
 import { CHROMIUM_PATH, launchChromium } from "../../host/chromium";
 import { toolAvailable } from "../missingTool";

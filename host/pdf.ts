@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { launchChromium } from "../host/chromium";
+import { launchChromium } from "./chromium";
 
 /** How long the page may take to draw its charts, ms; a few hundred ms is usual. */
 const READY_TIMEOUT_MS = 30_000;

@@ -1,0 +1,82 @@
+/**
+ * The app's audit extras: an inclusion proof on demand, and an evidence bundle of a finished run that the
+ * offline verifier accepts — including that a headless re-run reproduces the app's run.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { generateKeyPair, leafHash, verifyEvidence, verifyInclusion } from "../../engine";
+import { LabController } from "../../engine/lab/controller";
+import { serveCommand, type EvidenceExport, type InclusionProofView, type LabSnapshot } from "../../engine/lab/protocol";
+
+const fixture = readFileSync(join(import.meta.dirname, "../fixtures/short-drill.yaml"), "utf8");
+const work = mkdtempSync(join(tmpdir(), "failover-lab-app-evidence-"));
+const key = generateKeyPair();
+let bundles = 0;
+let controller: LabController | undefined;
+afterEach(async () => controller?.close());
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function start(withEvidence = true) {
+  controller = new LabController({
+    scenarioDir: join(import.meta.dirname, "../../scenarios"),
+    wallNow: () => 0,
+    waitWallMs: async () => undefined,
+    ...(withEvidence ? { evidence: { newDir: () => join(work, `bundle-${++bundles}`), key: () => key } } : {}),
+  });
+  const c = controller;
+  return async <T>(name: string, payload: unknown = {}): Promise<T> => {
+    const reply = await serveCommand(c, name, payload);
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.result as T;
+  };
+}
+
+describe("the app's audit evidence", () => {
+  it("proves an entry's inclusion in the inspected log, and the proof fails for any other entry", async () => {
+    const call = start();
+    await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
+    await call("runTo", { ms: 30_000 });
+    const proof = await call<InclusionProofView>("auditProof", { seq: 42 });
+    expect(proof).toMatchObject({ seq: 42, log: "canonical", leafIndex: 41, verified: true });
+    expect(proof.treeSize).toBeGreaterThanOrEqual(42);
+    // An RFC 6962 audit path has one sibling per level at most.
+    expect(proof.path.length).toBeGreaterThan(0);
+    expect(proof.path.length).toBeLessThanOrEqual(Math.ceil(Math.log2(proof.treeSize)));
+    expect(verifyInclusion(proof.leafHash, proof.leafIndex, proof.treeSize, proof.path, proof.root).ok).toBe(true);
+    const other = await call<{ body: unknown }>("auditEntry", { seq: 43 });
+    expect(verifyInclusion(leafHash(JSON.stringify(other.body)), proof.leafIndex, proof.treeSize, proof.path, proof.root).ok).toBe(false);
+    await expect(call("auditProof", { seq: 10_000_000 })).rejects.toThrow(/no audit entry with seq 10000000/);
+  });
+
+  it("exports a finished run as a bundle the offline verifier accepts, reproducing the run headless", async () => {
+    const call = start();
+    await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
+    await expect(call("exportEvidence")).rejects.toThrow(/play the scenario to its end/);
+    await call("runTo", { ms: 60_000 });
+    const exported = await call<EvidenceExport>("exportEvidence");
+    expect(exported.files).toEqual(expect.arrayContaining(["manifest.json", "scenario.yaml", "report.json", "report.html", "checkpoints.json", "audit/canonical.jsonl"]));
+    expect(exported.pdfMissing).toBe("this host prints no PDF");
+    expect(exported.keyId).toBe(key.keyId);
+    const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "checkpoints", "reproduces"]);
+    const snapshot = await call<LabSnapshot>("getSnapshot");
+    expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", inspectedLog: "canonical" });
+    expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);
+  });
+
+  it("refuses to export a run with faults injected by hand, and says what to do instead; a host without a key cannot export", async () => {
+    const call = start();
+    await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
+    await call("runTo", { ms: 10_000 });
+    await call("injectFault", { fault: { kind: "gateway-down", region: "us-east" } });
+    await call("runTo", { ms: 60_000 });
+    await expect(call("exportEvidence")).rejects.toThrow(/1 fault\(s\) injected by hand.*save the scenario, open the saved file/);
+    await controller!.close();
+    const bare = start(false);
+    await bare("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
+    await expect(bare("exportEvidence")).rejects.toThrow(/this host cannot write evidence bundles/);
+  });
+});
