@@ -5,6 +5,7 @@
  */
 import packageJson from "../package.json";
 import { verifyChain, type ChainVerdict } from "./audit/AuditLog";
+import { crossCheckBuffers, type CrossCheck } from "./audit/crossCheck";
 import type { AuditStore, AuditSystem, BufferStats } from "./audit/system";
 import { VirtualClock } from "./clock";
 import type { TransitionEvent } from "./events";
@@ -85,8 +86,13 @@ export interface DrillReport {
       readonly entries: number;
       readonly per_region: Record<string, number>;
       readonly gaps: number;
-      /** Entries written to a regional buffer that are neither at a destination nor still buffered. */
+      /**
+       * Buffered entries that did not reach a destination intact: skipped, altered, or claimed by a
+       * destination entry the buffer does not hold (the buffers checked against the destinations).
+       */
       readonly lost: number;
+      /** The buffers checked entry by entry against the destinations; null while a run is still going. */
+      readonly cross_check: { readonly ok: boolean; readonly problems: readonly string[] } | null;
       readonly buffers: readonly BufferStats[];
       readonly high_risk: { readonly durable_at_destination: number; readonly durable_in_buffer_only: number; readonly rejected_fail_closed: number };
       /** Every store's chain; the first destination's head stands for the run. */
@@ -124,10 +130,19 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
       scenario.policy,
       regionJurisdiction,
     );
-    return buildReport(scenario, seed, recorder, review, auditFindings(session.audit), session.inflight.size);
+    return buildReport(scenario, seed, recorder, review, auditFindings(session.audit, undefined, crossCheckStores(session.audit)), session.inflight.size);
   } finally {
     session.audit.close();
   }
+}
+
+/** Every region's buffer against the destinations, read from the stores. */
+export function crossCheckStores(audit: AuditSystem): CrossCheck {
+  const buffers = new Map([...audit.bufferStores()].map(([region, store]) => [region, store.log.entries()]));
+  return crossCheckBuffers(
+    audit.destinations().map((store) => ({ name: store.name, entries: store.log.entries() })),
+    buffers,
+  );
 }
 
 /**
@@ -150,11 +165,18 @@ export interface AuditFindings {
   readonly stores: readonly StoreChain[];
   readonly buffers: readonly BufferStats[];
   readonly highRisk: AuditSystem["highRisk"];
+  /** Absent mid-run, where only the cheaper accounting of written, flushed and waiting entries is kept. */
+  readonly crossCheck?: CrossCheck;
 }
 
 /** `verdictOf` lets a live view pass the verdicts of verifiers it keeps current, instead of re-reading. */
-export function auditFindings(audit: AuditSystem, verdictOf: (store: AuditStore) => ChainVerdict = (store) => verifyChain(store.log)): AuditFindings {
+export function auditFindings(
+  audit: AuditSystem,
+  verdictOf: (store: AuditStore) => ChainVerdict = (store) => verifyChain(store.log),
+  crossCheck?: CrossCheck,
+): AuditFindings {
   return {
+    ...(crossCheck ? { crossCheck } : {}),
     pattern: audit.pattern,
     stores: audit.allStores().map((store) => ({ name: store.name, file: store.fileName, ...chainSummary(verdictOf(store)) })),
     buffers: audit.bufferStats(),
@@ -199,7 +221,9 @@ export function buildReport(
     first_bad: badStore ? { seq: badStore.first_bad!.seq, reason: `${badStore.name}: ${badStore.first_bad!.reason}` } : null,
   };
   const flushed = review.flushedPerRegion;
-  const lost = audit.buffers.reduce((n, b) => n + (b.written - (flushed[b.region] ?? 0) - b.depth_end), 0);
+  const lost = audit.crossCheck
+    ? audit.crossCheck.regions.reduce((n, r) => n + r.missing + r.altered + r.unmatched, 0)
+    : audit.buffers.reduce((n, b) => n + (b.written - (flushed[b.region] ?? 0) - b.depth_end), 0);
   const lags = audit.buffers.map((b) => b.flush_lag_ms.max);
   const metrics: Metrics = {
     detection_s: maxOf(faults.map((f) => f.detection_s)),
@@ -251,6 +275,7 @@ export function buildReport(
         per_region: sortKeys(review.perRegion),
         gaps: review.gaps,
         lost,
+        cross_check: audit.crossCheck ? { ok: audit.crossCheck.ok, problems: audit.crossCheck.problems } : null,
         buffers: audit.buffers,
         high_risk: {
           durable_at_destination: audit.highRisk.durableAtDestination,

@@ -278,6 +278,11 @@ export class AuditSystem {
     return this.destinationStores;
   }
 
+  /** Per region, its buffer store; regions in scenario order. */
+  bufferStores(): Map<string, AuditStore> {
+    return new Map([...this.buffers.values()].map((b) => [b.region, b.store]));
+  }
+
   /** Every store: destinations first, then the regional buffers. */
   allStores(): AuditStore[] {
     return [...this.destinationStores, ...[...this.buffers.values()].map((b) => b.store)];

@@ -9,11 +9,14 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ChainVerifier, type StoredEntry } from "../audit/AuditLog";
 import { canonicalJson } from "../audit/canonical";
+import { crossCheckBuffers } from "../audit/crossCheck";
 import { keyIdOf, SignedCheckpointSchema, verifyCheckpoint } from "../audit/checkpoint";
 import { leafHash, MerkleTree, verifyConsistency } from "../audit/merkle";
 import { runDrill, type DrillReport } from "../drill";
 import { parseScenario } from "../scenario/load";
 import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
+
+const BUFFER_PREFIX = "buffer:";
 
 export interface CheckResult {
   readonly check: string;
@@ -49,7 +52,8 @@ export async function verifyEvidence(dir: string, options: VerifyOptions = {}): 
     record("report", false, `${REPORT_FILE} is missing or not JSON`);
     return results;
   }
-  const logs = checkChains(dir, report, record);
+  const { logs, buffers } = checkChains(dir, report, record);
+  checkBuffers(report, logs, buffers, record);
   checkCheckpoints(dir, logs, manifest.publicKey, record);
   if (options.rerun !== false) await checkReproduces(dir, manifest.manifest, report, options, record);
   return results;
@@ -96,9 +100,10 @@ function checkFileHashes(dir: string, manifest: Manifest, record: (check: string
   record("file hashes", problems.length === 0, problems.length === 0 ? `${Object.keys(manifest.files).length} files match the manifest` : problems.join("; "));
 }
 
-/** Verifies every exported store's chain from its JSONL; returns the entries of the destination logs. */
-function checkChains(dir: string, report: DrillReport, record: (check: string, ok: boolean, detail: string) => void): Map<string, StoredEntry[]> {
+/** Verifies every exported store's chain from its JSONL; returns the entries of the destination logs and of the buffers. */
+function checkChains(dir: string, report: DrillReport, record: (check: string, ok: boolean, detail: string) => void) {
   const logs = new Map<string, StoredEntry[]>();
+  const buffers = new Map<string, StoredEntry[]>();
   const problems: string[] = [];
   let total = 0;
   for (const store of report.questions.audit.stores) {
@@ -114,10 +119,34 @@ function checkChains(dir: string, report: DrillReport, record: (check: string, o
       continue;
     }
     total += entries.length;
-    if (!store.name.startsWith("buffer:")) logs.set(store.name, entries.map((e) => e.entry));
+    if (store.name.startsWith(BUFFER_PREFIX)) buffers.set(store.name.slice(BUFFER_PREFIX.length), entries.map((e) => e.entry));
+    else logs.set(store.name, entries.map((e) => e.entry));
   }
   record("audit chains", problems.length === 0, problems.length === 0 ? `${report.questions.audit.stores.length} stores, ${total} entries, every chain ends at the head the report states` : problems.join("; "));
-  return logs;
+  return { logs, buffers };
+}
+
+/**
+ * A destination rewritten and re-hashed consistently keeps a valid chain; the buffers still hold what each
+ * region wrote. Also catches entries forged onto a buffer's tail: they would be waiting, and the report
+ * says how many were.
+ */
+function checkBuffers(report: DrillReport, logs: Map<string, StoredEntry[]>, buffers: Map<string, StoredEntry[]>, record: (check: string, ok: boolean, detail: string) => void): void {
+  const result = crossCheckBuffers([...logs].map(([name, entries]) => ({ name, entries })), buffers);
+  const problems = [...result.problems];
+  for (const stats of report.questions.audit.buffers) {
+    const region = result.regions.find((r) => r.region === stats.region);
+    if (!region) problems.push(`the bundle has no buffer of ${stats.region}`);
+    else if (region.pending !== stats.depth_end)
+      problems.push(`${BUFFER_PREFIX}${stats.region} holds ${region.pending} entries that never reached a destination; the report says ${stats.depth_end} were waiting at the end`);
+  }
+  const arrived = result.regions.reduce((n, r) => n + r.arrived, 0);
+  const pending = result.regions.reduce((n, r) => n + r.pending, 0);
+  record(
+    "buffers match destinations",
+    problems.length === 0,
+    problems.length === 0 ? `${arrived} buffered entries arrived unchanged and in order; ${pending} still waiting, as the report says` : problems.join("; "),
+  );
 }
 
 function readEntries(file: string, path: string, problems: string[]): { line: number; entry: StoredEntry }[] | undefined {

@@ -14,7 +14,8 @@ import type { InstallationKey } from "../audit/checkpoint";
 import { leafHash, MerkleTree, verifyInclusion } from "../audit/merkle";
 import type { AuditSystem } from "../audit/system";
 import { VirtualClock } from "../clock";
-import { auditFindings, buildReport, ENGINE_VERSION, finishRun, type AuditFindings } from "../drill";
+import type { CrossCheck } from "../audit/crossCheck";
+import { auditFindings, buildReport, crossCheckStores, ENGINE_VERSION, finishRun, type AuditFindings } from "../drill";
 import { listFiles, sealBundle, writeEvidence } from "../evidence/bundle";
 import type { LabEvent, RequestRecord } from "../events";
 import { seededRandom } from "../random";
@@ -114,6 +115,8 @@ class Run {
   /** RFC 6962 tree over the inspected log, grown as the log is read, for inclusion proofs on demand. */
   readonly proofTree = new MerkleTree();
   private finished = false;
+  /** The buffers checked against the destinations, once the run is over: a full read, too dear while playing. */
+  private crossCheck: CrossCheck | undefined;
   readonly buckets: Bucket[] = [];
   readonly points: MetricsPoint[] = [];
   readonly timeline: TimelineItem[] = [];
@@ -161,6 +164,7 @@ class Run {
       this.finished = true;
       await finishRun(this.session, this.clock, this.scenario);
       this.recorder.finish();
+      this.crossCheck = crossCheckStores(this.audit);
     }
     this.catchUpAudit();
   }
@@ -244,7 +248,7 @@ class Run {
   }
 
   findings(): AuditFindings {
-    return auditFindings(this.audit, (store) => this.verifiers.get(store.name)!.verdict());
+    return auditFindings(this.audit, (store) => this.verifiers.get(store.name)!.verdict(), this.crossCheck);
   }
 
   close(): void {

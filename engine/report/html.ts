@@ -207,6 +207,12 @@ function auditSection(report: DrillReport): Html {
   }</div>
 </dl>
 <p class="sub">${a.pattern === "central" ? "Pattern A: one canonical log fed by regional buffers" : "Pattern B: a log per region, merged by time"} · entries lost <strong class="${a.lost === 0 ? "good" : "bad"}">${formatCount(a.lost)}</strong> · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, only in a regional buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}</p>
+${
+  a.cross_check &&
+  html`<p class="sub ${a.cross_check.ok ? "good" : "bad"}">${
+    a.cross_check.ok ? "Buffers checked against the destinations: every buffered entry arrived once, unchanged, in order, or is still waiting." : `Buffers checked against the destinations: ${a.cross_check.problems.join("; ")}`
+  }</p>`
+}
 <table class="numbers">
 <thead><tr><th>Regional buffer</th><th class="num">Written</th><th class="num">Flushed</th><th class="num">Most waiting</th><th class="num">At risk at end</th><th class="num">Flush lag p95</th><th class="num">Flush lag max</th></tr></thead>
 <tbody>

@@ -55,6 +55,12 @@ export function formatSummary(report: DrillReport): string {
   lines.push(
     `   ${a.pattern === "central" ? "Pattern A (canonical log, regional buffers)" : "Pattern B (a log per region)"} · entries lost ${formatCount(a.lost)} · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, only in a buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}`,
   );
+  if (a.cross_check)
+    lines.push(
+      a.cross_check.ok
+        ? "   buffers checked against the destinations: every buffered entry arrived once, unchanged, in order, or is still waiting"
+        : `   buffers checked against the destinations: ${a.cross_check.problems.join("; ")}`,
+    );
   for (const b of a.buffers)
     lines.push(
       `   buffer ${b.region}: ${formatCount(b.written)} written, ${formatCount(b.flushed)} flushed, at most ${formatCount(b.depth_max)} waiting, ${formatCount(b.depth_end)} at risk at the end · flush lag p95 ${b.flush_lag_ms.p95 ?? "none"} ms, max ${b.flush_lag_ms.max ?? "none"} ms`,

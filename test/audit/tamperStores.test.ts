@@ -2,7 +2,9 @@
  * Tamper vectors across stores (test/fixtures/audit-tamper-stores/*.json, one case per file): a short real
  * drill per audit pattern writes its buffers and destinations; each case copies that directory, changes one
  * store with raw SQL (the mutations of test/audit/tamperKit.ts), and checks which store's chain breaks and
- * where, and what the review of the destinations (buffer seqs, the report's audit_gaps and audit_lost) sees.
+ * where, what the review of the destinations sees (buffer seqs: the report's audit_gaps), and what checking
+ * the buffers against the destinations finds (the report's audit_lost). Every case is caught by one of them;
+ * the one left to the report's heads alone is a truncated global log, which has no buffer behind it.
  *
  * The runs are deterministic by seed, but exact seqs depend on them, so a case picks its entry by a
  * predicate (`select`) and names seqs relative to it or to the store's head ("selected+1", "head").
@@ -13,7 +15,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadScenarioFile, reviewAudit, runDrill, verifyChain, type DrillReport, type Scenario, type StoreChain } from "../../engine";
+import { loadScenarioFile, reviewAudit, runDrill, verifyChain, type DrillReport, type Scenario, type StoredEntry, type StoreChain } from "../../engine";
+import { crossCheckBuffers } from "../../engine/audit/crossCheck";
 import { Mutation, mutationSchema, tamper } from "./tamperKit";
 
 /** A seq as a number, or relative to the selected entry or the store's head before tampering: "selected+1", "head". */
@@ -36,12 +39,12 @@ const StoreCase = z.strictObject({
   mutation: mutationSchema(SeqRef, SeqRef),
   /** Verify every store against the head the report recorded for it. */
   withExpectedHead: z.boolean().optional(),
-  /** Every chain verifies: the tamper is left to the review, or is a limit of the scheme. */
+  /** Every chain verifies: the tamper is left to the review and the buffer check, or to the report's heads. */
   wantOk: z.literal(true).optional(),
   wantStore: z.string().optional(),
   wantFirstBad: SeqRef.optional(),
   wantReason: z.string().optional(),
-  /** The review of the tampered destinations, as the report's audit_gaps and audit_lost would count it. */
+  /** The review of the tampered destinations and the buffer check, as the report's audit_gaps and audit_lost count them. */
   wantGaps: z.number().int().nonnegative(),
   wantLost: z.number().int().nonnegative(),
 });
@@ -141,15 +144,20 @@ function resolveMutation(mutation: StoreCase["mutation"], at: (ref: SeqRef) => n
   }
 }
 
-/** The drill's review re-run over the destinations in `dir`, with the drill's own arithmetic for audit_lost. */
+/**
+ * The drill's review re-run over the destinations in `dir`, and the buffers checked against them as the
+ * drill and the offline verifier do: entries that did not arrive intact, plus entries waiting in a buffer
+ * beyond what the run left waiting (forged onto its tail).
+ */
 function review({ scenario, report }: Pristine, dir: string): { gaps: number; lost: number } {
   const { stores, buffers } = report.questions.audit;
-  const destinations = stores
-    .filter((s) => !s.name.startsWith("buffer:"))
-    .map((s) => ({ name: s.name, entries: rows<{ seq: number; body: string }>(join(dir, s.file), "SELECT seq, body FROM entries ORDER BY seq") }));
+  const read = (file: string) => rows<StoredEntry>(join(dir, file), "SELECT seq, t, region, kind, request_id AS requestId, body, prev_hash AS prevHash, hash FROM entries ORDER BY seq");
+  const destinations = stores.filter((s) => !s.name.startsWith("buffer:")).map((s) => ({ name: s.name, entries: read(s.file) }));
   const jurisdictions = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
   const result = reviewAudit(destinations, scenario.policy, jurisdictions);
-  const lost = buffers.reduce((n, b) => n + (b.written - (result.flushedPerRegion[b.region] ?? 0) - b.depth_end), 0);
+  const bufferEntries = new Map(stores.filter((s) => s.name.startsWith("buffer:")).map((s) => [s.name.slice("buffer:".length), read(s.file)]));
+  const check = crossCheckBuffers(destinations, bufferEntries);
+  const lost = check.regions.reduce((n, r) => n + r.missing + r.altered + r.unmatched + Math.max(0, r.pending - buffers.find((b) => b.region === r.region)!.depth_end), 0);
   return { gaps: result.gaps, lost };
 }
 

@@ -35,7 +35,7 @@ const detail = (results: CheckResult[], check: string) => results.find((r) => r.
 describe("verifyEvidence", () => {
   it("passes a fresh bundle on every check, re-running the scenario to the same audit heads", async () => {
     const results = await verifyEvidence(bundle);
-    expect(verdicts(results)).toEqual({ "manifest signature": true, "file hashes": true, "audit chains": true, checkpoints: true, reproduces: true });
+    expect(verdicts(results)).toEqual({ "manifest signature": true, "file hashes": true, "audit chains": true, "buffers match destinations": true, checkpoints: true, reproduces: true });
     expect(detail(results, "reproduces")).toContain(report.questions.audit.chain.head.slice(0, 14));
     expect(detail(results, "checkpoints")).toMatch(/^\d+ signed checkpoints over 1 logs/);
   });
@@ -107,7 +107,7 @@ describe("npm run verify", () => {
     const good = await verify(bundle, "--no-rerun");
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/^PASS {2}manifest signature: signed by key [0-9a-f]{16}/m);
-    expect(good.stdout).toContain("Bundle verified: 4 checks passed.");
+    expect(good.stdout).toContain("Bundle verified: 5 checks passed.");
     const dir = copy();
     rmSync(join(dir, "report.html"));
     const bad = await verify(dir, "--no-rerun");

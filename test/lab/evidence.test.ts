@@ -61,7 +61,7 @@ describe("the app's audit evidence", () => {
     expect(exported.keyId).toBe(key.keyId);
     const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "checkpoints", "reproduces"]);
+    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "buffers match destinations", "checkpoints", "reproduces"]);
     const snapshot = await call<LabSnapshot>("getSnapshot");
     expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", inspectedLog: "canonical" });
     expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);

@@ -1,0 +1,102 @@
+/**
+ * Buffers against destinations. Each store's chain proves the store was not changed on its own terms, but a
+ * destination rewritten and re-hashed consistently, or a region's last flushed entry dropped from it, leaves
+ * a valid chain. The buffers still hold what each region wrote, so this check walks every region's buffer
+ * beside the destination entries that came from it and requires each buffered entry to have arrived
+ * exactly once, unchanged and in order — or to be still waiting at the buffer's tail.
+ */
+import type { StoredEntry } from "./AuditLog";
+import { canonicalJson } from "./canonical";
+
+/** Per region: what the destinations hold of its buffer. */
+export interface RegionCrossCheck {
+  readonly region: string;
+  /** Buffered entries found at a destination, unchanged. */
+  readonly arrived: number;
+  /** Buffered entries after the last one that arrived: waiting, at risk if the region were lost. */
+  readonly pending: number;
+  /** Buffered entries skipped at the destination while later ones arrived. */
+  readonly missing: number;
+  /** Destination entries whose content differs from the buffered original. */
+  readonly altered: number;
+  /** Destination entries claiming a buffer seq the buffer does not hold, or holding out of order. */
+  readonly unmatched: number;
+}
+
+export interface CrossCheck {
+  readonly ok: boolean;
+  readonly regions: readonly RegionCrossCheck[];
+  /** The first problems found (at most 10), each naming the store and seq. */
+  readonly problems: readonly string[];
+}
+
+const PROBLEMS_KEPT = 10;
+
+interface Cursor {
+  readonly entries: Iterator<StoredEntry>;
+  next: StoredEntry | undefined;
+  arrived: number;
+  missing: number;
+  altered: number;
+  unmatched: number;
+}
+
+/**
+ * `destinations`: every destination store with its entries in seq order (a region's flushed entries then
+ * come in buffer order). `buffers`: per region, its buffer's entries in seq order.
+ */
+export function crossCheckBuffers(
+  destinations: Iterable<{ readonly name: string; readonly entries: Iterable<StoredEntry> }>,
+  buffers: ReadonlyMap<string, Iterable<StoredEntry>>,
+): CrossCheck {
+  const problems: string[] = [];
+  const problem = (text: string) => problems.length < PROBLEMS_KEPT && problems.push(text);
+  const cursors = new Map<string, Cursor>();
+  for (const [region, entries] of buffers) {
+    const iterator = entries[Symbol.iterator]();
+    const first = iterator.next();
+    cursors.set(region, { entries: iterator, next: first.done ? undefined : first.value, arrived: 0, missing: 0, altered: 0, unmatched: 0 });
+  }
+  const advance = (cursor: Cursor) => {
+    const result = cursor.entries.next();
+    cursor.next = result.done ? undefined : result.value;
+  };
+
+  for (const store of destinations)
+    for (const entry of store.entries) {
+      const fields = JSON.parse(entry.body) as { region: string; buffer?: { seq: number; flushedAt: number } };
+      if (!fields.buffer) continue;
+      const cursor = cursors.get(fields.region);
+      const where = `${store.name} seq ${entry.seq}`;
+      if (!cursor) {
+        problem(`${where} says it came from the buffer of ${fields.region}, which does not exist`);
+        continue;
+      }
+      const claimed = fields.buffer.seq;
+      while (cursor.next && cursor.next.seq < claimed) {
+        cursor.missing++;
+        problem(`buffer:${fields.region} seq ${cursor.next.seq} never reached a destination, though later entries did`);
+        advance(cursor);
+      }
+      if (cursor.next?.seq !== claimed) {
+        cursor.unmatched++;
+        problem(`${where} claims buffer:${fields.region} seq ${claimed}, which the buffer does not hold at that point`);
+        continue;
+      }
+      const { seq: _bufferSeq, ...record } = JSON.parse(cursor.next.body) as Record<string, unknown>;
+      if (canonicalJson({ ...record, seq: entry.seq, buffer: fields.buffer }) === entry.body) cursor.arrived++;
+      else {
+        cursor.altered++;
+        problem(`${where} differs from buffer:${fields.region} seq ${claimed}, the entry as its region wrote it`);
+      }
+      advance(cursor);
+    }
+
+  const regions: RegionCrossCheck[] = [];
+  for (const [region, cursor] of cursors) {
+    let pending = 0;
+    for (; cursor.next; advance(cursor)) pending++;
+    regions.push({ region, arrived: cursor.arrived, pending, missing: cursor.missing, altered: cursor.altered, unmatched: cursor.unmatched });
+  }
+  return { ok: problems.length === 0, regions, problems };
+}
