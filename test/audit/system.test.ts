@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { AuditSystem, VirtualClock, type AuditRecord, type LocatedEntry, type TransitionEvent } from "../../engine";
+import type { AuditConfig } from "../../engine/scenario/schema";
+
+const REGIONS = ["eu-west", "eu-central", "us-east"];
+const central: AuditConfig = { pattern: "central", destination: "eu-central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination" };
+
+let open: AuditSystem | undefined;
+afterEach(() => open?.close());
+
+function system(config: AuditConfig, options: { dir?: string } = {}) {
+  const clock = new VirtualClock();
+  const cutOff = new Set<string>();
+  const transitions: TransitionEvent[] = [];
+  open = AuditSystem.open({ config, regions: REGIONS, clock, reachable: (region) => !cutOff.has(region), onTransition: (e) => transitions.push(e), ...options });
+  open.start();
+  return { audit: open, clock, cutOff, transitions };
+}
+
+const request = (t: number, region: string, n: number): AuditRecord => ({ kind: "request", t, region, requestId: `${region}-${n}`, outcome: "ok" });
+const order = (entries: LocatedEntry[]) => entries.map(({ entry }) => `${entry.t}:${entry.region}`);
+
+describe("AuditSystem", () => {
+  it("Pattern A: a cut-off region's entries wait in its buffer, are found there by request id, and reach the canonical log on heal", async () => {
+    const { audit, clock, cutOff, transitions } = system(central);
+    cutOff.add("eu-west");
+    for (let i = 0; i < 5; i++) {
+      audit.record(request(clock.now(), "eu-west", i));
+      audit.record(request(clock.now(), "us-east", i));
+      await clock.runUntil(clock.now() + 500);
+    }
+    expect(audit.depth("eu-west")).toBe(5);
+    expect(audit.depth("us-east")).toBeLessThanOrEqual(1);
+    expect(audit.findRequest("eu-west-3").map((f) => f.store)).toEqual(["buffer:eu-west"]);
+    expect(audit.findRequest("us-east-0").map((f) => f.store)).toEqual(["canonical"]);
+
+    cutOff.delete("eu-west");
+    await clock.runUntil(clock.now() + 1_000);
+    expect(audit.depth("eu-west")).toBe(0);
+    expect(audit.findRequest("eu-west-3").map((f) => f.store)).toEqual(["canonical"]);
+    expect(transitions.map((t) => `${t.subject}:${t.from}→${t.to}`)).toEqual(["eu-west→canonical:flushing→buffering", "eu-west→canonical:buffering→flushing"]);
+    const eu = audit.bufferStats().find((b) => b.region === "eu-west")!;
+    expect(eu).toMatchObject({ written: 5, flushed: 5, depth_end: 0, depth_max: 5 });
+    expect(eu.flush_lag_ms.max).toBeGreaterThanOrEqual(2_500);
+  });
+
+  it("merges the logs into one timeline ordered by time, then region, then seq — not by arrival", async () => {
+    const { audit, clock, cutOff } = system(central);
+    cutOff.add("us-east");
+    audit.record(request(0, "us-east", 1));
+    audit.record(request(0, "eu-west", 1));
+    audit.record({ kind: "run", t: 0, region: "global" });
+    await clock.runUntil(1_000);
+    audit.record(request(1_000, "eu-central", 1));
+    cutOff.delete("us-east");
+    await clock.runUntil(3_000);
+    // us-east's entry arrived last in the canonical log but belongs first among those at t=0 after eu-west.
+    const arrival = [...audit.destinations()[0]!.log.entries()].map((e) => `${e.t}:${e.region}`);
+    expect(arrival.indexOf("0:us-east")).toBeGreaterThan(arrival.indexOf("1000:eu-central"));
+    expect(order([...audit.timeline()])).toEqual(["0:eu-west", "0:global", "0:us-east", "1000:eu-central"]);
+  });
+
+  it("Pattern B: one log per region and a global log; a request is found whichever region handled it", async () => {
+    const { audit, clock } = system({ ...central, pattern: "per-region", destination: undefined } as AuditConfig);
+    expect(audit.destinations().map((s) => s.name)).toEqual(["region:eu-west", "region:eu-central", "region:us-east", "global"]);
+    audit.record({ kind: "run", t: 0, region: "global" });
+    for (const region of REGIONS) audit.record(request(10, region, 7));
+    await clock.runUntil(1_000);
+    for (const region of REGIONS) expect(audit.findRequest(`${region}-7`)).toMatchObject([{ store: `region:${region}` }]);
+    expect(order([...audit.timeline()])).toEqual(["0:global", "10:eu-central", "10:eu-west", "10:us-east"]);
+  });
+
+  it("fails closed only where a region is cut off under fail-closed, and prices a durable write by the round trip to the destination", () => {
+    const rtt = (a: string, b: string) => (a === b ? 1 : a.startsWith("eu") && b.startsWith("eu") ? 25 : 80);
+    const buffering = system(central);
+    buffering.cutOff.add("eu-west");
+    expect(buffering.audit.failsClosed("eu-west")).toBe(false);
+    expect(buffering.audit.durableWriteMs("eu-west", rtt)).toBe(0);
+    expect(buffering.audit.durableWriteMs("us-east", rtt)).toBe(80);
+    buffering.audit.close();
+
+    const closed = system({ ...central, on_unreachable: "fail-closed", high_risk_durable_in: "regional-buffer" });
+    closed.cutOff.add("eu-west");
+    expect(closed.audit.failsClosed("eu-west")).toBe(true);
+    expect(closed.audit.failsClosed("us-east")).toBe(false);
+    expect(closed.audit.durableWriteMs("us-east", rtt)).toBe(0);
+  });
+
+  it("refuses a directory that already holds a store, naming the file, and opens nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "failover-lab-system-"));
+    try {
+      writeFileSync(join(dir, "buffer-eu-west.db"), "");
+      expect(() => system(central, { dir })).toThrow(`audit store ${join(dir, "buffer-eu-west.db")} already exists; use an empty directory`);
+      open = undefined;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
