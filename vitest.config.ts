@@ -8,6 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     // A drill takes 10–30 s alone; on a shared 2-core machine it can take several times that.
     testTimeout: 180_000,
+    // Several suites run a drill in beforeAll, under the same load.
+    hookTimeout: 180_000,
     // CI also keeps a JSON report, from which .ci/run prints the plain "N passed, N failed" closing line.
     reporters: process.env.CI ? ["default", ["json", { outputFile: ".ci/test-results.json" }]] : ["default"],
   },
