@@ -257,8 +257,8 @@ export class AuditSystem {
   }
 
   /** Per region, right now: entries waiting, and whether its flusher is cut off. */
-  bufferStates(): { region: string; depth: number; state: "flushing" | "buffering"; lagMaxMs: number | null }[] {
-    return [...this.buffers.values()].map((b) => ({ region: b.region, depth: b.store.log.head.seq - b.flushedSeq, state: b.state, lagMaxMs: b.lagMax }));
+  bufferStates(): { region: string; written: number; depth: number; state: "flushing" | "buffering"; lagMaxMs: number | null }[] {
+    return [...this.buffers.values()].map((b) => ({ region: b.region, written: b.store.log.head.seq, depth: b.store.log.head.seq - b.flushedSeq, state: b.state, lagMaxMs: b.lagMax }));
   }
 
   /** Per region, how its buffer fared; regions in scenario order. */

@@ -12,7 +12,7 @@ import { isMap, isSeq, parseDocument } from "yaml";
 import { ChainVerifier, type StoredEntry } from "../audit/AuditLog";
 import type { InstallationKey } from "../audit/checkpoint";
 import { leafHash, MerkleTree, verifyInclusion } from "../audit/merkle";
-import type { AuditSystem } from "../audit/system";
+import type { AuditStore, AuditSystem } from "../audit/system";
 import { VirtualClock } from "../clock";
 import type { CrossCheck } from "../audit/crossCheck";
 import { auditFindings, buildReport, crossCheckStores, ENGINE_VERSION, finishRun, type AuditFindings } from "../drill";
@@ -260,10 +260,23 @@ class Run {
 
 /**
  * The log the audit inspector pages through: the canonical log (Pattern A) or, until the inspector can
- * switch between stores, the first region's log (Pattern B).
+ * switch between stores, the first region's log (Pattern B). A search by request id covers every store.
  */
-function inspected(run: Run) {
-  return run.audit.destinations()[0]!.log;
+function inspected(run: Run): AuditStore {
+  return run.audit.destinations()[0]!;
+}
+
+function storeNamed(run: Run, name: string): AuditStore {
+  const store = run.audit.allStores().find((s) => s.name === name);
+  if (!store) throw new Error(`no audit store ${name} in this run (stores: ${run.audit.allStores().map((s) => s.name).join(", ")})`);
+  return store;
+}
+
+/** The rest of a filter, for entries found by request id; the outcome is read from the body as SQL reads it. */
+function matches(entry: StoredEntry, filter: AuditFilter): boolean {
+  if (filter.region !== undefined && entry.region !== filter.region) return false;
+  if (filter.kind !== undefined && entry.kind !== filter.kind) return false;
+  return filter.outcome === undefined || (JSON.parse(entry.body) as { outcome?: string }).outcome === filter.outcome;
 }
 
 function increment(record: Record<string, number>, key: string): void {
@@ -341,9 +354,9 @@ export class LabController implements LabBackend {
       case "auditPage":
         return this.auditPage(input as CommandPayload<"auditPage">);
       case "auditEntry":
-        return this.auditEntry(payload.seq as number);
+        return this.auditEntry(payload.seq as number, payload.store as string | undefined);
       case "auditProof":
-        return this.auditProof(payload.seq as number);
+        return this.auditProof(payload.seq as number, payload.store as string | undefined);
       case "verifyChain":
         return this.verifyChain();
       case "exportEvidence":
@@ -521,23 +534,37 @@ export class LabController implements LabBackend {
   private auditPage(input: CommandPayload<"auditPage">): CommandResults["auditPage"] {
     const run = this.run;
     if (!run) return { total: 0, rows: [] };
-    const { total, entries } = inspected(run).query(input.filter as AuditFilter, input.offset, input.limit);
-    return { total, rows: entries.map(toRow) };
+    const filter = input.filter as AuditFilter;
+    if (filter.requestId !== undefined) {
+      // Region-agnostic: whichever region handled the request, and whether or not it has left its buffer.
+      const found = run.audit.findRequest(filter.requestId).filter(({ entry }) => matches(entry, filter));
+      return { total: found.length, rows: found.slice(input.offset, input.offset + input.limit).map(({ store, entry }) => toRow(store, entry)) };
+    }
+    const store = inspected(run);
+    const { total, entries } = store.log.query(filter, input.offset, input.limit);
+    return { total, rows: entries.map((entry) => toRow(store.name, entry)) };
   }
 
-  private auditEntry(seq: number): AuditEntryDetail {
+  private auditEntry(seq: number, storeName?: string): AuditEntryDetail {
+    const run = this.requireRun();
+    const store = storeName === undefined ? inspected(run) : storeNamed(run, storeName);
+    const entry = store.log.entry(seq);
+    if (!entry) throw new Error(`no audit entry with seq ${seq} in ${store.name}`);
+    const next = store.log.entry(seq + 1);
+    return { ...toRow(store.name, entry), body: JSON.parse(entry.body), prevHash: entry.prevHash, hash: entry.hash, nextPrevHash: next?.prevHash ?? null };
+  }
+
+  private auditProof(seq: number, storeName?: string): InclusionProofView {
     const run = this.requireRun();
     const log = inspected(run);
-    const entry = log.entry(seq);
-    if (!entry) throw new Error(`no audit entry with seq ${seq}`);
-    const next = log.entry(seq + 1);
-    return { ...toRow(entry), body: JSON.parse(entry.body), prevHash: entry.prevHash, hash: entry.hash, nextPrevHash: next?.prevHash ?? null };
-  }
-
-  private auditProof(seq: number): InclusionProofView {
-    const run = this.requireRun();
+    if (storeName !== undefined && storeName !== log.name)
+      throw new Error(
+        storeName.startsWith("buffer:")
+          ? `this entry is still waiting in ${storeName}; its inclusion proof comes once it reaches ${log.name}`
+          : `inclusion proofs cover ${log.name}, the log the inspector pages through`,
+      );
     run.catchUpAudit();
-    const entry = inspected(run).entry(seq);
+    const entry = log.log.entry(seq);
     if (!entry) throw new Error(`no audit entry with seq ${seq}`);
     const { proofTree } = run;
     const treeSize = proofTree.size;
@@ -546,7 +573,7 @@ export class LabController implements LabBackend {
     const path = proofTree.inclusionProof(leafIndex, treeSize);
     const root = proofTree.root(treeSize);
     const leaf = leafHash(entry.body);
-    return { seq, log: run.audit.destinations()[0]!.name, leafIndex, treeSize, leafHash: leaf, root, path, verified: verifyInclusion(leaf, leafIndex, treeSize, path, root).ok };
+    return { seq, log: log.name, leafIndex, treeSize, leafHash: leaf, root, path, verified: verifyInclusion(leaf, leafIndex, treeSize, path, root).ok };
   }
 
   /**
@@ -701,7 +728,7 @@ export class LabController implements LabBackend {
         destination: scenario.audit.pattern === "central" ? run.audit.destinationRegion : null,
         inspectedLog: run.audit.destinations()[0]!.name,
         onUnreachable: scenario.audit.on_unreachable,
-        buffers: run.audit.bufferStates().map((b) => ({ region: b.region, depth: b.depth, state: b.state, flushLagMaxMs: b.lagMaxMs === null ? null : Math.round(b.lagMaxMs) })),
+        buffers: run.audit.bufferStates().map((b) => ({ region: b.region, written: b.written, depth: b.depth, state: b.state, flushLagMaxMs: b.lagMaxMs === null ? null : Math.round(b.lagMaxMs) })),
       },
       timeline: run.timeline.slice(-TIMELINE_SENT),
       metrics: run.points,
@@ -738,8 +765,8 @@ function roundTiming(fault: Fault): Fault {
   return { ...fault, at_s: round(fault.at_s), ...(fault.heal_s === undefined ? {} : { heal_s: round(fault.heal_s) }) } as Fault;
 }
 
-function toRow(entry: StoredEntry): AuditRow {
-  return { seq: entry.seq, t: entry.t, region: entry.region, kind: entry.kind, requestId: entry.requestId, summary: summarise(entry) };
+function toRow(store: string, entry: StoredEntry): AuditRow {
+  return { store, seq: entry.seq, t: entry.t, region: entry.region, kind: entry.kind, requestId: entry.requestId, summary: summarise(entry) };
 }
 
 function summarise(entry: StoredEntry): string {

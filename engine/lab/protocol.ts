@@ -18,6 +18,8 @@ const faultSpecSchema = z.discriminatedUnion(
 export type { FaultSpec };
 
 const none = z.strictObject({});
+/** An audit store's name: `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log. */
+const storeName = z.string().regex(/^(canonical|global|(region|buffer):[a-z0-9][a-z0-9-]{0,62})$/, "must name an audit store, e.g. canonical or buffer:eu-west");
 const requestId = z.string().min(1).max(200);
 
 export const auditFilterSchema = z.strictObject({
@@ -58,9 +60,9 @@ export const commandSchemas = {
     offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
     limit: z.int().min(1).max(AUDIT_PAGE_LIMIT),
   }),
-  auditEntry: z.strictObject({ seq: z.int().min(1) }),
+  auditEntry: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
   /** An RFC 6962 inclusion proof of one entry of the inspected log, checked against the log's current root. */
-  auditProof: z.strictObject({ seq: z.int().min(1) }),
+  auditProof: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
   verifyChain: none,
   /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
   exportEvidence: none,
@@ -88,6 +90,8 @@ export interface ScenarioProblemView {
 
 /** One audit entry as the inspector lists it. */
 export interface AuditRow {
+  /** The store it was found in; `seq` is its place in that store's chain. */
+  readonly store: string;
   readonly seq: number;
   readonly t: number;
   readonly region: string;
@@ -263,6 +267,8 @@ export interface QuestionsView {
 /** One region's way to its audit destination. */
 export interface AuditBufferView {
   readonly region: string;
+  /** Entries the region has written to its buffer (the buffer's head seq). */
+  readonly written: number;
   /** Entries waiting in the region's buffer. */
   readonly depth: number;
   readonly state: "flushing" | "buffering";

@@ -25,9 +25,9 @@ type Kind = (typeof KINDS)[number];
 
 type Detail =
   | { readonly status: "none" }
-  | { readonly status: "loading"; readonly seq: number }
+  | { readonly status: "loading"; readonly seq: number; readonly store: string }
   | { readonly status: "ready"; readonly entry: AuditEntryDetail }
-  | { readonly status: "error"; readonly seq: number; readonly message: string };
+  | { readonly status: "error"; readonly seq: number; readonly store: string; readonly message: string };
 
 export function AuditInspector(props: {
   api: Pick<LabApi, "auditPage" | "auditEntry" | "auditProof" | "verifyChain">;
@@ -106,15 +106,15 @@ export function AuditInspector(props: {
     return () => clearTimeout(timer);
   }, [cache, generation, total, firstIndex, lastIndex]);
 
-  const openEntry = (seq: number) => {
+  const openEntry = (seq: number, store: string) => {
     const ticket = ++detailTicket.current;
-    setDetail({ status: "loading", seq });
-    api.auditEntry({ seq }).then(
+    setDetail({ status: "loading", seq, store });
+    api.auditEntry({ seq, store }).then(
       (entry) => {
         if (detailTicket.current === ticket) setDetail({ status: "ready", entry });
       },
       (error: unknown) => {
-        if (detailTicket.current === ticket) setDetail({ status: "error", seq, message: messageOf(error) });
+        if (detailTicket.current === ticket) setDetail({ status: "error", seq, store, message: messageOf(error) });
       },
     );
   };
@@ -122,7 +122,7 @@ export function AuditInspector(props: {
   const selectIndex = (index: number) => {
     setActiveIndex(index);
     const row = cache.rowAt(index);
-    if (row) openEntry(row.seq);
+    if (row) openEntry(row.seq, row.store);
   };
 
   const onListKey = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -162,7 +162,7 @@ export function AuditInspector(props: {
     void cache.refreshTotal();
   };
 
-  const selectedSeq = detail.status === "none" ? null : detail.status === "ready" ? detail.entry.seq : detail.seq;
+  const selected = detail.status === "none" ? null : detail.status === "ready" ? `${detail.entry.store}#${detail.entry.seq}` : `${detail.store}#${detail.seq}`;
   const regionOptions = regions.includes(GLOBAL_REGION) ? regions : [...regions, GLOBAL_REGION];
   const logEmpty = !total && (entries === 0 || (total === 0 && !filtering));
   const noMatch = total === 0 && !logEmpty;
@@ -270,7 +270,7 @@ export function AuditInspector(props: {
                   const row = cache.rowAt(item.index);
                   const style = { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` };
                   return row ? (
-                    <EntryRow key={item.key} row={row} style={style} selected={row.seq === selectedSeq} onSelect={() => selectIndex(item.index)} />
+                    <EntryRow key={item.key} row={row} style={style} selected={`${row.store}#${row.seq}` === selected} onSelect={() => selectIndex(item.index)} />
                   ) : (
                     <div key={item.key} className="audit-row audit-row--placeholder" style={style} aria-busy="true">
                       <span className="audit-placeholder-bar" />
@@ -281,7 +281,7 @@ export function AuditInspector(props: {
             </div>
           )}
         </div>
-        <EntryDetail detail={detail} prove={(seq) => api.auditProof({ seq })} />
+        <EntryDetail detail={detail} prove={(seq, store) => api.auditProof({ seq, store })} />
       </div>
     </section>
   );
@@ -294,6 +294,7 @@ function EntryRow(props: { row: AuditRow; style: { height: number; transform: st
       data-testid="audit-row"
       data-region={row.region}
       data-seq={row.seq}
+      data-store={row.store}
       data-kind={row.kind}
       className={selected ? "audit-row audit-row--selected" : "audit-row"}
       style={style}
@@ -344,7 +345,7 @@ function ChainBadge(props: { status: ChainStatus | null; verifying: boolean; err
   );
 }
 
-function EntryDetail(props: { detail: Detail; prove: (seq: number) => Promise<InclusionProofView> }) {
+function EntryDetail(props: { detail: Detail; prove: (seq: number, store: string) => Promise<InclusionProofView> }) {
   const { detail } = props;
   if (detail.status === "none")
     return (
@@ -380,6 +381,8 @@ function EntryDetail(props: { detail: Detail; prove: (seq: number) => Promise<In
         <dd>{formatVirtualTime(entry.t)}</dd>
         <dt>Region</dt>
         <dd>{entry.region}</dd>
+        <dt>Store</dt>
+        <dd data-testid="audit-detail-store">{entry.store}</dd>
         <dt>Request</dt>
         <dd className="audit-mono">{entry.requestId ?? "—"}</dd>
         <dt>Summary</dt>
@@ -414,7 +417,7 @@ function EntryDetail(props: { detail: Detail; prove: (seq: number) => Promise<In
               : `✗ Entry ${entry.seq + 1}'s prev_hash is ${entry.nextPrevHash}, not this hash.`}
         </p>
       </section>
-      <InclusionProof key={entry.seq} seq={entry.seq} prove={props.prove} />
+      <InclusionProof key={`${entry.store}#${entry.seq}`} seq={entry.seq} prove={(seq) => props.prove(seq, entry.store)} />
       <section className="audit-detail-section">
         <h4>Record</h4>
         <pre className="audit-json">{JSON.stringify(body, null, 2)}</pre>

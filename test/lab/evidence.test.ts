@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generateKeyPair, leafHash, verifyEvidence, verifyInclusion } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type EvidenceExport, type InclusionProofView, type LabSnapshot } from "../../engine/lab/protocol";
+import { serveCommand, type AuditRow, type EvidenceExport, type InclusionProofView, type LabSnapshot } from "../../engine/lab/protocol";
 
 const fixture = readFileSync(join(import.meta.dirname, "../fixtures/short-drill.yaml"), "utf8");
 const work = mkdtempSync(join(tmpdir(), "failover-lab-app-evidence-"));
@@ -48,6 +48,30 @@ describe("the app's audit evidence", () => {
     const other = await call<{ body: unknown }>("auditEntry", { seq: 43 });
     expect(verifyInclusion(leafHash(JSON.stringify(other.body)), proof.leafIndex, proof.treeSize, proof.path, proof.root).ok).toBe(false);
     await expect(call("auditProof", { seq: 10_000_000 })).rejects.toThrow(/no audit entry with seq 10000000/);
+  });
+
+  it("finds a request by id in whichever store holds it: the cut-off region's buffer, then the canonical log", async () => {
+    const call = start();
+    await call("loadScenario", { source: "library", name: "audit-partition-central.yaml" });
+    await call("runTo", { ms: 150_000 });
+    const buffer = (await call<LabSnapshot>("getSnapshot")).audit!.buffers.find((b) => b.region === "eu-west")!;
+    expect(buffer).toMatchObject({ state: "buffering" });
+    expect(buffer.depth).toBeGreaterThan(100);
+    const waiting = await call<{ seq: number; kind: string; requestId: string | null }>("auditEntry", { seq: buffer.written, store: "buffer:eu-west" });
+    expect(waiting.kind).toBe("request");
+    const requestId = waiting.requestId!;
+    const page = await call<{ total: number; rows: AuditRow[] }>("auditPage", { filter: { requestId }, offset: 0, limit: 10 });
+    expect(page.rows.map((r) => `${r.store}#${r.seq}`)).toEqual([`buffer:eu-west#${buffer.written}`]);
+    expect((await call<{ total: number }>("auditPage", { filter: { requestId, region: "us-east" }, offset: 0, limit: 10 })).total).toBe(0);
+    await expect(call("auditProof", { seq: buffer.written, store: "buffer:eu-west" })).rejects.toThrow(/still waiting in buffer:eu-west; its inclusion proof comes once it reaches canonical/);
+    await expect(call("auditEntry", { seq: 1, store: "region:nowhere" })).rejects.toThrow(/no audit store region:nowhere in this run/);
+    await expect(call("auditEntry", { seq: 1, store: "../etc" })).rejects.toThrow(/must name an audit store/);
+
+    await call("runTo", { ms: 310_000 });
+    const arrived = await call<{ rows: AuditRow[] }>("auditPage", { filter: { requestId }, offset: 0, limit: 10 });
+    expect(arrived.rows.map((r) => r.store)).toEqual(["canonical"]);
+    const proof = await call<InclusionProofView>("auditProof", { seq: arrived.rows[0]!.seq, store: "canonical" });
+    expect(proof.verified).toBe(true);
   });
 
   it("exports a finished run as a bundle the offline verifier accepts, reproducing the run headless", async () => {

@@ -3,6 +3,7 @@ import type { AuditFilter, AuditRow } from "../../engine/lab/protocol";
 import { AUDIT_PAGE_SIZE, AuditPageCache, DEFAULT_MAX_PAGES, type AuditPageFetcher } from "../../renderer/audit/pageCache";
 
 const row = (seq: number): AuditRow => ({
+  store: "canonical",
   seq,
   t: seq * 10,
   region: seq % 2 === 1 ? "eu-west" : "us-east",
