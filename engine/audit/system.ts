@@ -324,6 +324,43 @@ export class AuditSystem {
     }
   }
 
+  /**
+   * A page of {@link timeline} without reading what comes before it: Pattern B's global query, as the app's
+   * inspector pages through it. Each of B's logs is written in time order (a region's buffer flushes in the
+   * order it was written; the global log is written as things happen), so where a page starts in every log
+   * can be found by bisection on time, then the logs are merged from there. Pattern A's canonical log is in
+   * arrival order, which this does not assume: it throws there.
+   */
+  timelinePage(offset: number, limit: number): { total: number; entries: LocatedEntry[] } {
+    if (this.pattern !== "per-region") throw new Error("timelinePage needs logs written in time order (Pattern B)");
+    const logs = this.destinationStores;
+    const total = logs.reduce((n, store) => n + store.log.head.seq, 0);
+    if (offset >= total) return { total, entries: [] };
+    const before = (t: number) => logs.reduce((n, store) => n + entriesBefore(store.log, t), 0);
+    // The last whole ms T with at most `offset` entries before it: the page starts among the entries in [T, T + 1).
+    let lo = 0;
+    let hi = Math.ceil(Math.max(...logs.map((store) => store.log.entry(store.log.head.seq)?.t ?? 0))) + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi + 1) / 2);
+      if (before(mid) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const starts = logs.map((store) => entriesBefore(store.log, lo));
+    let skip = offset - starts.reduce((n, s) => n + s, 0);
+    const streams = logs.map((store, i) => ({ store: store.name, entries: store.log.entries({ fromSeq: starts[i]! + 1, limit: skip + limit }) }));
+    const heads = streams.map(({ store, entries }) => next(store, entries));
+    const entries: LocatedEntry[] = [];
+    while (entries.length < limit) {
+      let best = -1;
+      for (let i = 0; i < heads.length; i++) if (heads[i] && (best < 0 || byTime(heads[i]!, heads[best]!) < 0)) best = i;
+      if (best < 0) break;
+      if (skip > 0) skip--;
+      else entries.push(heads[best]!);
+      heads[best] = next(streams[best]!.store, streams[best]!.entries);
+    }
+    return { total, entries };
+  }
+
   /** Stops the flusher and closes every store; what is still buffered stays in its buffer file. */
   close(): void {
     if (this.closed) return;
@@ -333,12 +370,25 @@ export class AuditSystem {
   }
 }
 
+/** How many entries of a log written in time order come before time `t`: a bisection over seqs. */
+function entriesBefore(log: AuditLog, t: number): number {
+  let lo = 0;
+  let hi = log.head.seq;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi + 1) / 2);
+    if (log.entry(mid)!.t < t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 function next(store: string, entries: IterableIterator<StoredEntry>): LocatedEntry | undefined {
   const result = entries.next();
   return result.done ? undefined : { store, entry: result.value };
 }
 
-function byTime(a: LocatedEntry, b: LocatedEntry): number {
+/** The timeline's order: event time, then region, then store, then seq. */
+export function byTime(a: LocatedEntry, b: LocatedEntry): number {
   return a.entry.t - b.entry.t || compare(a.entry.region, b.entry.region) || compare(a.store, b.store) || a.entry.seq - b.entry.seq;
 }
 

@@ -12,7 +12,7 @@ import { isMap, isSeq, parseDocument } from "yaml";
 import { ChainVerifier, type StoredEntry } from "../audit/AuditLog";
 import type { InstallationKey } from "../audit/checkpoint";
 import { leafHash, MerkleTree, verifyInclusion } from "../audit/merkle";
-import type { AuditStore, AuditSystem } from "../audit/system";
+import { byTime, type AuditStore, type AuditSystem, type LocatedEntry } from "../audit/system";
 import { VirtualClock } from "../clock";
 import type { CrossCheck } from "../audit/crossCheck";
 import { auditFindings, buildReport, crossCheckStores, ENGINE_VERSION, finishRun, type AuditFindings } from "../drill";
@@ -112,8 +112,8 @@ class Run {
   readonly reviewer: AuditReviewer;
   /** One incremental verifier per store, by store name. */
   readonly verifiers = new Map<string, ChainVerifier>();
-  /** RFC 6962 tree over the inspected log, grown as the log is read, for inclusion proofs on demand. */
-  readonly proofTree = new MerkleTree();
+  /** Per destination log, its RFC 6962 tree, grown as the log is read, for inclusion proofs on demand. */
+  readonly proofTrees = new Map<string, MerkleTree>();
   private finished = false;
   /** The buffers checked against the destinations, once the run is over: a full read, too dear while playing. */
   private crossCheck: CrossCheck | undefined;
@@ -227,12 +227,11 @@ class Run {
   /** Reads what the audit stores gained since the last look, for the reviewer and the chain verifiers. */
   catchUpAudit(): void {
     const destinations = new Set(this.audit.destinations());
-    const inspectedStore = this.audit.destinations()[0];
     for (const store of this.audit.allStores()) {
       const verifier = this.verifiers.get(store.name)!;
       for (const entry of store.log.entries({ fromSeq: verifier.nextSeq })) {
         if (destinations.has(store)) this.reviewer.add(entry, store.name);
-        if (store === inspectedStore) this.proofTree.append(leafHash(entry.body));
+        if (destinations.has(store)) this.proofTree(store.name).append(leafHash(entry.body));
         verifier.add(entry);
       }
     }
@@ -247,6 +246,12 @@ class Run {
     };
   }
 
+  proofTree(store: string): MerkleTree {
+    let tree = this.proofTrees.get(store);
+    if (!tree) this.proofTrees.set(store, (tree = new MerkleTree()));
+    return tree;
+  }
+
   findings(): AuditFindings {
     return auditFindings(this.audit, (store) => this.verifiers.get(store.name)!.verdict(), this.crossCheck);
   }
@@ -256,14 +261,6 @@ class Run {
     this.audit.close();
     rmSync(this.auditDir, { recursive: true, force: true });
   }
-}
-
-/**
- * The log the audit inspector pages through: the canonical log (Pattern A) or, until the inspector can
- * switch between stores, the first region's log (Pattern B). A search by request id covers every store.
- */
-function inspected(run: Run): AuditStore {
-  return run.audit.destinations()[0]!;
 }
 
 function storeNamed(run: Run, name: string): AuditStore {
@@ -540,14 +537,29 @@ export class LabController implements LabBackend {
       const found = run.audit.findRequest(filter.requestId).filter(({ entry }) => matches(entry, filter));
       return { total: found.length, rows: found.slice(input.offset, input.offset + input.limit).map(({ store, entry }) => toRow(store, entry)) };
     }
-    const store = inspected(run);
-    const { total, entries } = store.log.query(filter, input.offset, input.limit);
-    return { total, rows: entries.map((entry) => toRow(store.name, entry)) };
+    if (run.scenario.audit.pattern === "central") {
+      const store = run.audit.destinations()[0]!;
+      const { total, entries } = store.log.query(filter, input.offset, input.limit);
+      return { total, rows: entries.map((entry) => toRow(store.name, entry)) };
+    }
+    // Pattern B's global query: every region's log merged by time.
+    if (Object.keys(filter).length === 0) {
+      const { total, entries } = run.audit.timelinePage(input.offset, input.limit);
+      return { total, rows: entries.map(({ store, entry }) => toRow(store, entry)) };
+    }
+    let total = 0;
+    const found: LocatedEntry[] = [];
+    for (const store of run.audit.destinations()) {
+      const page = store.log.query(filter, 0, input.offset + input.limit);
+      total += page.total;
+      found.push(...page.entries.map((entry) => ({ store: store.name, entry })));
+    }
+    return { total, rows: found.sort(byTime).slice(input.offset, input.offset + input.limit).map(({ store, entry }) => toRow(store, entry)) };
   }
 
   private auditEntry(seq: number, storeName?: string): AuditEntryDetail {
     const run = this.requireRun();
-    const store = storeName === undefined ? inspected(run) : storeNamed(run, storeName);
+    const store = storeName === undefined ? run.audit.destinations()[0]! : storeNamed(run, storeName);
     const entry = store.log.entry(seq);
     if (!entry) throw new Error(`no audit entry with seq ${seq} in ${store.name}`);
     const next = store.log.entry(seq + 1);
@@ -556,17 +568,13 @@ export class LabController implements LabBackend {
 
   private auditProof(seq: number, storeName?: string): InclusionProofView {
     const run = this.requireRun();
-    const log = inspected(run);
-    if (storeName !== undefined && storeName !== log.name)
-      throw new Error(
-        storeName.startsWith("buffer:")
-          ? `this entry is still waiting in ${storeName}; its inclusion proof comes once it reaches ${log.name}`
-          : `inclusion proofs cover ${log.name}, the log the inspector pages through`,
-      );
+    const log = storeName === undefined ? run.audit.destinations()[0]! : storeNamed(run, storeName);
+    if (log.name.startsWith("buffer:"))
+      throw new Error(`this entry is still waiting in ${log.name}; its inclusion proof comes once it reaches its destination log`);
     run.catchUpAudit();
     const entry = log.log.entry(seq);
-    if (!entry) throw new Error(`no audit entry with seq ${seq}`);
-    const { proofTree } = run;
+    if (!entry) throw new Error(`no audit entry with seq ${seq} in ${log.name}`);
+    const proofTree = run.proofTree(log.name);
     const treeSize = proofTree.size;
     if (seq > treeSize) throw new Error(`entry ${seq} is not in the verified part of the log yet (${treeSize} entries)`);
     const leafIndex = seq - 1;
@@ -726,7 +734,7 @@ export class LabController implements LabBackend {
       audit: {
         pattern: scenario.audit.pattern,
         destination: scenario.audit.pattern === "central" ? run.audit.destinationRegion : null,
-        inspectedLog: run.audit.destinations()[0]!.name,
+        logs: run.audit.destinations().map((store) => store.name),
         onUnreachable: scenario.audit.on_unreachable,
         buffers: run.audit.bufferStates().map((b) => ({ region: b.region, written: b.written, depth: b.depth, state: b.state, flushLagMaxMs: b.lagMaxMs === null ? null : Math.round(b.lagMaxMs) })),
       },

@@ -280,8 +280,8 @@ export interface AuditView {
   readonly pattern: "central" | "per-region";
   /** Pattern A: the region holding the canonical log. */
   readonly destination: string | null;
-  /** The log the inspector pages through. */
-  readonly inspectedLog: string;
+  /** The destination logs: the canonical log (A), or each region's log and the global log (B), which the inspector merges by time. */
+  readonly logs: readonly string[];
   readonly onUnreachable: "buffer" | "fail-closed";
   readonly buffers: readonly AuditBufferView[];
 }

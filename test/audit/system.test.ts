@@ -100,3 +100,30 @@ describe("AuditSystem", () => {
     }
   });
 });
+
+describe("AuditSystem.timelinePage (Pattern B's global query, paged)", () => {
+  it("gives exactly the merged timeline's slice at every offset, ties across regions included", async () => {
+    const { audit, clock } = system({ ...central, pattern: "per-region", destination: undefined } as AuditConfig);
+    audit.record({ kind: "run", t: 0, region: "global" });
+    // Several entries per ms and per region, and regions sharing ms, so the merge's tie-breaks are exercised.
+    for (let ms = 0; ms < 40; ms++) {
+      for (const [i, region] of REGIONS.entries()) if ((ms + i) % 3 !== 0) for (let k = 0; k <= (ms % 2); k++) audit.record(request(ms, region, ms * 10 + k));
+      if (ms % 7 === 0) audit.record({ kind: "transition", t: ms, region: "global" });
+      await clock.runUntil(ms + 1);
+    }
+    await clock.runUntil(2_000);
+    const whole = [...audit.timeline()].map(({ store, entry }) => `${store}#${entry.seq}`);
+    expect(whole.length).toBeGreaterThan(100);
+    for (const limit of [1, 7, 50])
+      for (let offset = 0; offset <= whole.length; offset += 3) {
+        const page = audit.timelinePage(offset, limit);
+        expect(page.total).toBe(whole.length);
+        expect(page.entries.map(({ store, entry }) => `${store}#${entry.seq}`), `offset ${offset}, limit ${limit}`).toEqual(whole.slice(offset, offset + limit));
+      }
+  });
+
+  it("refuses Pattern A's canonical log, which is in arrival order, not time order", () => {
+    const { audit } = system(central);
+    expect(() => audit.timelinePage(0, 10)).toThrow(/Pattern B/);
+  });
+});

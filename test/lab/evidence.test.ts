@@ -63,7 +63,7 @@ describe("the app's audit evidence", () => {
     const page = await call<{ total: number; rows: AuditRow[] }>("auditPage", { filter: { requestId }, offset: 0, limit: 10 });
     expect(page.rows.map((r) => `${r.store}#${r.seq}`)).toEqual([`buffer:eu-west#${buffer.written}`]);
     expect((await call<{ total: number }>("auditPage", { filter: { requestId, region: "us-east" }, offset: 0, limit: 10 })).total).toBe(0);
-    await expect(call("auditProof", { seq: buffer.written, store: "buffer:eu-west" })).rejects.toThrow(/still waiting in buffer:eu-west; its inclusion proof comes once it reaches canonical/);
+    await expect(call("auditProof", { seq: buffer.written, store: "buffer:eu-west" })).rejects.toThrow(/still waiting in buffer:eu-west; its inclusion proof comes once it reaches its destination log/);
     await expect(call("auditEntry", { seq: 1, store: "region:nowhere" })).rejects.toThrow(/no audit store region:nowhere in this run/);
     await expect(call("auditEntry", { seq: 1, store: "../etc" })).rejects.toThrow(/must name an audit store/);
 
@@ -72,6 +72,23 @@ describe("the app's audit evidence", () => {
     expect(arrived.rows.map((r) => r.store)).toEqual(["canonical"]);
     const proof = await call<InclusionProofView>("auditProof", { seq: arrived.rows[0]!.seq, store: "canonical" });
     expect(proof.verified).toBe(true);
+  });
+
+  it("Pattern B: the inspector pages every region's log merged by time, and proves inclusion in any of them", async () => {
+    const call = start();
+    await call("loadScenario", { source: "library", name: "audit-partition-per-region.yaml" });
+    await call("runTo", { ms: 60_000 });
+    const page = await call<{ total: number; rows: AuditRow[] }>("auditPage", { filter: {}, offset: 100, limit: 200 });
+    expect(new Set(page.rows.map((r) => r.store))).toEqual(new Set(["region:eu-west", "region:eu-central", "region:us-east"]));
+    for (let i = 1; i < page.rows.length; i++) {
+      const [a, b] = [page.rows[i - 1]!, page.rows[i]!];
+      expect(a.t < b.t || (a.t === b.t && a.region <= b.region), `${a.store}#${a.seq} before ${b.store}#${b.seq}`).toBe(true);
+    }
+    const usEast = page.rows.find((r) => r.store === "region:us-east")!;
+    expect(await call<InclusionProofView>("auditProof", { seq: usEast.seq, store: usEast.store })).toMatchObject({ log: "region:us-east", verified: true });
+    const transitions = await call<{ total: number; rows: AuditRow[] }>("auditPage", { filter: { kind: "transition" }, offset: 0, limit: 500 });
+    expect(transitions.rows.every((r) => r.kind === "transition")).toBe(true);
+    expect(transitions.total).toBe(transitions.rows.length);
   });
 
   it("exports a finished run as a bundle the offline verifier accepts, reproducing the run headless", async () => {
@@ -87,7 +104,7 @@ describe("the app's audit evidence", () => {
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "buffers match destinations", "checkpoints", "reproduces"]);
     const snapshot = await call<LabSnapshot>("getSnapshot");
-    expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", inspectedLog: "canonical" });
+    expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", logs: ["canonical"] });
     expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);
   });
 
