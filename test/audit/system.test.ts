@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuditSystem, VirtualClock, type AuditRecord, type LocatedEntry, type TransitionEvent } from "../../engine";
+import { crossCheckBuffers } from "../../engine/audit/crossCheck";
 import type { AuditConfig } from "../../engine/scenario/schema";
 
 const REGIONS = ["eu-west", "eu-central", "us-east"];
@@ -45,6 +46,25 @@ describe("AuditSystem", () => {
     const eu = audit.bufferStats().find((b) => b.region === "eu-west")!;
     expect(eu).toMatchObject({ written: 5, flushed: 5, depth_end: 0, depth_max: 5 });
     expect(eu.flush_lag_ms.max).toBeGreaterThanOrEqual(2_500);
+  });
+
+  it("a partition long enough to overflow the in-memory queue still flushes every entry intact, read back from the buffer store", async () => {
+    const { audit, clock, cutOff } = system(central);
+    cutOff.add("eu-west");
+    const recorded = 20_050; // past the queue's bound of 20,000 records
+    for (let i = 0; i < recorded; i++) audit.record(request(clock.now(), "eu-west", i));
+    audit.record(request(clock.now(), "us-east", 0));
+    await clock.runUntil(1_000);
+    cutOff.delete("eu-west");
+    for (let i = recorded; i < recorded + 5; i++) audit.record(request(clock.now(), "eu-west", i));
+    await clock.runUntil(2_000);
+    expect(audit.bufferStates().find((b) => b.region === "eu-west")).toMatchObject({ written: recorded + 5, depth: 0 });
+    const check = crossCheckBuffers(
+      audit.destinations().map((s) => ({ name: s.name, entries: s.log.entries() })),
+      new Map([...audit.bufferStores()].map(([region, store]) => [region, store.log.entries()])),
+    );
+    expect(check.problems).toEqual([]);
+    expect(check.regions.find((r) => r.region === "eu-west")).toMatchObject({ arrived: recorded + 5, pending: 0 });
   });
 
   it("merges the logs into one timeline ordered by time, then region, then seq — not by arrival", async () => {
