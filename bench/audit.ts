@@ -20,6 +20,7 @@ import { AuditLog, leafHash, MerkleTree, seededRandom, verifyChain, verifyConsis
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
+// 200,000 rows took the whole part past four minutes on the loaded 2-core VM; 100,000 still run seconds per round.
 const APPEND_ROWS = 100_000;
 const ROUNDS = 3;
 const BIG_LOG = 1_000_000;
@@ -37,7 +38,7 @@ type RequestAuditRecord = AuditRecord & { requestId: string };
 /**
  * Request entries shaped like the engine's (`RequestRecord` of engine/events.ts, as the session records it,
  * less token usage), at 50 requests/s over three regions, one in ten failed over to a second region; times
- * in whole ms, as the virtual clock has them. About 600 bytes of canonical JSON each.
+ * in whole ms, as the virtual clock has them. About 650 bytes of canonical JSON each, seq included.
  */
 function* requestRecords(count: number, random: Random): Generator<RequestAuditRecord> {
   const sent = new Map<string, number>();
