@@ -231,12 +231,6 @@ export class AuditSystem {
     this.highRisk.durableInBufferOnly++;
   }
 
-  /** Entries waiting in a region's buffer. */
-  depth(region: string): number {
-    const buffer = this.buffers.get(region);
-    return buffer ? buffer.store.log.head.seq - buffer.flushedSeq : 0;
-  }
-
   /** Flushes every region that can reach its destination, and commits every store. */
   flushAll(): void {
     for (const buffer of this.buffers.values()) this.flushRegion(buffer);
