@@ -94,7 +94,12 @@ export interface DrillReport {
       /** The buffers checked entry by entry against the destinations; null while a run is still going. */
       readonly cross_check: { readonly ok: boolean; readonly problems: readonly string[] } | null;
       readonly buffers: readonly BufferStats[];
-      readonly high_risk: { readonly durable_at_destination: number; readonly durable_in_buffer_only: number; readonly rejected_fail_closed: number };
+      readonly high_risk: {
+        readonly durable_at_destination: number;
+        readonly durable_in_replicas: number;
+        readonly durable_in_buffer_only: number;
+        readonly rejected_fail_closed: number;
+      };
       /** Every store's chain; the first destination's head stands for the run. */
       readonly stores: readonly StoreChain[];
       readonly chain: ChainSummary;
@@ -279,6 +284,7 @@ export function buildReport(
         buffers: audit.buffers,
         high_risk: {
           durable_at_destination: audit.highRisk.durableAtDestination,
+          durable_in_replicas: audit.highRisk.durableInReplicas,
           durable_in_buffer_only: audit.highRisk.durableInBufferOnly,
           rejected_fail_closed: review.rejectedForAudit,
         },

@@ -47,18 +47,20 @@ export class EngineSession {
   constructor(scenario: Scenario, options: SessionOptions) {
     const bus = new EventBus();
     const faults = new FaultBook();
+    const topology = new Topology(scenario);
     const audit = AuditSystem.open({
       config: scenario.audit,
       regions: scenario.topology.regions.map((r) => r.id),
       clock: options.clock,
       reachable: (region) => !faults.auditPartitioned(region),
+      rttMs: (a, b) => topology.rttMs(a, b),
       onTransition: (event) => bus.emit(event),
       ...(options.auditDir === undefined ? {} : { dir: options.auditDir }),
       ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     });
     this.ctx = {
       scenario,
-      topology: new Topology(scenario),
+      topology,
       clock: options.clock,
       random: options.random,
       bus,
@@ -169,7 +171,7 @@ export class EngineSession {
         async (record) => {
           if (!record.highRisk || record.rejectedBy === "audit") return finish(record);
           // Art. 12: the response waits until the entry is durable, which may be a round trip away.
-          const writeMs = this.ctx.audit.durableWriteMs(region, (a, b) => this.ctx.topology.rttMs(a, b));
+          const writeMs = this.ctx.audit.durableWriteMs(region);
           if (writeMs > 0) await clock.sleep(writeMs, key);
           finish(writeMs > 0 ? { ...record, latencyMs: record.latencyMs + writeMs } : record);
         },

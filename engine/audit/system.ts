@@ -42,6 +42,8 @@ export interface AuditSystemOptions {
   readonly clock: Clock;
   /** Whether a region can reach its audit destination right now. */
   readonly reachable: (region: string) => boolean;
+  /** Round-trip time between two regions, ms: what a durable write in another region costs. */
+  readonly rttMs: (a: string, b: string) => number;
   /** Directory for the store files, which must not exist yet; absent keeps every store in memory. */
   readonly dir?: string;
   /** better-sqlite3 addon built for another ABI (Electron's). */
@@ -96,6 +98,8 @@ interface RegionBuffer {
    */
   queue: AuditRecord[];
   spilled: boolean;
+  /** The latest record and its buffer seq: what a high-risk commit copies to replica peers. */
+  last: { record: AuditRecord; seq: number } | undefined;
   depthMax: number;
   readonly lag: Histogram;
   lagMax: number | null;
@@ -107,8 +111,13 @@ export class AuditSystem {
   private readonly globalStore: AuditStore;
   private flushTimer: number | undefined;
   private closed = false;
-  /** High-risk calls answered with their entry committed at the destination, or only in a regional buffer. */
-  readonly highRisk = { durableAtDestination: 0, durableInBufferOnly: 0 };
+  /**
+   * High-risk calls answered with their entry committed at the destination, in the configured number of
+   * regional stores, or — the destination being cut off — only in their region's buffer.
+   */
+  readonly highRisk = { durableAtDestination: 0, durableInReplicas: 0, durableInBufferOnly: 0 };
+  /** Per region, the store that keeps other regions' high-risk entries, when more than one copy is asked for. */
+  private readonly replicaStores = new Map<string, AuditStore>();
 
   private constructor(private readonly options: AuditSystemOptions) {
     const { config, regions, dir } = options;
@@ -134,6 +143,8 @@ export class AuditSystem {
         this.destinationStores.push(...regionStores, this.globalStore);
         regions.forEach((region, i) => this.addBuffer(region, open(`buffer:${region}`, `buffer-${region}.db`), regionStores[i]!));
       }
+      if (config.high_risk_durable_in === "replicas" && config.high_risk_replicas > 1)
+        for (const region of regions) this.replicaStores.set(region, open(`replica:${region}`, `replica-${region}.db`));
     } catch (error) {
       for (const store of opened) store.log.close();
       throw error;
@@ -154,6 +165,7 @@ export class AuditSystem {
       state: "flushing",
       queue: [],
       spilled: false,
+      last: undefined,
       depthMax: 0,
       lag: buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 7 * 86_400_000, numberOfSignificantValueDigits: 3 }),
       lagMax: null,
@@ -187,6 +199,7 @@ export class AuditSystem {
       return;
     }
     const { seq } = buffer.store.log.append(record);
+    buffer.last = { record, seq };
     buffer.depthMax = Math.max(buffer.depthMax, seq - buffer.flushedSeq);
     if (buffer.spilled) return;
     buffer.queue.push(record);
@@ -207,22 +220,46 @@ export class AuditSystem {
 
   /**
    * The virtual ms a high-risk call's response waits for its entry to be durable: the round trip to the
-   * destination when it must be committed there and can be, else 0 (a local commit).
+   * destination, or to the farthest of the other regions holding a copy (written in parallel); 0 for a
+   * commit in the region's own buffer.
    */
-  durableWriteMs(region: string, rttMs: (a: string, b: string) => number): number {
-    if (this.options.config.high_risk_durable_in !== "destination" || !this.reachable(region)) return 0;
+  durableWriteMs(region: string): number {
+    const { config, rttMs } = this.options;
+    if (config.high_risk_durable_in === "replicas") return Math.max(0, ...this.replicaPeers(region).map((peer) => rttMs(region, peer)));
+    if (!this.reachable(region)) return 0;
     return this.pattern === "central" ? rttMs(region, this.destinationRegion) : rttMs(region, region);
   }
 
+  /** The other regions that keep copies of a region's high-risk entries: the nearest, ties by name. */
+  private replicaPeers(region: string): string[] {
+    const { config, regions, rttMs } = this.options;
+    return regions
+      .filter((peer) => peer !== region)
+      .sort((a, b) => rttMs(region, a) - rttMs(region, b) || (a < b ? -1 : 1))
+      .slice(0, config.high_risk_replicas - 1);
+  }
+
   /**
-   * Makes a high-risk call's entry, the region's latest, durable before the response returns: committed
-   * at the destination (with everything buffered before it, to keep the chain's order) when the scenario
-   * asks for it and the destination is reachable, else committed in the region's buffer.
+   * Makes a high-risk call's entry, the region's latest, durable before the response returns: committed at
+   * the destination (with everything buffered before it, to keep the chain's order), or in the region's
+   * buffer plus a copy in each replica peer's store, as the scenario asks; with the destination cut off,
+   * committed in the region's buffer only.
    */
   commitHighRisk(region: string): void {
     const buffer = this.buffers.get(region);
-    if (!buffer) throw new Error(`no audit buffer for region "${region}"`);
-    if (this.options.config.high_risk_durable_in === "destination" && this.flushRegion(buffer)) {
+    if (!buffer?.last) throw new Error(`no audit entry of region "${region}" to make durable`);
+    if (this.options.config.high_risk_durable_in === "replicas") {
+      buffer.store.log.flush();
+      const { record, seq } = buffer.last;
+      for (const peer of this.replicaPeers(region)) {
+        const replica = this.replicaStores.get(peer)!;
+        replica.log.append({ ...record, replicaOf: { region, seq } });
+        replica.log.flush();
+      }
+      this.highRisk.durableInReplicas++;
+      return;
+    }
+    if (this.flushRegion(buffer)) {
       buffer.destination.log.flush();
       this.highRisk.durableAtDestination++;
       return;
@@ -305,9 +342,9 @@ export class AuditSystem {
     return new Map([...this.buffers.values()].map((b) => [b.region, b.store]));
   }
 
-  /** Every store: destinations first, then the regional buffers. */
+  /** Every store: destinations first, then the regional buffers, then the replica stores. */
   allStores(): AuditStore[] {
-    return [...this.destinationStores, ...[...this.buffers.values()].map((b) => b.store)];
+    return [...this.destinationStores, ...[...this.buffers.values()].map((b) => b.store), ...this.replicaStores.values()];
   }
 
   /**

@@ -206,7 +206,7 @@ function auditSection(report: DrillReport): Html {
       : html`<dd class="bad">broken at entry ${a.chain.first_bad?.seq}</dd><dd class="sub">${a.chain.first_bad?.reason}</dd>`
   }</div>
 </dl>
-<p class="sub">${a.pattern === "central" ? "Pattern A: one canonical log fed by regional buffers" : "Pattern B: a log per region, merged by time"} · entries lost <strong class="${a.lost === 0 ? "good" : "bad"}">${formatCount(a.lost)}</strong> · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, only in a regional buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}</p>
+<p class="sub">${a.pattern === "central" ? "Pattern A: one canonical log fed by regional buffers" : "Pattern B: a log per region, merged by time"} · entries lost <strong class="${a.lost === 0 ? "good" : "bad"}">${formatCount(a.lost)}</strong> · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, in regional replicas ${formatCount(a.high_risk.durable_in_replicas)}, only in a regional buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}</p>
 ${
   a.cross_check &&
   html`<p class="sub ${a.cross_check.ok ? "good" : "bad"}">${

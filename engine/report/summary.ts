@@ -53,7 +53,7 @@ export function formatSummary(report: DrillReport): string {
   lines.push(`   ${formatCount(a.entries)} entries (${regions}) · gaps ${a.gaps}`);
   lines.push(a.chain.ok ? `   hash chain verified, head ${a.chain.head}` : `   hash chain BROKEN at entry ${a.chain.first_bad?.seq}: ${a.chain.first_bad?.reason}`);
   lines.push(
-    `   ${a.pattern === "central" ? "Pattern A (canonical log, regional buffers)" : "Pattern B (a log per region)"} · entries lost ${formatCount(a.lost)} · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, only in a buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}`,
+    `   ${a.pattern === "central" ? "Pattern A (canonical log, regional buffers)" : "Pattern B (a log per region)"} · entries lost ${formatCount(a.lost)} · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, in replicas ${formatCount(a.high_risk.durable_in_replicas)}, only in a buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}`,
   );
   if (a.cross_check)
     lines.push(

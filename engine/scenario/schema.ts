@@ -164,9 +164,11 @@ const audit = z.strictObject({
     .default("buffer")
     .describe("buffer: keep serving and flush on heal; fail-closed: reject the calls that need a durable audit write"),
   high_risk_durable_in: z
-    .enum(["destination", "regional-buffer"])
+    .enum(["destination", "replicas"])
     .default("destination")
-    .describe("Where a high-risk call's entry (EU AI Act Art. 12) must be committed before its response returns"),
+    .describe("Where a high-risk call's entry (EU AI Act Art. 12) must be committed before its response returns: the destination, or high_risk_replicas regional stores"),
+  /** The region's own buffer is the first copy; each further one goes to the next-nearest region, a round trip away. */
+  high_risk_replicas: z.int().min(1).max(9).default(1),
 });
 export type AuditConfig = z.infer<typeof audit>;
 
@@ -252,7 +254,7 @@ export const scenarioObject = z.strictObject({
       passive: { window_s: 60, min_requests: 5, error_rate_threshold: 0.5 },
       circuit: { consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 },
     }),
-    audit: audit.default({ pattern: "central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination" }),
+    audit: audit.default({ pattern: "central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination", high_risk_replicas: 1 }),
     faults: z.array(faultSchema).default([]),
     expect: z.array(expectation).default([]),
 });
@@ -345,6 +347,8 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
   if (scenario.health.circuit.max_ejection_s < scenario.health.circuit.base_ejection_s)
     issues.push({ path: ["health", "circuit", "max_ejection_s"], message: "must not be below base_ejection_s" });
 
+  if (scenario.audit.high_risk_replicas > regions.size)
+    issues.push({ path: ["audit", "high_risk_replicas"], message: `cannot exceed the number of regions (${regions.size}): each copy is in a region of its own` });
   if (scenario.audit.destination !== undefined) {
     knownRegion(scenario.audit.destination, ["audit", "destination"]);
     if (scenario.audit.pattern === "per-region")

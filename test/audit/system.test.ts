@@ -7,7 +7,9 @@ import { crossCheckBuffers } from "../../engine/audit/crossCheck";
 import type { AuditConfig } from "../../engine/scenario/schema";
 
 const REGIONS = ["eu-west", "eu-central", "us-east"];
-const central: AuditConfig = { pattern: "central", destination: "eu-central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination" };
+const central: AuditConfig = { pattern: "central", destination: "eu-central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination", high_risk_replicas: 1 };
+/** Round trips: 1 ms within a region, 25 ms between EU regions, 80 ms across the Atlantic. */
+const rttMs = (a: string, b: string) => (a === b ? 1 : a.startsWith("eu") && b.startsWith("eu") ? 25 : 80);
 
 let open: AuditSystem | undefined;
 afterEach(() => open?.close());
@@ -16,7 +18,7 @@ function system(config: AuditConfig, options: { dir?: string } = {}) {
   const clock = new VirtualClock();
   const cutOff = new Set<string>();
   const transitions: TransitionEvent[] = [];
-  open = AuditSystem.open({ config, regions: REGIONS, clock, reachable: (region) => !cutOff.has(region), onTransition: (e) => transitions.push(e), ...options });
+  open = AuditSystem.open({ config, regions: REGIONS, clock, rttMs, reachable: (region) => !cutOff.has(region), onTransition: (e) => transitions.push(e), ...options });
   open.start();
   return { audit: open, clock, cutOff, transitions };
 }
@@ -95,19 +97,45 @@ describe("AuditSystem", () => {
   });
 
   it("fails closed only where a region is cut off under fail-closed, and prices a durable write by the round trip to the destination", () => {
-    const rtt = (a: string, b: string) => (a === b ? 1 : a.startsWith("eu") && b.startsWith("eu") ? 25 : 80);
     const buffering = system(central);
     buffering.cutOff.add("eu-west");
     expect(buffering.audit.failsClosed("eu-west")).toBe(false);
-    expect(buffering.audit.durableWriteMs("eu-west", rtt)).toBe(0);
-    expect(buffering.audit.durableWriteMs("us-east", rtt)).toBe(80);
+    expect(buffering.audit.durableWriteMs("eu-west")).toBe(0);
+    expect(buffering.audit.durableWriteMs("us-east")).toBe(80);
     buffering.audit.close();
 
-    const closed = system({ ...central, on_unreachable: "fail-closed", high_risk_durable_in: "regional-buffer" });
+    const closed = system({ ...central, on_unreachable: "fail-closed", high_risk_durable_in: "replicas" });
     closed.cutOff.add("eu-west");
     expect(closed.audit.failsClosed("eu-west")).toBe(true);
     expect(closed.audit.failsClosed("us-east")).toBe(false);
-    expect(closed.audit.durableWriteMs("us-east", rtt)).toBe(0);
+    expect(closed.audit.durableWriteMs("us-east")).toBe(0);
+  });
+
+  it("keeps a high-risk entry in the configured number of regional stores: its own buffer and the nearest peers' replica stores", () => {
+    const { audit } = system({ ...central, high_risk_durable_in: "replicas", high_risk_replicas: 2 });
+    expect(audit.allStores().map((s) => s.name)).toEqual([
+      "canonical",
+      "buffer:eu-west",
+      "buffer:eu-central",
+      "buffer:us-east",
+      "replica:eu-west",
+      "replica:eu-central",
+      "replica:us-east",
+    ]);
+    // eu-west's nearest peer is eu-central (25 ms); us-east's are both 80 ms away, and eu-central wins by name.
+    expect(audit.durableWriteMs("eu-west")).toBe(25);
+    expect(audit.durableWriteMs("us-east")).toBe(80);
+    audit.record(request(5, "eu-west", 1));
+    audit.commitHighRisk("eu-west");
+    audit.record(request(6, "us-east", 1));
+    audit.commitHighRisk("us-east");
+    const copies = (store: string) => [...audit.allStores().find((s) => s.name === store)!.log.entries()].map((e) => JSON.parse(e.body) as { requestId: string; replicaOf: unknown });
+    expect(copies("replica:eu-central").map((c) => [c.requestId, c.replicaOf])).toEqual([
+      ["eu-west-1", { region: "eu-west", seq: 1 }],
+      ["us-east-1", { region: "us-east", seq: 1 }],
+    ]);
+    expect(copies("replica:eu-west")).toEqual([]);
+    expect(audit.highRisk).toEqual({ durableAtDestination: 0, durableInReplicas: 2, durableInBufferOnly: 0 });
   });
 
   it("refuses a directory that already holds a store, naming the file, and opens nothing", () => {

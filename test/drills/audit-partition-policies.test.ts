@@ -25,6 +25,19 @@ describe("audit partition under the other policy of each pattern", () => {
     expect(audit.stores.every((s) => s.ok)).toBe(true);
   });
 
+  it("Pattern A, two replicas: high-risk calls stay durable in two regions while eu-west is cut off, each paying the round trip to its nearest peer", async () => {
+    const scenario = variant("audit-partition-central.yaml", "buffer");
+    const report = await runDrill({ ...scenario, audit: { ...scenario.audit, high_risk_durable_in: "replicas", high_risk_replicas: 2 } }, {});
+    const audit = report.questions.audit;
+    expect(audit.high_risk).toMatchObject({ durable_at_destination: 0, durable_in_buffer_only: 0 });
+    expect(audit.high_risk.durable_in_replicas).toBeGreaterThan(100);
+    const replicas = audit.stores.filter((s) => s.name.startsWith("replica:"));
+    expect(replicas.map((s) => s.name)).toEqual(["replica:eu-west", "replica:eu-central", "replica:us-east"]);
+    expect(replicas.every((s) => s.ok)).toBe(true);
+    expect(replicas.reduce((n, s) => n + s.entries, 0)).toBe(audit.high_risk.durable_in_replicas);
+    expect(report.metrics).toMatchObject({ audit_lost: 0, audit_gaps: 0, chain_valid: 1 });
+  });
+
   it("Pattern B, buffer: eu-west keeps serving everything, its buffer holds three minutes and flushes on heal", async () => {
     const report = await runDrill(variant("audit-partition-per-region.yaml", "buffer"), {});
     const audit = report.questions.audit;
