@@ -5,8 +5,8 @@
  */
 import packageJson from "../package.json";
 import { verifyChain, type ChainVerdict } from "./audit/AuditLog";
-import { crossCheckBuffers, type CrossCheck } from "./audit/crossCheck";
-import type { AuditStore, AuditSystem, BufferStats } from "./audit/system";
+import { crossCheckBuffers, crossCheckReplicas, type CrossCheck } from "./audit/crossCheck";
+import type { AuditStore, AuditSystem, BufferStats, StoreRole } from "./audit/system";
 import { VirtualClock } from "./clock";
 import type { TransitionEvent } from "./events";
 import { seededRandom } from "./random";
@@ -38,6 +38,7 @@ export interface ChainSummary {
 
 export interface StoreChain extends ChainSummary {
   readonly name: string;
+  readonly role: StoreRole;
   /** The store's file name in the audit directory. */
   readonly file: string;
   readonly entries: number;
@@ -141,13 +142,19 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   }
 }
 
-/** Every region's buffer against the destinations, read from the stores. */
+/** Every region's buffer against the destinations, and every replica against the buffers, read from the stores. */
 export function crossCheckStores(audit: AuditSystem): CrossCheck {
-  const buffers = new Map([...audit.bufferStores()].map(([region, store]) => [region, store.log.entries()]));
-  return crossCheckBuffers(
+  const bufferStores = audit.bufferStores();
+  const buffers = new Map([...bufferStores].map(([region, store]) => [region, store.log.entries()]));
+  const check = crossCheckBuffers(
     audit.destinations().map((store) => ({ name: store.name, entries: store.log.entries() })),
     buffers,
   );
+  const replicaProblems = crossCheckReplicas(
+    audit.replicas().map((store) => ({ name: store.name, entries: store.log.entries() })),
+    (region, seq) => bufferStores.get(region)?.log.entry(seq),
+  );
+  return replicaProblems.length === 0 ? check : { ...check, ok: false, problems: [...check.problems, ...replicaProblems] };
 }
 
 /**
@@ -183,7 +190,7 @@ export function auditFindings(
   return {
     ...(crossCheck ? { crossCheck } : {}),
     pattern: audit.pattern,
-    stores: audit.allStores().map((store) => ({ name: store.name, file: store.fileName, ...chainSummary(verdictOf(store)) })),
+    stores: audit.allStores().map((store) => ({ name: store.name, role: store.role, file: store.fileName, ...chainSummary(verdictOf(store)) })),
     buffers: audit.bufferStats(),
     highRisk: { ...audit.highRisk },
   };

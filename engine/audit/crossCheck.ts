@@ -100,3 +100,24 @@ export function crossCheckBuffers(
   }
   return { ok: problems.length === 0, regions, problems };
 }
+
+/**
+ * Replica stores against the buffers: each copy of a high-risk entry must be exactly the entry its region
+ * buffered, so a copy cannot vouch for something the region never wrote. Returns the problems found
+ * (at most 10), each naming the store and seq.
+ */
+export function crossCheckReplicas(
+  replicas: Iterable<{ readonly name: string; readonly entries: Iterable<StoredEntry> }>,
+  bufferEntry: (region: string, seq: number) => StoredEntry | undefined,
+): string[] {
+  const problems: string[] = [];
+  for (const store of replicas)
+    for (const entry of store.entries) {
+      if (problems.length >= PROBLEMS_KEPT) return problems;
+      const { replicaOf, seq: _replicaSeq, ...record } = JSON.parse(entry.body) as { replicaOf?: { region: string; seq: number }; seq: number };
+      const original = replicaOf && bufferEntry(replicaOf.region, replicaOf.seq);
+      if (!original) problems.push(`${store.name} seq ${entry.seq} copies an entry no buffer holds`);
+      else if (canonicalJson({ ...record, seq: replicaOf.seq }) !== original.body) problems.push(`${store.name} seq ${entry.seq} differs from buffer:${replicaOf.region} seq ${replicaOf.seq}`);
+    }
+  return problems;
+}

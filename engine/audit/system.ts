@@ -52,9 +52,13 @@ export interface AuditSystemOptions {
   readonly onTransition?: (event: TransitionEvent) => void;
 }
 
-/** One store: its name in reports (`canonical`, `region:eu-west`, `global`, `buffer:eu-west`), its file. */
+/** What a store is for: a log queries read, a region's buffer, or copies of other regions' high-risk entries. */
+export type StoreRole = "destination" | "buffer" | "replica";
+
+/** One store: its name in reports (`canonical`, `region:eu-west`, `global`, `buffer:eu-west`, `replica:us-east`), its file. */
 export interface AuditStore {
   readonly name: string;
+  readonly role: StoreRole;
   /** Its file's name in an audit directory, the same whether or not this run keeps it in memory. */
   readonly fileName: string;
   /** Where it is: a path, or ":memory:". */
@@ -123,28 +127,28 @@ export class AuditSystem {
     const { config, regions, dir } = options;
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
     const opened: AuditStore[] = [];
-    const open = (name: string, fileName: string): AuditStore => {
+    const open = (role: StoreRole, name: string, fileName: string): AuditStore => {
       const file = dir === undefined ? ":memory:" : join(dir, fileName);
       // A store that exists belongs to another run; continuing its chain would mix two runs in one log.
       if (file !== ":memory:" && existsSync(file)) throw new Error(`audit store ${file} already exists; use an empty directory`);
-      const store = { name, fileName, file, log: AuditLog.open(file, options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) };
+      const store = { name, role, fileName, file, log: AuditLog.open(file, options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) };
       opened.push(store);
       return store;
     };
     try {
       if (config.pattern === "central") {
-        const canonical = open("canonical", "canonical.db");
+        const canonical = open("destination", "canonical", "canonical.db");
         this.destinationStores.push(canonical);
         this.globalStore = canonical;
-        for (const region of regions) this.addBuffer(region, open(`buffer:${region}`, `buffer-${region}.db`), canonical);
+        for (const region of regions) this.addBuffer(region, open("buffer", `buffer:${region}`, `buffer-${region}.db`), canonical);
       } else {
-        this.globalStore = open(GLOBAL_REGION, "global.db");
-        const regionStores = regions.map((region) => open(`region:${region}`, `region-${region}.db`));
+        this.globalStore = open("destination", GLOBAL_REGION, "global.db");
+        const regionStores = regions.map((region) => open("destination", `region:${region}`, `region-${region}.db`));
         this.destinationStores.push(...regionStores, this.globalStore);
-        regions.forEach((region, i) => this.addBuffer(region, open(`buffer:${region}`, `buffer-${region}.db`), regionStores[i]!));
+        regions.forEach((region, i) => this.addBuffer(region, open("buffer", `buffer:${region}`, `buffer-${region}.db`), regionStores[i]!));
       }
       if (config.high_risk_durable_in === "replicas" && config.high_risk_replicas > 1)
-        for (const region of regions) this.replicaStores.set(region, open(`replica:${region}`, `replica-${region}.db`));
+        for (const region of regions) this.replicaStores.set(region, open("replica", `replica:${region}`, `replica-${region}.db`));
     } catch (error) {
       for (const store of opened) store.log.close();
       throw error;
@@ -340,6 +344,11 @@ export class AuditSystem {
   /** Per region, its buffer store; regions in scenario order. */
   bufferStores(): Map<string, AuditStore> {
     return new Map([...this.buffers.values()].map((b) => [b.region, b.store]));
+  }
+
+  /** Per region that keeps copies of other regions' high-risk entries, its replica store. */
+  replicas(): AuditStore[] {
+    return [...this.replicaStores.values()];
   }
 
   /** Every store: destinations first, then the regional buffers, then the replica stores. */

@@ -93,7 +93,7 @@ export function writeEvidence(dir: string, input: EvidenceInput): void {
         checkpoints.add(entry);
       }
       writeFileSync(join(dir, AUDIT_DIR, jsonlName(store.file)), lines.length === 0 ? "" : `${lines.join("\n")}\n`);
-      if (!store.name.startsWith("buffer:")) logs[store.name] = checkpoints.finish();
+      if (store.role === "destination") logs[store.name] = checkpoints.finish();
     } finally {
       log.close();
     }

@@ -9,14 +9,13 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ChainVerifier, type StoredEntry } from "../audit/AuditLog";
 import { canonicalJson } from "../audit/canonical";
-import { crossCheckBuffers } from "../audit/crossCheck";
+import { crossCheckBuffers, crossCheckReplicas } from "../audit/crossCheck";
 import { keyIdOf, SignedCheckpointSchema, verifyCheckpoint } from "../audit/checkpoint";
 import { leafHash, MerkleTree, verifyConsistency } from "../audit/merkle";
 import { runDrill, type DrillReport } from "../drill";
 import { parseScenario } from "../scenario/load";
 import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
 
-const BUFFER_PREFIX = "buffer:";
 
 export interface CheckResult {
   readonly check: string;
@@ -52,8 +51,8 @@ export async function verifyEvidence(dir: string, options: VerifyOptions = {}): 
     record("report", false, `${REPORT_FILE} is missing or not JSON`);
     return results;
   }
-  const { logs, buffers } = checkChains(dir, report, record);
-  checkBuffers(report, logs, buffers, record);
+  const { logs, buffers, replicas } = checkChains(dir, report, record);
+  checkBuffers(report, logs, buffers, replicas, record);
   checkCheckpoints(dir, logs, manifest.publicKey, record);
   if (options.rerun !== false) await checkReproduces(dir, manifest.manifest, report, options, record);
   return results;
@@ -104,6 +103,7 @@ function checkFileHashes(dir: string, manifest: Manifest, record: (check: string
 function checkChains(dir: string, report: DrillReport, record: (check: string, ok: boolean, detail: string) => void) {
   const logs = new Map<string, StoredEntry[]>();
   const buffers = new Map<string, StoredEntry[]>();
+  const replicas = new Map<string, StoredEntry[]>();
   const problems: string[] = [];
   let total = 0;
   for (const store of report.questions.audit.stores) {
@@ -119,11 +119,13 @@ function checkChains(dir: string, report: DrillReport, record: (check: string, o
       continue;
     }
     total += entries.length;
-    if (store.name.startsWith(BUFFER_PREFIX)) buffers.set(store.name.slice(BUFFER_PREFIX.length), entries.map((e) => e.entry));
-    else logs.set(store.name, entries.map((e) => e.entry));
+    const stored = entries.map((e) => e.entry);
+    if (store.role === "buffer") buffers.set(store.name.slice("buffer:".length), stored);
+    else if (store.role === "replica") replicas.set(store.name, stored);
+    else logs.set(store.name, stored);
   }
   record("audit chains", problems.length === 0, problems.length === 0 ? `${report.questions.audit.stores.length} stores, ${total} entries, every chain ends at the head the report states` : problems.join("; "));
-  return { logs, buffers };
+  return { logs, buffers, replicas };
 }
 
 /**
@@ -131,14 +133,22 @@ function checkChains(dir: string, report: DrillReport, record: (check: string, o
  * region wrote. Also catches entries forged onto a buffer's tail: they would be waiting, and the report
  * says how many were.
  */
-function checkBuffers(report: DrillReport, logs: Map<string, StoredEntry[]>, buffers: Map<string, StoredEntry[]>, record: (check: string, ok: boolean, detail: string) => void): void {
+function checkBuffers(
+  report: DrillReport,
+  logs: Map<string, StoredEntry[]>,
+  buffers: Map<string, StoredEntry[]>,
+  replicas: Map<string, StoredEntry[]>,
+  record: (check: string, ok: boolean, detail: string) => void,
+): void {
   const result = crossCheckBuffers([...logs].map(([name, entries]) => ({ name, entries })), buffers);
   const problems = [...result.problems];
+  // A buffer's entries are seqs 1, 2, 3… (its chain verified), so seq n is at index n - 1.
+  problems.push(...crossCheckReplicas([...replicas].map(([name, entries]) => ({ name, entries })), (region, seq) => buffers.get(region)?.[seq - 1]));
   for (const stats of report.questions.audit.buffers) {
     const region = result.regions.find((r) => r.region === stats.region);
     if (!region) problems.push(`the bundle has no buffer of ${stats.region}`);
     else if (region.pending !== stats.depth_end)
-      problems.push(`${BUFFER_PREFIX}${stats.region} holds ${region.pending} entries that never reached a destination; the report says ${stats.depth_end} were waiting at the end`);
+      problems.push(`buffer:${stats.region} holds ${region.pending} entries that never reached a destination; the report says ${stats.depth_end} were waiting at the end`);
   }
   const arrived = result.regions.reduce((n, r) => n + r.arrived, 0);
   const pending = result.regions.reduce((n, r) => n + r.pending, 0);

@@ -569,8 +569,12 @@ export class LabController implements LabBackend {
   private auditProof(seq: number, storeName?: string): InclusionProofView {
     const run = this.requireRun();
     const log = storeName === undefined ? run.audit.destinations()[0]! : storeNamed(run, storeName);
-    if (log.name.startsWith("buffer:"))
-      throw new Error(`this entry is still waiting in ${log.name}; its inclusion proof comes once it reaches its destination log`);
+    if (log.role !== "destination")
+      throw new Error(
+        log.role === "buffer"
+          ? `this entry is still waiting in ${log.name}; its inclusion proof comes once it reaches its destination log`
+          : `inclusion proofs cover the destination logs; ${log.name} keeps copies`,
+      );
     run.catchUpAudit();
     const entry = log.log.entry(seq);
     if (!entry) throw new Error(`no audit entry with seq ${seq} in ${log.name}`);

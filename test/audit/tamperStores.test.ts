@@ -152,10 +152,10 @@ function resolveMutation(mutation: StoreCase["mutation"], at: (ref: SeqRef) => n
 function review({ scenario, report }: Pristine, dir: string): { gaps: number; lost: number } {
   const { stores, buffers } = report.questions.audit;
   const read = (file: string) => rows<StoredEntry>(join(dir, file), "SELECT seq, t, region, kind, request_id AS requestId, body, prev_hash AS prevHash, hash FROM entries ORDER BY seq");
-  const destinations = stores.filter((s) => !s.name.startsWith("buffer:")).map((s) => ({ name: s.name, entries: read(s.file) }));
+  const destinations = stores.filter((s) => s.role === "destination").map((s) => ({ name: s.name, entries: read(s.file) }));
   const jurisdictions = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
   const result = reviewAudit(destinations, scenario.policy, jurisdictions);
-  const bufferEntries = new Map(stores.filter((s) => s.name.startsWith("buffer:")).map((s) => [s.name.slice("buffer:".length), read(s.file)]));
+  const bufferEntries = new Map(stores.filter((s) => s.role === "buffer").map((s) => [s.name.slice("buffer:".length), read(s.file)]));
   const check = crossCheckBuffers(destinations, bufferEntries);
   const lost = check.regions.reduce((n, r) => n + r.missing + r.altered + r.unmatched + Math.max(0, r.pending - buffers.find((b) => b.region === r.region)!.depth_end), 0);
   return { gaps: result.gaps, lost };

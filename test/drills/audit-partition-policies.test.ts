@@ -31,7 +31,7 @@ describe("audit partition under the other policy of each pattern", () => {
     const audit = report.questions.audit;
     expect(audit.high_risk).toMatchObject({ durable_at_destination: 0, durable_in_buffer_only: 0 });
     expect(audit.high_risk.durable_in_replicas).toBeGreaterThan(100);
-    const replicas = audit.stores.filter((s) => s.name.startsWith("replica:"));
+    const replicas = audit.stores.filter((s) => s.role === "replica");
     expect(replicas.map((s) => s.name)).toEqual(["replica:eu-west", "replica:eu-central", "replica:us-east"]);
     expect(replicas.every((s) => s.ok)).toBe(true);
     expect(replicas.reduce((n, s) => n + s.entries, 0)).toBe(audit.high_risk.durable_in_replicas);

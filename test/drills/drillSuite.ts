@@ -51,7 +51,7 @@ export function drillSuite(file: string, teaches: (report: DrillReport) => void)
         expect(verdict, store.name).toMatchObject({ ok: true, head: store.head, count: store.entries });
       }
       // Every entry is in a destination by the end: the destinations hold what the report counted.
-      const destinations = stores.filter((store) => !store.name.startsWith("buffer:"));
+      const destinations = stores.filter((store) => store.role === "destination");
       expect(destinations.reduce((n, store) => n + store.entries, 0)).toBe(entries);
       expect(chain).toMatchObject({ ok: true, head: destinations[0]!.head });
     });
