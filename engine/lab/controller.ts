@@ -240,6 +240,7 @@ class Run {
     this.chain = {
       ok: bad === undefined,
       entries: stores.reduce((n, s) => n + s.entries, 0),
+      stores: stores.length,
       head: stores[0]!.head,
       firstBad: bad ? { seq: bad.first_bad!.seq, reason: `${bad.name}: ${bad.first_bad!.reason}` } : null,
       verifiedAt: this.clock.now(),

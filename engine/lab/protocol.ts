@@ -133,7 +133,10 @@ export interface EvidenceExport {
 
 export interface ChainStatus {
   readonly ok: boolean;
+  /** Entries verified, in all of the run's audit stores together. */
   readonly entries: number;
+  /** How many stores (logs, buffers, replicas) were verified, each a chain of its own. */
+  readonly stores: number;
   readonly head: string;
   readonly firstBad: { readonly seq: number; readonly reason: string } | null;
   /** Virtual ms at which the chain was last verified. */

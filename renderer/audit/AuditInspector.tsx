@@ -323,9 +323,9 @@ function ChainBadge(props: { status: ChainStatus | null; verifying: boolean; err
     status === null
       ? "not verified yet"
       : status.ok
-        ? `chain verified · ${numberFormat.format(status.entries)} entries`
+        ? `${status.stores} chains verified · ${numberFormat.format(status.entries)} entries`
         : status.firstBad
-          ? `chain broken at seq ${status.firstBad.seq} · ${status.firstBad.reason}`
+          ? `chain broken at seq ${status.firstBad.seq} of ${status.firstBad.reason}`
           : "chain broken";
   const title = status === null ? undefined : `head ${status.head}\nverified at ${formatVirtualTime(status.verifiedAt)} (virtual time)`;
   return (
