@@ -17,6 +17,9 @@ import { parseScenario } from "../scenario/load";
 import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
 
 
+/** Records one check's verdict. */
+type Note = (check: string, ok: boolean, detail: string) => void;
+
 export interface CheckResult {
   readonly check: string;
   readonly ok: boolean;
@@ -37,10 +40,10 @@ const checkpointsFileSchema = z.strictObject({
   logs: z.record(z.string(), z.strictObject({ checkpoints: z.array(SignedCheckpointSchema), consistency: z.array(z.array(z.string())) })),
 });
 
-/** Runs every check in order; a check whose input an earlier one found unsound is reported as skipped (failed). */
+/** Runs the checks in order; without a sound signed manifest or a readable report, the checks that need them do not run. */
 export async function verifyEvidence(dir: string, options: VerifyOptions = {}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const record = (check: string, ok: boolean, detail: string) => results.push({ check, ok, detail });
+  const record: Note = (check, ok, detail) => results.push({ check, ok, detail });
 
   const manifest = checkManifest(dir, options.trustedPublicKeyPem, record);
   if (!manifest) return results;
@@ -58,7 +61,7 @@ export async function verifyEvidence(dir: string, options: VerifyOptions = {}): 
   return results;
 }
 
-function checkManifest(dir: string, trustedPem: string | undefined, record: (check: string, ok: boolean, detail: string) => void) {
+function checkManifest(dir: string, trustedPem: string | undefined, record: Note) {
   const check = "manifest signature";
   const parsed = signedManifestSchema.safeParse(readJson(join(dir, MANIFEST_FILE)));
   if (!parsed.success) {
@@ -88,7 +91,7 @@ function checkManifest(dir: string, trustedPem: string | undefined, record: (che
   return ok ? { manifest: signed.manifest, publicKey: signed.publicKey } : undefined;
 }
 
-function checkFileHashes(dir: string, manifest: Manifest, record: (check: string, ok: boolean, detail: string) => void): void {
+function checkFileHashes(dir: string, manifest: Manifest, record: Note): void {
   const problems: string[] = [];
   for (const [path, expected] of Object.entries(manifest.files)) {
     const file = join(dir, path);
@@ -100,7 +103,7 @@ function checkFileHashes(dir: string, manifest: Manifest, record: (check: string
 }
 
 /** Verifies every exported store's chain from its JSONL; returns the entries of the destination logs and of the buffers. */
-function checkChains(dir: string, report: DrillReport, record: (check: string, ok: boolean, detail: string) => void) {
+function checkChains(dir: string, report: DrillReport, record: Note) {
   const logs = new Map<string, StoredEntry[]>();
   const buffers = new Map<string, StoredEntry[]>();
   const replicas = new Map<string, StoredEntry[]>();
@@ -138,7 +141,7 @@ function checkBuffers(
   logs: Map<string, StoredEntry[]>,
   buffers: Map<string, StoredEntry[]>,
   replicas: Map<string, StoredEntry[]>,
-  record: (check: string, ok: boolean, detail: string) => void,
+  record: Note,
 ): void {
   const result = crossCheckBuffers([...logs].map(([name, entries]) => ({ name, entries })), buffers);
   const problems = [...result.problems];
@@ -178,7 +181,7 @@ function readEntries(file: string, path: string, problems: string[]): { line: nu
   return entries;
 }
 
-function checkCheckpoints(dir: string, logs: Map<string, StoredEntry[]>, manifestKeyPem: string, record: (check: string, ok: boolean, detail: string) => void): void {
+function checkCheckpoints(dir: string, logs: Map<string, StoredEntry[]>, manifestKeyPem: string, record: Note): void {
   const check = "checkpoints";
   const parsed = checkpointsFileSchema.safeParse(readJson(join(dir, CHECKPOINTS_FILE)));
   if (!parsed.success) {
@@ -226,7 +229,7 @@ function checkCheckpoints(dir: string, logs: Map<string, StoredEntry[]>, manifes
   record(check, problems.length === 0, problems.length === 0 ? `${count} signed checkpoints over ${logs.size} logs; roots, heads and consistency proofs hold` : problems.join("; "));
 }
 
-async function checkReproduces(dir: string, manifest: Manifest, report: DrillReport, options: VerifyOptions, record: (check: string, ok: boolean, detail: string) => void): Promise<void> {
+async function checkReproduces(dir: string, manifest: Manifest, report: DrillReport, options: VerifyOptions, record: Note): Promise<void> {
   const check = "reproduces";
   const parsed = parseScenario(readFileSync(join(dir, SCENARIO_FILE), "utf8"), SCENARIO_FILE);
   if (!parsed.ok) {
