@@ -13,7 +13,6 @@ import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
 import { installationKey, newEvidenceDir } from "../host/installation";
-import { printPdf } from "../host/pdf";
 
 const root = join(import.meta.dirname, "..");
 /** Why the desktop app cannot open here, or undefined when it can. */
@@ -55,7 +54,12 @@ async function main(): Promise<void> {
     scenarioDir: join(root, "scenarios"),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    evidence: { newDir: newEvidenceDir, key: installationKey, printPdf },
+    evidence: {
+      newDir: newEvidenceDir,
+      key: installationKey,
+      // Loaded on the first export: playwright-core is heavy, and start-up time is what a user waits for.
+      printPdf: async (htmlPath, pdfPath) => (await import("../host/pdf")).printPdf(htmlPath, pdfPath),
+    },
   });
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
   if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
