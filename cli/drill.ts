@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { ENGINE_VERSION, formatSummary, loadScenarioFile, runDrill, ScenarioError, sealBundle, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, ENGINE_VERSION, formatSummary, loadScenarioFile, runDrill, ScenarioError, writeEvidence, type DrillReport } from "../engine";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
 
@@ -92,13 +92,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
   const key = installationKey();
   writeEvidence(dir, { scenarioText, report, auditDir, key, generatedBy: `failover-lab drill ${ENGINE_VERSION}` });
-  try {
-    await printPdf(join(dir, "report.html"), join(dir, "report.pdf"));
-    sealBundle(dir, report, key);
-  } catch (error) {
-    // The bundle stands without the PDF; a machine without Chromium still produces verifiable evidence.
-    process.stderr.write(`no report.pdf: ${(error as Error).message}\n`);
-  }
+  // A machine without Chromium still produces verifiable evidence, only without the PDF.
+  const pdfMissing = await addPdf(dir, report, key, printPdf);
+  if (pdfMissing) process.stderr.write(`no report.pdf: ${pdfMissing}\n`);
   process.stderr.write(`wrote the evidence bundle to ${dir}, signed with key ${key.keyId}; check it with: npm run verify -- ${dir}\n`);
 }
 

@@ -196,6 +196,16 @@ export function auditFindings(
   };
 }
 
+/** The run's chains as one: ok when every store's is, the first destination's head, the first bad store named. */
+export function runChain(stores: readonly StoreChain[]): ChainSummary {
+  const bad = stores.find((store) => !store.ok);
+  return {
+    ok: bad === undefined,
+    head: stores[0]?.head ?? "",
+    first_bad: bad ? { seq: bad.first_bad!.seq, reason: `${bad.name}: ${bad.first_bad!.reason}` } : null,
+  };
+}
+
 function chainSummary(verdict: ChainVerdict): ChainSummary & { entries: number } {
   return { entries: verdict.count, ok: verdict.ok, head: verdict.ok ? verdict.head : "", first_bad: verdict.ok ? null : verdict.firstBad };
 }
@@ -226,12 +236,7 @@ export function buildReport(
     const known = values.filter((v): v is number => v !== null);
     return known.length === 0 ? null : Math.max(...known);
   };
-  const badStore = audit.stores.find((store) => !store.ok);
-  const chain: ChainSummary = {
-    ok: badStore === undefined,
-    head: audit.stores[0]?.head ?? "",
-    first_bad: badStore ? { seq: badStore.first_bad!.seq, reason: `${badStore.name}: ${badStore.first_bad!.reason}` } : null,
-  };
+  const chain = runChain(audit.stores);
   const flushed = review.flushedPerRegion;
   const lost = audit.crossCheck
     ? audit.crossCheck.regions.reduce((n, r) => n + r.missing + r.altered + r.unmatched, 0)

@@ -7,7 +7,7 @@ export { AuditLog, verifyChain, GENESIS_HASH, type AuditRecord, type StoredEntry
 export { AuditSystem, GLOBAL_REGION, type AuditStore, type BufferStats, type LocatedEntry } from "./audit/system";
 export { loadOrCreateInstallationKey, generateKeyPair, verifyCheckpoint, type InstallationKey, type Checkpoint, type SignedCheckpoint } from "./audit/checkpoint";
 export { leafHash, MerkleTree, verifyInclusion, verifyConsistency, EMPTY_ROOT } from "./audit/merkle";
-export { writeEvidence, sealBundle, MANIFEST_FILE } from "./evidence/bundle";
+export { writeEvidence, sealBundle, addPdf, MANIFEST_FILE } from "./evidence/bundle";
 export { verifyEvidence, type CheckResult, type VerifyOptions } from "./evidence/verify";
 export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./clock";
 export { runDrill, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";

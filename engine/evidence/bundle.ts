@@ -22,7 +22,7 @@ import { leafHash, MerkleTree } from "../audit/merkle";
 import type { DrillReport } from "../drill";
 import { renderHtmlReport } from "../report/html";
 
-export const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 1;
 export const MANIFEST_FILE = "manifest.json";
 export const CHECKPOINTS_FILE = "checkpoints.json";
 export const SCENARIO_FILE = "scenario.yaml";
@@ -33,7 +33,7 @@ const CHECKPOINT_EVERY_MS = 60_000;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
 
-export const manifestSchema = z.strictObject({
+const manifestSchema = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
   engine: z.string(),
   scenario: z.strictObject({ file: z.literal(SCENARIO_FILE), name: z.string(), seed: z.int() }),
@@ -111,6 +111,20 @@ export function sealBundle(dir: string, report: DrillReport, key: InstallationKe
   writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify({ manifest, signature, publicKey: key.publicKeyPem, keyId: key.keyId }, null, 2)}\n`);
 }
 
+/**
+ * Prints the bundle's report.html to report.pdf with the host's printer (the engine never starts a browser)
+ * and seals the bundle again over it. Returns why there is no PDF, or null: the bundle stands without one.
+ */
+export async function addPdf(dir: string, report: DrillReport, key: InstallationKey, printPdf: (htmlPath: string, pdfPath: string) => Promise<void>): Promise<string | null> {
+  try {
+    await printPdf(join(dir, "report.html"), join(dir, "report.pdf"));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  sealBundle(dir, report, key);
+  return null;
+}
+
 export function sha256(bytes: Buffer | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -127,7 +141,7 @@ export function listFiles(dir: string): string[] {
  * Checkpoints a log as its entries stream past in seq order: one each time the entries' time crosses a
  * virtual minute, one at the end, each naming the signature of the one before.
  */
-export class CheckpointWriter {
+class CheckpointWriter {
   private readonly tree = new MerkleTree();
   private readonly checkpoints: SignedCheckpoint[] = [];
   private readonly consistency: string[][] = [];

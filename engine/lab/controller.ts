@@ -15,8 +15,8 @@ import { leafHash, MerkleTree, verifyInclusion } from "../audit/merkle";
 import { byTime, type AuditStore, type AuditSystem, type LocatedEntry } from "../audit/system";
 import { VirtualClock } from "../clock";
 import type { CrossCheck } from "../audit/crossCheck";
-import { auditFindings, buildReport, crossCheckStores, ENGINE_VERSION, finishRun, type AuditFindings } from "../drill";
-import { listFiles, sealBundle, writeEvidence } from "../evidence/bundle";
+import { auditFindings, buildReport, crossCheckStores, ENGINE_VERSION, finishRun, runChain, type AuditFindings } from "../drill";
+import { addPdf, listFiles, writeEvidence } from "../evidence/bundle";
 import type { LabEvent, RequestRecord } from "../events";
 import { seededRandom } from "../random";
 import { AuditReviewer } from "../report/auditReview";
@@ -230,21 +230,16 @@ class Run {
     for (const store of this.audit.allStores()) {
       const verifier = this.verifiers.get(store.name)!;
       for (const entry of store.log.entries({ fromSeq: verifier.nextSeq })) {
-        if (destinations.has(store)) this.reviewer.add(entry, store.name);
-        if (destinations.has(store)) this.proofTree(store.name).append(leafHash(entry.body));
+        if (destinations.has(store)) {
+          this.reviewer.add(entry, store.name);
+          this.proofTree(store.name).append(leafHash(entry.body));
+        }
         verifier.add(entry);
       }
     }
     const { stores } = this.findings();
-    const bad = stores.find((s) => !s.ok);
-    this.chain = {
-      ok: bad === undefined,
-      entries: stores.reduce((n, s) => n + s.entries, 0),
-      stores: stores.length,
-      head: stores[0]!.head,
-      firstBad: bad ? { seq: bad.first_bad!.seq, reason: `${bad.name}: ${bad.first_bad!.reason}` } : null,
-      verifiedAt: this.clock.now(),
-    };
+    const { ok, head, first_bad } = runChain(stores);
+    this.chain = { ok, entries: stores.reduce((n, s) => n + s.entries, 0), stores: stores.length, head, firstBad: first_bad, verifiedAt: this.clock.now() };
   }
 
   proofTree(store: string): MerkleTree {
@@ -608,16 +603,7 @@ export class LabController implements LabBackend {
     const key = evidence.key();
     const { nativeBinding } = this.options;
     writeEvidence(dir, { scenarioText: run.text, report, auditDir: run.auditStoresDir, key, generatedBy: `failover-lab app ${ENGINE_VERSION}`, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
-    let pdfMissing: string | null = "this host prints no PDF";
-    if (evidence.printPdf) {
-      try {
-        await evidence.printPdf(join(dir, "report.html"), join(dir, "report.pdf"));
-        sealBundle(dir, report, key);
-        pdfMissing = null;
-      } catch (error) {
-        pdfMissing = (error as Error).message;
-      }
-    }
+    const pdfMissing = evidence.printPdf ? await addPdf(dir, report, key, evidence.printPdf) : "this host prints no PDF";
     return { dir, files: listFiles(dir), pdfMissing, keyId: key.keyId };
   }
 

@@ -84,8 +84,7 @@ export class AuditReviewer {
     private readonly regionJurisdiction: ReadonlyMap<string, string>,
   ) {}
 
-  /** The seq the reviewer expects next in a store: where a live view resumes reading. */
-  nextSeq(store: string): number {
+  private nextSeq(store: string): number {
     return this.expectedSeq.get(store) ?? 1;
   }
 
