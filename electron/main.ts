@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import { useAuditWriterScript } from "../engine/audit/writer";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { installationKey, newEvidenceDir } from "../host/installation";
 import { forwardPushes, registerLabIpc } from "./ipc";
@@ -49,6 +50,7 @@ function secureSession(): void {
 }
 
 function createController(): LabController {
+  useAuditWriterScript(pathToFileURL(paths.auditWriter));
   const nativeBinding = existsSync(paths.nativeBinding) ? paths.nativeBinding : undefined;
   // node_modules/better-sqlite3 is built for Node's ABI, which Electron cannot load; say so rather than fail later.
   if (nativeBinding === undefined) process.stderr.write(`Failover Lab: no Electron build of better-sqlite3 at ${paths.nativeBinding}; run \`node scripts/electron-native.mjs\`.\n`);

@@ -10,6 +10,8 @@ export interface AppPaths {
   readonly indexHtml: string;
   /** The sandboxed preload, bundled to CommonJS by `scripts/build-electron.mjs`. */
   readonly preload: string;
+  /** The audit writer thread's code, bundled by `scripts/build-electron.mjs`. */
+  readonly auditWriter: string;
   readonly scenarios: string;
   /** better-sqlite3 rebuilt for Electron's ABI by `scripts/electron-native.mjs`, outside node_modules. */
   readonly nativeBinding: string;
@@ -21,6 +23,7 @@ export function appPaths(root: string): AppPaths {
     rendererDir,
     indexHtml: join(rendererDir, "index.html"),
     preload: join(root, "dist", "electron", "preload.cjs"),
+    auditWriter: join(root, "dist", "electron", "audit-writer.mjs"),
     scenarios: join(root, "scenarios"),
     nativeBinding: join(root, ".electron-native", "better-sqlite3", "build", "Release", "better_sqlite3.node"),
   };

@@ -184,12 +184,15 @@ export class AuditLog {
   private readonly selectByRequestId: Database.Statement<[string], Row>;
   private readonly selectRegionCounts: Database.Statement<[], { region: string; n: number }>;
   private readonly selectByTime: Database.Statement<[], Row>;
+  private readonly selectHead: Database.Statement<[], { seq: number; hash: string }>;
   private headSeq: number;
   private headHash: string;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly batchSize: number,
+    /** A view reads a store another connection writes: it never appends, and reads its head from the store. */
+    private readonly isView: boolean,
   ) {
     const insert = db.prepare<[number, number, string, string, string | null, string, string, string]>(
       "INSERT INTO entries (seq, t, region, kind, request_id, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -202,7 +205,8 @@ export class AuditLog {
     this.selectByRequestId = db.prepare("SELECT * FROM entries WHERE request_id = ? ORDER BY seq");
     this.selectRegionCounts = db.prepare("SELECT region, COUNT(*) AS n FROM entries GROUP BY region ORDER BY region");
     this.selectByTime = db.prepare("SELECT * FROM entries ORDER BY t, region, seq");
-    const last = db.prepare<[], { seq: number; hash: string }>("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").get();
+    this.selectHead = db.prepare("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
+    const last = this.selectHead.get();
     this.headSeq = last?.seq ?? 0;
     this.headHash = last?.hash ?? GENESIS_HASH;
   }
@@ -214,6 +218,19 @@ export class AuditLog {
    * ABI (Electron's). Throws, naming the path, for a file that is not an audit store.
    */
   static open(path: string, options: { batchSize?: number; nativeBinding?: string } = {}): AuditLog {
+    return AuditLog.create(path, options, false);
+  }
+
+  /**
+   * Opens a store that another connection — the audit writer thread's — appends to, for reading only.
+   * Created like {@link open} when missing, so the writer finds the schema in place; `head` and every query
+   * see what the writer has committed.
+   */
+  static openView(path: string, options: { nativeBinding?: string } = {}): AuditLog {
+    return AuditLog.create(path, options, true);
+  }
+
+  private static create(path: string, options: { batchSize?: number; nativeBinding?: string }, isView: boolean): AuditLog {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`audit batchSize must be a positive integer, got ${batchSize}`);
     const { db, hasSchema } = openStore(path, false, options.nativeBinding);
@@ -226,7 +243,7 @@ export class AuditLog {
           db.prepare("INSERT INTO meta (key, value) VALUES ('format', ?)").run(String(FORMAT));
         })();
       }
-      return new AuditLog(db, batchSize);
+      return new AuditLog(db, batchSize, isView);
     } catch (error) {
       db.close();
       throw error;
@@ -239,6 +256,7 @@ export class AuditLog {
    * canonical JSON form.
    */
   append(record: AuditRecord): { seq: number; hash: string } {
+    if (this.isView) throw new Error("cannot append to a read-only view of an audit store");
     const seq = this.headSeq + 1;
     const body = canonicalJson({ ...record, seq });
     const hash = chainHash(this.headHash, body);
@@ -267,6 +285,10 @@ export class AuditLog {
 
   /** The latest entry, written or still pending; `{ seq: 0, hash: GENESIS_HASH }` when the log is empty. */
   get head(): { seq: number; hash: string } {
+    if (this.isView) {
+      const last = this.selectHead.get();
+      return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
+    }
     return { seq: this.headSeq, hash: this.headHash };
   }
 
@@ -318,7 +340,7 @@ export class AuditLog {
     const { where, params } = whereClause(filter);
     // Unfiltered, the entry at position i is seq i + 1 (seqs have no gaps): a key lookup, where OFFSET would
     // walk every row before the page — the difference between the top and the middle of 100k entries.
-    if (params.length === 0) return { total: this.headSeq, entries: this.selectPage.all(offset + 1, limit).map(toEntry) };
+    if (params.length === 0) return { total: this.head.seq, entries: this.selectPage.all(offset + 1, limit).map(toEntry) };
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM entries${where}`).get(...params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM entries${where} ORDER BY seq LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
     return { total, entries: rows.map(toEntry) };

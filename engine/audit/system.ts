@@ -21,16 +21,15 @@
  * first tick after the partition heals. Under `fail-closed` the gateway rejects the calls that need a
  * durable audit write (high-risk ones, EU AI Act Art. 12); see {@link AuditSystem.failsClosed}.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build as buildHistogram, type Histogram } from "hdr-histogram-js";
 import type { Clock } from "../clock";
 import type { TransitionEvent } from "../events";
 import type { AuditConfig } from "../scenario/schema";
 import { AuditLog, type AuditRecord, type StoredEntry } from "./AuditLog";
-
-/** Records held in memory per region for the next flush; beyond this a flush reads the buffer store. */
-const MAX_QUEUED = 20_000;
+import { AuditWriter } from "./writer";
 
 /** The region of entries that belong to no one region: the run, the traffic director. */
 export const GLOBAL_REGION = "global";
@@ -44,7 +43,10 @@ export interface AuditSystemOptions {
   readonly reachable: (region: string) => boolean;
   /** Round-trip time between two regions, ms: what a durable write in another region costs. */
   readonly rttMs: (a: string, b: string) => number;
-  /** Directory for the store files, which must not exist yet; absent keeps every store in memory. */
+  /**
+   * Directory for the store files, which must not exist yet; absent, a temporary directory removed on
+   * close (the writer thread and the readers need files to share).
+   */
   readonly dir?: string;
   /** better-sqlite3 addon built for another ABI (Electron's). */
   readonly nativeBinding?: string;
@@ -61,9 +63,36 @@ export interface AuditStore {
   readonly role: StoreRole;
   /** Its file's name in an audit directory, the same whether or not this run keeps it in memory. */
   readonly fileName: string;
-  /** Where it is: a path, or ":memory:". */
+  /** Its path. */
   readonly file: string;
+  /** The store, for reading: what this session has recorded so far is committed before it is returned. */
   readonly log: AuditLog;
+}
+
+/**
+ * A store written by the writer thread under its number, and read here through a view. Reading settles the
+ * writer first, so a read never misses an entry recorded before it.
+ */
+class Store implements AuditStore {
+  constructor(
+    readonly name: string,
+    readonly role: StoreRole,
+    readonly fileName: string,
+    readonly file: string,
+    readonly id: number,
+    private readonly view: AuditLog,
+    private readonly writer: AuditWriter,
+  ) {}
+
+  get log(): AuditLog {
+    this.writer.settle();
+    return this.view;
+  }
+
+  /** The view without settling, for closing. */
+  closeView(): void {
+    this.view.close();
+  }
 }
 
 /** An entry found by a cross-store query, with the store it was found in. */
@@ -89,21 +118,16 @@ export interface BufferStats {
 
 interface RegionBuffer {
   readonly region: string;
-  readonly store: AuditStore;
-  readonly destination: AuditStore;
+  readonly store: Store;
+  readonly destination: Store;
+  /** Entries recorded into the buffer: its head seq. */
+  written: number;
   /** Highest buffer seq that has reached the destination. */
   flushedSeq: number;
   /** `buffering` from the first flush that could not reach the destination until one that could. */
   state: "flushing" | "buffering";
-  /**
-   * The records waiting, as they were recorded, so a flush need not read back and parse what it just wrote
-   * (a quarter of a drill's audit cost). Past {@link MAX_QUEUED} — a long partition — the queue is dropped
-   * and the next flush reads the buffer store instead, so memory stays bounded.
-   */
-  queue: AuditRecord[];
-  spilled: boolean;
-  /** The latest record and its buffer seq: what a high-risk commit copies to replica peers. */
-  last: { record: AuditRecord; seq: number } | undefined;
+  /** Event times of the entries waiting, for the flush lag. */
+  waitingSince: number[];
   depthMax: number;
   readonly lag: Histogram;
   lagMax: number | null;
@@ -111,8 +135,11 @@ interface RegionBuffer {
 
 export class AuditSystem {
   private readonly buffers = new Map<string, RegionBuffer>();
-  private readonly destinationStores: AuditStore[] = [];
-  private readonly globalStore: AuditStore;
+  private readonly destinationStores: Store[] = [];
+  private readonly globalStore: Store;
+  private readonly writer = AuditWriter.get();
+  /** The directory made for a run that named none; removed on close. */
+  private readonly temporaryDir: string | undefined;
   private flushTimer: number | undefined;
   private closed = false;
   /**
@@ -121,17 +148,22 @@ export class AuditSystem {
    */
   readonly highRisk = { durableAtDestination: 0, durableInReplicas: 0, durableInBufferOnly: 0 };
   /** Per region, the store that keeps other regions' high-risk entries, when more than one copy is asked for. */
-  private readonly replicaStores = new Map<string, AuditStore>();
+  private readonly replicaStores = new Map<string, Store>();
 
   private constructor(private readonly options: AuditSystemOptions) {
-    const { config, regions, dir } = options;
-    if (dir !== undefined) mkdirSync(dir, { recursive: true });
-    const opened: AuditStore[] = [];
-    const open = (role: StoreRole, name: string, fileName: string): AuditStore => {
-      const file = dir === undefined ? ":memory:" : join(dir, fileName);
+    const { config, regions, nativeBinding } = options;
+    if (options.dir === undefined) this.temporaryDir = mkdtempSync(join(tmpdir(), "failover-lab-audit-"));
+    else mkdirSync(options.dir, { recursive: true });
+    const dir = options.dir ?? this.temporaryDir!;
+    const opened: Store[] = [];
+    const open = (role: StoreRole, name: string, fileName: string): Store => {
+      const file = join(dir, fileName);
       // A store that exists belongs to another run; continuing its chain would mix two runs in one log.
-      if (file !== ":memory:" && existsSync(file)) throw new Error(`audit store ${file} already exists; use an empty directory`);
-      const store = { name, role, fileName, file, log: AuditLog.open(file, options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) };
+      if (existsSync(file)) throw new Error(`audit store ${file} already exists; use an empty directory`);
+      // The view creates the file and its schema, so the writer thread opens a store that is already whole.
+      const view = AuditLog.openView(file, nativeBinding === undefined ? {} : { nativeBinding });
+      const id = this.writer.openStore(file, { buffer: role === "buffer", ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+      const store = new Store(name, role, fileName, file, id, view, this.writer);
       opened.push(store);
       return store;
     };
@@ -150,7 +182,7 @@ export class AuditSystem {
       if (config.high_risk_durable_in === "replicas" && config.high_risk_replicas > 1)
         for (const region of regions) this.replicaStores.set(region, open("replica", `replica:${region}`, `replica-${region}.db`));
     } catch (error) {
-      for (const store of opened) store.log.close();
+      this.closeStores(opened);
       throw error;
     }
   }
@@ -160,16 +192,15 @@ export class AuditSystem {
     return new AuditSystem(options);
   }
 
-  private addBuffer(region: string, store: AuditStore, destination: AuditStore): void {
+  private addBuffer(region: string, store: Store, destination: Store): void {
     this.buffers.set(region, {
       region,
       store,
       destination,
+      written: 0,
       flushedSeq: 0,
       state: "flushing",
-      queue: [],
-      spilled: false,
-      last: undefined,
+      waitingSince: [],
       depthMax: 0,
       lag: buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 7 * 86_400_000, numberOfSignificantValueDigits: 3 }),
       lagMax: null,
@@ -199,18 +230,13 @@ export class AuditSystem {
   record(record: AuditRecord): void {
     const buffer = this.buffers.get(record.region);
     if (!buffer) {
-      this.globalStore.log.append(record);
+      this.writer.append(this.globalStore.id, record);
       return;
     }
-    const { seq } = buffer.store.log.append(record);
-    buffer.last = { record, seq };
-    buffer.depthMax = Math.max(buffer.depthMax, seq - buffer.flushedSeq);
-    if (buffer.spilled) return;
-    buffer.queue.push(record);
-    if (buffer.queue.length > MAX_QUEUED) {
-      buffer.queue = [];
-      buffer.spilled = true;
-    }
+    this.writer.append(buffer.store.id, record);
+    buffer.written++;
+    buffer.waitingSince.push(record.t);
+    buffer.depthMax = Math.max(buffer.depthMax, buffer.written - buffer.flushedSeq);
   }
 
   reachable(region: string): boolean {
@@ -251,31 +277,23 @@ export class AuditSystem {
    */
   commitHighRisk(region: string): void {
     const buffer = this.buffers.get(region);
-    if (!buffer?.last) throw new Error(`no audit entry of region "${region}" to make durable`);
+    if (!buffer || buffer.written === 0) throw new Error(`no audit entry of region "${region}" to make durable`);
     if (this.options.config.high_risk_durable_in === "replicas") {
-      buffer.store.log.flush();
-      const { record, seq } = buffer.last;
-      for (const peer of this.replicaPeers(region)) {
-        const replica = this.replicaStores.get(peer)!;
-        replica.log.append({ ...record, replicaOf: { region, seq } });
-        replica.log.flush();
-      }
+      for (const peer of this.replicaPeers(region)) this.writer.replicate(buffer.store.id, this.replicaStores.get(peer)!.id, region, buffer.written);
       this.highRisk.durableInReplicas++;
-      return;
-    }
-    if (this.flushRegion(buffer)) {
-      buffer.destination.log.flush();
+    } else if (this.flushRegion(buffer)) {
       this.highRisk.durableAtDestination++;
-      return;
+    } else {
+      this.highRisk.durableInBufferOnly++;
     }
-    buffer.store.log.flush();
-    this.highRisk.durableInBufferOnly++;
+    // Committing every store commits the ones this entry is in; the wait is what makes it durable before the answer.
+    this.writer.settle();
   }
 
   /** Flushes every region that can reach its destination, and commits every store. */
   flushAll(): void {
     for (const buffer of this.buffers.values()) this.flushRegion(buffer);
-    for (const store of this.allStores()) store.log.flush();
+    this.writer.commit();
   }
 
   /** Moves what the region's buffer holds to its destination, if reachable; returns whether it could. */
@@ -284,7 +302,7 @@ export class AuditSystem {
       if (buffer.state === "flushing") this.transition(buffer, "buffering", `${buffer.destination.name} unreachable from ${buffer.region}: buffering locally`);
       return false;
     }
-    const waiting = buffer.store.log.head.seq - buffer.flushedSeq;
+    const waiting = buffer.written - buffer.flushedSeq;
     if (waiting > 0) this.drain(buffer);
     if (buffer.state === "buffering") this.transition(buffer, "flushing", `${buffer.destination.name} reachable again: flushed ${waiting} buffered entries`);
     return true;
@@ -299,39 +317,29 @@ export class AuditSystem {
 
   private drain(buffer: RegionBuffer): void {
     const flushedAt = this.options.clock.now();
-    const forward = (record: AuditRecord, bufferSeq: number) => {
-      buffer.destination.log.append({ ...record, buffer: { seq: bufferSeq, flushedAt } });
-      const lag = flushedAt - record.t;
+    this.writer.forward(buffer.store.id, buffer.destination.id, buffer.written, flushedAt);
+    for (const t of buffer.waitingSince) {
+      const lag = flushedAt - t;
       buffer.lag.recordValue(Math.max(1, Math.round(lag)));
       buffer.lagMax = Math.max(buffer.lagMax ?? 0, lag);
-      buffer.flushedSeq = bufferSeq;
-    };
-    if (buffer.spilled) {
-      // Parsed back from the canonical bytes: the same record, so the destination entry is byte-identical.
-      for (const entry of buffer.store.log.entries({ fromSeq: buffer.flushedSeq + 1 })) {
-        const { seq: _bufferSeq, ...record } = JSON.parse(entry.body) as AuditRecord & { seq: number };
-        forward(record, entry.seq);
-      }
-      buffer.spilled = false;
-      return;
     }
-    for (const record of buffer.queue) forward(record, buffer.flushedSeq + 1);
-    buffer.queue = [];
+    buffer.waitingSince = [];
+    buffer.flushedSeq = buffer.written;
   }
 
   /** Per region, right now: entries waiting, and whether its flusher is cut off. */
   bufferStates(): { region: string; written: number; depth: number; state: "flushing" | "buffering"; lagMaxMs: number | null }[] {
-    return [...this.buffers.values()].map((b) => ({ region: b.region, written: b.store.log.head.seq, depth: b.store.log.head.seq - b.flushedSeq, state: b.state, lagMaxMs: b.lagMax }));
+    return [...this.buffers.values()].map((b) => ({ region: b.region, written: b.written, depth: b.written - b.flushedSeq, state: b.state, lagMaxMs: b.lagMax }));
   }
 
   /** Per region, how its buffer fared; regions in scenario order. */
   bufferStats(): BufferStats[] {
     return [...this.buffers.values()].map((b) => ({
       region: b.region,
-      written: b.store.log.head.seq,
+      written: b.written,
       flushed: b.flushedSeq,
       depth_max: b.depthMax,
-      depth_end: b.store.log.head.seq - b.flushedSeq,
+      depth_end: b.written - b.flushedSeq,
       flush_lag_ms: { p95: b.lagMax === null ? null : b.lag.getValueAtPercentile(95), max: b.lagMax === null ? null : Math.round(b.lagMax) },
     }));
   }
@@ -353,6 +361,10 @@ export class AuditSystem {
 
   /** Every store: destinations first, then the regional buffers, then the replica stores. */
   allStores(): AuditStore[] {
+    return this.stores();
+  }
+
+  private stores(): Store[] {
     return [...this.destinationStores, ...[...this.buffers.values()].map((b) => b.store), ...this.replicaStores.values()];
   }
 
@@ -429,12 +441,25 @@ export class AuditSystem {
     return { total, entries };
   }
 
-  /** Stops the flusher and closes every store; what is still buffered stays in its buffer file. */
+  /**
+   * Stops the flusher and closes every store, once the writer thread has committed everything recorded;
+   * what is still buffered stays in its buffer file. A run without a directory of its own loses its stores.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.flushTimer !== undefined) this.options.clock.clearTimeout(this.flushTimer);
-    for (const store of this.allStores()) store.log.close();
+    this.closeStores(this.stores());
+  }
+
+  private closeStores(stores: readonly Store[]): void {
+    try {
+      for (const store of stores) this.writer.closeStore(store.id);
+      this.writer.settle();
+    } finally {
+      for (const store of stores) store.closeView();
+      if (this.temporaryDir !== undefined) rmSync(this.temporaryDir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuditSystem, VirtualClock, type AuditRecord, type LocatedEntry, type TransitionEvent } from "../../engine";
+import { AuditLog, AuditSystem, VirtualClock, type AuditRecord, type LocatedEntry, type TransitionEvent } from "../../engine";
 import { crossCheckBuffers } from "../../engine/audit/crossCheck";
 import { crossCheckStores } from "../../engine/drill";
 import type { AuditConfig } from "../../engine/scenario/schema";
@@ -138,8 +138,10 @@ describe("AuditSystem", () => {
     expect(copies("replica:eu-west")).toEqual([]);
     expect(audit.highRisk).toEqual({ durableAtDestination: 0, durableInReplicas: 2, durableInBufferOnly: 0 });
     expect(crossCheckStores(audit).problems).toEqual([]);
-    // A copy of something eu-west never wrote, appended to a replica store with a valid chain, is caught.
-    audit.allStores().find((s) => s.name === "replica:us-east")!.log.append({ ...request(7, "eu-west", 9), replicaOf: { region: "eu-west", seq: 1 } });
+    // A copy of something eu-west never wrote, appended to a replica store's file with a valid chain, is caught.
+    const forger = AuditLog.open(audit.allStores().find((s) => s.name === "replica:us-east")!.file);
+    forger.append({ ...request(7, "eu-west", 9), replicaOf: { region: "eu-west", seq: 1 } });
+    forger.close();
     expect(crossCheckStores(audit).problems).toEqual(["replica:us-east seq 1 differs from buffer:eu-west seq 1"]);
   });
 

@@ -1,0 +1,138 @@
+/**
+ * The engine's side of the audit writer thread (engine/audit/writerThread.ts): one per process, shared by
+ * every audit system, started with the first. Appends are posted in batches and applied there in order;
+ * {@link AuditWriter.settle} waits, blocking, until everything posted is applied and committed, which is
+ * what a read of a store or a high-risk commit needs. Blocking keeps every read API synchronous, and the
+ * wait is short: the writer thread does less per entry than the simulation does per request, so it keeps
+ * up and has little left to do when asked.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { AuditRecord } from "./AuditLog";
+import { DONE, FAILED, type WriterData, type WriterOp } from "./writerProtocol";
+
+/** Ops held before they are posted: one structured clone per batch is cheaper than one per op. */
+const BATCH_OPS = 64;
+/** How long {@link AuditWriter.settle} waits for the writer thread before giving up; generous for a loaded CI machine. */
+const SETTLE_TIMEOUT_MS = 120_000;
+
+/** Loads the thread's code and reports if it cannot; a bundle keeps a copy of it beside itself. */
+const BOOT = new URL("./writerBoot.mjs", import.meta.url);
+let entry = new URL("./writerThread.ts", import.meta.url);
+
+/**
+ * Where the writer thread's code is, for a build that bundles it (Electron's main process); call before the
+ * first audit system opens. From source it is writerThread.ts, loaded through tsx.
+ */
+export function useAuditWriterScript(url: URL): void {
+  entry = url;
+}
+
+export class AuditWriter {
+  private static shared: AuditWriter | undefined;
+  private readonly worker: Worker;
+  private readonly slots: Int32Array;
+  private readonly errors: MessagePort;
+  private outbox: WriterOp[] = [];
+  private posted = 0;
+  private nextStore = 1;
+  private failure: string | undefined;
+
+  /** The process's writer thread, started on first use. */
+  static get(): AuditWriter {
+    AuditWriter.shared ??= new AuditWriter();
+    return AuditWriter.shared;
+  }
+
+  private constructor() {
+    const state = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    this.slots = new Int32Array(state);
+    const { port1, port2 } = new MessageChannel();
+    this.errors = port1;
+    const workerData: WriterData = { state, errors: port2, entry: entry.href };
+    this.worker = new Worker(BOOT, { workerData, transferList: [port2] });
+    // Nothing the thread holds outlives a settle, and every audit system settles before it closes.
+    this.worker.unref();
+    this.errors.unref();
+    this.worker.on("error", (error) => (this.failure ??= `audit writer thread crashed: ${error.message}`));
+    this.worker.on("exit", (code) => (this.failure ??= `audit writer thread exited with code ${code}`));
+  }
+
+  openStore(file: string, options: { nativeBinding?: string; buffer: boolean }): number {
+    const store = this.nextStore++;
+    this.push({ op: "open", store, file, buffer: options.buffer, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) });
+    return store;
+  }
+
+  append(store: number, record: AuditRecord): void {
+    this.push({ op: "append", store, record });
+  }
+
+  forward(from: number, to: number, throughSeq: number, flushedAt: number): void {
+    this.push({ op: "forward", from, to, throughSeq, flushedAt });
+  }
+
+  replicate(from: number, to: number, region: string, seq: number): void {
+    this.push({ op: "replicate", from, to, region, seq });
+  }
+
+  /** Commits every store in the background; {@link settle} when the commit must be done before going on. */
+  commit(): void {
+    this.push({ op: "commit" });
+    this.post();
+  }
+
+  closeStore(store: number): void {
+    this.push({ op: "close", store });
+  }
+
+  /**
+   * Returns once the writer thread has applied and committed everything posted so far; throws if it has
+   * failed, with its reason.
+   */
+  settle(): void {
+    this.check();
+    if (this.outbox.length === 0 && Atomics.load(this.slots, DONE) === this.posted) return;
+    this.commit();
+    const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const done = Atomics.load(this.slots, DONE);
+      if (done === this.posted || Atomics.load(this.slots, FAILED) === 1) break;
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`audit writer thread has not answered in ${SETTLE_TIMEOUT_MS / 1000} s (batch ${done} of ${this.posted} applied)`);
+      Atomics.wait(this.slots, DONE, done, Math.min(left, 1_000));
+    }
+    this.check();
+  }
+
+  private check(): void {
+    if (Atomics.load(this.slots, FAILED) === 1 && this.failure === undefined) {
+      const message = receiveMessageOnPort(this.errors)?.message as string | undefined;
+      this.failure = message ?? "audit writer thread failed";
+    }
+    if (this.failure === undefined) return;
+    // Whatever opens next gets a thread of its own; this one's stores are in an unknown state.
+    if (AuditWriter.shared === this) {
+      AuditWriter.shared = undefined;
+      void this.worker.terminate();
+    }
+    throw new Error(this.failure);
+  }
+
+  private push(op: WriterOp): void {
+    this.outbox.push(op);
+    if (this.outbox.length >= BATCH_OPS) this.post();
+  }
+
+  private post(): void {
+    this.check();
+    try {
+      this.worker.postMessage({ n: this.posted + 1, ops: this.outbox });
+    } catch (error) {
+      // A record that cannot be cloned (a function in it): no later op may overtake it into a store.
+      this.failure = `audit record cannot be sent to the writer thread: ${(error as Error).message}`;
+      this.check();
+    }
+    this.posted++;
+    this.outbox = [];
+  }
+}

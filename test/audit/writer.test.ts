@@ -1,0 +1,52 @@
+/**
+ * The audit writer thread as the engine sees it: a failure there — a record with no canonical form, code
+ * that does not load — surfaces as an error naming the cause at the next read, promptly rather than after a
+ * timeout, and the next audit system gets a thread of its own that works.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { AuditSystem, VirtualClock, verifyChain } from "../../engine";
+import { useAuditWriterScript } from "../../engine/audit/writer";
+import type { AuditConfig } from "../../engine/scenario/schema";
+
+const CENTRAL: AuditConfig = { pattern: "central", destination: "eu-west", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination", high_risk_replicas: 1 };
+const FROM_SOURCE = new URL("../../engine/audit/writerThread.ts", import.meta.url);
+
+const opened: AuditSystem[] = [];
+afterEach(() => {
+  useAuditWriterScript(FROM_SOURCE);
+  // A system whose writer failed still removes its files, then says why it could not settle.
+  for (const audit of opened.splice(0)) expect(() => audit.close()).not.toThrow(/not answered/);
+});
+
+function open(): AuditSystem {
+  const audit = AuditSystem.open({ config: CENTRAL, regions: ["eu-west"], clock: new VirtualClock(), rttMs: () => 1, reachable: () => true });
+  opened.push(audit);
+  return audit;
+}
+
+describe("the audit writer thread", () => {
+  it("says which code failed to load, without waiting out the settle timeout", () => {
+    // First in this file: the process's writer thread starts with the first audit system, so none runs yet.
+    useAuditWriterScript(new URL("./no-such-writer.ts", FROM_SOURCE));
+    const audit = open();
+    audit.record({ kind: "request", t: 1, region: "eu-west", requestId: "r-1" });
+    const started = performance.now();
+    expect(() => audit.bufferStores().get("eu-west")!.log).toThrow(/audit writer thread failed to load .*no-such-writer\.ts/);
+    // The timeout is 120 s; a load failure is reported as soon as the thread has tried.
+    expect(performance.now() - started).toBeLessThan(60_000);
+  });
+
+  it("reports a record it cannot canonicalise at the next read, and the next audit system writes again", () => {
+    const broken = open();
+    broken.record({ kind: "request", t: 1, region: "eu-west", requestId: "ok-1" });
+    broken.record({ kind: "request", t: 2, region: "eu-west", requestId: "nan-1", latencyMs: Number.NaN });
+    expect(() => broken.destinations()[0]!.log).toThrow(/cannot canonicalise value for the audit log/);
+
+    const next = open();
+    next.record({ kind: "request", t: 3, region: "eu-west", requestId: "ok-2" });
+    next.flushAll();
+    const log = next.destinations()[0]!.log;
+    expect([...log.entries()].map((e) => e.requestId)).toEqual(["ok-2"]);
+    expect(verifyChain(log).ok).toBe(true);
+  });
+});
