@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { useAuditWriterScript } from "../engine/audit/writer";
+import { useAuditWriterScript } from "../engine";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { installationKey, newEvidenceDir } from "../host/installation";
 import { forwardPushes, registerLabIpc } from "./ipc";

@@ -5,6 +5,7 @@
 export { canonicalJson } from "./audit/canonical";
 export { AuditLog, verifyChain, GENESIS_HASH, type AuditRecord, type StoredEntry, type ChainVerdict } from "./audit/AuditLog";
 export { AuditSystem, GLOBAL_REGION, type AuditStore, type BufferStats, type LocatedEntry } from "./audit/system";
+export { useAuditWriterScript } from "./audit/writer";
 export { loadOrCreateInstallationKey, generateKeyPair, verifyCheckpoint, type InstallationKey, type Checkpoint, type SignedCheckpoint } from "./audit/checkpoint";
 export { leafHash, MerkleTree, verifyInclusion, verifyConsistency, EMPTY_ROOT } from "./audit/merkle";
 export { writeEvidence, sealBundle, addPdf, MANIFEST_FILE } from "./evidence/bundle";

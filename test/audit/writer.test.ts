@@ -4,8 +4,7 @@
  * timeout, and the next audit system gets a thread of its own that works.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { AuditSystem, VirtualClock, verifyChain } from "../../engine";
-import { useAuditWriterScript } from "../../engine/audit/writer";
+import { AuditSystem, useAuditWriterScript, VirtualClock, verifyChain } from "../../engine";
 import type { AuditConfig } from "../../engine/scenario/schema";
 
 const CENTRAL: AuditConfig = { pattern: "central", destination: "eu-west", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination", high_risk_replicas: 1 };

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { AuditLog, AuditSystem, VirtualClock, verifyChain } from "../../engine";
-import { useAuditWriterScript } from "../../engine/audit/writer";
+import { AuditLog, AuditSystem, useAuditWriterScript, VirtualClock, verifyChain } from "../../engine";
 import { appPaths } from "../../electron/paths";
 import type { AuditConfig } from "../../engine/scenario/schema";
 
