@@ -22,7 +22,7 @@ export const ENGINE_VERSION: string = packageJson.version;
 export interface DrillOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: number;
-  /** Directory for the audit stores, one SQLite file each; it must not hold stores yet. Absent: in memory. */
+  /** Directory for the audit stores, one SQLite file each; it must not hold stores yet. Absent: a temporary one. */
   readonly auditDir?: string;
   /** Called as virtual time advances (at most once per virtual second). */
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;

@@ -20,7 +20,7 @@ import { Topology } from "./topology";
 export interface SessionOptions {
   readonly clock: Clock;
   readonly random: Random;
-  /** Directory for the audit stores, which must not hold stores yet; absent keeps them in memory. */
+  /** Directory for the audit stores, which must not hold stores yet; absent, a temporary one removed on close. */
   readonly auditDir?: string;
   /** better-sqlite3 addon built for another ABI (Electron's). */
   readonly nativeBinding?: string;

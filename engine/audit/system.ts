@@ -61,7 +61,7 @@ export type StoreRole = "destination" | "buffer" | "replica";
 export interface AuditStore {
   readonly name: string;
   readonly role: StoreRole;
-  /** Its file's name in an audit directory, the same whether or not this run keeps it in memory. */
+  /** Its file's name in the audit directory, whether the run named one or was given a temporary one. */
   readonly fileName: string;
   /** Its path. */
   readonly file: string;

@@ -136,8 +136,8 @@ class Run {
     readonly fileName: string,
     nativeBinding: string | undefined,
   ) {
-    // A file rather than ":memory:": an hour of traffic is tens of megabytes of log, which belongs on disk,
-    // not in the host's memory. It lives as long as the run.
+    // A directory of the run's own, rather than the audit system's temporary one: the evidence export reads
+    // the store files from it. It lives as long as the run.
     this.auditDir = mkdtempSync(join(tmpdir(), "failover-lab-"));
     this.session = new EngineSession(scenario, {
       clock: this.clock,
