@@ -55,11 +55,16 @@ async function bareFetchRate(requests: number): Promise<number> {
   return rate;
 }
 
-async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS: number; simulatedS: number; heapMb: number[] }> {
+async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS: number; simulatedS: number; heapMb: number[]; rssMb: number[] }> {
   const heapMb: number[] = [];
+  // The heap is the simulation's thread only; the resident set also holds the audit writer thread's heap and
+  // SQLite's page caches.
+  const rssMb: number[] = [];
   const sample = () => {
     gc?.();
-    heapMb.push(Math.round(process.memoryUsage().heapUsed / 1e6));
+    const { heapUsed, rss } = process.memoryUsage();
+    heapMb.push(Math.round(heapUsed / 1e6));
+    rssMb.push(Math.round(rss / 1e6));
   };
   let nextSampleMs = 60_000;
   const started = performance.now();
@@ -75,7 +80,7 @@ async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS:
       }
     },
   });
-  return { requests: report.totals.requests, wallS: (performance.now() - started) / 1000, simulatedS: (simulated - started) / 1000, heapMb };
+  return { requests: report.totals.requests, wallS: (performance.now() - started) / 1000, simulatedS: (simulated - started) / 1000, heapMb, rssMb };
 }
 
 const PARTS = ["decisions", "drill", "audit"] as const;
@@ -106,7 +111,7 @@ if (wanted("drill")) {
     `${drill.requests.toLocaleString("en-US")} requests in ${drill.wallS.toFixed(1)} s: ${Math.round(drillPerS).toLocaleString("en-US")} requests/s, ` +
       `${(scenario.duration_s / drill.wallS).toFixed(1)}× real time`,
   );
-  line("of which the simulation (traffic, gateways, health, machines, audit appends)", `${drill.simulatedS.toFixed(1)} s: ${Math.round(simulationPerS).toLocaleString("en-US")} requests/s; the rest verifies and reviews the audit log`);
+  line("of which the simulation (traffic, gateways, health, machines, audit records)", `${drill.simulatedS.toFixed(1)} s: ${Math.round(simulationPerS).toLocaleString("en-US")} requests/s; the rest verifies and reviews the audit log`);
   line("simulation rate / bare fetch rate", `${((simulationPerS / bare) * 100).toFixed(0)} % (target ≥ 70 %)`);
   line("whole drill rate / bare fetch rate", `${((drillPerS / bare) * 100).toFixed(0)} %`);
   const slices = await interleaved(scenario, 25);
@@ -115,6 +120,7 @@ if (wanted("drill")) {
     `${Math.round(slices.simulationRate).toLocaleString("en-US")} vs ${Math.round(slices.bareRate).toLocaleString("en-US")} requests/s: ${((slices.simulationRate / slices.bareRate) * 100).toFixed(0)} % (target ≥ 70 %)`,
   );
   line("heap after GC, each virtual minute", gc ? `${drill.heapMb.join(", ")} MB` : "run with --expose-gc to sample");
+  line("process resident set (both threads, SQLite caches), each virtual minute", `${drill.rssMb.join(", ")} MB`);
 }
 
 if (wanted("audit")) benchAudit(line);
