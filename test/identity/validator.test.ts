@@ -84,13 +84,13 @@ describe("token validation in a gateway", () => {
     const { clock, idp, session, check, sign } = start("cached");
     await clock.runUntil(1_000);
     const first = await sign();
-    session.inject({ kind: "token-revocation", population: "eu-web" });
+    session.inject({ kind: "token-revocation", at_s: 1, population: "eu-web" });
     // Until the next refresh the gateway cannot know: that is the window the report counts.
     expect((await check(first)).record.verdict).toBe("accepted");
     await clock.runUntil(61_000);
     expect(await check(first)).toMatchObject({ record: { jti: "eu-web.1", verdict: "rejected", rejection: "revoked" }, reason: "token jti eu-web.1 revoked" });
     const signedByK1 = await sign({ jti: "eu-web.old" });
-    session.inject({ kind: "key-rotation" });
+    session.inject({ kind: "key-rotation", at_s: 61 });
     idp.apply("test", { kind: "key-rotation", at_s: 0 });
     await clock.runUntil(121_000);
     expect(await check(signedByK1)).toMatchObject({
@@ -105,7 +105,7 @@ describe("token validation in a gateway", () => {
     const { clock, session, validator, check, sign } = start("cached");
     await clock.runUntil(1_000);
     const token = await sign();
-    session.inject({ kind: "idp-partition", region: "eu-west" });
+    session.inject({ kind: "idp-partition", at_s: 1, region: "eu-west" });
     // The refresh at 60 s times out at 62 s: from then on the gateway knows it serves from a stale cache.
     await clock.runUntil(65_000);
     expect(validator.state).toBe("stale");
@@ -124,7 +124,7 @@ describe("token validation in a gateway", () => {
     const { clock, session, validator, check, sign } = start("fail-closed");
     await clock.runUntil(1_000);
     const token = await sign();
-    const partition = session.inject({ kind: "idp-partition", region: "eu-west" });
+    const partition = session.inject({ kind: "idp-partition", at_s: 1, region: "eu-west" });
     await clock.runUntil(60_000);
     expect((await check(token)).record.verdict).toBe("accepted");
     await clock.runUntil(62_075);
