@@ -77,7 +77,7 @@ export class EngineSession {
     this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
     this.director = new TrafficDirector(this.ctx);
     if (scenario.identity) {
-      this.identity = new IdentityProvider(scenario.identity, options.clock, options.random.fork("identity"), (event) => bus.emit(event));
+      this.identity = new IdentityProvider(scenario.identity, options.clock, options.random, (event) => bus.emit(event));
       this.tokens = new CallerTokens(scenario, this.identity, options.clock, bus);
     }
     this.world = new SimulatedWorld(

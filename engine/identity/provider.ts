@@ -44,12 +44,16 @@ export class IdentityProvider {
   private readonly live = new Map<string, { jti: string; expiresAt: number }[]>();
   private forged: SigningKey | undefined;
 
+  private readonly random: Random;
+
+  /** `random` is the run's root source: the keys come from its `identity` stream, the same for every holder of the seed. */
   constructor(
     readonly config: IdentityConfig,
     private readonly clock: Clock,
-    private readonly random: Random,
+    random: Random,
     private readonly emit: (event: TransitionEvent) => void,
   ) {
+    this.random = random.fork("identity");
     this.keys.push(this.newKey());
   }
 

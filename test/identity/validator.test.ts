@@ -40,7 +40,7 @@ describe("token validation in a gateway", () => {
     const scenario: Scenario = scenarioSchema.parse(input(onUnreachable));
     const clock = new VirtualClock();
     session = new EngineSession(scenario, { clock, random: seededRandom(scenario.seed) });
-    const idp = new IdentityProvider(scenario.identity!, clock, seededRandom(scenario.seed).fork("identity"), () => {});
+    const idp = new IdentityProvider(scenario.identity!, clock, seededRandom(scenario.seed), () => {});
     const validator = session.gateways.get("eu-west")!.identity!;
     let n = 0;
     const check = async (token: string | undefined) => {
@@ -73,7 +73,7 @@ describe("token validation in a gateway", () => {
     expect(expired).toMatchObject({ record: { rejection: "expired" }, reason: `token expired at ${new Date(VIRTUAL_EPOCH_MS - 3_000_000).toISOString()}` });
     const audience = await check(await sign({ audience: "another-service" }));
     expect(audience).toMatchObject({ record: { rejection: "audience" }, reason: 'audience "another-service" is not "failover-lab-gateway"' });
-    const otherIssuer = new IdentityProvider({ ...idp.config, issuer: "https://evil.example" }, clock, seededRandom(5).fork("identity"), () => {});
+    const otherIssuer = new IdentityProvider({ ...idp.config, issuer: "https://evil.example" }, clock, seededRandom(5), () => {});
     const issuer = await check(await otherIssuer.sign({ subject: "eu-web", jti: "x", issuedAt: clock.now(), ttlS: 60 }));
     expect(issuer).toMatchObject({ record: { rejection: "issuer" }, reason: 'issuer "https://evil.example" is not "https://idp.sim.test"' });
     expect(await check("not.a.jwt")).toMatchObject({ record: { kid: null, jti: null, rejection: "malformed" } });
