@@ -125,4 +125,5 @@ if (wanted("identity")) {
   const identity = await benchIdentity(scenario, 50_000);
   line("token validation, warm JWKS cache (EdDSA, iss, aud, exp, revocation list), median", `${identity.medianUs.toFixed(1)} µs`);
   line("token validation, warm JWKS cache, p99", `${identity.p99Us.toFixed(1)} µs (50,000 tokens, one at a time)`);
+  line("of which the floor: WebCrypto Ed25519 verify of the signature alone, median / p99", `${identity.bareVerify.medianUs.toFixed(1)} / ${identity.bareVerify.p99Us.toFixed(1)} µs`);
 }
