@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { formatSummary, renderHtmlReport } from "../../engine";
 import { drillSuite } from "./drillSuite";
 import { identityTransitions } from "./idpTransitions";
 
@@ -35,4 +36,11 @@ drillSuite("idp-partition-cached.yaml", (report) => {
   // Identity rejections are not residency rejections.
   expect(report.metrics.rejected_by_policy).toBe(0);
   expect(report.questions.detection.faults[0]).toMatchObject({ kind: "idp-partition", detected_by: { machine: "identity", subject: "eu-west", to: "stale" } });
+  // The summary and the HTML report answer "what did caching cost" with these numbers.
+  const summary = formatSummary(report);
+  expect(summary).toContain("What did caching identity cost? (identity provider in eu-central; cached keys trusted for at most 300 s)");
+  expect(summary).toContain(`accepted on keys up to ${euWest.staleness_max_s!.toFixed(1)} s old · 0 signed by a rotated-out key · ${euWest.accepted_revoked} revoked`);
+  const page = renderHtmlReport(report, { scenarioFile: "", generatedBy: "test" });
+  expect(page).toContain("<h2>What did caching identity cost?</h2>");
+  expect(page).toContain(`<td class="num bad">${euWest.accepted_revoked}</td>`);
 });
