@@ -13,11 +13,8 @@
 import type { Clock, TimerId } from "../clock";
 import type { EventBus, IdentityRejection, RequestRecord } from "../events";
 import type { Random } from "../random";
-import type { Scenario } from "../scenario/schema";
+import { BAD_TOKEN_KINDS, type BadTokenKind, type Scenario } from "../scenario/schema";
 import type { IdentityProvider } from "./provider";
-
-export const BAD_TOKEN_KINDS = ["wrong-key", "expired", "wrong-audience"] as const;
-export type BadTokenKind = (typeof BAD_TOKEN_KINDS)[number];
 
 /** Share of a token's lifetime after which its holder renews it. */
 const RENEW_AT = 0.8;

@@ -60,6 +60,10 @@ const logicalModel = z.strictObject({
     .describe("Models at other providers with equivalent capability, used after the primary ones"),
 });
 
+/** Deliberately bad tokens a caller population may present, to exercise the gateways' checks. */
+export const BAD_TOKEN_KINDS = ["wrong-key", "expired", "wrong-audience"] as const;
+export type BadTokenKind = (typeof BAD_TOKEN_KINDS)[number];
+
 const callers = z.strictObject({
   id,
   region: id.describe("Region the callers sit in (their network origin)"),
@@ -71,9 +75,9 @@ const callers = z.strictObject({
   clients: z.int().min(1).max(100_000).default(50).describe("Independent DNS resolvers among the callers"),
   bad_tokens: z
     .strictObject({
-      "wrong-key": share.default(0).describe("Signed by a key the identity provider never published"),
-      expired: share.default(0).describe("Past its exp claim"),
-      "wrong-audience": share.default(0).describe("Issued for another audience"),
+      [BAD_TOKEN_KINDS[0]]: share.default(0).describe("Signed by a key the identity provider never published"),
+      [BAD_TOKEN_KINDS[1]]: share.default(0).describe("Past its exp claim"),
+      [BAD_TOKEN_KINDS[2]]: share.default(0).describe("Issued for another audience"),
     })
     .optional()
     .describe("Share of requests presenting a bad token instead of the population's own; needs an identity section"),
