@@ -80,14 +80,8 @@ export class EngineSession {
       this.identity = new IdentityProvider(scenario.identity, options.clock, options.random, (event) => bus.emit(event));
       this.tokens = new CallerTokens(scenario, this.identity, options.clock, bus);
     }
-    this.world = new SimulatedWorld(
-      this.ctx.worldId,
-      this.ctx.topology,
-      scenario,
-      this.ctx.faults,
-      options.clock,
-      options.random.fork("world"),
-      (region) => this.gateways.get(region)!.readiness(),
+    this.world = new SimulatedWorld(this.ctx.worldId, this.ctx.topology, scenario, this.ctx.faults, options.clock, options.random.fork("world"), (region) =>
+      this.gateways.get(region)!.readiness(),
       this.identity,
     );
     this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random), this.tokens);

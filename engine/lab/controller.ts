@@ -752,8 +752,7 @@ function identityView(session: EngineSession, cost: IdentityCost | null): Identi
     maxStalenessS: config.max_staleness_s,
     gateways: [...session.gateways.values()].map((gateway) => {
       const validator = gateway.identity!;
-      const age = validator.cacheAgeMs();
-      return { region: gateway.region, state: validator.state, cacheAgeMs: age, source: validator.source, partitioned: faults.idpPartitioned(gateway.region) };
+      return { region: gateway.region, state: validator.state, cacheAgeMs: validator.cacheAgeMs(), source: validator.source, partitioned: faults.idpPartitioned(gateway.region) };
     }),
     cost: {
       rejected: cost.totals.rejected,

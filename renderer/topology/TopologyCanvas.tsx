@@ -117,7 +117,8 @@ const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
         {new URL(idp.issuer).host} · in {idp.regions.join(", ")}
       </div>
       <div data-testid="identity-cost">
-        {idp.cost.rejected.toLocaleString("en")} refused · {idp.cost.acceptedRevoked.toLocaleString("en")} revoked and {idp.cost.acceptedRotatedKey.toLocaleString("en")} rotated-key tokens accepted
+        {idp.cost.rejected.toLocaleString("en")} refused ({idp.cost.rejectedUnreachable.toLocaleString("en")} fail-closed) · {idp.cost.acceptedRevoked.toLocaleString("en")} revoked and{" "}
+        {idp.cost.acceptedRotatedKey.toLocaleString("en")} rotated-key tokens accepted
       </div>
     </Box>
   );
