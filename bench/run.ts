@@ -6,14 +6,15 @@
  *     virtual-to-wall speed-up, next to the bare rate of `fetch` through MSW measured in the same process;
  *  3. heap over the drill (forced GC before each sample), to show memory stays flat;
  *  4. the audit log (bench/audit.ts): append and verify next to bare SQLite and bare SHA-256, lookups and
- *     Merkle proofs over a million entries.
+ *     Merkle proofs over a million entries;
+ *  5. token validation per request with a warm JWKS cache (bench/identity.ts; median, p99, µs).
  *
  * This machine is a shared VM whose speed wanders by ±20 % from one minute to the next, so rates are
  * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
  * and each side reports its best run; and once more finely interleaved (bench/interleaved.ts), which is
  * the steadiest ratio. Results go to stdout as a Markdown table for BENCHMARKS.md.
  *
- *   npm run bench [-- decisions drill audit]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4)
+ *   npm run bench [-- decisions drill audit identity]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5)
  */
 import { cpus, totalmem } from "node:os";
 import { http, HttpResponse } from "msw";
@@ -21,6 +22,7 @@ import { setupServer } from "msw/node";
 import { runDrill, scenarioSchema, type Scenario } from "../engine";
 import { benchAudit } from "./audit";
 import { benchDecisions } from "./decisions";
+import { benchIdentity } from "./identity";
 import { interleaved } from "./interleaved";
 import { selectParts } from "./parts";
 import { benchScenario } from "./scenario";
@@ -83,7 +85,7 @@ async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS:
   return { requests: report.totals.requests, wallS: (performance.now() - started) / 1000, simulatedS: (simulated - started) / 1000, heapMb, rssMb };
 }
 
-const PARTS = ["decisions", "drill", "audit"] as const;
+const PARTS = ["decisions", "drill", "audit", "identity"] as const;
 const wanted = selectParts(PARTS);
 const scenario = scenarioSchema.parse(benchScenario());
 process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
@@ -124,3 +126,10 @@ if (wanted("drill")) {
 }
 
 if (wanted("audit")) benchAudit(line);
+
+if (wanted("identity")) {
+  const identity = await benchIdentity(scenario, 50_000);
+  line("token validation, warm JWKS cache (EdDSA, iss, aud, exp, revocation list), median", `${identity.medianUs.toFixed(1)} µs`);
+  line("token validation, warm JWKS cache, p99", `${identity.p99Us.toFixed(1)} µs (50,000 tokens, one at a time)`);
+  line("of which the floor: WebCrypto Ed25519 verify of the signature alone, median / p99", `${identity.bareVerify.medianUs.toFixed(1)} / ${identity.bareVerify.p99Us.toFixed(1)} µs`);
+}

@@ -13,6 +13,7 @@ import { seededRandom } from "./random";
 import { reviewAudit, type AuditReview } from "./report/auditReview";
 import { evaluateExpectations, type ExpectationResult, type Metrics } from "./report/expectations";
 import { withdrawnRegion } from "./report/faultImpact";
+import type { IdentityCost } from "./report/identityCost";
 import { DrillRecorder, type FailoverMeasure, type SecondPoint } from "./report/recorder";
 import type { Fault, Scenario } from "./scenario/schema";
 import { EngineSession } from "./session";
@@ -106,6 +107,8 @@ export interface DrillReport {
       readonly chain: ChainSummary;
     };
   };
+  /** What trusting cached identity cost, per region; null when the scenario has no identity provider. */
+  readonly identity: IdentityCost | null;
   readonly transitions: readonly Omit<TransitionEvent, "type">[];
   /** Traffic per virtual second, for charts. */
   readonly series: readonly SecondPoint[];
@@ -242,6 +245,7 @@ export function buildReport(
     ? audit.crossCheck.regions.reduce((n, r) => n + r.missing + r.altered + r.unmatched, 0)
     : audit.buffers.reduce((n, b) => n + (b.written - (flushed[b.region] ?? 0) - b.depth_end), 0);
   const lags = audit.buffers.map((b) => b.flush_lag_ms.max);
+  const identity = scenario.identity ? recorder.identity.result(scenario.identity) : null;
   const metrics: Metrics = {
     detection_s: maxOf(faults.map((f) => f.detection_s)),
     reroute_s: maxOf(faults.map((f) => f.reroute_s)),
@@ -262,6 +266,11 @@ export function buildReport(
     audit_buffered_max: Math.max(0, ...audit.buffers.map((b) => b.depth_max)),
     flush_lag_max_ms: maxOf(lags),
     rejected_fail_closed: review.rejectedForAudit,
+    identity_rejected: identity?.totals.rejected ?? null,
+    rejected_idp_unreachable: identity?.totals.rejected_idp_unreachable ?? null,
+    accepted_rotated_key: identity?.totals.accepted_rotated_key ?? null,
+    accepted_revoked: identity?.totals.accepted_revoked ?? null,
+    identity_staleness_max_s: identity?.totals.staleness_max_s ?? null,
     p95_latency_ms: t.ok === 0 ? null : recorder.latencyPercentile(95),
   };
   const expectations = evaluateExpectations(scenario.expect, metrics);
@@ -304,6 +313,7 @@ export function buildReport(
         chain,
       },
     },
+    identity,
     transitions: recorder.transitions.map(({ type: _type, ...rest }) => rest),
     series: recorder.series,
     metrics,

@@ -9,7 +9,7 @@ export interface TransitionEvent {
   readonly type: "transition";
   /** Virtual ms since run start. */
   readonly t: number;
-  readonly machine: "circuit" | "target-health" | "gateway" | "director" | "audit";
+  readonly machine: "circuit" | "target-health" | "gateway" | "director" | "audit" | "identity" | "identity-provider";
   /** Region the event belongs to in the audit log. */
   readonly region: string;
   readonly subject: string;
@@ -56,6 +56,23 @@ export interface PolicyRecord {
   readonly reasons: readonly string[];
 }
 
+/** Why a gateway refused a token (or every token, when it could not trust its cached keys). */
+export type IdentityRejection = "missing" | "malformed" | "signature" | "unknown-key" | "expired" | "audience" | "issuer" | "revoked" | "idp-unreachable";
+
+/**
+ * What the gateway's token validation found. Only the token's identifiers are recorded, never the token:
+ * for a rejected token they are what it claims, unverified.
+ */
+export interface IdentityRecord {
+  readonly kid: string | null;
+  readonly jti: string | null;
+  readonly subject: string | null;
+  readonly verdict: "accepted" | "rejected";
+  readonly rejection?: IdentityRejection;
+  /** Age of the keys and revocation list the token was checked against, virtual ms; null when none were cached. */
+  readonly cacheAgeMs: number | null;
+}
+
 export interface RequestRecord {
   readonly requestId: string;
   readonly population: string;
@@ -70,8 +87,10 @@ export interface RequestRecord {
   readonly policy: PolicyRecord | null;
   readonly attempts: readonly AttemptRecord[];
   readonly outcome: "ok" | "error" | "rejected";
-  /** What a rejection enforced: residency policy, or the audit policy's fail-closed. */
-  readonly rejectedBy?: "residency" | "audit";
+  /** What a rejection enforced: token validation, residency policy, or the audit policy's fail-closed. */
+  readonly rejectedBy?: "identity" | "residency" | "audit";
+  /** Present when the scenario has an identity section: the token check, which comes before everything else. */
+  readonly identity?: IdentityRecord;
   readonly reason?: string;
   readonly servedBy?: { readonly target: string; readonly model: string; readonly region: string; readonly jurisdiction: string };
   readonly latencyMs: number;

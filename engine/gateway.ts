@@ -4,9 +4,10 @@
  */
 import { createActor, type Actor } from "xstate";
 import type { EngineContext } from "./context";
-import type { AttemptRecord, PolicyRecord, RequestRecord } from "./events";
+import type { AttemptRecord, IdentityRecord, PolicyRecord, RequestRecord } from "./events";
 import { GatewayHealthView, type StatusPageStatus } from "./health";
 import { fetchOnClock } from "./http";
+import { TokenValidator } from "./identity/validator";
 import { gatewayMachine, type GatewayState } from "./machines/gateway";
 import { planRoute } from "./routing";
 import type { Jurisdiction } from "./scenario/schema";
@@ -23,6 +24,8 @@ export interface CallerRequest {
   readonly consent: boolean;
   readonly highRisk: boolean;
   readonly sentAt: number;
+  /** The bearer token (a JWT), when the scenario has an identity provider. */
+  readonly token?: string;
 }
 
 /** What policy and routing decided for a request. */
@@ -39,6 +42,8 @@ const RETRYABLE_CLIENT_STATUSES = new Set([404, 408, 409, 429]);
 
 export class RegionalGateway {
   readonly health: GatewayHealthView;
+  /** Token validation, when the scenario has an identity provider. */
+  readonly identity: TokenValidator | undefined;
   private readonly machine: Actor<typeof gatewayMachine>;
   private machineState: GatewayState = "healthy";
   private probeSeq = 0;
@@ -51,6 +56,7 @@ export class RegionalGateway {
     private readonly ctx: EngineContext,
   ) {
     this.health = new GatewayHealthView(region, ctx.scenario, ctx.topology, ctx.clock, (e) => ctx.bus.emit(e), () => this.assess());
+    this.identity = ctx.scenario.identity ? new TokenValidator(region, ctx) : undefined;
     const d = ctx.scenario.director;
     this.machine = createActor(gatewayMachine, {
       clock: ctx.clock,
@@ -74,6 +80,7 @@ export class RegionalGateway {
   /** Schedules probes of every endpoint and status-page polls, staggered so they do not fire in lockstep. */
   start(): void {
     const { clock, topology, scenario, random } = this.ctx;
+    this.identity?.start();
     const stagger = random.fork(`gateway:${this.region}:stagger`);
     const intervalMs = scenario.health.probe.interval_s * 1000;
     for (const endpoint of topology.endpoints) {
@@ -93,6 +100,7 @@ export class RegionalGateway {
   }
 
   stop(): void {
+    this.identity?.stop();
     this.machine.stop();
     this.health.stop();
   }
@@ -145,14 +153,24 @@ export class RegionalGateway {
     };
   }
 
-  /** Handles one request end to end; `key` is the request's running work key. */
+  /**
+   * Handles one request end to end; `key` is the request's running work key. Identity comes first: a token
+   * that does not validate is refused before residency policy or routing look at the request.
+   */
   async handle(request: CallerRequest, key: string): Promise<RequestRecord> {
     const { scenario, clock } = this.ctx;
-    const decision = this.decide(request);
-    const base = recordBase(request, this.region);
     // The caller-to-gateway round trip is added to what the caller experiences, not simulated as a delay.
     const callerRttMs = this.ctx.topology.rttMs(request.originRegion, this.region);
     const latencyMs = () => clock.now() - request.sentAt + callerRttMs;
+    let identity: IdentityRecord | undefined;
+    if (this.identity) {
+      const check = await this.identity.check(request.token, key);
+      identity = check.record;
+      if (identity.verdict === "rejected")
+        return { ...recordBase(request, this.region), identity, policy: null, attempts: [], outcome: "rejected", rejectedBy: "identity", reason: check.reason!, latencyMs: latencyMs() };
+    }
+    const decision = this.decide(request);
+    const base = identity ? { ...recordBase(request, this.region), identity } : recordBase(request, this.region);
     if (decision.verdict === "reject")
       return { ...base, policy: decision.policy, attempts: [], outcome: "rejected", rejectedBy: decision.by, reason: decision.reason, latencyMs: latencyMs() };
     const { candidates, policy: policyRecord } = decision;

@@ -9,6 +9,8 @@ import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
 import { RegionalGateway, recordBase, type CallerRequest } from "./gateway";
+import { IdentityProvider } from "./identity/provider";
+import { CallerTokens } from "./identity/tokens";
 import { ResidencyPolicy } from "./policy";
 import type { Random } from "./random";
 import type { Fault, Scenario } from "./scenario/schema";
@@ -40,6 +42,8 @@ export class EngineSession {
   readonly director: TrafficDirector;
   private readonly world: SimulatedWorld;
   private readonly traffic: TrafficGenerator;
+  private readonly identity: IdentityProvider | undefined;
+  private readonly tokens: CallerTokens | undefined;
   private readonly inflightRequests = new Map<string, InflightRequest>();
   private userFaults = 0;
   private started = false;
@@ -72,10 +76,15 @@ export class EngineSession {
     bus.subscribe((event) => this.recordEvent(event));
     this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
     this.director = new TrafficDirector(this.ctx);
+    if (scenario.identity) {
+      this.identity = new IdentityProvider(scenario.identity, options.clock, options.random, (event) => bus.emit(event));
+      this.tokens = new CallerTokens(scenario, this.identity, options.clock, bus);
+    }
     this.world = new SimulatedWorld(this.ctx.worldId, this.ctx.topology, scenario, this.ctx.faults, options.clock, options.random.fork("world"), (region) =>
       this.gateways.get(region)!.readiness(),
+      this.identity,
     );
-    this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random));
+    this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random), this.tokens);
   }
 
   /** Subscribes to every event of the session, in the order the audit log records them. */
@@ -100,6 +109,7 @@ export class EngineSession {
     this.world.attach();
     this.ctx.audit.start();
     this.ctx.audit.record({ kind: "run", t: clock.now(), region: "global", scenario: scenario.name, revision: scenario.revision, seed: scenario.seed });
+    this.tokens?.start();
     for (const gateway of this.gateways.values()) gateway.start();
     this.director.start();
     this.traffic.start();
@@ -130,6 +140,7 @@ export class EngineSession {
 
   close(): void {
     this.traffic.stop();
+    this.tokens?.stop();
     this.director.stop();
     for (const gateway of this.gateways.values()) gateway.stop();
     this.world.close();
@@ -139,6 +150,7 @@ export class EngineSession {
   private applyFault(id: string, fault: Fault): void {
     this.ctx.faults.inject(id, fault, this.ctx.clock.now());
     this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "inject", region: faultRegion(fault), faultId: id, fault });
+    this.identity?.apply(id, fault);
     this.reassessGateways();
   }
 
@@ -210,5 +222,7 @@ function unreachable(request: CallerRequest, region: string): RequestRecord {
 
 /** The region a fault belongs to in the audit log. */
 function faultRegion(fault: Fault): string {
-  return fault.kind === "latency" ? fault.from : fault.region;
+  if (fault.kind === "latency") return fault.from;
+  // The identity provider's own events concern every region it serves.
+  return "region" in fault ? fault.region : "global";
 }

@@ -20,10 +20,11 @@ import { addPdf, listFiles, writeEvidence } from "../evidence/bundle";
 import type { LabEvent, RequestRecord } from "../events";
 import { seededRandom } from "../random";
 import { AuditReviewer } from "../report/auditReview";
+import type { IdentityCost } from "../report/identityCost";
 import { DrillRecorder } from "../report/recorder";
 import { parseScenario } from "../scenario/load";
 import { describeFault } from "../scenario/describeFault";
-import { scenarioSchema, type Fault, type FaultSpec, type Scenario } from "../scenario/schema";
+import { INSTANT_FAULTS, scenarioSchema, type Fault, type FaultSpec, type Scenario } from "../scenario/schema";
 import { EngineSession } from "../session";
 import type {
   AuditEntryDetail,
@@ -36,6 +37,7 @@ import type {
   EndpointView,
   EvidenceExport,
   HostMessage,
+  IdentityView,
   InclusionProofView,
   LabBackend,
   LabSnapshot,
@@ -490,7 +492,9 @@ export class LabController implements LabBackend {
 
   private heal(faultId: string): void {
     const run = this.requireRun();
-    if (!run.session.ctx.faults.active().some((span) => span.id === faultId)) throw new Error(`fault ${faultId} is not active`);
+    const span = run.session.ctx.faults.active().find((active) => active.id === faultId);
+    if (!span) throw new Error(`fault ${faultId} is not active`);
+    if (INSTANT_FAULTS.has(span.fault.kind)) throw new Error(`fault ${faultId} is a ${span.fault.kind}, which happened at an instant and cannot heal`);
     run.session.heal(faultId);
     const mine = run.userFaults.find((f) => f.id === faultId);
     if (mine) mine.fault = { ...mine.fault, heal_s: run.clock.now() / 1000 } as Fault;
@@ -729,10 +733,34 @@ export class LabController implements LabBackend {
         onUnreachable: scenario.audit.on_unreachable,
         buffers: run.audit.bufferStates().map((b) => ({ region: b.region, written: b.written, depth: b.depth, state: b.state, flushLagMaxMs: b.lagMaxMs === null ? null : Math.round(b.lagMaxMs) })),
       },
+      identity: identityView(run.session, report.identity),
       timeline: run.timeline.slice(-TIMELINE_SENT),
       metrics: run.points,
     };
   }
+}
+
+function identityView(session: EngineSession, cost: IdentityCost | null): IdentityView | null {
+  const config = session.ctx.scenario.identity;
+  if (!config || !cost) return null;
+  const { faults } = session.ctx;
+  return {
+    issuer: config.issuer,
+    regions: config.regions,
+    down: config.regions.filter((region) => faults.idpDown(region)),
+    onUnreachable: config.on_unreachable,
+    maxStalenessS: config.max_staleness_s,
+    gateways: [...session.gateways.values()].map((gateway) => {
+      const validator = gateway.identity!;
+      return { region: gateway.region, state: validator.state, cacheAgeMs: validator.cacheAgeMs(), source: validator.source, partitioned: faults.idpPartitioned(gateway.region) };
+    }),
+    cost: {
+      rejected: cost.totals.rejected,
+      rejectedUnreachable: cost.totals.rejected_idp_unreachable,
+      acceptedRevoked: cost.totals.accepted_revoked,
+      acceptedRotatedKey: cost.totals.accepted_rotated_key,
+    },
+  };
 }
 
 const HEALTH_ORDER: readonly NodeHealth[] = ["unknown", "healthy", "degraded", "failed"];
@@ -801,6 +829,7 @@ const EMPTY_SNAPSHOT = (speed: number): LabSnapshot => ({
   expectations: [],
   chain: null,
   audit: null,
+  identity: null,
   timeline: [],
   metrics: [],
 });

@@ -289,6 +289,31 @@ export interface AuditView {
   readonly buffers: readonly AuditBufferView[];
 }
 
+/** One gateway's view of the identity provider: its cached keys and what it does with them. */
+export interface IdentityGatewayView {
+  readonly region: string;
+  /** `empty` before the first refresh, `stale` while serving from a cache it cannot refresh. */
+  readonly state: "empty" | "fresh" | "stale" | "fail-closed";
+  /** Virtual ms since the keys and revocation list were last fetched; null while none are cached. */
+  readonly cacheAgeMs: number | null;
+  /** The identity provider region the cache was last filled from. */
+  readonly source: string | null;
+  /** Cut off from the identity provider by an active idp-partition. */
+  readonly partitioned: boolean;
+}
+
+export interface IdentityView {
+  readonly issuer: string;
+  /** Regions the identity provider is served from, and which of them are down now. */
+  readonly regions: readonly string[];
+  readonly down: readonly string[];
+  readonly onUnreachable: "cached" | "fail-closed";
+  readonly maxStalenessS: number;
+  readonly gateways: readonly IdentityGatewayView[];
+  /** What caching cost so far, all regions together. */
+  readonly cost: { readonly rejected: number; readonly rejectedUnreachable: number; readonly acceptedRevoked: number; readonly acceptedRotatedKey: number };
+}
+
 export interface LabSnapshot {
   readonly status: RunStatus;
   readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
@@ -307,6 +332,8 @@ export interface LabSnapshot {
   readonly expectations: readonly ExpectationView[];
   readonly chain: ChainStatus | null;
   readonly audit: AuditView | null;
+  /** Null when the scenario has no identity provider: callers send no tokens and gateways check none. */
+  readonly identity: IdentityView | null;
   /** The last items of the timeline (bounded); `n` tells the UI which are new. */
   readonly timeline: readonly TimelineItem[];
   /** Per virtual second, the last minutes (bounded). */

@@ -127,6 +127,8 @@ export class AuditReviewer {
   private reviewRequest(request: RequestEntry): void {
     const { policy } = this;
     if (request.outcome === "rejected") {
+      // Refused before policy was evaluated: the token check is counted by the drill recorder.
+      if (request.rejectedBy === "identity") return;
       if (request.rejectedBy === "audit") {
         this.rejectedForAudit++;
         return;

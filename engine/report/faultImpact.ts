@@ -22,14 +22,18 @@ export function attemptHits(fault: Fault, attempt: AttemptRecord, record: Reques
     case "gateway-down":
     case "audit-partition":
     case "idp-partition":
+    case "idp-outage":
+    case "key-rotation":
+    case "token-revocation":
       return false;
   }
 }
 
 /** The request depended on the faulted component: one of its attempts hit it, or its gateway is the one down. */
 export function requestTouches(fault: Fault, record: RequestRecord): boolean {
-  // Cut off from its audit destination, the region's every entry waits in its buffer.
-  if (fault.kind === "gateway-down" || fault.kind === "audit-partition") return record.gateway === fault.region;
+  // Cut off from its audit destination, the region's every entry waits in its buffer; cut off from the
+  // identity provider, its every token is checked against a cache that cannot be refreshed.
+  if (fault.kind === "gateway-down" || fault.kind === "audit-partition" || fault.kind === "idp-partition") return record.gateway === fault.region;
   return record.attempts.some((a) => attemptHits(fault, a, record));
 }
 
@@ -42,6 +46,7 @@ const ALARMED = new Set(["open", "unhealthy", "degraded", "failed", "buffering"]
 
 /** The transition shows that something noticed this fault. */
 export function transitionDetects(fault: Fault, event: TransitionEvent): boolean {
+  if (event.machine === "identity") return identityDetects(fault, event);
   if (event.machine === "director") return "region" in fault && withdrawnRegion(event) === fault.region;
   if (!ALARMED.has(event.to)) return false;
   const target = event.subject.includes("→") ? event.subject.split("→")[1]! : undefined;
@@ -61,6 +66,25 @@ export function transitionDetects(fault: Fault, event: TransitionEvent): boolean
     case "audit-partition":
       return event.machine === "audit" && event.region === fault.region;
     case "idp-partition":
+    case "idp-outage":
+    case "key-rotation":
+    case "token-revocation":
+      return false;
+  }
+}
+
+/** A gateway's token cache noticed: it could not refresh, changed IdP region, or picked up new keys or revocations. */
+function identityDetects(fault: Fault, event: TransitionEvent): boolean {
+  switch (fault.kind) {
+    case "idp-partition":
+      return event.subject === fault.region && (event.to === "stale" || event.to === "fail-closed");
+    case "idp-outage":
+      return event.subject === `${event.region}→idp` && event.from === fault.region;
+    case "key-rotation":
+      return event.subject === `${event.region} jwks`;
+    case "token-revocation":
+      return event.subject === `${event.region} revocations`;
+    default:
       return false;
   }
 }

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import type { DrillReport, FaultReport } from "../drill";
 import { describeFault } from "../scenario/describeFault";
 import type { SecondPoint } from "./recorder";
-import { formatCount, formatDuration, QUESTIONS } from "./summary";
+import { formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS } from "./summary";
 
 export interface HtmlReportOptions {
   /** The scenario file's text as it was run; the page ends with it verbatim. */
@@ -50,6 +50,7 @@ ${detectionSection(faults)}
 ${policySection(report)}
 ${inflightSection(report)}
 ${auditSection(report)}
+${identitySection(report)}
 ${chartsSection(report, end)}
 ${timelineSection(report, end)}
 ${expectationsSection(report)}
@@ -219,6 +220,26 @@ ${
 ${a.buffers.map(
   (b) =>
     html`<tr><td>${b.region}</td><td class="num">${formatCount(b.written)}</td><td class="num">${formatCount(b.flushed)}</td><td class="num">${formatCount(b.depth_max)}</td><td class="num ${b.depth_end > 0 ? "bad" : ""}">${formatCount(b.depth_end)}</td><td class="num">${lagText(b.flush_lag_ms.p95)}</td><td class="num">${lagText(b.flush_lag_ms.max)}</td></tr>`,
+)}
+</tbody>
+</table>
+</section>`;
+}
+
+/** What caching identity cost, when the scenario has an identity provider. */
+function identitySection(report: DrillReport): Html | null {
+  const cost = report.identity;
+  if (!cost) return null;
+  const seconds = (s: number | null) => (s === null ? "–" : `${s.toFixed(1)} s`);
+  const policy = cost.max_staleness_s === null ? "fail-closed when the identity provider is unreachable" : `cached keys trusted for at most ${cost.max_staleness_s} s, then fail-closed`;
+  return html`<section class="question"><h2>${IDENTITY_QUESTION}</h2>
+<p class="sub">Identity provider ${cost.issuer} in ${cost.idp_regions.join(", ")} · ${policy}</p>
+<table class="numbers">
+<thead><tr><th>Gateway</th><th class="num">Tokens checked</th><th class="num">Accepted</th><th>Refused, by reason</th><th class="num">Rotated-out key accepted</th><th class="num">Revoked accepted</th><th class="num">Oldest keys trusted</th></tr></thead>
+<tbody>
+${Object.entries(cost.per_region).map(
+  ([region, r]) =>
+    html`<tr><td>${region}</td><td class="num">${formatCount(r.checked)}</td><td class="num">${formatCount(r.accepted)}</td><td>${Object.entries(r.rejected).map(([kind, n], i) => html`${i > 0 ? ", " : ""}<span class="nowrap">${kind} ${formatCount(n)}</span>`)}</td><td class="num ${r.accepted_rotated_key > 0 ? "bad" : ""}">${formatCount(r.accepted_rotated_key)}</td><td class="num ${r.accepted_revoked > 0 ? "bad" : ""}">${formatCount(r.accepted_revoked)}</td><td class="num">${seconds(r.staleness_max_s)}</td></tr>`,
 )}
 </tbody>
 </table>

@@ -8,6 +8,7 @@ import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
 import type { Fault } from "../scenario/schema";
 import type { InflightRequest } from "../session";
 import { requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
+import { IdentityCostRecorder } from "./identityCost";
 
 export interface FaultMeasure {
   readonly id: string;
@@ -67,6 +68,7 @@ export class DrillRecorder {
   readonly totals = { requests: 0, ok: 0, errors: 0, rejected: 0, crossBorderServed: 0, retried: 0 };
   readonly byGateway: Record<string, number> = {};
   readonly servedIn: Record<string, number> = {};
+  readonly identity = new IdentityCostRecorder();
   /** Seconds with at least one answered request, in time order. */
   readonly series: SecondPoint[] = [];
   private second: { t_s: number; requests: number; ok: number; errors: number; rejected: number; latencies: number[] } | undefined;
@@ -120,6 +122,7 @@ export class DrillRecorder {
 
   private onTransition(event: TransitionEvent): void {
     this.transitions.push(event);
+    this.identity.onTransition(event);
     for (const measure of this.faults.values()) {
       if (measure.detection_s !== null || !this.active(measure, event.t) || !transitionDetects(measure.fault, event)) continue;
       measure.detection_s = seconds(event.t - measure.at_s * 1000);
@@ -152,6 +155,7 @@ export class DrillRecorder {
   private onRequest(t: number, record: RequestRecord): void {
     const totals = this.totals;
     totals.requests++;
+    this.identity.onRequest(record);
     this.byGateway[record.gateway] = (this.byGateway[record.gateway] ?? 0) + 1;
     if (record.attempts.length > 1) totals.retried++;
     if (record.outcome === "ok") {

@@ -4,6 +4,7 @@
  */
 import { describeFault } from "../scenario/describeFault";
 import type { DrillReport } from "../drill";
+import type { IdentityCost } from "./identityCost";
 
 /** A count with thousands separators, the same in every locale. */
 export const formatCount = (value: number): string => value.toLocaleString("en-US");
@@ -65,6 +66,7 @@ export function formatSummary(report: DrillReport): string {
     lines.push(
       `   buffer ${b.region}: ${formatCount(b.written)} written, ${formatCount(b.flushed)} flushed, at most ${formatCount(b.depth_max)} waiting, ${formatCount(b.depth_end)} at risk at the end · flush lag p95 ${b.flush_lag_ms.p95 ?? "none"} ms, max ${b.flush_lag_ms.max ?? "none"} ms`,
     );
+  if (report.identity) lines.push("", ...identityCostLines(report.identity));
   if (report.expectations.length > 0) {
     lines.push("", "Expectations");
     for (const e of report.expectations)
@@ -72,4 +74,24 @@ export function formatSummary(report: DrillReport): string {
   }
   lines.push("", report.passed ? "Drill passed." : "Drill FAILED: an expectation does not hold.");
   return lines.join("\n");
+}
+
+/** The identity question, worded the same in every rendering of the report. */
+export const IDENTITY_QUESTION = "What did caching identity cost?";
+
+function identityCostLines(cost: IdentityCost): string[] {
+  const policy = cost.max_staleness_s === null ? "fail-closed when unreachable" : `cached keys trusted for at most ${cost.max_staleness_s} s`;
+  const lines = [`${IDENTITY_QUESTION} (identity provider in ${cost.idp_regions.join(", ")}; ${policy})`];
+  for (const [region, r] of Object.entries(cost.per_region)) {
+    const reasons = Object.entries(r.rejected).map(([kind, n]) => `${kind} ${formatCount(n)}`).join(", ");
+    lines.push(`   ${region}: ${formatCount(r.checked)} tokens checked · ${formatCount(r.accepted)} accepted · ${formatCount(r.checked - r.accepted)} refused${reasons ? ` (${reasons})` : ""}`);
+    lines.push(
+      `      accepted on keys up to ${r.staleness_max_s === null ? "—" : `${r.staleness_max_s.toFixed(1)} s`} old · ${formatCount(r.accepted_rotated_key)} signed by a rotated-out key · ${formatCount(r.accepted_revoked)} revoked`,
+    );
+  }
+  const t = cost.totals;
+  lines.push(
+    `   in all: ${formatCount(t.accepted_revoked)} revoked tokens and ${formatCount(t.accepted_rotated_key)} tokens signed by a rotated-out key accepted from caches the identity provider could not refresh or had not refreshed yet; ${formatCount(t.rejected_idp_unreachable)} requests refused because it was unreachable (fail-closed); oldest keys trusted ${t.staleness_max_s === null ? "—" : `${t.staleness_max_s.toFixed(1)} s`}`,
+  );
+  return lines;
 }

@@ -16,6 +16,12 @@ export function describeFault(fault: FaultSpec): string {
     case "audit-partition":
       return `audit destination unreachable from ${fault.region}`;
     case "idp-partition":
-      return `identity provider partitioned from ${fault.region} (declared; not simulated yet)`;
+      return `identity provider unreachable from ${fault.region}`;
+    case "idp-outage":
+      return `identity provider down in ${fault.region}`;
+    case "key-rotation":
+      return "identity provider signing key rotated (old key dropped)";
+    case "token-revocation":
+      return `tokens of ${fault.population} revoked`;
   }
 }

@@ -60,6 +60,10 @@ const logicalModel = z.strictObject({
     .describe("Models at other providers with equivalent capability, used after the primary ones"),
 });
 
+/** Deliberately bad tokens a caller population may present, to exercise the gateways' checks. */
+export const BAD_TOKEN_KINDS = ["wrong-key", "expired", "wrong-audience"] as const;
+export type BadTokenKind = (typeof BAD_TOKEN_KINDS)[number];
+
 const callers = z.strictObject({
   id,
   region: id.describe("Region the callers sit in (their network origin)"),
@@ -69,6 +73,14 @@ const callers = z.strictObject({
   consent_share: share.default(0).describe("Share of requests with recorded cross-border consent"),
   high_risk_share: share.default(0).describe("Share of high-risk calls (EU AI Act Art. 12)"),
   clients: z.int().min(1).max(100_000).default(50).describe("Independent DNS resolvers among the callers"),
+  bad_tokens: z
+    .strictObject({
+      [BAD_TOKEN_KINDS[0]]: share.default(0).describe("Signed by a key the identity provider never published"),
+      [BAD_TOKEN_KINDS[1]]: share.default(0).describe("Past its exp claim"),
+      [BAD_TOKEN_KINDS[2]]: share.default(0).describe("Issued for another audience"),
+    })
+    .optional()
+    .describe("Share of requests presenting a bad token instead of the population's own; needs an identity section"),
 });
 
 const rttEntry = z.tuple([id, id, z.number().min(0).max(2_000)]);
@@ -172,6 +184,33 @@ const audit = z.strictObject({
 });
 export type AuditConfig = z.infer<typeof audit>;
 
+/**
+ * The identity provider (IdP) and how gateways validate the callers' tokens. Opt-in: without this section
+ * callers send no tokens and gateways validate nothing.
+ *
+ * No system in shared/ANCHORS.md exposes a bound on cached validation: Envoy's jwt_authn caches remote JWKS
+ * for 10 minutes and ext_authz fails closed, neither with a staleness policy. The bound here is the
+ * trade-off made explicit, defaulting to the seed's "cached for 5 minutes".
+ */
+const identity = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/ }).default("https://idp.sim.test").describe("The iss claim every token carries and gateways require"),
+  audience: z.string().min(1).max(200).default("failover-lab-gateway").describe("The aud claim gateways require"),
+  regions: z.array(id).min(1).describe("Regions serving the identity provider (discovery, JWKS, revocation list), replicated"),
+  on_unreachable: z
+    .enum(["cached", "fail-closed"])
+    .default("cached")
+    .describe("cached: keep validating with the cached keys until they are max_staleness_s old; fail-closed: reject every token once a refresh fails"),
+  max_staleness_s: z.number().positive().max(86_400).default(300).describe("cached: the oldest cache a token may be validated against"),
+  /**
+   * Envoy's jwt_authn keeps remote JWKS 10 minutes, but a refresh slower than the staleness bound would trip
+   * the bound in healthy operation; a minute also bounds how long a revocation takes to reach a gateway.
+   */
+  jwks_refresh_s: z.number().min(1).max(86_400).default(60).describe("How often a gateway refetches the JWKS and revocation list"),
+  /** A common OIDC access-token lifetime (one hour). */
+  token_ttl_s: z.number().min(60).max(7 * 86_400).default(3_600).describe("Lifetime of the tokens the callers hold; they renew at 80 % of it"),
+});
+export type IdentityConfig = z.infer<typeof identity>;
+
 const at = seconds(7 * 86_400).describe("Seconds from the start of the run");
 const heal = seconds(7 * 86_400).optional().describe("When the fault heals; absent means never");
 
@@ -198,7 +237,10 @@ export const faultKinds = [
   }),
   z.strictObject({ kind: z.literal("gateway-down"), at_s: at, heal_s: heal, region: id }),
   z.strictObject({ kind: z.literal("audit-partition"), at_s: at, heal_s: heal, region: id }),
-  z.strictObject({ kind: z.literal("idp-partition"), at_s: at, heal_s: heal, region: id }),
+  z.strictObject({ kind: z.literal("idp-partition"), at_s: at, heal_s: heal, region: id }).describe("The region's gateway cannot reach the identity provider in any region"),
+  z.strictObject({ kind: z.literal("idp-outage"), at_s: at, heal_s: heal, region: id }).describe("The identity provider's deployment in this region stops answering"),
+  z.strictObject({ kind: z.literal("key-rotation"), at_s: at, heal_s: heal }).describe("The identity provider signs with a new key and drops the old one from its JWKS (a compromise rotation)"),
+  z.strictObject({ kind: z.literal("token-revocation"), at_s: at, heal_s: heal, population: id }).describe("The identity provider revokes the tokens a caller population holds now"),
 ] as const;
 export const faultSchema = z.discriminatedUnion("kind", faultKinds);
 
@@ -223,6 +265,11 @@ export const METRICS = [
   "audit_buffered_max",
   "flush_lag_max_ms",
   "rejected_fail_closed",
+  "identity_rejected",
+  "rejected_idp_unreachable",
+  "accepted_rotated_key",
+  "accepted_revoked",
+  "identity_staleness_max_s",
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 
@@ -255,6 +302,7 @@ export const scenarioObject = z.strictObject({
       circuit: { consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 },
     }),
     audit: audit.default({ pattern: "central", flush_interval_ms: 1_000, on_unreachable: "buffer", high_risk_durable_in: "destination", high_risk_replicas: 1 }),
+    identity: identity.optional(),
     faults: z.array(faultSchema).default([]),
     expect: z.array(expectation).default([]),
 });
@@ -268,6 +316,8 @@ export type FaultKind = Fault["kind"];
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A fault without its timing: what a user injects now, in the app. */
 export type FaultSpec = DistributiveOmit<Fault, "at_s" | "heal_s">;
+/** Faults that happen at an instant (the identity provider acts once) rather than hold until healed. */
+export const INSTANT_FAULTS = new Set<FaultKind>(["key-rotation", "token-revocation"]);
 export type OutageChoice = (typeof OUTAGE_CHOICES)[number];
 
 type Issue = { path: (string | number)[]; message: string };
@@ -329,6 +379,8 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
     if (callerIds.has(c.id)) issues.push({ path: ["topology", "callers", i, "id"], message: `duplicate caller population "${c.id}"` });
     callerIds.add(c.id);
     knownRegion(c.region, ["topology", "callers", i, "region"]);
+    if (c.bad_tokens && !scenario.identity)
+      issues.push({ path: ["topology", "callers", i, "bad_tokens"], message: "bad tokens need an identity section: without one callers send no tokens" });
     if (!logical.has(c.model))
       issues.push({ path: ["topology", "callers", i, "model"], message: `unknown logical model "${c.model}" (known: ${[...logical].join(", ")})` });
   });
@@ -355,8 +407,29 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
       issues.push({ path: ["audit", "destination"], message: "per-region (Pattern B) keeps each region's log in that region; destination applies to central only" });
   }
 
+  const idp = scenario.identity;
+  if (idp) {
+    const seen = new Set<string>();
+    idp.regions.forEach((r, i) => {
+      knownRegion(r, ["identity", "regions", i]);
+      if (seen.has(r)) issues.push({ path: ["identity", "regions", i], message: `duplicate identity provider region "${r}"` });
+      seen.add(r);
+    });
+    if (idp.on_unreachable === "cached" && idp.jwks_refresh_s >= idp.max_staleness_s)
+      issues.push({
+        path: ["identity", "jwks_refresh_s"],
+        message: `must be below max_staleness_s (${idp.max_staleness_s}): a cache refreshed less often would pass the bound while the identity provider is reachable`,
+      });
+  }
+
   scenario.faults.forEach((f, i) => {
     const path = (field: string): Issue["path"] => ["faults", i, field];
+    if ((f.kind === "idp-partition" || f.kind === "idp-outage" || INSTANT_FAULTS.has(f.kind)) && !idp)
+      issues.push({ path: path("kind"), message: `${f.kind} needs an identity section: without one there is no identity provider` });
+    if (f.kind === "idp-outage" && idp && !idp.regions.includes(f.region))
+      issues.push({ path: path("region"), message: `the identity provider is not served from "${f.region}" (identity.regions: ${idp.regions.join(", ")})` });
+    if (f.kind === "token-revocation" && !callerIds.has(f.population))
+      issues.push({ path: path("population"), message: `unknown caller population "${f.population}" (known: ${[...callerIds].join(", ")})` });
     if ("region" in f) knownRegion(f.region, path("region"));
     if (f.kind === "latency") {
       knownRegion(f.from, path("from"));
@@ -369,7 +442,9 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
     if ((f.kind === "model-outage" || f.kind === "error-rate") && deployedIn.get(f.provider) && !deployedIn.get(f.provider)!.has(f.region))
       issues.push({ path: path("region"), message: `provider "${f.provider}" has no deployment in "${f.region}"` });
     if (f.at_s > scenario.duration_s) issues.push({ path: path("at_s"), message: `fault starts after the run ends (duration_s ${scenario.duration_s})` });
-    if (f.heal_s !== undefined && f.heal_s <= f.at_s) issues.push({ path: path("heal_s"), message: "must be later than at_s" });
+    if (f.heal_s !== undefined && INSTANT_FAULTS.has(f.kind))
+      issues.push({ path: path("heal_s"), message: `${f.kind} happens at an instant and cannot heal: remove heal_s` });
+    else if (f.heal_s !== undefined && f.heal_s <= f.at_s) issues.push({ path: path("heal_s"), message: "must be later than at_s" });
   });
 
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: undefined });

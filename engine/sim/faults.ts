@@ -78,6 +78,18 @@ export class FaultBook {
     return false;
   }
 
+  /** The region's gateway cannot reach the identity provider in any region. */
+  idpPartitioned(region: string): boolean {
+    for (const { fault } of this.active()) if (fault.kind === "idp-partition" && fault.region === region) return true;
+    return false;
+  }
+
+  /** The identity provider's deployment in the region does not answer. */
+  idpDown(region: string): boolean {
+    for (const { fault } of this.active()) if (fault.kind === "idp-outage" && fault.region === region) return true;
+    return false;
+  }
+
   /**
    * What a provider's status page says about a region at `now`, given that the page acknowledges incidents
    * (and their end) `lagMs` late.

@@ -4,6 +4,7 @@
  */
 import type { Clock, TimerId } from "../clock";
 import type { CallerRequest } from "../gateway";
+import type { CallerTokens } from "../identity/tokens";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
 
@@ -17,6 +18,8 @@ export class TrafficGenerator {
     private readonly random: Random,
     /** Receives each request synchronously at its send time, with the request's own random stream. */
     private readonly send: (request: CallerRequest, random: Random) => void,
+    /** The populations' tokens, when the scenario has an identity provider. */
+    private readonly tokens?: CallerTokens,
   ) {}
 
   start(): void {
@@ -28,6 +31,7 @@ export class TrafficGenerator {
       const arrive = () => {
         if (!this.running) return;
         const id = `${population.id}-${++sequence}`;
+        const token = this.tokens?.present(population.id, stream.fork(`${id}:token`));
         this.send(
           {
             id,
@@ -38,6 +42,7 @@ export class TrafficGenerator {
             consent: stream.chance(population.consent_share),
             highRisk: stream.chance(population.high_risk_share),
             sentAt: this.clock.now(),
+            ...(token === undefined ? {} : { token }),
           },
           stream.fork(id),
         );

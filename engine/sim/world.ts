@@ -6,6 +6,7 @@
  */
 import { HttpResponse } from "msw";
 import type { Clock } from "../clock";
+import type { IdentityProvider } from "../identity/provider";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
@@ -35,6 +36,8 @@ export class SimulatedWorld implements SimulatedHost {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly gatewayReadiness: GatewayReadiness,
+    /** Served at `idp.<region>.lab.test` in each of its regions, when the scenario has one. */
+    private readonly identity?: IdentityProvider,
   ) {
     for (const p of scenario.topology.providers)
       this.statusPages.set(new URL(p.status_page.url ?? statusPageUrl(p.id)).href, { provider: p.id, lagMs: p.status_page.lag_s * 1000 });
@@ -57,6 +60,8 @@ export class SimulatedWorld implements SimulatedHost {
     const page = this.statusPages.get(url.href);
     if (page) return this.statusPage(page.provider, page.lagMs);
     if (url.hostname.startsWith("gateway.") && url.pathname === "/ready") return this.gatewayReady(url.hostname.split(".")[1]!, from, work);
+    if (url.hostname.startsWith("idp.") && this.identity?.config.regions.includes(url.hostname.split(".")[1]!))
+      return this.identityDocument(this.identity, url.hostname.split(".")[1]!, url.pathname, from, work);
     const endpoint = this.topology.endpointAt(url);
     if (!endpoint) return HttpResponse.json({ error: { message: `no simulated host at ${url.origin}` } }, { status: 502 });
     if (url.pathname === "/health") return this.providerHealth(endpoint, from, work);
@@ -119,6 +124,17 @@ export class SimulatedWorld implements SimulatedHost {
     if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
     const { ready, detail } = this.gatewayReadiness(region);
     return HttpResponse.json({ ready, detail }, { status: ready ? 200 : 503 });
+  }
+
+  /** The identity provider's discovery document, JWKS and revocation list, as served in `region`. */
+  private async identityDocument(idp: IdentityProvider, region: string, path: string, from: string, work: string): Promise<Response> {
+    // A partition drops packets, it does not refuse connections: the gateway learns of it by timing out.
+    if (this.faults.idpDown(region) || this.faults.idpPartitioned(from)) return this.hang(work);
+    if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
+    if (path === "/.well-known/openid-configuration") return HttpResponse.json(idp.discovery(region));
+    if (path === "/jwks") return HttpResponse.json(idp.jwks());
+    if (path === "/revoked") return HttpResponse.json(idp.revocationList());
+    return HttpResponse.json({ error: "not_found", error_description: `no route ${path}` }, { status: 404 });
   }
 
   private statusPage(provider: string, lagMs: number): Response {

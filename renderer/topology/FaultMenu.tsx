@@ -13,6 +13,8 @@ function concerns(target: GraphTarget, fault: FaultView["fault"]): boolean {
       return fault.kind === "latency" && ((fault.from === target.from && fault.to === target.to) || (fault.from === target.to && fault.to === target.from));
     case "audit":
       return fault.kind === "audit-partition" && target.regions.includes(fault.region);
+    case "idp":
+      return (fault.kind === "idp-partition" && target.regions.includes(fault.region)) || (fault.kind === "idp-outage" && target.idpRegions.includes(fault.region));
   }
 }
 
@@ -20,6 +22,7 @@ function title(target: GraphTarget): string {
   if (target.kind === "gateway") return `Region ${target.region}`;
   if (target.kind === "endpoint") return `Endpoint ${target.endpoint}`;
   if (target.kind === "audit") return target.regions.length === 1 ? `Audit link of ${target.regions[0]}` : "Audit store";
+  if (target.kind === "idp") return target.idpRegions.length === 0 ? `Identity link of ${target.regions[0]}` : "Identity provider";
   return `Link ${target.from} ↔ ${target.to}`;
 }
 
@@ -60,9 +63,11 @@ export function FaultMenu(props: {
           <button role="menuitem" onClick={() => act({ kind: "audit-partition", region: target.region })}>
             Cut off from the audit store
           </button>
-          <button role="menuitem" onClick={() => act({ kind: "idp-partition", region: target.region })}>
-            Cut off from the identity provider (declared only)
-          </button>
+          {target.identity && (
+            <button role="menuitem" onClick={() => act({ kind: "idp-partition", region: target.region })}>
+              Cut off from the identity provider
+            </button>
+          )}
         </>
       )}
       {target.kind === "endpoint" && (
@@ -88,6 +93,25 @@ export function FaultMenu(props: {
             Cut {region} off from the audit store
           </button>
         ))}
+      {target.kind === "idp" && (
+        <>
+          {target.regions.map((region) => (
+            <button role="menuitem" key={region} data-testid={`idp-partition-${region}`} onClick={() => act({ kind: "idp-partition", region })}>
+              Cut {region} off from the identity provider
+            </button>
+          ))}
+          {target.idpRegions.map((region) => (
+            <button role="menuitem" key={region} data-testid={`idp-outage-${region}`} onClick={() => act({ kind: "idp-outage", region })}>
+              Take the identity provider down in {region}
+            </button>
+          ))}
+          {target.idpRegions.length > 0 && (
+            <button role="menuitem" data-testid="key-rotation" onClick={() => act({ kind: "key-rotation" })}>
+              Rotate the signing key (drop the old one)
+            </button>
+          )}
+        </>
+      )}
       {target.kind === "link" && (
         <label className="fault-menu-field">
           Added latency

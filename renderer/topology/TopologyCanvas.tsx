@@ -3,6 +3,9 @@ import { memo, useEffect, useMemo, useRef } from "react";
 import type { LabSnapshot } from "../../engine/lab/protocol";
 import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
 
+/** A cache age as the nodes show it: whole seconds. */
+const ageText = (ms: number | null) => (ms === null ? "no keys" : `${Math.floor(ms / 1000)} s`);
+
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 /** Snapshot data is plain JSON, so equal text means nothing visible changed. */
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -52,6 +55,12 @@ const GatewayNode = memo(function GatewayNode({ data }: NodeProps<LabNode>) {
       <div>
         {percent(r.trafficShare)} of traffic · {r.inflight} in flight
       </div>
+      {data.identity && (
+        <div className={`identity identity--${data.identity.view.state}`} data-testid={`identity-${r.id}`} data-state={data.identity.view.state} data-age-ms={data.identity.view.cacheAgeMs ?? ""}>
+          JWKS {ageText(data.identity.view.cacheAgeMs)} · {data.identity.policy}
+          {data.identity.view.state === "stale" || data.identity.view.state === "fail-closed" ? ` · ${data.identity.view.state}` : ""}
+        </div>
+      )}
       {data.faulted && <div className="node-fault">fault injected</div>}
     </Box>
   );
@@ -95,10 +104,22 @@ const AuditNode = memo(function AuditNode({ data }: NodeProps<LabNode>) {
   );
 });
 
-const IdpNode = memo(function IdpNode() {
+const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
+  if (data.kind !== "idp") return null;
+  const idp = data.identity;
+  const cutOff = idp.gateways.filter((g) => g.partitioned).map((g) => g.region);
+  const closed = idp.gateways.some((g) => g.state === "fail-closed");
+  const health = closed ? HEALTH_COLOUR.failed : cutOff.length > 0 || idp.down.length > 0 ? HEALTH_COLOUR.degraded : HEALTH_COLOUR.healthy;
+  const badge = cutOff.length > 0 ? `${cutOff.join(", ")} cut off` : idp.down.length > 0 ? `down in ${idp.down.join(", ")}` : undefined;
   return (
-    <Box health={HEALTH_COLOUR.unknown} testId="identity-provider" title="identity provider">
-      token checks arrive with identity support
+    <Box health={health} testId="identity-provider" title="identity provider" badge={badge} extra={{ "data-partitioned": cutOff.join(" ") }}>
+      <div>
+        {new URL(idp.issuer).host} · in {idp.regions.join(", ")}
+      </div>
+      <div data-testid="identity-cost">
+        {idp.cost.rejected.toLocaleString("en")} refused ({idp.cost.rejectedUnreachable.toLocaleString("en")} fail-closed) · {idp.cost.acceptedRevoked.toLocaleString("en")} revoked and{" "}
+        {idp.cost.acceptedRotatedKey.toLocaleString("en")} rotated-key tokens accepted
+      </div>
     </Box>
   );
 });
@@ -141,7 +162,8 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
   const openMenu = (event: React.MouseEvent, node: LabNode) => {
     event.preventDefault();
     const at = { x: event.clientX, y: event.clientY };
-    if (node.data.kind === "gateway") props.onTarget({ kind: "gateway", region: node.data.region.id }, at);
+    if (node.data.kind === "gateway") props.onTarget({ kind: "gateway", region: node.data.region.id, identity: node.data.identity !== null }, at);
+    if (node.data.kind === "idp") props.onTarget({ kind: "idp", regions: snapshot.regions.map((r) => r.id), idpRegions: node.data.identity.regions }, at);
     if (node.data.kind === "audit") props.onTarget({ kind: "audit", regions: snapshot.regions.map((r) => r.id) }, at);
     if (node.data.kind === "endpoint") {
       const e = node.data.endpoint;
@@ -168,10 +190,11 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
         onNodeClick={openMenu}
         onNodeContextMenu={openMenu}
         onEdgeClick={(event, edge) => {
-          const link = edge.data as { from?: string; to?: string; auditOf?: string } | undefined;
+          const link = edge.data as { from?: string; to?: string; auditOf?: string; idpOf?: string } | undefined;
           const at = { x: event.clientX, y: event.clientY };
           if (link?.from && link.to) props.onTarget({ kind: "link", from: link.from, to: link.to }, at);
           if (link?.auditOf) props.onTarget({ kind: "audit", regions: [link.auditOf] }, at);
+          if (link?.idpOf && snapshot.identity) props.onTarget({ kind: "idp", regions: [link.idpOf], idpRegions: [] }, at);
         }}
         nodesConnectable={false}
         fitView

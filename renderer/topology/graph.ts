@@ -5,32 +5,40 @@
  */
 import dagre from "@dagrejs/dagre";
 import type { Edge, Node } from "@xyflow/react";
-import type { EndpointView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/protocol";
+import type { EndpointView, IdentityGatewayView, IdentityView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/protocol";
 
 export type LabNodeData =
   | { readonly kind: "population"; readonly population: PopulationView }
   | { readonly kind: "director"; readonly director: LabSnapshot["director"] }
-  | { readonly kind: "gateway"; readonly region: RegionView; readonly faulted: boolean; readonly standbyPromoted: boolean }
+  | {
+      readonly kind: "gateway";
+      readonly region: RegionView;
+      readonly faulted: boolean;
+      readonly standbyPromoted: boolean;
+      /** The gateway's cached identity keys and policy, when the scenario has an identity provider. */
+      readonly identity: { readonly view: IdentityGatewayView; readonly policy: string } | null;
+    }
   | { readonly kind: "endpoint"; readonly endpoint: EndpointView }
   | { readonly kind: "audit"; readonly entries: number; readonly chainOk: boolean | null; readonly audit: LabSnapshot["audit"] }
-  | { readonly kind: "idp" };
+  | { readonly kind: "idp"; readonly identity: IdentityView };
 
 export type LabNode = Node<LabNodeData & Record<string, unknown>>;
 
 /** What a click on the graph is about: the fault menu offers what fits it. */
 export type GraphTarget =
-  | { readonly kind: "gateway"; readonly region: string }
+  | { readonly kind: "gateway"; readonly region: string; readonly identity: boolean }
   | { readonly kind: "endpoint"; readonly endpoint: string; readonly provider: string; readonly region: string; readonly models: readonly string[] }
   | { readonly kind: "link"; readonly from: string; readonly to: string }
-  | { readonly kind: "audit"; readonly regions: readonly string[] };
+  | { readonly kind: "audit"; readonly regions: readonly string[] }
+  | { readonly kind: "idp"; readonly regions: readonly string[]; readonly idpRegions: readonly string[] };
 
 const SIZE: Record<LabNodeData["kind"], { width: number; height: number }> = {
   population: { width: 170, height: 64 },
   director: { width: 180, height: 70 },
-  gateway: { width: 190, height: 96 },
+  gateway: { width: 190, height: 112 },
   endpoint: { width: 210, height: 84 },
   audit: { width: 210, height: 96 },
-  idp: { width: 170, height: 60 },
+  idp: { width: 210, height: 96 },
 };
 
 export const nodeIds = {
@@ -51,13 +59,19 @@ export const HEALTH_COLOUR: Record<NodeHealth, string> = {
 
 /** A key that changes only when the set of nodes does. */
 export function structureKey(snapshot: LabSnapshot): string {
-  return [snapshot.scenario?.fileName ?? "", ...snapshot.populations.map((p) => p.id), ...snapshot.regions.map((r) => r.id), ...snapshot.endpoints.map((e) => e.id)].join("|");
+  return [snapshot.scenario?.fileName ?? "", snapshot.identity ? "idp" : "", ...snapshot.populations.map((p) => p.id), ...snapshot.regions.map((r) => r.id), ...snapshot.endpoints.map((e) => e.id)].join("|");
+}
+
+/** What a gateway node says of its identity policy: how long it trusts cached keys, or that it does not. */
+export function identityPolicy(identity: IdentityView): string {
+  return identity.onUnreachable === "cached" ? `cached ≤${identity.maxStalenessS} s` : "fail-closed";
 }
 
 export function nodesFor(snapshot: LabSnapshot): LabNode[] {
   const faultedRegions = new Set(
     snapshot.faults.filter((f) => f.healedAt === null && "region" in f.fault && (f.fault.kind === "region-outage" || f.fault.kind === "gateway-down")).map((f) => (f.fault as { region: string }).region),
   );
+  const identity = snapshot.identity;
   const node = (id: string, data: LabNodeData): LabNode => ({ id, type: data.kind, position: { x: 0, y: 0 }, data: data as LabNode["data"], ...SIZE[data.kind] });
   return [
     ...snapshot.populations.map((population) => node(nodeIds.population(population.id), { kind: "population", population })),
@@ -68,11 +82,12 @@ export function nodesFor(snapshot: LabSnapshot): LabNode[] {
         region,
         faulted: faultedRegions.has(region.id),
         standbyPromoted: snapshot.director.state === "standbyPromoted" && region.role === "standby" && !region.withdrawn,
+        identity: identity ? { view: identity.gateways.find((g) => g.region === region.id)!, policy: identityPolicy(identity) } : null,
       }),
     ),
     ...snapshot.endpoints.map((endpoint) => node(nodeIds.endpoint(endpoint.id), { kind: "endpoint", endpoint })),
     node(nodeIds.audit, { kind: "audit", entries: snapshot.questions.audit.entries, chainOk: snapshot.chain?.ok ?? null, audit: snapshot.audit }),
-    node(nodeIds.idp, { kind: "idp" }),
+    ...(identity ? [node(nodeIds.idp, { kind: "idp", identity })] : []),
   ];
 }
 
@@ -105,7 +120,20 @@ export function edgesFor(snapshot: LabSnapshot): Edge[] {
       data: { auditOf: region.id },
       interactionWidth: 16,
     });
-    edges.push({ id: `e:${region.id}>idp`, source: nodeIds.gateway(region.id), target: nodeIds.idp, style: { strokeDasharray: "2 4", stroke: "#495057" }, className: "edge-aux" });
+    const idp = snapshot.identity?.gateways.find((g) => g.region === region.id);
+    if (idp) {
+      // Cut off from the identity provider, the link is drawn broken; it turns red once the gateway knows.
+      const alarmed = idp.state === "stale" || idp.state === "fail-closed";
+      edges.push({
+        id: `e:${region.id}>idp`,
+        source: nodeIds.gateway(region.id),
+        target: nodeIds.idp,
+        style: { strokeDasharray: idp.partitioned ? "6 4" : "2 4", stroke: alarmed ? HEALTH_COLOUR.failed : idp.partitioned ? HEALTH_COLOUR.degraded : "#495057", strokeWidth: idp.partitioned ? 2 : 1 },
+        className: "edge-aux",
+        data: { idpOf: region.id },
+        interactionWidth: 16,
+      });
+    }
   }
   const linkShare = new Map(snapshot.links.map((l) => [`${l.gateway}>${l.endpoint}`, l.share]));
   for (const region of snapshot.regions)
@@ -135,7 +163,7 @@ export function layout(nodes: readonly LabNode[], edges: readonly Edge[]): Map<s
   for (const node of nodes) graph.setNode(node.id, { ...SIZE[node.data.kind] });
   for (const edge of edges) if (!edge.className?.includes("edge-aux")) graph.setEdge(edge.source, edge.target);
   graph.setEdge(nodeIds.director, nodeIds.audit);
-  graph.setEdge(nodeIds.director, nodeIds.idp);
+  if (nodes.some((n) => n.id === nodeIds.idp)) graph.setEdge(nodeIds.director, nodeIds.idp);
   dagre.layout(graph);
   const positions = new Map<string, { x: number; y: number }>();
   for (const node of nodes) {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
 import type { LabSnapshot } from "../../engine/lab/protocol";
-import { edgesFor, layout, nodeIds, nodesFor, structureKey } from "../../renderer/topology/graph";
+import { edgesFor, HEALTH_COLOUR, layout, nodeIds, nodesFor, structureKey } from "../../renderer/topology/graph";
 
 /** A real snapshot of the EU outage scenario, from the controller the app uses. */
 let snapshot: LabSnapshot;
@@ -15,10 +15,35 @@ beforeAll(async () => {
 afterAll(() => controller.close());
 
 describe("topology graph", () => {
-  it("has a node for every caller population, gateway and endpoint, plus the director, audit store and identity provider", () => {
+  it("has a node for every caller population, gateway and endpoint, plus the director and audit store; no identity provider in a scenario without one", () => {
     const ids = nodesFor(snapshot).map((n) => n.id);
-    expect(ids).toEqual(expect.arrayContaining([nodeIds.director, nodeIds.audit, nodeIds.idp, ...snapshot.regions.map((r) => nodeIds.gateway(r.id)), ...snapshot.endpoints.map((e) => nodeIds.endpoint(e.id))]));
-    expect(ids).toHaveLength(snapshot.populations.length + snapshot.regions.length + snapshot.endpoints.length + 3);
+    expect(ids).toEqual(expect.arrayContaining([nodeIds.director, nodeIds.audit, ...snapshot.regions.map((r) => nodeIds.gateway(r.id)), ...snapshot.endpoints.map((e) => nodeIds.endpoint(e.id))]));
+    expect(ids).toHaveLength(snapshot.populations.length + snapshot.regions.length + snapshot.endpoints.length + 2);
+    expect(edgesFor(snapshot).some((e) => e.target === nodeIds.idp)).toBe(false);
+  });
+
+  it("with an identity provider: its node, a link to every gateway that breaks when partitioned, and each gateway's cache age and policy", async () => {
+    const identityController = new LabController({ scenarioDir: join(import.meta.dirname, "../../scenarios"), wallNow: () => 0, waitWallMs: async () => undefined });
+    try {
+      await identityController.execute("loadScenario", { source: "library", name: "idp-partition-cached.yaml" });
+      await identityController.execute("runTo", { ms: 200_000 });
+      const identity = await identityController.execute("getSnapshot", {});
+      expect(structureKey(identity)).not.toBe(structureKey({ ...identity, identity: null }));
+      const nodes = nodesFor(identity);
+      expect(nodes.map((n) => n.id)).toContain(nodeIds.idp);
+      const links = edgesFor(identity).filter((e) => e.target === nodeIds.idp);
+      expect(links.map((e) => e.data)).toEqual(identity.regions.map((r) => ({ idpOf: r.id })));
+      // eu-west has been cut off since 150 s and noticed at its next refresh: its link is broken and red.
+      expect(links.find((e) => e.source === nodeIds.gateway("eu-west"))?.style).toMatchObject({ strokeDasharray: "6 4", stroke: HEALTH_COLOUR.failed });
+      expect(links.find((e) => e.source === nodeIds.gateway("us-east"))?.style).toMatchObject({ strokeDasharray: "2 4" });
+      const gateway = (region: string) => nodes.find((n) => n.id === nodeIds.gateway(region))!.data;
+      expect(gateway("eu-west")).toMatchObject({ identity: { policy: "cached ≤300 s", view: { state: "stale", partitioned: true, source: "eu-central" } } });
+      const age = (region: string) => (gateway(region) as { identity: { view: { cacheAgeMs: number } } }).identity.view.cacheAgeMs;
+      expect(age("eu-west")).toBeGreaterThan(60_000);
+      expect(age("us-east")).toBeLessThan(60_000);
+    } finally {
+      identityController.close();
+    }
   });
 
   it("lays every node out at its own place, callers left of the director and the director left of the gateways", () => {

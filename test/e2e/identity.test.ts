@@ -1,0 +1,54 @@
+/**
+ * The identity provider in the app: a scenario with one shows the IdP node, a link to every gateway and each
+ * gateway's cache age and policy; clicking a link cuts that region off, and the gateway's line turns stale
+ * once it fails to refresh; healing from the IdP node brings it back to fresh.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+
+describe.skipIf(!chromiumAvailable)("the identity provider in the app", () => {
+  let app: AppUnderTest;
+  const attr = async (testId: string, name: string) => (await app.page.getByTestId(testId).getAttribute(name)) ?? "";
+  const clockMs = async () => Number(await attr("clock", "data-ms"));
+
+  beforeAll(async () => {
+    app = await openApp();
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("cuts us-east off by clicking its link to the identity provider: its cache goes stale, then heals", async () => {
+    const { page } = app;
+    await page.getByTestId("open-idp-partition-cached.yaml").click();
+    await page.getByTestId("identity-provider").waitFor();
+    await page.getByTestId("speed").selectOption("100");
+    await page.getByTestId("play").click();
+    await expect.poll(clockMs, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(5_000);
+    await page.getByTestId("pause").click();
+    await page.getByTestId("play").waitFor();
+    expect(await attr("identity-us-east", "data-state")).toBe("fresh");
+    expect(await page.getByTestId("identity-us-east").textContent()).toMatch(/^JWKS \d+ s · cached ≤300 s$/);
+
+    // React Flow handles a click on the edge's own element; its bounding box's centre may miss a curved path.
+    await page.getByTestId("rf__edge-e:us-east>idp").dispatchEvent("click");
+    await page.getByTestId("idp-partition-us-east").click();
+    await expect.poll(() => attr("identity-provider", "data-partitioned")).toBe("us-east");
+    await page.getByTestId("play").click();
+    // The gateway learns of the partition at its next refresh, at most a minute of virtual time away.
+    await expect.poll(() => attr("identity-us-east", "data-state"), { timeout: 60_000, interval: 100 }).toBe("stale");
+    await page.getByTestId("pause").click();
+    await page.getByTestId("play").waitFor();
+    expect(await page.getByTestId("identity-us-east").textContent()).toMatch(/^JWKS \d+ s · cached ≤300 s · stale$/);
+    expect(Number(await attr("identity-us-east", "data-age-ms"))).toBeGreaterThan(60_000);
+    await page.screenshot({ path: join(ARTIFACTS, "08-identity-partition.png") });
+
+    await page.getByTestId("identity-provider").click();
+    await page.getByTestId("heal-u1").click();
+    await page.getByTestId("play").click();
+    await expect.poll(() => attr("identity-us-east", "data-state"), { timeout: 60_000, interval: 100 }).toBe("fresh");
+    await page.getByTestId("pause").click();
+    await expect.poll(() => attr("identity-provider", "data-partitioned")).toBe("");
+  }, 180_000);
+});
