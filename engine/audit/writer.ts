@@ -37,6 +37,8 @@ export class AuditWriter {
   private readonly slots: Int32Array;
   private readonly errors: MessagePort;
   private outbox: WriterOp[] = [];
+  /** Whether an op has been pushed since the last commit: a batch posted whole may still sit uncommitted there. */
+  private uncommitted = false;
   private posted = 0;
   private nextStore = 1;
   private failure: string | undefined;
@@ -82,6 +84,7 @@ export class AuditWriter {
   /** Commits every store in the background; {@link settle} when the commit must be done before going on. */
   commit(): void {
     this.push({ op: "commit" });
+    this.uncommitted = false;
     this.post();
   }
 
@@ -95,7 +98,7 @@ export class AuditWriter {
    */
   settle(): void {
     this.check();
-    if (this.outbox.length === 0 && Atomics.load(this.slots, DONE) === this.posted) return;
+    if (!this.uncommitted && Atomics.load(this.slots, DONE) === this.posted) return;
     this.commit();
     let stalled = 0;
     for (;;) {
@@ -123,6 +126,7 @@ export class AuditWriter {
 
   private push(op: WriterOp): void {
     this.outbox.push(op);
+    this.uncommitted = true;
     if (this.outbox.length >= BATCH_OPS) this.post();
   }
 

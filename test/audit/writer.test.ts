@@ -43,6 +43,15 @@ describe("the audit writer thread", () => {
     expectCloseToReport(audit, /failed to load/);
   });
 
+  it("lets a read see every entry recorded before it, also those posted in a batch of their own before any commit", async () => {
+    const audit = (healthy = open());
+    // Two opens and 62 appends fill one batch of 64 ops, which is posted with no commit after it.
+    for (let i = 1; i <= 62; i++) audit.record({ kind: "request", t: i, region: "eu-west", requestId: `r-${i}` });
+    // Time for the thread to apply that batch, so the read finds nothing left to wait for but the commit.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect([...audit.bufferStores().get("eu-west")!.log.entries()].map((e) => e.seq)).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
+  });
+
   it("reports a record it cannot canonicalise at the next read, and the next audit system writes again", () => {
     const broken = open();
     broken.record({ kind: "request", t: 1, region: "eu-west", requestId: "ok-1" });
