@@ -68,26 +68,27 @@ export class FaultBook {
   }
 
   gatewayDown(region: string): boolean {
-    for (const { fault } of this.active()) if (fault.kind === "gateway-down" && fault.region === region) return true;
-    return false;
+    return this.regionHas("gateway-down", region);
   }
 
   /** The region is cut off from its audit destination. */
   auditPartitioned(region: string): boolean {
-    for (const { fault } of this.active()) if (fault.kind === "audit-partition" && fault.region === region) return true;
-    return false;
+    return this.regionHas("audit-partition", region);
   }
 
   /** The region's gateway cannot reach the identity provider in any region. */
   idpPartitioned(region: string): boolean {
-    for (const { fault } of this.active()) if (fault.kind === "idp-partition" && fault.region === region) return true;
-    return false;
+    return this.regionHas("idp-partition", region);
   }
 
   /** The identity provider's deployment in the region does not answer. */
   idpDown(region: string): boolean {
-    for (const { fault } of this.active()) if (fault.kind === "idp-outage" && fault.region === region) return true;
-    return false;
+    return this.regionHas("idp-outage", region);
+  }
+
+  /** Whether a fault of this kind, which concerns a whole region, is active there. */
+  private regionHas(kind: "gateway-down" | "audit-partition" | "idp-partition" | "idp-outage", region: string): boolean {
+    return this.active().some(({ fault }) => fault.kind === kind && fault.region === region);
   }
 
   /**

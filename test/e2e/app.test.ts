@@ -7,13 +7,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseScenario } from "../../engine";
-import { ARTIFACTS, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, clockOf, openApp, playAt100Until, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
   let app: AppUnderTest;
   const shot = (name: string) => app.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-  const attr = async (testId: string, name: string) => (await app.page.getByTestId(testId).getAttribute(name)) ?? "";
-  const clockMs = async () => Number(await attr("clock", "data-ms"));
+  const attr = (testId: string, name: string) => attribute(app.page, testId, name);
+  const clockMs = () => clockOf(app.page);
   const clockReaches = (ms: number, timeout = 90_000) => expect.poll(clockMs, { timeout, interval: 100 }).toBeGreaterThanOrEqual(ms);
 
   beforeAll(async () => {
@@ -34,11 +34,7 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
 
   it("fails eu-west by clicking it, and steps time event by event", async () => {
     const { page } = app;
-    await page.getByTestId("speed").selectOption("100");
-    await page.getByTestId("play").click();
-    await clockReaches(20_000);
-    await page.getByTestId("pause").click();
-    await page.getByTestId("play").waitFor();
+    await playAt100Until(page, 20_000, 90_000);
     expect(Number(await attr("gateway-eu-west", "data-share"))).toBeGreaterThan(0.2);
 
     await page.getByTestId("gateway-eu-west").click();

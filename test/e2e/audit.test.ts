@@ -8,15 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair, verifyEvidence } from "../../engine";
-import { ARTIFACTS, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, clockOf, openApp, playAt100Until, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
   let app: AppUnderTest;
   const work = mkdtempSync(join(tmpdir(), "failover-lab-e2e-evidence-"));
   const key = generateKeyPair();
   const shot = (name: string) => app.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-  const attr = async (testId: string, name: string) => (await app.page.getByTestId(testId).getAttribute(name)) ?? "";
-  const clockMs = async () => Number(await attr("clock", "data-ms"));
+  const attr = (testId: string, name: string) => attribute(app.page, testId, name);
+  const clockMs = () => clockOf(app.page);
 
   beforeAll(async () => {
     let bundles = 0;
@@ -31,11 +31,7 @@ describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
     const { page } = app;
     await page.getByTestId("open-audit-partition-central.yaml").click();
     await page.getByTestId("audit-store").waitFor();
-    await page.getByTestId("speed").selectOption("100");
-    await page.getByTestId("play").click();
-    await expect.poll(clockMs, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(150_000);
-    await page.getByTestId("pause").click();
-    await page.getByTestId("play").waitFor();
+    await playAt100Until(page, 150_000, 120_000);
     expect(await attr("audit-store", "data-buffering")).toBe("eu-west");
     expect(Number(await attr("audit-buffer-eu-west", "data-depth"))).toBeGreaterThan(100);
     expect(Number(await attr("audit-buffer-eu-central", "data-depth"))).toBeLessThan(50);

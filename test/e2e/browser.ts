@@ -12,6 +12,7 @@ import { LabController, type LabControllerOptions } from "../../engine/lab/contr
 import { startBrowserHost, type BrowserHost } from "../../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../../host/build";
 import { CHROMIUM_PATH, launchChromium } from "../../host/chromium";
+import { expect } from "vitest";
 import { toolAvailable } from "../missingTool";
 
 export const chromiumAvailable = toolAvailable(
@@ -28,6 +29,25 @@ export interface AppUnderTest {
   readonly browser: Browser;
   readonly page: Page;
   close(): Promise<void>;
+}
+
+/** An attribute of the element with this test id, "" when it has none. */
+export async function attribute(page: Page, testId: string, name: string): Promise<string> {
+  return (await page.getByTestId(testId).getAttribute(name)) ?? "";
+}
+
+/** The virtual time the page's clock shows, ms. */
+export async function clockOf(page: Page): Promise<number> {
+  return Number(await attribute(page, "clock", "data-ms"));
+}
+
+/** Plays at 100× until the page's clock reaches `ms`, then pauses, returning once the page shows it paused. */
+export async function playAt100Until(page: Page, ms: number, timeout: number): Promise<void> {
+  await page.getByTestId("speed").selectOption("100");
+  await page.getByTestId("play").click();
+  await expect.poll(() => clockOf(page), { timeout, interval: 100 }).toBeGreaterThanOrEqual(ms);
+  await page.getByTestId("pause").click();
+  await page.getByTestId("play").waitFor();
 }
 
 export async function openApp(

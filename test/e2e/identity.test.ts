@@ -5,12 +5,11 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, openApp, playAt100Until, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the identity provider in the app", () => {
   let app: AppUnderTest;
-  const attr = async (testId: string, name: string) => (await app.page.getByTestId(testId).getAttribute(name)) ?? "";
-  const clockMs = async () => Number(await attr("clock", "data-ms"));
+  const attr = (testId: string, name: string) => attribute(app.page, testId, name);
 
   beforeAll(async () => {
     app = await openApp();
@@ -23,11 +22,7 @@ describe.skipIf(!chromiumAvailable)("the identity provider in the app", () => {
     const { page } = app;
     await page.getByTestId("open-idp-partition-cached.yaml").click();
     await page.getByTestId("identity-provider").waitFor();
-    await page.getByTestId("speed").selectOption("100");
-    await page.getByTestId("play").click();
-    await expect.poll(clockMs, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(5_000);
-    await page.getByTestId("pause").click();
-    await page.getByTestId("play").waitFor();
+    await playAt100Until(page, 5_000, 60_000);
     expect(await attr("identity-us-east", "data-state")).toBe("fresh");
     expect(await page.getByTestId("identity-us-east").textContent()).toMatch(/^JWKS \d+ s · cached ≤300 s$/);
 
