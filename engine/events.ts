@@ -46,6 +46,8 @@ export interface AttemptRecord {
   /** HTTP status, or 0 when no response arrived (timeout, reset). */
   readonly status: number;
   readonly error?: string;
+  /** The attempt continued a streamed answer that broke off, from this many characters (an assistant prefill). */
+  readonly resumedFrom?: number;
 }
 
 export interface PolicyRecord {

@@ -8,6 +8,7 @@
  * timeout races the fetch instead; closing the exchange's work key tells the simulated host to drop its
  * timer. (An AbortController per request also cost ~8 % of a drill's time in signal bookkeeping.)
  */
+import { createParser } from "eventsource-parser";
 import type { Clock } from "./clock";
 import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./sim/transport";
 
@@ -19,6 +20,8 @@ export interface HttpResult {
   readonly error?: string;
   /** Virtual ms the exchange took. */
   readonly ms: number;
+  /** The Retry-After header of the answer, in seconds, when it had one. */
+  readonly retryAfterS?: number;
 }
 
 export interface HttpCall {
@@ -34,11 +37,21 @@ export interface HttpCall {
   readonly fromRegion: string;
 }
 
+/** The exchange's own work key runs while the caller's waits; returns the virtual time it started. */
+function openExchange(clock: Clock, call: HttpCall): number {
+  clock.work.open(call.key);
+  clock.work.suspend(call.callerKey);
+  return clock.now();
+}
+
+/** Tells the simulated world which world, which exchange and which region a request belongs to. */
+function simulationHeaders(call: HttpCall): Record<string, string> {
+  return { "content-type": "application/json", [WORLD_HEADER]: call.worldId, [WORK_HEADER]: call.key, [FROM_REGION_HEADER]: call.fromRegion };
+}
+
 export function fetchOnClock(clock: Clock, call: HttpCall): Promise<HttpResult> {
   const { work } = clock;
-  const started = clock.now();
-  work.open(call.key);
-  work.suspend(call.callerKey);
+  const started = openExchange(clock, call);
   // One promise settled by whichever comes first, the answer or the timeout: this runs for every simulated
   // request, and a race of two promises plus an async wrapper showed up in profiles.
   return new Promise<HttpResult>((resolve) => {
@@ -54,17 +67,23 @@ export function fetchOnClock(clock: Clock, call: HttpCall): Promise<HttpResult> 
     const timer = clock.setTimeout(() => settle({ status: 0, body: undefined, error: `timeout after ${call.timeoutMs} ms` }), call.timeoutMs);
     fetch(call.url, {
       method: call.method ?? "GET",
-      headers: {
-        "content-type": "application/json",
-        [WORLD_HEADER]: call.worldId,
-        [WORK_HEADER]: call.key,
-        [FROM_REGION_HEADER]: call.fromRegion,
-      },
+      headers: simulationHeaders(call),
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
     })
-      .then(async (response) => settle({ status: response.status, body: parseBody(await response.text()) }))
+      .then(async (response) => {
+        const retryAfterS = retryAfter(response);
+        const body = parseBody(await response.text());
+        settle(retryAfterS === undefined ? { status: response.status, body } : { status: response.status, body, retryAfterS });
+      })
       .catch((error: unknown) => settle({ status: 0, body: undefined, error: `network error: ${(error as Error).message ?? String(error)}` }));
   });
+}
+
+/** Retry-After in seconds; the HTTP-date form is not used by the providers simulated here, so it is ignored. */
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get("retry-after");
+  if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  return Number(value);
 }
 
 /** JSON when the body is JSON; otherwise the text, and the caller decides whether that is an error. */
@@ -74,4 +93,144 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Limits of a streamed exchange, each of which ends it: virtual ms. */
+export interface StreamLimits {
+  /** Until the response headers arrive. */
+  readonly headersMs: number;
+  /** From sending until the first chunk that carries content. */
+  readonly firstTokenMs: number;
+  /** The longest silence between two events once the answer has begun. */
+  readonly idleMs: number;
+}
+
+/** How a streamed exchange ended. `events` counts the data events the stream delivered before the end. */
+export type StreamEnd =
+  | { readonly ok: true; readonly status: number; readonly ms: number; readonly events: number; readonly sawDone: boolean }
+  | {
+      readonly ok: false;
+      readonly status: number;
+      /** The error body of a non-2xx answer, or the error event a provider sent mid-stream. */
+      readonly body?: unknown;
+      readonly failure: StreamFailure;
+      readonly error: string;
+      readonly ms: number;
+      readonly events: number;
+      readonly retryAfterS?: number;
+    };
+
+export type StreamFailure = "status" | "network" | "headers-timeout" | "first-token-timeout" | "idle-timeout" | "cut" | "malformed" | "provider-error";
+
+/**
+ * A `fetch` whose answer is a Server-Sent Events stream, read event by event on the injected clock.
+ * `onEvent` gets each parsed JSON data event in order and answers whether it carried content (which
+ * ends the wait for the first token). The stream is whole when it ends with `data: [DONE]`, or when the
+ * connection closes after `finished()` says the last event carried a finish reason; anything else is a
+ * failure, so a truncated answer is never taken for a whole one.
+ */
+export function streamOnClock(
+  clock: Clock,
+  call: HttpCall,
+  limits: StreamLimits,
+  onEvent: (event: unknown) => boolean,
+  finished: () => boolean,
+): Promise<StreamEnd> {
+  const { work } = clock;
+  const started = openExchange(clock, call);
+  return new Promise<StreamEnd>((resolve) => {
+    let settled = false;
+    let events = 0;
+    let status = 0;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let limitTimer = clock.setTimeout(() => fail("headers-timeout", `no response headers after ${limits.headersMs} ms`), limits.headersMs);
+    const firstTokenTimer = clock.setTimeout(() => fail("first-token-timeout", `no first token after ${limits.firstTokenMs} ms`), limits.firstTokenMs);
+    let gotFirstToken = false;
+    const end = (result: StreamEnd) => {
+      if (settled) return;
+      settled = true;
+      clock.clearTimeout(limitTimer);
+      clock.clearTimeout(firstTokenTimer);
+      // Cancelling tells the simulated host (through the closed work key) to stop producing.
+      void reader?.cancel().catch(() => undefined);
+      work.resume(call.callerKey);
+      work.close(call.key);
+      resolve(result);
+    };
+    let retryAfterS: number | undefined;
+    const fail = (failure: StreamFailure, error: string, body?: unknown) =>
+      end({ ok: false, status, failure, error, ms: clock.now() - started, events, ...(body === undefined ? {} : { body }), ...(retryAfterS === undefined ? {} : { retryAfterS }) });
+    const armIdle = () => {
+      clock.clearTimeout(limitTimer);
+      limitTimer = clock.setTimeout(() => fail("idle-timeout", `stream silent for ${limits.idleMs} ms after ${events} events`), limits.idleMs);
+    };
+    let sawDone = false;
+    const parser = createParser({
+      onEvent: (message) => {
+        if (settled || sawDone) return;
+        if (message.data === "[DONE]") {
+          sawDone = true;
+          return;
+        }
+        let data: unknown;
+        try {
+          data = JSON.parse(message.data);
+        } catch {
+          return fail("malformed", `malformed stream event after ${events} events: ${JSON.stringify(message.data.slice(0, 80))}`);
+        }
+        const providerError = (data as { error?: unknown } | null)?.error;
+        if (providerError !== undefined) return fail("provider-error", `provider error mid-stream after ${events} events: ${errorText(data) ?? "unknown"}`, data);
+        events++;
+        let carriesContent: boolean;
+        try {
+          carriesContent = onEvent(data);
+        } catch (error) {
+          return fail("malformed", `malformed stream event after ${events - 1} events: ${(error as Error).message}`);
+        }
+        if (carriesContent && !gotFirstToken) {
+          gotFirstToken = true;
+          clock.clearTimeout(firstTokenTimer);
+        }
+        if (gotFirstToken) armIdle();
+      },
+    });
+    fetch(call.url, {
+      method: "POST",
+      headers: { ...simulationHeaders(call), accept: "text/event-stream" },
+      body: JSON.stringify(call.body),
+    })
+      .then(async (response) => {
+        if (settled) return;
+        status = response.status;
+        if (status !== 200 || !response.body) {
+          retryAfterS = retryAfter(response);
+          const body = parseBody(await response.text());
+          return fail("status", errorText(body) ?? `HTTP ${status}`, body);
+        }
+        // Headers are in; from here the first-token and idle limits govern.
+        clock.clearTimeout(limitTimer);
+        reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (settled) return;
+          if (done) break;
+          parser.feed(decoder.decode(value, { stream: true }));
+          if (settled) return;
+        }
+        if (sawDone || finished()) end({ ok: true, status, ms: clock.now() - started, events, sawDone });
+        else fail("cut", `stream ended after ${events} events without a finish reason or [DONE]`);
+      })
+      .catch((error: unknown) => {
+        const message = (error as Error).message ?? String(error);
+        fail(status === 0 ? "network" : "cut", status === 0 ? `network error: ${message}` : `stream broke after ${events} events: ${message}`);
+      });
+  });
+}
+
+/** `code: message` of an OpenAI-style error body, if it is one. */
+export function errorText(body: unknown): string | undefined {
+  const error = (body as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
+  if (!error || typeof error.message !== "string") return undefined;
+  return typeof error.code === "string" ? `${error.code}: ${error.message}` : error.message;
 }

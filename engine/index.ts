@@ -15,11 +15,14 @@ export { runDrill, ENGINE_VERSION, type DrillOptions, type DrillReport, type Fau
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
 export { seededRandom, type Random } from "./random";
 export { formatSummary } from "./report/summary";
+export { measureConduct, formatConductTable, type ConductRow } from "./report/conduct";
 export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
 export { reviewAudit, type AuditReview, type ResidencyViolation } from "./report/auditReview";
 export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
 export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";
 export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";
-export { EngineSession, type SessionOptions, type InflightRequest } from "./session";
+export { parseChatRequest, type ChatOutcome, type ChatSink, type ChatMeta, type ChatError, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from "./chat";
+export { runChatCalls, type ChatCallPlan, type ChatCallResult } from "./chatCalls";
+export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightRequest } from "./session";
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
 export { attachWorld, WORLD_HEADER, type SimulatedHost } from "./sim/transport";

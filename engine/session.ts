@@ -8,7 +8,8 @@ import type { Clock } from "./clock";
 import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
-import { RegionalGateway, recordBase, type CallerRequest } from "./gateway";
+import { parseChatRequest, type ChatError, type ChatMeta, type ChatOutcome, type ChatSink } from "./chat";
+import { RegionalGateway, recordBase, type CallerRequest, type HandledRequest } from "./gateway";
 import { IdentityProvider } from "./identity/provider";
 import { CallerTokens } from "./identity/tokens";
 import { ResidencyPolicy } from "./policy";
@@ -16,7 +17,7 @@ import type { Random } from "./random";
 import type { Fault, Scenario } from "./scenario/schema";
 import { FaultBook } from "./sim/faults";
 import { TrafficGenerator } from "./sim/traffic";
-import { SimulatedWorld } from "./sim/world";
+import { SimulatedWorld, type CompletionCounts } from "./sim/world";
 import { Topology } from "./topology";
 
 export interface SessionOptions {
@@ -36,6 +37,9 @@ export interface InflightRequest {
 
 let sessionCounter = 0;
 
+/** The population of calls from OpenAI clients; not a valid scenario id, so it cannot clash with one. */
+export const EXTERNAL_POPULATION = "(openai client)";
+
 export class EngineSession {
   readonly ctx: EngineContext;
   readonly gateways: ReadonlyMap<string, RegionalGateway>;
@@ -46,6 +50,7 @@ export class EngineSession {
   private readonly tokens: CallerTokens | undefined;
   private readonly inflightRequests = new Map<string, InflightRequest>();
   private userFaults = 0;
+  private externalCalls = 0;
   private started = false;
 
   constructor(scenario: Scenario, options: SessionOptions) {
@@ -159,38 +164,110 @@ export class EngineSession {
     for (const gateway of this.gateways.values()) gateway.assess();
   }
 
+  /**
+   * A call from outside the simulation — an OpenAI client, through the host's HTTP endpoint — to the
+   * gateway of `region`. It is checked like any request (identity, policy, routing), audited, and shown;
+   * the director is not asked, since the client chose its gateway by its base URL. A streaming call's
+   * chunks go to `sink` as they arrive.
+   */
+  async chat(region: string, body: unknown, sink?: ChatSink): Promise<ChatOutcome> {
+    const { clock, topology, scenario } = this.ctx;
+    const requestId = `ext-${++this.externalCalls}`;
+    const meta = (attempts: number, elapsedMs: number, servedBy?: string): ChatMeta => ({ requestId, attempts, elapsedMs, ...(servedBy ? { servedBy } : {}) });
+    const refuse = (status: number, error: ChatError): ChatOutcome => ({ kind: "error", status, error, streamed: false, meta: meta(0, 0), record: null });
+    const home = topology.regions.get(region);
+    if (!home) return refuse(404, { message: `no gateway in region "${region}" (known: ${[...topology.regions.keys()].join(", ")})`, type: "not_found_error", param: null, code: "unknown_region" });
+    const parsed = parseChatRequest(body);
+    if (!parsed.ok) return refuse(400, parsed.error);
+    const { request: chat } = parsed;
+    if (!scenario.topology.models.some((m) => m.id === chat.model))
+      return refuse(404, {
+        message: `The model \`${chat.model}\` does not exist at this gateway (logical models: ${scenario.topology.models.map((m) => m.id).join(", ")})`,
+        type: "invalid_request_error",
+        param: "model",
+        code: "model_not_found",
+      });
+    const stream = chat.stream === true;
+    const request: CallerRequest = {
+      id: requestId,
+      population: EXTERNAL_POPULATION,
+      originRegion: region,
+      jurisdiction: home.jurisdiction,
+      model: chat.model,
+      consent: false,
+      highRisk: false,
+      sentAt: clock.now(),
+      chat: { messages: chat.messages, stream, includeUsage: stream && chat.stream_options?.include_usage === true },
+    };
+    const handled = await this.serve(region, request, stream ? sink : undefined);
+    const { record, answer } = handled;
+    const servedBy = record.servedBy?.target;
+    const outcomeMeta = meta(record.attempts.length, clock.now() - request.sentAt, servedBy);
+    if (answer && record.outcome === "ok") {
+      if (stream) return { kind: "stream-complete", meta: outcomeMeta, record };
+      const usage = answer.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+      return {
+        kind: "completion",
+        completion: {
+          id: `chatcmpl-${requestId}`,
+          object: "chat.completion",
+          created: Math.floor(clock.now() / 1000),
+          model: answer.target.model,
+          choices: [{ index: 0, message: { role: "assistant", content: answer.text }, finish_reason: answer.finishReason }],
+          usage,
+        },
+        meta: outcomeMeta,
+        record,
+      };
+    }
+    const error: ChatError = handled.providerError ?? {
+      message: record.reason ?? "the gateway could not answer",
+      type: record.outcome === "rejected" ? "invalid_request_error" : "server_error",
+      param: null,
+      code: record.outcome === "rejected" ? `rejected_by_${record.rejectedBy ?? "gateway"}` : "upstream_failed",
+    };
+    const status = handled.providerError ? 400 : record.outcome === "rejected" ? (record.rejectedBy === "identity" ? 401 : 403) : record.attempts.length === 0 ? 503 : 502;
+    return { kind: "error", status, error, streamed: handled.streamed === true, meta: outcomeMeta, record };
+  }
+
   private dispatch(request: CallerRequest, random: Random): void {
+    const region = this.director.route(request.population, request.originRegion, random);
+    void this.serve(region, request);
+  }
+
+  /** Hands a request to the gateway of `region`, holding its work key, and records what became of it. */
+  private async serve(region: string, request: CallerRequest, sink?: ChatSink): Promise<HandledRequest> {
     const { clock } = this.ctx;
     const key = request.id;
     clock.work.open(key);
-    const region = this.director.route(request.population, request.originRegion, random);
     this.inflightRequests.set(request.id, { gateway: region, sentAt: request.sentAt });
-    const finish = (record: RequestRecord) => {
+    const finish = (handled: HandledRequest): HandledRequest => {
+      const { record } = handled;
       this.inflightRequests.delete(request.id);
       this.ctx.bus.emit({ type: "request", t: clock.now(), region, record });
       // A fail-closed rejection answered nothing that needed durability; it is only the record of refusing.
       if (record.highRisk && record.rejectedBy !== "audit") this.ctx.audit.commitHighRisk(region);
       clock.work.close(key);
+      return handled;
     };
-    if (this.ctx.faults.gatewayDown(region)) {
-      finish(unreachable(request, region));
-      return;
+    if (this.ctx.faults.gatewayDown(region)) return finish({ record: unreachable(request, region) });
+    let handled: HandledRequest;
+    try {
+      handled = await this.gateways.get(region)!.handle(request, key, sink);
+    } catch (error) {
+      return finish({ record: { ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` } });
     }
-    this.gateways
-      .get(region)!
-      .handle(request, key)
-      .then(
-        async (record) => {
-          if (!record.highRisk || record.rejectedBy === "audit") return finish(record);
-          // Art. 12: the response waits until the entry is durable, which may be a round trip away.
-          const writeMs = this.ctx.audit.durableWriteMs(region);
-          if (writeMs > 0) await clock.sleep(writeMs, key);
-          finish(writeMs > 0 ? { ...record, latencyMs: record.latencyMs + writeMs } : record);
-        },
-        (error: unknown) => {
-          finish({ ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` });
-        },
-      );
+    const { record } = handled;
+    if (!record.highRisk || record.rejectedBy === "audit") return finish(handled);
+    // Art. 12: the response waits until the entry is durable, which may be a round trip away.
+    const writeMs = this.ctx.audit.durableWriteMs(region);
+    if (writeMs > 0) await clock.sleep(writeMs, key);
+    return finish(writeMs > 0 ? { ...handled, record: { ...record, latencyMs: record.latencyMs + writeMs } } : handled);
+  }
+
+  /** Completion requests each target has received, as the simulated providers counted them. */
+  get providerCompletions(): CompletionCounts {
+    return this.world.completions;
   }
 
   private recordEvent(event: LabEvent): void {

@@ -20,6 +20,8 @@ export interface Endpoint {
   readonly baseUrl: string;
   readonly models: ReadonlySet<string>;
   readonly latency: { readonly median_ms: number; readonly p95_ms: number };
+  /** Its models continue an answer from a trailing assistant message (scenario `supports_prefill`). */
+  readonly supportsPrefill: boolean;
 }
 
 /** One model at one endpoint: the unit a gateway routes to and keeps a circuit for. */
@@ -42,6 +44,7 @@ export class Topology {
   readonly endpoints: readonly Endpoint[];
   private readonly endpointsByOrigin: ReadonlyMap<string, Endpoint>;
   private readonly targetsByModel: ReadonlyMap<string, readonly Target[]>;
+  private readonly longContextByModel: ReadonlyMap<string, readonly Target[]>;
   private readonly rtt = new Map<string, number>();
 
   constructor(scenario: Scenario) {
@@ -58,25 +61,24 @@ export class Topology {
           baseUrl: d.endpoint.replace(/\/+$/, ""),
           models: new Set(d.models),
           latency: d.latency,
+          supportsPrefill: provider.supports_prefill,
         });
       }
     }
     this.endpoints = endpoints;
     this.endpointsByOrigin = new Map(endpoints.map((e) => [new URL(e.baseUrl).origin, e]));
     const byModel = new Map<string, Target[]>();
+    const longContext = new Map<string, Target[]>();
+    const targetsOf = (refs: readonly { provider: string; model: string }[], equivalent: boolean): Target[] =>
+      refs.flatMap((ref) =>
+        endpoints.filter((e) => e.provider === ref.provider && e.models.has(ref.model)).map((e) => ({ id: `${e.id}/${ref.model}`, endpoint: e, model: ref.model, equivalent })),
+      );
     for (const m of t.models) {
-      const targets: Target[] = [];
-      const add = (refs: readonly { provider: string; model: string }[], equivalent: boolean) => {
-        for (const ref of refs)
-          for (const e of endpoints)
-            if (e.provider === ref.provider && e.models.has(ref.model))
-              targets.push({ id: `${e.id}/${ref.model}`, endpoint: e, model: ref.model, equivalent });
-      };
-      add(m.serves, false);
-      add(m.equivalents, true);
-      byModel.set(m.id, targets);
+      byModel.set(m.id, [...targetsOf(m.serves, false), ...targetsOf(m.equivalents, true)]);
+      longContext.set(m.id, targetsOf(m.long_context, true));
     }
     this.targetsByModel = byModel;
+    this.longContextByModel = longContext;
     for (const [a, b, ms] of t.rtt_ms) {
       this.rtt.set(`${a}|${b}`, ms);
       this.rtt.set(`${b}|${a}`, ms);
@@ -92,6 +94,11 @@ export class Topology {
   /** Every target that can serve a logical model, primary models before equivalents. */
   targetsFor(logicalModel: string): readonly Target[] {
     return this.targetsByModel.get(logicalModel) ?? [];
+  }
+
+  /** The targets with a larger context window that a logical model falls back to on context_length_exceeded. */
+  longContextTargetsFor(logicalModel: string): readonly Target[] {
+    return this.longContextByModel.get(logicalModel) ?? [];
   }
 
   /** The endpoint a simulated request was addressed to, by URL origin. */

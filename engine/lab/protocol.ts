@@ -16,6 +16,7 @@ const faultSpecSchema = z.discriminatedUnion(
   faultKinds.map((kind) => (kind as z.ZodObject).omit(withoutTiming)) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 export type { FaultSpec };
+export { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS } from "../scenario/schema";
 
 const none = z.strictObject({});
 /** An audit store's name: `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log. */

@@ -14,6 +14,8 @@ export function attemptHits(fault: Fault, attempt: AttemptRecord, record: Reques
       return attempt.target === `${fault.provider}@${fault.region}/${fault.model}`;
     case "error-rate":
       return attempt.target.startsWith(`${fault.provider}@${fault.region}/`);
+    case "request-fault":
+      return fault.model === undefined ? attempt.target.startsWith(`${fault.provider}@${fault.region}/`) : attempt.target === `${fault.provider}@${fault.region}/${fault.model}`;
     case "latency":
       return (
         record.gateway !== attempt.region &&
@@ -58,6 +60,8 @@ export function transitionDetects(fault: Fault, event: TransitionEvent): boolean
       return target === `${fault.provider}@${fault.region}/${fault.model}`;
     case "error-rate":
       return target !== undefined && target.startsWith(`${fault.provider}@${fault.region}/`);
+    case "request-fault":
+      return target !== undefined && (fault.model === undefined ? target.startsWith(`${fault.provider}@${fault.region}/`) : target === `${fault.provider}@${fault.region}/${fault.model}`);
     case "latency":
       return event.machine === "target-health" && target !== undefined && (event.region === fault.from || event.region === fault.to) && event.cause.includes("p95");
     case "gateway-down":

@@ -11,6 +11,8 @@ export function describeFault(fault: FaultSpec): string {
       return `+${fault.added_ms} ms between ${fault.from} and ${fault.to}`;
     case "error-rate":
       return `${Math.round(fault.rate * 100)} % HTTP ${fault.status} at ${fault.provider} in ${fault.region}`;
+    case "request-fault":
+      return `${fault.class}${fault.class === "rate-limit-retry-after" ? ` (${fault.retry_after_s} s)` : ""} at ${fault.provider} in ${fault.region}${fault.model ? ` for ${fault.model}` : ""}${fault.times ? `, ${fault.times === 1 ? "once" : `${fault.times} times`}` : ""}`;
     case "gateway-down":
       return `gateway ${fault.region} down`;
     case "audit-partition":

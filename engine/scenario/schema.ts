@@ -47,6 +47,10 @@ const provider = z.strictObject({
     })
     .default({ lag_s: 120 }),
   deployments: z.array(deployment).min(1),
+  supports_prefill: z
+    .boolean()
+    .default(false)
+    .describe("Its models continue an answer from an assistant message at the end of the conversation, so a gateway can resume a cut stream there"),
 });
 
 const modelRef = z.strictObject({ provider: id, model: z.string().min(1) });
@@ -58,6 +62,10 @@ const logicalModel = z.strictObject({
     .array(modelRef)
     .default([])
     .describe("Models at other providers with equivalent capability, used after the primary ones"),
+  long_context: z
+    .array(modelRef)
+    .default([])
+    .describe("Models with a larger context window, tried when a provider answers context_length_exceeded"),
 });
 
 /** Deliberately bad tokens a caller population may present, to exercise the gateways' checks. */
@@ -90,7 +98,7 @@ const topology = z.strictObject({
   rtt_ms: z.array(rttEntry).default([]).describe("Symmetric round-trip times between regions; same region is 1 ms"),
   providers: z.array(provider).min(1),
   models: z.array(logicalModel).min(1),
-  callers: z.array(callers).min(1),
+  callers: z.array(callers).describe("Simulated caller populations; none for a gateway that only serves OpenAI clients (npm run serve)"),
 });
 
 export const OUTAGE_CHOICES = ["reject", "cross-border-with-consent", "cross-border-with-transfer-mechanism"] as const;
@@ -117,11 +125,36 @@ const director = z.strictObject({
   failure_threshold: z.int().min(1).max(10).default(3),
 });
 
+/** Envoy's retry budget: retries may be at most 20 % of the requests in flight, but 3 are always allowed. */
+const retryBudget = z.strictObject({
+  budget_percent: z.number().min(0).max(100).default(20),
+  min_retry_concurrency: z.int().min(0).max(10_000).default(3),
+});
+
+export const GATEWAY_DEFAULTS = {
+  attempt_timeout_ms: 10_000,
+  first_token_timeout_ms: 5_000,
+  stream_idle_timeout_ms: 5_000,
+  max_attempts: 3,
+  backoff_base_ms: 100,
+  max_retry_after_s: 10,
+  retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
+} as const;
+
 const gateway = z.strictObject({
-  /** Per-attempt timeout; with a fallback answering in ~1 s it ends a silent route inside 12 s. */
-  attempt_timeout_ms: z.number().positive().max(600_000).default(10_000),
+  /** A whole non-streamed attempt; a streamed one only until its headers. With a fallback answering in ~1 s it ends a silent route inside 12 s. */
+  attempt_timeout_ms: z.number().positive().max(600_000).default(GATEWAY_DEFAULTS.attempt_timeout_ms),
+  /** Streamed attempts: from sending to the first token. Our choice (no system in ANCHORS publishes one): a healthy model's first token comes within ~1–2 s. */
+  first_token_timeout_ms: z.number().positive().max(600_000).default(GATEWAY_DEFAULTS.first_token_timeout_ms),
+  /** Streamed attempts: the longest silence between chunks once the answer has begun. Our choice, like the first-token limit. */
+  stream_idle_timeout_ms: z.number().positive().max(600_000).default(GATEWAY_DEFAULTS.stream_idle_timeout_ms),
   /** LiteLLM's num_retries 2: three attempts in all. */
-  max_attempts: z.int().min(1).max(10).default(3),
+  max_attempts: z.int().min(1).max(10).default(GATEWAY_DEFAULTS.max_attempts),
+  /** Backoff before retrying the same target: base × 2^n, half of it jittered, capped at ten times the base (Envoy's default cap). */
+  backoff_base_ms: z.number().min(1).max(60_000).default(GATEWAY_DEFAULTS.backoff_base_ms),
+  /** A Retry-After up to this is waited out on the same target; a longer one fails over at once. Portkey caps the whole wait at 60 s. */
+  max_retry_after_s: z.number().min(0).max(3_600).default(GATEWAY_DEFAULTS.max_retry_after_s),
+  retry_budget: retryBudget.default(GATEWAY_DEFAULTS.retry_budget),
 });
 
 const health = z.strictObject({
@@ -214,6 +247,46 @@ export type IdentityConfig = z.infer<typeof identity>;
 const at = seconds(7 * 86_400).describe("Seconds from the start of the run");
 const heal = seconds(7 * 86_400).optional().describe("When the fault heals; absent means never");
 
+/** How one completion request can go wrong at a provider, after failoverbench's request-level scenarios (shared/ANCHORS.md). */
+export const REQUEST_FAULT_CLASSES = [
+  "rate-limit-retry-after",
+  "rate-limit",
+  "server-error",
+  "unavailable",
+  "connection-reset",
+  "no-response",
+  "slow-first-token",
+  "stream-cut",
+  "stream-stall",
+  "malformed-chunk",
+  "no-done",
+  "context-length",
+  "content-policy",
+  "rejects-prefill",
+] as const;
+export type RequestFaultClass = (typeof REQUEST_FAULT_CLASSES)[number];
+
+/** A Retry-After worth waiting for; a first token six times the limit; a cut after a few words. */
+export const REQUEST_FAULT_DEFAULTS = { retry_after_s: 2, first_token_ms: 30_000, after_chunks: 3 } as const;
+
+/** How each class reads to people: the app's fault menu, the docs' table. */
+export const REQUEST_FAULT_LABELS: Record<RequestFaultClass, string> = {
+  "rate-limit-retry-after": "429 with Retry-After",
+  "rate-limit": "429 without Retry-After",
+  "server-error": "500",
+  unavailable: "503",
+  "connection-reset": "connection reset before headers",
+  "no-response": "no response at all",
+  "slow-first-token": "slow first token",
+  "stream-cut": "stream cut mid-answer",
+  "stream-stall": "stream stall (silent, open)",
+  "malformed-chunk": "malformed SSE chunk",
+  "no-done": "stream without data: [DONE]",
+  "context-length": "400 context_length_exceeded",
+  "content-policy": "400 content_policy_violation",
+  "rejects-prefill": "rejects an assistant prefill",
+};
+
 /** Each kind of fault; the app builds its injectable fault specs from these (without the timing fields). */
 export const faultKinds = [
   z.strictObject({
@@ -235,6 +308,26 @@ export const faultKinds = [
     rate: share,
     status: z.int().min(400).max(599).default(503),
   }),
+  z
+    .strictObject({
+      kind: z.literal("request-fault"),
+      at_s: at,
+      heal_s: heal,
+      region: id,
+      provider: id,
+      model: z.string().min(1).optional().describe("Only this model; absent means every model of the provider in the region"),
+      class: z.enum(REQUEST_FAULT_CLASSES),
+      times: z.int().min(1).max(1_000_000).optional().describe("Only the first N completion requests after the fault starts; absent means every one"),
+      retry_after_s: z.number().min(0).max(3_600).default(REQUEST_FAULT_DEFAULTS.retry_after_s).describe("rate-limit-retry-after: the Retry-After the provider sends"),
+      first_token_ms: z.number().min(0).max(600_000).default(REQUEST_FAULT_DEFAULTS.first_token_ms).describe("slow-first-token: how long the first token takes"),
+      after_chunks: z
+        .int()
+        .min(0)
+        .max(1_000)
+        .default(REQUEST_FAULT_DEFAULTS.after_chunks)
+        .describe("stream-cut, stream-stall, malformed-chunk: content chunks sent before the fault"),
+    })
+    .describe("One provider endpoint misbehaves on completion requests in one of the request-level ways gateways get wrong (failoverbench); health probes still pass"),
   z.strictObject({ kind: z.literal("gateway-down"), at_s: at, heal_s: heal, region: id }),
   z.strictObject({ kind: z.literal("audit-partition"), at_s: at, heal_s: heal, region: id }),
   z.strictObject({ kind: z.literal("idp-partition"), at_s: at, heal_s: heal, region: id }).describe("The region's gateway cannot reach the identity provider in any region"),
@@ -295,7 +388,7 @@ export const scenarioObject = z.strictObject({
       check_interval_s: 10,
       failure_threshold: 3,
     }),
-    gateway: gateway.default({ attempt_timeout_ms: 10_000, max_attempts: 3 }),
+    gateway: gateway.default(GATEWAY_DEFAULTS),
     health: health.default({
       probe: { interval_s: 10, timeout_ms: 2_000, unhealthy_threshold: 3, healthy_threshold: 3 },
       passive: { window_s: 60, min_requests: 5, error_rate_threshold: 0.5 },
@@ -373,6 +466,7 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
     logical.add(m.id);
     m.serves.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "serves", j]));
     m.equivalents.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "equivalents", j]));
+    m.long_context.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "long_context", j]));
   });
   const callerIds = new Set<string>();
   scenario.topology.callers.forEach((c, i) => {
@@ -437,9 +531,9 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
     }
     if ("provider" in f && f.provider !== undefined && !providerModels.has(f.provider))
       issues.push({ path: path("provider"), message: `unknown provider "${f.provider}"` });
-    if (f.kind === "model-outage" && providerModels.get(f.provider) && !providerModels.get(f.provider)!.has(f.model))
+    if ((f.kind === "model-outage" || f.kind === "request-fault") && f.model !== undefined && providerModels.get(f.provider) && !providerModels.get(f.provider)!.has(f.model))
       issues.push({ path: path("model"), message: `provider "${f.provider}" deploys no model "${f.model}"` });
-    if ((f.kind === "model-outage" || f.kind === "error-rate") && deployedIn.get(f.provider) && !deployedIn.get(f.provider)!.has(f.region))
+    if ((f.kind === "model-outage" || f.kind === "error-rate" || f.kind === "request-fault") && deployedIn.get(f.provider) && !deployedIn.get(f.provider)!.has(f.region))
       issues.push({ path: path("region"), message: `provider "${f.provider}" has no deployment in "${f.region}"` });
     if (f.at_s > scenario.duration_s) issues.push({ path: path("at_s"), message: `fault starts after the run ends (duration_s ${scenario.duration_s})` });
     if (f.heal_s !== undefined && INSTANT_FAULTS.has(f.kind))

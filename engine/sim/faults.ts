@@ -4,6 +4,8 @@
  */
 import type { Fault } from "../scenario/schema";
 
+export type RequestFault = Extract<Fault, { kind: "request-fault" }>;
+
 export interface FaultSpan {
   readonly id: string;
   readonly fault: Fault;
@@ -16,6 +18,8 @@ export class FaultBook {
   private readonly spans = new Map<string, FaultSpan>();
   /** The spans in force, kept as an array: every simulated request asks several questions of it. */
   private activeSpans: FaultSpan[] = [];
+  /** Completion requests each request fault has taken so far. */
+  private readonly requestFaultHits = new WeakMap<FaultSpan, number>();
 
   inject(id: string, fault: Fault, now: number): void {
     const existing = this.spans.get(id);
@@ -65,6 +69,22 @@ export class FaultBook {
     for (const { fault } of this.active())
       if (fault.kind === "error-rate" && fault.region === region && fault.provider === provider) rates.push({ rate: fault.rate, status: fault.status });
     return rates;
+  }
+
+  /**
+   * The request-level fault that takes this completion request, if any; the first in force wins. A fault
+   * limited to `times` requests counts this one, and lets later ones through once spent.
+   */
+  takeRequestFault(provider: string, region: string, model: string): RequestFault | undefined {
+    for (const span of this.active()) {
+      const { fault } = span;
+      if (fault.kind !== "request-fault" || fault.region !== region || fault.provider !== provider || (fault.model ?? model) !== model) continue;
+      const hits = this.requestFaultHits.get(span) ?? 0;
+      if (fault.times !== undefined && hits >= fault.times) continue;
+      this.requestFaultHits.set(span, hits + 1);
+      return fault;
+    }
+    return undefined;
   }
 
   gatewayDown(region: string): boolean {

@@ -5,12 +5,13 @@
  * the virtual clock and the faults in the {@link FaultBook}.
  */
 import { HttpResponse } from "msw";
+import { messageText, type ChatMessage, type ChatUsage } from "../chat";
 import type { Clock } from "../clock";
 import type { IdentityProvider } from "../identity/provider";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
-import type { FaultBook } from "./faults";
+import type { FaultBook, RequestFault } from "./faults";
 import { attachWorld, FROM_REGION_HEADER, WORK_HEADER, type SimulatedHost } from "./transport";
 
 /** Base URL of a regional gateway's own endpoints (readiness) inside the simulation. */
@@ -23,9 +24,34 @@ export type GatewayReadiness = (region: string) => { ready: boolean; detail: str
 
 /** Time a provider takes to send an error response once the request arrived, ms. */
 const ERROR_SERVICE_MS = 5;
+/** Share of a streamed answer's service time spent before its first token. */
+const FIRST_TOKEN_SHARE = 0.3;
+
+/** Completion requests each target has received, by `provider@region/model`: what the provider saw. */
+export type CompletionCounts = ReadonlyMap<string, number>;
+
+/** Tokens are counted the usual rough way, four characters each. */
+function promptTokens(messages: readonly ChatMessage[]): number {
+  return Math.max(1, Math.round(messages.reduce((n, m) => n + messageText(m).length, 0) / 4));
+}
+
+/**
+ * The simulated model's answer depends on the conversation only, not on which provider gives it, so a
+ * stream resumed elsewhere from an assistant prefill reads as one answer. With a prefill the model
+ * continues after it; a prefill that is not the start of its answer gets the whole answer after it.
+ */
+export function continuation(messages: readonly ChatMessage[], prefill: string | undefined): string {
+  const conversation = prefill === undefined ? messages : messages.slice(0, -1);
+  const asked = [...conversation].reverse().find((m) => m.role === "user");
+  const topic = asked ? messageText(asked).replace(/\s+/g, " ").trim().slice(0, 60) : "";
+  const answer = `Simulated answer to "${topic}": the gateway routed this request and a model in the lab answered it in full.`;
+  if (prefill === undefined) return answer;
+  return answer.startsWith(prefill) ? answer.slice(prefill.length) : answer;
+}
 
 export class SimulatedWorld implements SimulatedHost {
   private readonly statusPages = new Map<string, { provider: string; lagMs: number }>();
+  private readonly completionsSeen = new Map<string, number>();
   private detach: (() => void) | undefined;
 
   constructor(
@@ -41,6 +67,11 @@ export class SimulatedWorld implements SimulatedHost {
   ) {
     for (const p of scenario.topology.providers)
       this.statusPages.set(new URL(p.status_page.url ?? statusPageUrl(p.id)).href, { provider: p.id, lagMs: p.status_page.lag_s * 1000 });
+  }
+
+  /** Completion requests each target has received so far (model and region known to the provider). */
+  get completions(): CompletionCounts {
+    return this.completionsSeen;
   }
 
   /** Starts intercepting requests addressed to this world. */
@@ -84,39 +115,175 @@ export class SimulatedWorld implements SimulatedHost {
   }
 
   private async completion(endpoint: Endpoint, from: string, work: string, request: Request): Promise<Response> {
-    const body = (await request.json()) as { model?: string; messages?: { content?: string }[] };
+    const body = (await request.json()) as { model?: string; messages?: ChatMessage[]; stream?: boolean; stream_options?: { include_usage?: boolean } };
     const model = body.model ?? "";
+    const messages = body.messages ?? [];
     const network = this.networkMs(from, endpoint.region);
     const outage = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outage === "no-response") return this.hang(work);
-    const fail = (status: number, message: string, code: string) =>
+    const fail = (status: number, message: string, code: string, extra?: { type?: string; param?: string; headers?: Record<string, string> }) =>
       this.wait(network + ERROR_SERVICE_MS, work).then((arrived) =>
-        arrived ? HttpResponse.json({ error: { message, type: "server_error", code } }, { status }) : HttpResponse.error(),
+        arrived
+          ? HttpResponse.json({ error: { message, type: extra?.type ?? "server_error", param: extra?.param ?? null, code } }, { status, ...(extra?.headers ? { headers: extra.headers } : {}) })
+          : HttpResponse.error(),
       );
     if (outage === "error-503") return fail(503, `${endpoint.id} is unavailable`, "region_unavailable");
-    if (!endpoint.models.has(model)) return fail(404, `model ${model} does not exist at ${endpoint.id}`, "model_not_found");
+    if (!endpoint.models.has(model)) return fail(404, `model ${model} does not exist at ${endpoint.id}`, "model_not_found", { type: "invalid_request_error", param: "model" });
+    this.completionsSeen.set(`${endpoint.id}/${model}`, (this.completionsSeen.get(`${endpoint.id}/${model}`) ?? 0) + 1);
     if (this.faults.modelDown(endpoint.provider, endpoint.region, model)) return fail(503, `${model} is unavailable at ${endpoint.id}`, "model_unavailable");
     const random = this.random.fork(work);
     for (const { rate, status } of this.faults.errorRates(endpoint.provider, endpoint.region))
       if (random.chance(rate)) return fail(status, `injected error ${status} at ${endpoint.id}`, "injected_error");
-    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms);
+    const prefill = messages.at(-1)?.role === "assistant" ? messageText(messages.at(-1)!) : undefined;
+    const fault = this.faults.takeRequestFault(endpoint.provider, endpoint.region, model);
+    switch (fault?.class) {
+      case "no-response":
+        return this.hang(work);
+      case "connection-reset":
+        return this.wait(network, work).then(() => HttpResponse.error());
+      case "rate-limit-retry-after":
+        return fail(429, `rate limit reached for ${model} at ${endpoint.id}; retry after ${fault.retry_after_s} s`, "rate_limit_exceeded", {
+          type: "rate_limit_error",
+          headers: { "retry-after": String(fault.retry_after_s) },
+        });
+      case "rate-limit":
+        return fail(429, `rate limit reached for ${model} at ${endpoint.id}`, "rate_limit_exceeded", { type: "rate_limit_error" });
+      case "server-error":
+        return fail(500, `internal error at ${endpoint.id}`, "internal_error");
+      case "unavailable":
+        return fail(503, `${model} is overloaded at ${endpoint.id}`, "overloaded");
+      case "context-length":
+        return fail(400, `This model's maximum context length is 8192 tokens. However, your messages resulted in ${promptTokens(messages) + 8192} tokens.`, "context_length_exceeded", {
+          type: "invalid_request_error",
+          param: "messages",
+        });
+      case "content-policy":
+        return fail(400, "Your request was rejected as a result of our safety system.", "content_policy_violation", { type: "invalid_request_error", param: "messages" });
+      case "rejects-prefill":
+        if (prefill !== undefined)
+          return fail(400, "This model does not support assistant message prefill. The conversation must end with a user message.", "prefill_not_supported", {
+            type: "invalid_request_error",
+            param: "messages",
+          });
+    }
+    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
+    const answer = continuation(messages, endpoint.supportsPrefill ? prefill : undefined);
+    const usage = { prompt_tokens: promptTokens(messages), completion_tokens: Math.max(1, Math.round(answer.length / 4)) };
+    const meta = { id: `chatcmpl-${work}`, created: Math.floor(this.clock.now() / 1000), model };
+    if (body.stream) return this.streamedAnswer(endpoint, model, work, answer, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }, meta, network, serviceMs, fault, body.stream_options?.include_usage === true);
     if (!(await this.wait(network + serviceMs, work))) return HttpResponse.error();
-    // A failure that began while the model was still answering takes the answer with it (the seed's
-    // question 3: in-flight requests succeed only if the model responded before the failure).
+    const failure = this.failedWhileAnswering(endpoint, model);
+    if (failure) return failure;
+    const completion = {
+      ...meta,
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    };
+    switch (fault?.class) {
+      case "stream-cut":
+        // The JSON form of a cut: the body stops half way.
+        return new HttpResponse(JSON.stringify(completion).slice(0, 40), { headers: { "content-type": "application/json" } });
+      case "malformed-chunk":
+        return new HttpResponse(`{"id":"${meta.id}","choices":[{"message":{"content":"${answer.slice(0, 10)}`, { headers: { "content-type": "application/json" } });
+      case "stream-stall":
+        return new HttpResponse(this.stalledBody(JSON.stringify(completion).slice(0, 40), work), { headers: { "content-type": "application/json" } });
+    }
+    return HttpResponse.json(completion);
+  }
+
+  /**
+   * A failure that began while the model was still answering takes the answer with it (the seed's question
+   * 3: in-flight requests succeed only if the model responded before the failure).
+   */
+  private failedWhileAnswering(endpoint: Endpoint, model: string): Response | undefined {
     const outageNow = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outageNow === "no-response") return HttpResponse.error();
     if (outageNow === "error-503" || this.faults.modelDown(endpoint.provider, endpoint.region, model))
-      return HttpResponse.json({ error: { message: `${endpoint.id} failed while answering`, type: "server_error", code: "failed_in_flight" } }, { status: 503 });
-    const promptTokens = Math.max(1, Math.round((body.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0) / 4));
-    const completionTokens = 20 + Math.floor(random.next() * 200);
-    return HttpResponse.json({
-      id: `chatcmpl-${work}`,
-      object: "chat.completion",
-      created: Math.floor(this.clock.now() / 1000),
-      model,
-      choices: [{ index: 0, message: { role: "assistant", content: `Simulated answer from ${endpoint.id}.` }, finish_reason: "stop" }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-    });
+      return HttpResponse.json({ error: { message: `${endpoint.id} failed while answering`, type: "server_error", param: null, code: "failed_in_flight" } }, { status: 503 });
+    return undefined;
+  }
+
+  /**
+   * An answer as Server-Sent Events, produced on the virtual clock: the first token after a share of the
+   * service time, the rest spread over what remains, then the finish reason, the usage if asked, and
+   * `[DONE]` — or one of the stream faults. Each event waits for the reader to ask for it (a pull source
+   * with no buffer), so the clock never runs ahead of what the gateway has read.
+   */
+  private streamedAnswer(
+    endpoint: Endpoint,
+    model: string,
+    work: string,
+    answer: string,
+    usage: ChatUsage,
+    meta: { id: string; created: number; model: string },
+    networkMs: number,
+    serviceMs: number,
+    fault: RequestFault | undefined,
+    includeUsage: boolean,
+  ): Response {
+    const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+    const chunk = (delta: { role?: "assistant"; content?: string }, finish: string | null) =>
+      event({ ...meta, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
+    const pieces = answer.match(/\S+\s*/g) ?? [answer];
+    const firstTokenMs = fault?.class === "slow-first-token" ? fault.first_token_ms : Math.round(serviceMs * FIRST_TOKEN_SHARE);
+    const gapMs = Math.max(1, Math.round((serviceMs - firstTokenMs) / pieces.length));
+    type Step = { delayMs: number; text?: string; end?: "close" | "stall" };
+    const steps: Step[] = pieces.map((piece, i) => ({
+      delayMs: i === 0 ? networkMs + firstTokenMs : gapMs,
+      text: (i === 0 ? chunk({ role: "assistant", content: "" }, null) : "") + chunk({ content: piece }, null),
+    }));
+    const faultAt = Math.min(fault?.after_chunks ?? 0, steps.length);
+    switch (fault?.class) {
+      case "stream-cut":
+        steps.splice(faultAt, steps.length, { delayMs: gapMs, end: "close" });
+        break;
+      case "stream-stall":
+        steps.splice(faultAt, steps.length, { delayMs: gapMs, end: "stall" });
+        break;
+      case "malformed-chunk":
+        steps.splice(faultAt, 0, { delayMs: gapMs, text: `data: {"id":"${meta.id}","choices":[{"delta":{"content":"${pieces[faultAt] ?? ""}\n\n` });
+        break;
+    }
+    if (fault?.class !== "stream-cut" && fault?.class !== "stream-stall") {
+      const usageEvent = includeUsage ? event({ ...meta, object: "chat.completion.chunk", choices: [], usage }) : "";
+      steps.push({ delayMs: gapMs, text: chunk({}, "stop") + usageEvent + (fault?.class === "no-done" ? "" : "data: [DONE]\n\n") });
+    }
+    const encoder = new TextEncoder();
+    let next = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const step = steps[next++];
+          if (!step) return controller.close();
+          if (!(await this.wait(step.delayMs, work))) return;
+          if (next === 1) {
+            const failure = this.failedWhileAnswering(endpoint, model);
+            if (failure) return controller.error(new Error(`${endpoint.id} failed while answering`));
+          }
+          if (step.end === "close") return controller.close();
+          if (step.end === "stall") return this.hang(work).then(() => undefined);
+          controller.enqueue(encoder.encode(step.text));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new HttpResponse(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+  }
+
+  /** A body that sends `text` and then nothing, with the connection open, until the caller gives up. */
+  private stalledBody(text: string, work: string): ReadableStream<Uint8Array> {
+    let sent = false;
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          if (sent) return this.hang(work).then(() => undefined);
+          sent = true;
+          controller.enqueue(new TextEncoder().encode(text));
+        },
+      },
+      { highWaterMark: 0 },
+    );
   }
 
   private async gatewayReady(region: string, from: string, work: string): Promise<Response> {

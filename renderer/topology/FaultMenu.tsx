@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { FaultSpec, FaultView } from "../../engine/lab/protocol";
+import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type FaultSpec, type FaultView } from "../../engine/lab/protocol";
 import type { GraphTarget } from "./graph";
 
 /** Whether an active fault is about the clicked thing, so the menu can offer to heal it. */
@@ -41,6 +41,9 @@ export function FaultMenu(props: {
   const { target } = props;
   const [latencyMs, setLatencyMs] = useState(400);
   const [errorPercent, setErrorPercent] = useState(50);
+  const [requestFault, setRequestFault] = useState<(typeof REQUEST_FAULT_CLASSES)[number]>("rate-limit-retry-after");
+  const [requestFaultModel, setRequestFaultModel] = useState("");
+  const [requestFaultOnce, setRequestFaultOnce] = useState(false);
   const active = props.faults.filter((f) => f.healedAt === null && concerns(target, f.fault));
   const act = (fault: FaultSpec) => {
     props.onInject(fault);
@@ -84,6 +87,43 @@ export function FaultMenu(props: {
             Error rate
             <input type="number" min={1} max={100} value={errorPercent} onChange={(e) => setErrorPercent(Number(e.target.value))} /> %
             <button onClick={() => act({ kind: "error-rate", region: target.region, provider: target.provider, rate: Math.min(100, Math.max(1, errorPercent)) / 100, status: 503 })}>Degrade</button>
+          </label>
+          <label className="fault-menu-field">
+            Request fault
+            <select data-testid="request-fault-class" value={requestFault} onChange={(e) => setRequestFault(e.target.value as typeof requestFault)}>
+              {REQUEST_FAULT_CLASSES.map((cls) => (
+                <option key={cls} value={cls}>
+                  {REQUEST_FAULT_LABELS[cls]}
+                </option>
+              ))}
+            </select>
+            <select data-testid="request-fault-model" value={requestFaultModel} onChange={(e) => setRequestFaultModel(e.target.value)}>
+              <option value="">every model</option>
+              {target.models.map((model) => (
+                <option key={model} value={model}>
+                  {model}
+                </option>
+              ))}
+            </select>
+            <label>
+              <input type="checkbox" checked={requestFaultOnce} onChange={(e) => setRequestFaultOnce(e.target.checked)} /> once
+            </label>
+            <button
+              data-testid="inject-request-fault"
+              onClick={() =>
+                act({
+                  kind: "request-fault",
+                  region: target.region,
+                  provider: target.provider,
+                  class: requestFault,
+                  ...REQUEST_FAULT_DEFAULTS,
+                  ...(requestFaultModel ? { model: requestFaultModel } : {}),
+                  ...(requestFaultOnce ? { times: 1 } : {}),
+                })
+              }
+            >
+              Inject
+            </button>
           </label>
         </>
       )}

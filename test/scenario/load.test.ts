@@ -73,7 +73,15 @@ describe("loading scenarios", () => {
     expect(scenario.health.circuit).toEqual({ consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 });
     expect(scenario.health.probe).toEqual({ interval_s: 10, timeout_ms: 2000, unhealthy_threshold: 3, healthy_threshold: 3 });
     expect(scenario.director).toMatchObject({ mode: "dns", ttl_s: 60, check_interval_s: 10, failure_threshold: 3 });
-    expect(scenario.gateway).toEqual({ attempt_timeout_ms: 10_000, max_attempts: 3 });
+    expect(scenario.gateway).toEqual({
+      attempt_timeout_ms: 10_000,
+      first_token_timeout_ms: 5_000,
+      stream_idle_timeout_ms: 5_000,
+      max_attempts: 3,
+      backoff_base_ms: 100,
+      max_retry_after_s: 10,
+      retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
+    });
   });
 
   it("reports every problem in a file, each with its own line and field", () => {
