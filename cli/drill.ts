@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { addPdf, ENGINE_VERSION, formatSummary, loadScenarioFile, runDrill, ScenarioError, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, ENGINE_VERSION, formatSummary, loadScenarioFile, needsRealTime, runDrill, ScenarioError, writeEvidence, type DrillReport } from "../engine";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
 
@@ -39,6 +39,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     process.stderr.write(`Invalid scenario; nothing ran.\n${error.message}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  const realTimeOnly = needsRealTime(scenario);
+  if (realTimeOnly) {
+    process.stderr.write(`${realTimeOnly}. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
   }
   if (options.evidence && existsSync(options.evidence) && readdirSync(options.evidence).length > 0) {

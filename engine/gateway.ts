@@ -13,7 +13,7 @@ import { gatewayMachine, type GatewayState } from "./machines/gateway";
 import { planRoute } from "./routing";
 import type { Jurisdiction } from "./scenario/schema";
 import { statusPageUrl } from "./sim/world";
-import type { Target } from "./topology";
+import type { Endpoint, Target } from "./topology";
 
 /** What an OpenAI client sent to a gateway's endpoint; absent for the simulated callers. */
 export interface ChatCall {
@@ -363,6 +363,7 @@ export class RegionalGateway {
       key: `${key}/${n}`,
       worldId: this.ctx.worldId,
       fromRegion: this.region,
+      ...this.realUpstream(target.endpoint),
     };
     let outcome: { ok: true; usage?: ChatUsage; finishReason?: string; ms: number } | { ok: false; status: number; ms: number; error: string; body?: unknown; retryAfterS?: number; breaks: boolean; silent: boolean };
     if (request.chat) {
@@ -421,6 +422,13 @@ export class RegionalGateway {
     return { ok: false, record, failure: failure! };
   }
 
+  /** For a real server: its API key, and no simulation headers. */
+  private realUpstream(endpoint: Endpoint): { real?: { authorization: string | undefined } } {
+    if (!endpoint.real) return {};
+    const apiKey = endpoint.real.apiKeyEnv === undefined ? undefined : this.ctx.env(endpoint.real.apiKeyEnv);
+    return { real: { authorization: apiKey ? `Bearer ${apiKey}` : undefined } };
+  }
+
   private async probe(endpointId: string): Promise<void> {
     const { clock, topology, scenario } = this.ctx;
     const endpoint = topology.endpoints.find((e) => e.id === endpointId)!;
@@ -428,7 +436,9 @@ export class RegionalGateway {
     clock.work.open(key);
     try {
       const result = await fetchOnClock(clock, {
-        url: `${endpoint.baseUrl}/health`,
+        // A real OpenAI-compatible server has no health route; listing its models is the cheapest live call.
+        url: `${endpoint.baseUrl}${endpoint.real ? "/v1/models" : "/health"}`,
+        ...this.realUpstream(endpoint),
         timeoutMs: scenario.health.probe.timeout_ms,
         callerKey: key,
         key: `${key}/http`,

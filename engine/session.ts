@@ -27,6 +27,8 @@ export interface SessionOptions {
   readonly auditDir?: string;
   /** better-sqlite3 addon built for another ABI (Electron's). */
   readonly nativeBinding?: string;
+  /** Where the API keys of real upstreams come from; default the process environment. */
+  readonly env?: (name: string) => string | undefined;
 }
 
 /** A request on its way: where the director sent it, and when. */
@@ -77,6 +79,7 @@ export class EngineSession {
       policy: new ResidencyPolicy(scenario.policy),
       audit,
       worldId: `session-${++sessionCounter}`,
+      env: options.env ?? ((name) => process.env[name]),
     };
     bus.subscribe((event) => this.recordEvent(event));
     this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
