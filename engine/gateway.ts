@@ -282,10 +282,11 @@ export class RegionalGateway {
       const target = plan[index]!;
       if (waitMs > 0) await clock.sleep(waitMs, key);
       waitMs = 0;
-      // A stream that reached the caller can only go on where the target continues from a prefill.
-      const resume = answered.forwarded > 0;
+      // An answer that has begun reaching the caller can only go on where the target continues from a prefill.
+      const resume = answered.forwarded > 0 && answered.text !== "";
       if (resume && (!target.endpoint.supportsPrefill || refusedPrefill.has(target.id))) {
         index++;
+        sameTargetRetries = 0;
         continue;
       }
       const result = await this.attempt(target, request, key, attempts.length, answered, resume, sink);
@@ -337,8 +338,8 @@ export class RegionalGateway {
           break;
         }
         case "prefill-refused":
+          // The loop passes over it now; its refusal is recorded, but the break before it stays the reason.
           refusedPrefill.add(target.id);
-          if (!resume) next();
           break;
         case "refused":
           return stop(firstBreak ? `${firstBreak}; then ${target.id} refused: ${result.record.error}` : `${target.id} refused the request: ${result.record.error}`, firstBreak ? undefined : failure.providerError);
