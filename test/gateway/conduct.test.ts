@@ -213,3 +213,18 @@ describe("determinism", () => {
     expect(first).toContain("stream silent for 120 ms");
   });
 });
+
+describe("identity", () => {
+  it("a client's call carries a token from the scenario's identity provider, which the gateway checks like any other", async () => {
+    const withIdp = (faults: Parameters<typeof conductScenario>[0]) => conductScenario(faults, { identity: { regions: ["eu-west"], on_unreachable: "fail-closed" } });
+    const [accepted] = await calls(withIdp([]), [{ at: 5_000, body: ask() }]);
+    expect(accepted!.outcome.kind).toBe("completion");
+    expect(accepted!.outcome.record!.identity).toMatchObject({ verdict: "accepted", subject: "(openai client)" });
+    const [refused] = await calls(withIdp([{ kind: "idp-outage", at_s: 0, region: "eu-west" }]), [{ at: 5_000, body: ask() }]);
+    expect(refused!.outcome.kind).toBe("error");
+    if (refused!.outcome.kind !== "error") return;
+    expect(refused!.outcome.status).toBe(401);
+    expect(refused!.outcome.error.code).toBe("rejected_by_identity");
+    expect(refused!.count(PRIMARY)).toBe(0);
+  });
+});
