@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { addPdf, ENGINE_VERSION, formatSummary, runDrill, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, runDrill, writeEvidence, type DrillReport } from "../engine";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
 import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario } from "./args";
@@ -26,6 +26,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!options) return EXIT_INVALID_INPUT;
   const scenario = readScenario(options.file);
   if (!scenario) return EXIT_INVALID_INPUT;
+  const realTimeOnly = needsRealTime(scenario);
+  if (realTimeOnly) {
+    process.stderr.write(`${realTimeOnly}. Nothing ran.\n`);
+    return EXIT_INVALID_INPUT;
+  }
   if (options.evidence && existsSync(options.evidence) && readdirSync(options.evidence).length > 0) {
     process.stderr.write(`${options.evidence} is not empty; an evidence bundle needs a directory of its own. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;

@@ -22,4 +22,6 @@ export interface EngineContext {
   readonly audit: AuditSystem;
   /** Tags this session's simulated HTTP traffic (see sim/transport). */
   readonly worldId: string;
+  /** Reads an environment variable: the API keys of real upstreams (scenario `api_key_env`). */
+  readonly env: (name: string) => string | undefined;
 }

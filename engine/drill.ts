@@ -7,6 +7,7 @@ import packageJson from "../package.json";
 import { verifyChain, type ChainVerdict } from "./audit/AuditLog";
 import { crossCheckBuffers, crossCheckReplicas, type CrossCheck } from "./audit/crossCheck";
 import type { AuditStore, AuditSystem, BufferStats, StoreRole } from "./audit/system";
+import { Topology } from "./topology";
 import { VirtualClock } from "./clock";
 import type { TransitionEvent } from "./events";
 import { seededRandom } from "./random";
@@ -120,7 +121,16 @@ export interface DrillReport {
 /** Virtual time the drill waits after the run for requests already sent, ms, beyond their own retry budget. */
 const DRAIN_SLACK_MS = 10_000;
 
+/** Why the scenario cannot run as a drill in virtual time, if it cannot: it names real servers. */
+export function needsRealTime(scenario: Scenario): string | undefined {
+  const real = new Topology(scenario).realEndpoints;
+  if (real.length === 0) return undefined;
+  return `${real.map((e) => e.id).join(", ")} ${real.length === 1 ? "is a real server" : "are real servers"}: a drill runs in virtual time, which a real server cannot follow; use npm run serve or the app`;
+}
+
 export async function runDrill(scenario: Scenario, options: DrillOptions): Promise<DrillReport> {
+  const problem = needsRealTime(scenario);
+  if (problem) throw new Error(problem);
   const seed = options.seed ?? scenario.seed;
   const clock = new VirtualClock();
   const session = new EngineSession(scenario, { clock, random: seededRandom(seed), ...(options.auditDir === undefined ? {} : { auditDir: options.auditDir }) });

@@ -13,7 +13,7 @@ import { gatewayMachine, type GatewayState } from "./machines/gateway";
 import { planRoute } from "./routing";
 import type { Jurisdiction } from "./scenario/schema";
 import { statusPageUrl } from "./sim/world";
-import type { Target } from "./topology";
+import type { Endpoint, Target } from "./topology";
 
 /** What an OpenAI client sent to a gateway's endpoint; absent for the simulated callers. */
 export interface ChatCall {
@@ -282,10 +282,11 @@ export class RegionalGateway {
       const target = plan[index]!;
       if (waitMs > 0) await clock.sleep(waitMs, key);
       waitMs = 0;
-      // A stream that reached the caller can only go on where the target continues from a prefill.
-      const resume = answered.forwarded > 0;
+      // An answer that has begun reaching the caller can only go on where the target continues from a prefill.
+      const resume = answered.forwarded > 0 && answered.text !== "";
       if (resume && (!target.endpoint.supportsPrefill || refusedPrefill.has(target.id))) {
         index++;
+        sameTargetRetries = 0;
         continue;
       }
       const result = await this.attempt(target, request, key, attempts.length, answered, resume, sink);
@@ -337,8 +338,8 @@ export class RegionalGateway {
           break;
         }
         case "prefill-refused":
+          // The loop passes over it now; its refusal is recorded, but the break before it stays the reason.
           refusedPrefill.add(target.id);
-          if (!resume) next();
           break;
         case "refused":
           return stop(firstBreak ? `${firstBreak}; then ${target.id} refused: ${result.record.error}` : `${target.id} refused the request: ${result.record.error}`, firstBreak ? undefined : failure.providerError);
@@ -363,6 +364,7 @@ export class RegionalGateway {
       key: `${key}/${n}`,
       worldId: this.ctx.worldId,
       fromRegion: this.region,
+      ...this.realUpstream(target.endpoint),
     };
     let outcome: { ok: true; usage?: ChatUsage; finishReason?: string; ms: number } | { ok: false; status: number; ms: number; error: string; body?: unknown; retryAfterS?: number; breaks: boolean; silent: boolean };
     if (request.chat) {
@@ -421,6 +423,13 @@ export class RegionalGateway {
     return { ok: false, record, failure: failure! };
   }
 
+  /** For a real server: its API key, and no simulation headers. */
+  private realUpstream(endpoint: Endpoint): { real?: { authorization: string | undefined } } {
+    if (!endpoint.real) return {};
+    const apiKey = endpoint.real.apiKeyEnv === undefined ? undefined : this.ctx.env(endpoint.real.apiKeyEnv);
+    return { real: { authorization: apiKey ? `Bearer ${apiKey}` : undefined } };
+  }
+
   private async probe(endpointId: string): Promise<void> {
     const { clock, topology, scenario } = this.ctx;
     const endpoint = topology.endpoints.find((e) => e.id === endpointId)!;
@@ -428,7 +437,9 @@ export class RegionalGateway {
     clock.work.open(key);
     try {
       const result = await fetchOnClock(clock, {
-        url: `${endpoint.baseUrl}/health`,
+        // A real OpenAI-compatible server has no health route; listing its models is the cheapest live call.
+        url: `${endpoint.baseUrl}${endpoint.real ? "/v1/models" : "/health"}`,
+        ...this.realUpstream(endpoint),
         timeoutMs: scenario.health.probe.timeout_ms,
         callerKey: key,
         key: `${key}/http`,

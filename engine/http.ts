@@ -35,17 +35,25 @@ export interface HttpCall {
   readonly key: string;
   readonly worldId: string;
   readonly fromRegion: string;
+  /**
+   * The request goes to a real server, outside the simulation: it carries none of the simulation's headers
+   * (so MSW lets it through) but `authorization`, and its exchange waits suspended, since no simulated host
+   * will hold it; virtual time then follows the wall clock, as it does when paced.
+   */
+  readonly real?: { readonly authorization: string | undefined };
 }
 
 /** The exchange's own work key runs while the caller's waits; returns the virtual time it started. */
 function openExchange(clock: Clock, call: HttpCall): number {
   clock.work.open(call.key);
   clock.work.suspend(call.callerKey);
+  if (call.real) clock.work.suspend(call.key);
   return clock.now();
 }
 
-/** Tells the simulated world which world, which exchange and which region a request belongs to. */
-function simulationHeaders(call: HttpCall): Record<string, string> {
+/** For the simulated world: which world, exchange and region a request belongs to; for a real server, its API key. */
+function requestHeaders(call: HttpCall): Record<string, string> {
+  if (call.real) return { "content-type": "application/json", ...(call.real.authorization ? { authorization: call.real.authorization } : {}) };
   return { "content-type": "application/json", [WORLD_HEADER]: call.worldId, [WORK_HEADER]: call.key, [FROM_REGION_HEADER]: call.fromRegion };
 }
 
@@ -67,7 +75,7 @@ export function fetchOnClock(clock: Clock, call: HttpCall): Promise<HttpResult> 
     const timer = clock.setTimeout(() => settle({ status: 0, body: undefined, error: `timeout after ${call.timeoutMs} ms` }), call.timeoutMs);
     fetch(call.url, {
       method: call.method ?? "GET",
-      headers: simulationHeaders(call),
+      headers: requestHeaders(call),
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
     })
       .then(async (response) => {
@@ -196,7 +204,7 @@ export function streamOnClock(
     });
     fetch(call.url, {
       method: "POST",
-      headers: { ...simulationHeaders(call), accept: "text/event-stream" },
+      headers: { ...requestHeaders(call), accept: "text/event-stream" },
       body: JSON.stringify(call.body),
     })
       .then(async (response) => {

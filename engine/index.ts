@@ -11,7 +11,7 @@ export { leafHash, MerkleTree, verifyInclusion, verifyConsistency, EMPTY_ROOT } 
 export { writeEvidence, sealBundle, addPdf, MANIFEST_FILE } from "./evidence/bundle";
 export { verifyEvidence, type CheckResult, type VerifyOptions } from "./evidence/verify";
 export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./clock";
-export { runDrill, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";
+export { runDrill, needsRealTime, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
 export { seededRandom, type Random } from "./random";
 export { formatSummary } from "./report/summary";

@@ -27,6 +27,8 @@ export interface SessionOptions {
   readonly auditDir?: string;
   /** better-sqlite3 addon built for another ABI (Electron's). */
   readonly nativeBinding?: string;
+  /** Where the API keys of real upstreams come from; default the process environment. */
+  readonly env?: (name: string) => string | undefined;
 }
 
 /** A request on its way: where the director sent it, and when. */
@@ -77,6 +79,7 @@ export class EngineSession {
       policy: new ResidencyPolicy(scenario.policy),
       audit,
       worldId: `session-${++sessionCounter}`,
+      env: options.env ?? ((name) => process.env[name]),
     };
     bus.subscribe((event) => this.recordEvent(event));
     this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
@@ -188,6 +191,12 @@ export class EngineSession {
         code: "model_not_found",
       });
     const stream = chat.stream === true;
+    // The client is given a token of its own by the scenario's identity provider, as a simulated caller is,
+    // so the gateways check it and an identity fault reaches it too.
+    clock.work.open(requestId);
+    const token = this.identity
+      ? await this.identity.sign({ subject: EXTERNAL_POPULATION, jti: requestId, issuedAt: clock.now(), ttlS: this.identity.config.token_ttl_s })
+      : undefined;
     const request: CallerRequest = {
       id: requestId,
       population: EXTERNAL_POPULATION,
@@ -198,6 +207,7 @@ export class EngineSession {
       highRisk: false,
       sentAt: clock.now(),
       chat: { messages: chat.messages, stream, includeUsage: stream && chat.stream_options?.include_usage === true },
+      ...(token === undefined ? {} : { token }),
     };
     const handled = await this.serve(region, request, stream ? sink : undefined);
     const { record, answer } = handled;

@@ -22,6 +22,8 @@ export interface Endpoint {
   readonly latency: { readonly median_ms: number; readonly p95_ms: number };
   /** Its models continue an answer from a trailing assistant message (scenario `supports_prefill`). */
   readonly supportsPrefill: boolean;
+  /** A real server outside the simulation, and the environment variable holding its API key. */
+  readonly real: { readonly apiKeyEnv: string | undefined } | undefined;
 }
 
 /** One model at one endpoint: the unit a gateway routes to and keeps a circuit for. */
@@ -62,6 +64,7 @@ export class Topology {
           models: new Set(d.models),
           latency: d.latency,
           supportsPrefill: provider.supports_prefill,
+          real: d.real ? { apiKeyEnv: d.api_key_env } : undefined,
         });
       }
     }
@@ -104,6 +107,11 @@ export class Topology {
   /** The endpoint a simulated request was addressed to, by URL origin. */
   endpointAt(url: URL): Endpoint | undefined {
     return this.endpointsByOrigin.get(url.origin);
+  }
+
+  /** The endpoints that are real servers: they need real time (a paced clock), never a drill's virtual time. */
+  get realEndpoints(): readonly Endpoint[] {
+    return this.endpoints.filter((e) => e.real !== undefined);
   }
 
   /** Round-trip time between two regions, ms. */

@@ -4,6 +4,7 @@
  * prints it, and docs/REQUEST-FAULTS.md is its output at the defaults (a test keeps the two equal).
  */
 import { runChatCalls, type ChatCallResult } from "../chatCalls";
+import { needsRealTime } from "../drill";
 import type { AttemptRecord } from "../events";
 import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_LABELS, type Fault, type RequestFaultClass, type Scenario } from "../scenario/schema";
 import { Topology, type Target } from "../topology";
@@ -26,6 +27,8 @@ const FLAP_DOWN_S = 60;
 const START_MS = 1_000;
 
 export async function measureConduct(scenario: Scenario, region: string, model: string): Promise<ConductRow[]> {
+  const realTimeOnly = needsRealTime(scenario);
+  if (realTimeOnly) throw new Error(realTimeOnly);
   const topology = new Topology(scenario);
   const targets = topology.targetsFor(model).filter((t) => t.endpoint.region === region);
   const primary = targets[0];

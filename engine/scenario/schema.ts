@@ -35,6 +35,15 @@ const deployment = z.strictObject({
   endpoint: z.url({ protocol: /^https?$/ }).describe("Base URL of the provider in that region"),
   models: z.array(z.string().min(1)).min(1),
   latency: latency.default({ median_ms: 900, p95_ms: 2_500 }),
+  real: z
+    .boolean()
+    .default(false)
+    .describe("The endpoint is a real OpenAI-compatible server: requests to it leave the simulation, so faults and latency there are its own. Real time only (npm run serve, the app)"),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+    .optional()
+    .describe("Environment variable holding the bearer token for a real endpoint"),
 });
 
 const provider = z.strictObject({
@@ -448,6 +457,8 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
       if (providerRegions.has(d.region))
         issues.push({ path: ["topology", "providers", i, "deployments", j, "region"], message: `provider "${p.id}" is already deployed in "${d.region}"` });
       providerRegions.add(d.region);
+      if (d.api_key_env !== undefined && !d.real)
+        issues.push({ path: ["topology", "providers", i, "deployments", j, "api_key_env"], message: "only a real endpoint (real: true) is sent an API key" });
       if (d.latency.p95_ms < d.latency.median_ms)
         issues.push({ path: ["topology", "providers", i, "deployments", j, "latency", "p95_ms"], message: "p95_ms must not be below median_ms" });
       d.models.forEach((m) => models.add(m));

@@ -3,7 +3,11 @@
  * time: what the simulated providers saw, how long it took, and what the caller got.
  */
 import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../engine/clock";
+import type { RequestRecord } from "../../engine/events";
+import { seededRandom } from "../../engine/random";
 import { GATEWAY_DEFAULTS } from "../../engine/scenario/schema";
+import { EngineSession } from "../../engine/session";
 import { ask, calls, conductScenario, FALLBACK, LONG, onPrimary, PRIMARY, WHOLE_ANSWER, type CallResult } from "./conduct";
 
 async function one(faults: Parameters<typeof conductScenario>[0], stream = false, options?: Parameters<typeof conductScenario>[1]): Promise<CallResult> {
@@ -213,3 +217,51 @@ describe("determinism", () => {
     expect(first).toContain("stream silent for 120 ms");
   });
 });
+
+describe("identity", () => {
+  it("a client's call carries a token from the scenario's identity provider, which the gateway checks like any other", async () => {
+    const withIdp = (faults: Parameters<typeof conductScenario>[0]) => conductScenario(faults, { identity: { regions: ["eu-west"], on_unreachable: "fail-closed" } });
+    const [accepted] = await calls(withIdp([]), [{ at: 5_000, body: ask() }]);
+    expect(accepted!.outcome.kind).toBe("completion");
+    expect(accepted!.outcome.record!.identity).toMatchObject({ verdict: "accepted", subject: "(openai client)" });
+    const [refused] = await calls(withIdp([{ kind: "idp-outage", at_s: 0, region: "eu-west" }]), [{ at: 5_000, body: ask() }]);
+    expect(refused!.outcome.kind).toBe("error");
+    if (refused!.outcome.kind !== "error") return;
+    expect(refused!.outcome.status).toBe(401);
+    expect(refused!.outcome.error.code).toBe("rejected_by_identity");
+    expect(refused!.count(PRIMARY)).toBe(0);
+  });
+});
+
+describe("simulated callers (whole JSON answers)", () => {
+  it("meet the same faults in JSON form: a cut or malformed body fails over at once, a stalled one at the attempt timeout", async () => {
+    const outcomes = new Map<string, RequestRecord[]>();
+    for (const cls of ["stream-cut", "malformed-chunk", "stream-stall"] as const) {
+      const scenario = conductScenario(onPrimary(cls));
+      const withCallers = { ...scenario, topology: { ...scenario.topology, callers: [{ ...CALLERS }] } };
+      const clock = new VirtualClock();
+      const session = new EngineSession(withCallers, { clock, random: seededRandom(3) });
+      const records: RequestRecord[] = [];
+      session.subscribe((event) => event.type === "request" && records.push(event.record));
+      session.start();
+      await clock.runUntil(30_000);
+      session.close();
+      session.audit.close();
+      outcomes.set(cls, records);
+    }
+    for (const [cls, records] of outcomes) {
+      expect(records.length, cls).toBeGreaterThan(20);
+      expect(records.every((r) => r.outcome === "ok"), cls).toBe(true);
+      // The circuit opens after five failures; until then each request met the fault once and moved on.
+      const hit = records.filter((r) => r.attempts[0]!.target === PRIMARY);
+      expect(hit.length, cls).toBeGreaterThanOrEqual(5);
+      for (const r of hit) expect([r.attempts.length, r.servedBy?.target], cls).toEqual([2, FALLBACK]);
+    }
+    const stalled = outcomes.get("stream-stall")!.filter((r) => r.attempts[0]!.target === PRIMARY);
+    expect(new Set(stalled.map((r) => r.attempts[0]!.ms))).toEqual(new Set([GATEWAY_DEFAULTS.attempt_timeout_ms]));
+    const cut = outcomes.get("stream-cut")!.filter((r) => r.attempts[0]!.target === PRIMARY);
+    expect(cut.every((r) => r.attempts[0]!.error === "malformed completion body")).toBe(true);
+  });
+});
+
+const CALLERS = { id: "eu-web", region: "eu-west", jurisdiction: "EU" as const, model: "chat-large", rate_per_s: 2, consent_share: 0, high_risk_share: 0, clients: 5, bad_tokens: { "wrong-key": 0, expired: 0, "wrong-audience": 0 } };

@@ -14,8 +14,11 @@ export const PRIMARY = "openai-sim@eu-west/gpt-4o";
 export const FALLBACK = "anthropic-sim@eu-west/claude-sonnet";
 export const LONG = "openai-sim@eu-west/gpt-4o-long";
 
-/** scenarios/request-faults.yaml with `faults`; the options take the fallback's prefill or the long-context model away. */
-export function conductScenario(faults: ScenarioInput["faults"] = [], options: { fallbackPrefill?: boolean; longContext?: boolean } = {}): Scenario {
+/** scenarios/request-faults.yaml with `faults`; the options take the fallback's prefill or the long-context model away, or add an identity provider. */
+export function conductScenario(
+  faults: ScenarioInput["faults"] = [],
+  options: { fallbackPrefill?: boolean; longContext?: boolean; identity?: ScenarioInput["identity"] } = {},
+): Scenario {
   const input = parse(readFileSync(SCENARIO, "utf8")) as ScenarioInput;
   const [openai, anthropic] = input.topology.providers;
   const [model] = input.topology.models;
@@ -27,6 +30,7 @@ export function conductScenario(faults: ScenarioInput["faults"] = [], options: {
       models: [{ ...model, long_context: options.longContext === false ? [] : model!.long_context }],
     },
     faults,
+    ...(options.identity ? { identity: options.identity } : {}),
   });
 }
 

@@ -1,0 +1,108 @@
+/**
+ * A provider deployment marked `real` is a server outside the simulation: its requests are not
+ * intercepted, carry its API key and none of the simulation's headers, and follow the wall clock.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatCompletionChunk, ChatOutcome } from "../../engine/chat";
+import { VirtualClock } from "../../engine/clock";
+import { needsRealTime } from "../../engine/drill";
+import { seededRandom } from "../../engine/random";
+import { scenarioSchema, type Scenario } from "../../engine/scenario/schema";
+import { EngineSession } from "../../engine/session";
+import { WORLD_HEADER } from "../../engine/sim/transport";
+import { ask, conductScenario, FALLBACK } from "./conduct";
+
+const seen: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+let failing = false;
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      seen.push({ path: req.url ?? "", headers: req.headers, body });
+      if (req.url === "/v1/models") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data: [{ id: "local-model", object: "model" }] }));
+      if (failing) return res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "down for the test", type: "server_error", code: "down" } }));
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: "real-1", object: "chat.completion.chunk", created: 1, model: "local-model", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      res.write(chunk({ role: "assistant", content: "Hello " }, null));
+      res.write(chunk({ content: "from a real server." }, null));
+      res.end(chunk({}, "stop") + "data: [DONE]\n\n");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function withRealPrimary(): Scenario {
+  const base = conductScenario();
+  const [openai, anthropic] = base.topology.providers;
+  return scenarioSchema.parse({
+    ...base,
+    faults: [],
+    topology: {
+      ...base.topology,
+      providers: [
+        { ...openai!, id: "local", deployments: [{ region: "eu-west", endpoint: baseUrl, models: ["local-model"], real: true, api_key_env: "LAB_TEST_KEY" }] },
+        anthropic!,
+      ],
+      models: [{ ...base.topology.models[0]!, serves: [{ provider: "local", model: "local-model" }], long_context: [] }],
+    },
+  });
+}
+
+/** Plays the scenario in real time while one call goes through the eu-west gateway. */
+async function callInRealTime(scenario: Scenario): Promise<{ outcome: ChatOutcome; chunks: ChatCompletionChunk[] }> {
+  const clock = new VirtualClock();
+  const session = new EngineSession(scenario, { clock, random: seededRandom(1), env: (name) => (name === "LAB_TEST_KEY" ? "sk-lab-test" : undefined) });
+  session.start();
+  let stop = false;
+  const playing = clock.runPaced({ speed: () => 1, wallNow: () => performance.now(), shouldStop: () => stop, waitWallMs: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  const chunks: ChatCompletionChunk[] = [];
+  try {
+    const outcome = await session.chat("eu-west", ask(true), { chunk: (c) => chunks.push(c) });
+    return { outcome, chunks };
+  } finally {
+    stop = true;
+    await playing;
+    session.close();
+    session.audit.close();
+  }
+}
+
+describe("a real upstream", () => {
+  it("is called over the network with its API key and without the simulation's headers, and its stream reaches the caller", async () => {
+    seen.length = 0;
+    const { outcome, chunks } = await callInRealTime(withRealPrimary());
+    expect(outcome.kind).toBe("stream-complete");
+    expect(outcome.meta.servedBy).toBe("local@eu-west/local-model");
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Hello from a real server.");
+    const call = seen.find((s) => s.path === "/v1/chat/completions")!;
+    expect(call.headers.authorization).toBe("Bearer sk-lab-test");
+    expect(call.headers[WORLD_HEADER]).toBeUndefined();
+    expect(JSON.parse(call.body)).toMatchObject({ model: "local-model", stream: true });
+  });
+
+  it("that fails is failed over to the simulated fallback like any target", async () => {
+    failing = true;
+    try {
+      const { outcome } = await callInRealTime(withRealPrimary());
+      expect(outcome.kind).toBe("stream-complete");
+      expect(outcome.meta.servedBy).toBe(FALLBACK);
+      expect(outcome.record!.attempts.map((a) => a.status)).toEqual([503, 200]);
+    } finally {
+      failing = false;
+    }
+  });
+
+  it("cannot run as a drill in virtual time, and says why", () => {
+    expect(needsRealTime(withRealPrimary())).toMatch(/^local@eu-west is a real server: a drill runs in virtual time/);
+    expect(needsRealTime(conductScenario())).toBeUndefined();
+  });
+});
