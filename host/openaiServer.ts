@@ -74,10 +74,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
         code: "wrong_host",
       });
     route(request, response, options, origin).catch((error: unknown) => {
-      sendError(response, 500, { message: `the host failed: ${(error as Error).message}`, type: "server_error", param: null, code: null });
+      // Mid-stream there is no status left to send: a cut connection, without [DONE], is the failure.
+      if (response.headersSent) response.destroy();
+      else sendError(response, 500, { message: `the host failed: ${(error as Error).message}`, type: "server_error", param: null, code: null });
     });
   });
-  server.on("clientError", (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(options.port) : error));
     server.listen(options.port, "127.0.0.1", () => resolve());

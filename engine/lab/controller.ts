@@ -277,17 +277,15 @@ class Run {
   /** Hands a call from outside to its regional gateway; answered 503 instead if the world stops for good first. */
   chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
     this.externalCalls++;
-    return new Promise((resolve, reject) => {
-      this.waiting.add(resolve);
-      this.session.chat(region, body, sink).then(
-        (outcome) => {
-          // Refused before any gateway saw it (a bad body, an unknown model): the world is as it was.
-          if (outcome.kind === "error" && outcome.record === null) this.externalCalls--;
-          resolve(outcome);
-        },
-        reject,
-      ).finally(() => this.waiting.delete(resolve));
+    const answered = this.session.chat(region, body, sink).then((outcome) => {
+      // Refused before any gateway saw it (a bad body, an unknown model): the world is as it was.
+      if (outcome.kind === "error" && outcome.record === null) this.externalCalls--;
+      return outcome;
     });
+    let giveUp!: (answer: Unavailable) => void;
+    const givenUp = new Promise<Unavailable>((resolve) => (giveUp = resolve));
+    this.waiting.add(giveUp);
+    return Promise.race([answered, givenUp]).finally(() => this.waiting.delete(giveUp));
   }
 
   /** The world stops for good: outside calls still waiting on it are answered now, with why. */

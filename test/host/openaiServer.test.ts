@@ -309,6 +309,18 @@ describe("OpenAI-compatible endpoint: streaming", () => {
     expect(stream.text()).not.toContain("[DONE]");
   });
 
+  it("answers 500 when the engine side fails, and cuts a stream that has begun rather than leave it open", async () => {
+    backend.script = async () => {
+      throw new Error("engine bug");
+    };
+    expectError(await post("/eu-west/v1/chat/completions", CHAT), 500, null, /the host failed: engine bug/);
+    backend.script = async (sink) => {
+      sink.chunk(chunk("Hel"));
+      throw new Error("engine bug");
+    };
+    await expect(post("/eu-west/v1/chat/completions", { ...CHAT, stream: true })).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+  });
+
   it("survives a client that disconnects mid-stream, and reports it", async () => {
     const between = gate();
     let gatewayDone = false;
