@@ -12,35 +12,20 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { addPdf, ENGINE_VERSION, formatSummary, loadScenarioFile, needsRealTime, runDrill, ScenarioError, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, runDrill, writeEvidence, type DrillReport } from "../engine";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
+import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario } from "./args";
 
 export const EXIT_EXPECTATION_FAILED = 1;
-export const EXIT_INVALID_INPUT = 2;
 
 const USAGE = "usage: npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]";
 
-class UsageError extends Error {}
-
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: ReturnType<typeof parseCommandLine>;
-  try {
-    options = parseCommandLine(argv);
-  } catch (error: unknown) {
-    const fromParseArgs = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ?? false;
-    if (!(error instanceof UsageError || fromParseArgs)) throw error;
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return EXIT_INVALID_INPUT;
-  }
-  let scenario;
-  try {
-    scenario = loadScenarioFile(options.file);
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error;
-    process.stderr.write(`Invalid scenario; nothing ran.\n${error.message}\n`);
-    return EXIT_INVALID_INPUT;
-  }
+  const options = readCommandLine(() => parseCommandLine(argv), USAGE);
+  if (!options) return EXIT_INVALID_INPUT;
+  const scenario = readScenario(options.file);
+  if (!scenario) return EXIT_INVALID_INPUT;
   const realTimeOnly = needsRealTime(scenario);
   if (realTimeOnly) {
     process.stderr.write(`${realTimeOnly}. Nothing ran.\n`);
@@ -109,14 +94,9 @@ function parseCommandLine(argv: readonly string[]) {
     allowPositionals: true,
     options: { seed: { type: "string" }, out: { type: "string" }, evidence: { type: "string" }, json: { type: "boolean", default: false } },
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing scenario file" : `expected one scenario file, got ${positionals.length}`);
-  let seed: number | undefined;
-  if (values.seed !== undefined) {
-    seed = Number(values.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new UsageError(`--seed must be an integer from 0 to 2147483647, got "${values.seed}"`);
-  }
+  const file = onePositional(positionals);
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
-  return { file: resolve(positionals[0]!), seed, out: path(values.out), evidence: path(values.evidence), json: values.json };
+  return { file: resolve(file), seed: parseSeed(values.seed), out: path(values.out), evidence: path(values.evidence), json: values.json };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -2,8 +2,10 @@
  * `npm start`: the app. Builds the UI when its sources are newer than the build, then opens the desktop
  * app when an Electron binary and a display exist; otherwise (as on a machine that cannot download
  * Electron, or has no display) it serves the same UI in the browser on 127.0.0.1 and prints the address.
+ * Either way the regional gateways are also served as an OpenAI-compatible API (`--api-port`, 8787 by
+ * default), which the UI lists.
  *
- *   npm start -- [--browser] [--port N] [--scenario FILE]
+ *   npm start -- [--browser] [--port N] [--api-port N] [--scenario FILE]
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -11,6 +13,7 @@ import { parseArgs } from "node:util";
 import { electronBinaryPath } from "../scripts/electron-binary.mjs";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
+import { startAppGatewayApi } from "../host/openaiServer";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
 import { installationKey, newEvidenceDir } from "../host/installation";
 
@@ -33,11 +36,12 @@ async function main(): Promise<void> {
     options: {
       browser: { type: "boolean", default: false },
       port: { type: "string", default: "0" },
+      "api-port": { type: "string" },
       scenario: { type: "string", default: DEFAULT_SCENARIO },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number (0 picks a free one), got ${values.port}`);
+  const port = portNumber("--port", values.port);
+  const apiPort = values["api-port"] === undefined ? undefined : portNumber("--api-port", values["api-port"]);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   await ensureRendererBuilt(log);
 
@@ -45,7 +49,8 @@ async function main(): Promise<void> {
   if (unavailable === undefined) {
     await runNode("scripts/build-electron.mjs");
     await runNode("scripts/electron-native.mjs");
-    const app = spawn(electronBinaryPath()!, [join(root, "dist", "electron", "main.mjs"), "--scenario", values.scenario], { stdio: "inherit" });
+    const apiArgs = apiPort === undefined ? [] : ["--api-port", String(apiPort)];
+    const app = spawn(electronBinaryPath()!, [join(root, "dist", "electron", "main.mjs"), "--scenario", values.scenario, ...apiArgs], { stdio: "inherit" });
     app.on("exit", (code) => process.exit(code ?? 0));
     return;
   }
@@ -64,17 +69,27 @@ async function main(): Promise<void> {
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
   if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port });
+  const api = await startAppGatewayApi(controller, apiPort, log);
+  controller.serveGatewayApiAt(api.origin);
   log(`Desktop app unavailable: ${unavailable}.`);
   log("Failover Lab is running in browser mode, on this machine only. Open:");
   process.stdout.write(`${host.url}\n`);
   log("(The address carries this session's access token. Ctrl+C stops.)");
+  log(`The regional gateways answer OpenAI clients at ${api.origin}/<region>/v1 while the scenario plays.`);
   const stop = async () => {
     await host.close();
     await controller.close();
+    await api.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
+}
+
+function portNumber(option: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${option} must be a port number (0 picks a free one), got ${value}`);
+  return port;
 }
 
 main().catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { useAuditWriterScript } from "../engine";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { installationKey, newEvidenceDir } from "../host/installation";
+import { startAppGatewayApi, type OpenAiServer } from "../host/openaiServer";
 import { forwardPushes, registerLabIpc } from "./ipc";
 import { printReportPdf } from "./pdf";
 import { appPaths } from "./paths";
@@ -85,8 +86,9 @@ function createWindow(controller: LabController): void {
   window.loadFile(paths.indexHtml).catch((error: unknown) => fail("Failover Lab could not load its UI", `${String(error)}\nBuild it with \`npm start\` or \`npx vite build\`.`));
 }
 
-function scenarioArgument(argv: readonly string[]): string | undefined {
-  const at = argv.indexOf("--scenario");
+/** The value after `--name` on the command line `npm start` passes on. */
+function argument(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
   return at >= 0 ? argv[at + 1] : undefined;
 }
 
@@ -106,12 +108,23 @@ function start(): void {
   }
   registerLabIpc(ipcMain, controller, (frame) => frame !== null && isTrustedRendererUrl(frame.url, indexUrl));
   // The same start as browser mode: `npm start -- --scenario FILE` passes the file on, the default otherwise.
-  const scenario = scenarioArgument(process.argv) ?? DEFAULT_SCENARIO;
+  const scenario = argument(process.argv, "--scenario") ?? DEFAULT_SCENARIO;
   controller.execute("loadScenario", { source: "library", name: scenario }).then(
     (loaded) => loaded.ok || process.stderr.write(`Failover Lab: ${scenario} was not loaded:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}\n`),
     (error: unknown) => process.stderr.write(`Failover Lab: ${scenario} was not loaded: ${String(error)}\n`),
   );
   createWindow(controller);
+  const apiPort = argument(process.argv, "--api-port");
+  const api: Promise<OpenAiServer | undefined> = startAppGatewayApi(controller, apiPort === undefined ? undefined : Number(apiPort), (line) => process.stderr.write(`Failover Lab: ${line}\n`)).then(
+    (server) => {
+      controller.serveGatewayApiAt(server.origin);
+      return server;
+    },
+    (error: unknown) => {
+      process.stderr.write(`Failover Lab: the gateways' OpenAI endpoint did not start: ${String(error)}\n`);
+      return undefined;
+    },
+  );
 
   let closed = false;
   // Quitting waits for the controller to flush and close its audit log.
@@ -121,6 +134,7 @@ function start(): void {
     closed = true;
     controller
       .close()
+      .then(async () => (await api)?.close())
       .catch((error: unknown) => process.stderr.write(`Failover Lab: closing the engine failed: ${String(error)}\n`))
       .finally(() => app.quit());
   });

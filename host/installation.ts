@@ -1,6 +1,7 @@
 /**
  * This installation's own directory: where its Ed25519 key lives, the key that signs evidence bundles
- * and audit checkpoints, and where the app writes evidence bundles. `FAILOVER_LAB_HOME` moves it (tests, shared machines); the default is per user.
+ * and audit checkpoints, where the app writes evidence bundles and `npm run serve` keeps its audit
+ * stores. `FAILOVER_LAB_HOME` moves it (tests, shared machines); the default is per user.
  */
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
@@ -16,9 +17,14 @@ export function installationKey(): InstallationKey {
 }
 
 /** A new directory for one evidence bundle of a scenario file, under the installation's `evidence/`. */
-export function newEvidenceDir(scenarioFile: string): string {
+export const newEvidenceDir = (scenarioFile: string): string => newDirUnder("evidence", scenarioFile);
+
+/** A new directory for the audit stores of one `npm run serve` of a scenario file, under the installation's `serve/`. */
+export const newServeDir = (scenarioFile: string): string => newDirUnder("serve", scenarioFile);
+
+function newDirUnder(folder: string, scenarioFile: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const dir = join(installationDir(), "evidence", `${scenarioFile.replace(/\.ya?ml$/, "")}-${stamp}`);
+  const dir = join(installationDir(), folder, `${scenarioFile.replace(/\.ya?ml$/, "")}-${stamp}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -6,6 +6,7 @@ import { AuditInspector } from "./audit/AuditInspector";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
 import { DrillPanel } from "./panels/DrillPanel";
+import { GatewayApiPanel } from "./panels/GatewayApiPanel";
 import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
 import { Timeline } from "./panels/Timeline";
 import { FaultMenu } from "./topology/FaultMenu";
@@ -144,6 +145,7 @@ export function App({ connection }: { connection: LabConnection }) {
         <aside className="sidebar">
           <ScenarioLibrary api={api} current={snapshot.scenario?.fileName ?? null} onLoaded={() => setRejected(null)} onRejected={setRejected} onError={showError} />
           {snapshot.scenario && <DrillPanel snapshot={snapshot} />}
+          {snapshot.gatewayApi && <GatewayApiPanel gatewayApi={snapshot.gatewayApi} />}
         </aside>
         <main className="stage">
           <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />

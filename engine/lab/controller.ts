@@ -17,6 +17,7 @@ import { VirtualClock } from "../clock";
 import type { CrossCheck } from "../audit/crossCheck";
 import { auditFindings, buildReport, crossCheckStores, ENGINE_VERSION, finishRun, runChain, type AuditFindings } from "../drill";
 import { addPdf, listFiles, writeEvidence } from "../evidence/bundle";
+import type { ChatOutcome, ChatSink } from "../chat";
 import type { LabEvent, RequestRecord } from "../events";
 import { seededRandom } from "../random";
 import { AuditReviewer } from "../report/auditReview";
@@ -36,6 +37,7 @@ import type {
   CommandResults,
   EndpointView,
   EvidenceExport,
+  GatewayApiView,
   HostMessage,
   IdentityView,
   InclusionProofView,
@@ -48,6 +50,7 @@ import type {
   ScenarioListing,
   TimelineItem,
 } from "./protocol";
+import { unavailable, type GatewayApiBackend, type GatewayOffer, type Unavailable } from "./gatewayApi";
 
 export interface LabControllerOptions {
   /** Folder of the scenario library (the project's `scenarios/`). */
@@ -58,6 +61,17 @@ export interface LabControllerOptions {
   readonly waitWallMs: (ms: number) => Promise<void>;
   /** better-sqlite3 addon built for Electron's ABI, when running inside Electron. */
   readonly nativeBinding?: string;
+  /**
+   * A new, empty directory for one run of a scenario file, whose audit stores stay there after the run
+   * closes (`npm run serve` prints where). Without it a run lives in a temporary directory removed with it.
+   */
+  readonly keepRunIn?: (scenarioFile: string) => string;
+  /**
+   * `npm run serve`: at the scenario's end the callers stop, as in the app, but time goes on playing with
+   * the world in its final state, so calls from outside are still answered. The app stops at the end
+   * instead, where its report and evidence cover exactly the scenario's duration.
+   */
+  readonly playPastEnd?: boolean;
   /**
    * Wall ms between snapshots while playing. Five a second: each one redraws the graph, the charts and the
    * panels, and at ten a second a 12-region topology kept a 2-core machine's page busy a quarter of the time
@@ -131,16 +145,22 @@ class Run {
   stopRequested = false;
   /** The host could not keep up with the speed on the last tick. */
   behind = false;
+  /** Calls from outside (OpenAI clients) that reached the world; a re-run of the scenario cannot replay them. */
+  externalCalls = 0;
+  /** Answers the outside calls still waiting on the world, should it stop for good first. */
+  private readonly waiting = new Set<(answer: Unavailable) => void>();
+  private readonly kept: boolean;
 
   constructor(
     readonly scenario: Scenario,
     readonly text: string,
     readonly fileName: string,
-    nativeBinding: string | undefined,
+    { nativeBinding, keepRunIn }: Pick<LabControllerOptions, "nativeBinding" | "keepRunIn">,
   ) {
     // A directory of the run's own, rather than the audit system's temporary one: the evidence export reads
-    // the store files from it. It lives as long as the run.
-    this.auditDir = mkdtempSync(join(tmpdir(), "failover-lab-"));
+    // the store files from it. Unless kept, it lives as long as the run.
+    this.kept = keepRunIn !== undefined;
+    this.auditDir = keepRunIn ? keepRunIn(fileName) : mkdtempSync(join(tmpdir(), "failover-lab-"));
     this.session = new EngineSession(scenario, {
       clock: this.clock,
       random: seededRandom(scenario.seed),
@@ -254,10 +274,37 @@ class Run {
     return auditFindings(this.audit, (store) => this.verifiers.get(store.name)!.verdict(), this.crossCheck);
   }
 
-  close(): void {
+  /** Hands a call from outside to its regional gateway; answered 503 instead if the world stops for good first. */
+  chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
+    this.externalCalls++;
+    const answered = this.session.chat(region, body, sink).then((outcome) => {
+      // Refused before any gateway saw it (a bad body, an unknown model): the world is as it was.
+      if (outcome.kind === "error" && outcome.record === null) this.externalCalls--;
+      return outcome;
+    });
+    let giveUp!: (answer: Unavailable) => void;
+    const givenUp = new Promise<Unavailable>((resolve) => (giveUp = resolve));
+    this.waiting.add(giveUp);
+    return Promise.race([answered, givenUp]).finally(() => this.waiting.delete(giveUp));
+  }
+
+  /** The world stops for good: outside calls still waiting on it are answered now, with why. */
+  abandonCalls(message: string): void {
+    for (const resolve of this.waiting) resolve(unavailable(message));
+    this.waiting.clear();
+  }
+
+  /** Closes the session, buffers flushed, and returns the chain as last verified. */
+  close(): ChainStatus {
+    this.abandonCalls("the scenario was closed (reset, replaced or the host stopped) before the gateway answered");
     this.session.close();
-    this.audit.close();
-    rmSync(this.auditDir, { recursive: true, force: true });
+    try {
+      this.catchUpAudit();
+    } finally {
+      this.audit.close();
+      if (!this.kept) rmSync(this.auditDir, { recursive: true, force: true });
+    }
+    return this.chain!;
   }
 }
 
@@ -278,8 +325,24 @@ function increment(record: Record<string, number>, key: string): void {
   record[key] = (record[key] ?? 0) + 1;
 }
 
-export class LabController implements LabBackend {
+/** What a run whose world does not move says to a call from outside, by its status. */
+const NOT_PLAYING: Record<Exclude<RunStatus, "playing">, string> = {
+  empty: "no scenario is loaded: open one from the library in the app",
+  ready: "the scenario has not started: press play, and calls go through its gateways while it plays",
+  paused: "scenario paused: press play, and calls go through its gateways while it plays",
+  finished: "the scenario has reached its end: reset it and press play to send calls through its gateways again",
+};
+
+/** The last of a run, once closed: its chain as verified at the end, and where its audit stores stay (when kept). */
+export interface ClosedRun {
+  readonly chain: ChainStatus;
+  readonly auditStoresDir: string | null;
+}
+
+export class LabController implements LabBackend, GatewayApiBackend {
   private run: Run | undefined;
+  /** Where the host serves the gateways' OpenAI-compatible endpoint, if it does. */
+  private gatewayApiOrigin: string | undefined;
   private speed = DEFAULT_SPEED;
   private readonly listeners = new Set<(message: HostMessage) => void>();
   private lastPush = Number.NEGATIVE_INFINITY;
@@ -298,21 +361,57 @@ export class LabController implements LabBackend {
 
   async execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
     if (READ_ONLY_COMMANDS.has(name)) return (await this.dispatch(name, input as never)) as CommandResults[K];
-    // Commands that change the run take turns: a step and a load arriving together must not both drive
-    // the clock. A failed command does not hold up the ones behind it.
-    const turn = this.turns.then(() => this.dispatch(name, input as never));
+    return (await this.inTurn(() => this.dispatch(name, input as never))) as CommandResults[K];
+  }
+
+  /**
+   * Opens a scenario already read and validated, as loading a file does: `npm run serve`, which reports a
+   * bad file itself and may override the seed.
+   */
+  async open(scenario: Scenario, text: string, fileName: string): Promise<void> {
+    await this.inTurn(() => this.replaceRun(new Run(scenario, text, fileName, this.options)));
+  }
+
+  /** The host serves the gateways' OpenAI-compatible endpoint at `origin`; the UI shows its base URLs. */
+  serveGatewayApiAt(origin: string): void {
+    this.gatewayApiOrigin = origin;
+    this.push();
+  }
+
+  offer(): GatewayOffer | Unavailable {
+    const run = this.run;
+    if (!run) return unavailable(NOT_PLAYING.empty);
+    const { topology } = run.scenario;
+    return { scenario: run.scenario.name, regions: topology.regions.map((r) => r.id), models: topology.models.map((m) => m.id) };
+  }
+
+  /** A call from outside goes through only while the world plays: a paused clock would hold it without end. */
+  async chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
+    const refusal = this.refusal();
+    if (refusal !== null) return unavailable(refusal);
+    return this.run!.chat(region, body, sink);
+  }
+
+  /** Stops playing and releases the session; returns the closed run's last chain status, if one was loaded. */
+  async close(): Promise<ClosedRun | undefined> {
+    this.run?.abandonCalls("the host is shutting down");
+    await this.stopPlaying();
+    const run = this.run;
+    this.run = undefined;
+    this.listeners.clear();
+    return run && { chain: run.close(), auditStoresDir: this.options.keepRunIn ? run.auditStoresDir : null };
+  }
+
+  /**
+   * Commands that change the run take turns: a step and a load arriving together must not both drive the
+   * clock. A failed command does not hold up the ones behind it.
+   */
+  private async inTurn<T>(change: () => Promise<T> | T): Promise<T> {
+    const turn = this.turns.then(change);
     this.turns = turn.catch(() => undefined);
     const result = await turn;
     this.push();
-    return result as CommandResults[K];
-  }
-
-  /** Stops playing and releases the session. */
-  async close(): Promise<void> {
-    await this.stopPlaying();
-    this.run?.close();
-    this.run = undefined;
-    this.listeners.clear();
+    return result;
   }
 
   private async dispatch(name: CommandName, input: never): Promise<unknown> {
@@ -390,7 +489,7 @@ export class LabController implements LabBackend {
     const parsed = parseScenario(text, fileName);
     // An invalid file changes nothing: the current run stays as it was.
     if (!parsed.ok) return { ok: false, problems: parsed.problems, text };
-    await this.replaceRun(new Run(parsed.scenario, text, fileName, this.options.nativeBinding));
+    await this.replaceRun(new Run(parsed.scenario, text, fileName, this.options));
     return { ok: true };
   }
 
@@ -403,7 +502,7 @@ export class LabController implements LabBackend {
 
   private async reset(): Promise<void> {
     const run = this.requireRun();
-    await this.replaceRun(new Run(run.scenario, run.text, run.fileName, this.options.nativeBinding));
+    await this.replaceRun(new Run(run.scenario, run.text, run.fileName, this.options));
   }
 
   private requireRun(): Run {
@@ -417,13 +516,14 @@ export class LabController implements LabBackend {
     if (run.clock.now() >= run.endMs) throw new Error("the scenario has reached its end: reset to play it again");
     run.stopRequested = false;
     run.status = "playing";
-    const { wallNow, waitWallMs } = this.options;
+    const { wallNow, waitWallMs, playPastEnd } = this.options;
+    if (playPastEnd) run.clock.setTimeout(() => run.session.stopTraffic(), run.endMs - run.clock.now());
     run.playing = run.clock
       .runPaced({
         speed: () => this.speed,
         wallNow,
         shouldStop: () => run.stopRequested,
-        endMs: run.endMs,
+        ...(playPastEnd ? {} : { endMs: run.endMs }),
         onBehind: (behind) => (run.behind = behind),
         waitWallMs: async (ms) => {
           if (wallNow() - this.lastPush >= this.pushEveryMs) this.push();
@@ -442,6 +542,7 @@ export class LabController implements LabBackend {
     if (run.clock.now() >= run.endMs) {
       run.session.stopTraffic();
       run.status = "finished";
+      run.abandonCalls("the scenario reached its end before the gateway answered");
     } else run.status = "paused";
   }
 
@@ -600,6 +701,8 @@ export class LabController implements LabBackend {
       throw new Error(
         `this run had ${run.userFaults.length} fault(s) injected by hand, which a re-run cannot replay exactly: save the scenario, open the saved file, play it to the end and export that run`,
       );
+    if (run.externalCalls > 0)
+      throw new Error(`this run answered ${run.externalCalls} call(s) from outside (OpenAI clients), which a re-run cannot replay: reset, play it to the end without them, and export that run`);
     if (run.status !== "finished") throw new Error("evidence covers a whole run: play the scenario to its end (or run to the end on the scrubber), then export");
     await run.finish();
     const report = buildReport(run.scenario, run.scenario.seed, run.recorder, run.reviewer.result(), run.findings(), run.session.inflight.size);
@@ -630,7 +733,7 @@ export class LabController implements LabBackend {
 
   private snapshot(): LabSnapshot {
     const run = this.run;
-    if (!run) return EMPTY_SNAPSHOT(this.speed);
+    if (!run) return EMPTY_SNAPSHOT(this.speed, this.gatewayApiView());
     const { scenario, session, recorder } = run;
     const { ctx } = session;
     const window = windowCounts(run.buckets);
@@ -734,9 +837,28 @@ export class LabController implements LabBackend {
         buffers: run.audit.bufferStates().map((b) => ({ region: b.region, written: b.written, depth: b.depth, state: b.state, flushLagMaxMs: b.lagMaxMs === null ? null : Math.round(b.lagMaxMs) })),
       },
       identity: identityView(run.session, report.identity),
+      gatewayApi: this.gatewayApiView(),
       timeline: run.timeline.slice(-TIMELINE_SENT),
       metrics: run.points,
     };
+  }
+
+  private gatewayApiView(): GatewayApiView | null {
+    const origin = this.gatewayApiOrigin;
+    if (origin === undefined) return null;
+    const offer = this.offer();
+    return {
+      baseUrls: "kind" in offer ? [] : offer.regions.map((region) => ({ region, url: `${origin}/${region}/v1` })),
+      models: "kind" in offer ? [] : offer.models,
+      calls: this.run?.externalCalls ?? 0,
+      refusal: this.refusal(),
+    };
+  }
+
+  /** Why a call from outside is answered 503 now, or null while the world plays. */
+  private refusal(): string | null {
+    const status = this.run?.status ?? "empty";
+    return status === "playing" ? null : NOT_PLAYING[status];
   }
 }
 
@@ -812,7 +934,7 @@ function summarise(entry: StoredEntry): string {
   }
 }
 
-const EMPTY_SNAPSHOT = (speed: number): LabSnapshot => ({
+const EMPTY_SNAPSHOT = (speed: number, gatewayApi: GatewayApiView | null): LabSnapshot => ({
   status: "empty",
   scenario: null,
   nowMs: 0,
@@ -830,6 +952,7 @@ const EMPTY_SNAPSHOT = (speed: number): LabSnapshot => ({
   chain: null,
   audit: null,
   identity: null,
+  gatewayApi,
   timeline: [],
   metrics: [],
 });

@@ -315,6 +315,18 @@ export interface IdentityView {
   readonly cost: { readonly rejected: number; readonly rejectedUnreachable: number; readonly acceptedRevoked: number; readonly acceptedRotatedKey: number };
 }
 
+/** The gateways' OpenAI-compatible endpoint, which the host serves beside the UI. */
+export interface GatewayApiView {
+  /** One base URL per regional gateway of the loaded scenario, e.g. `http://127.0.0.1:8787/eu-west/v1`. */
+  readonly baseUrls: readonly { readonly region: string; readonly url: string }[];
+  /** The logical models a call may name. */
+  readonly models: readonly string[];
+  /** Calls from outside that reached the world in this run. */
+  readonly calls: number;
+  /** Why calls are answered 503 now (not playing), or null while they go through. */
+  readonly refusal: string | null;
+}
+
 export interface LabSnapshot {
   readonly status: RunStatus;
   readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
@@ -335,6 +347,8 @@ export interface LabSnapshot {
   readonly audit: AuditView | null;
   /** Null when the scenario has no identity provider: callers send no tokens and gateways check none. */
   readonly identity: IdentityView | null;
+  /** Null when the host serves no OpenAI-compatible endpoint. */
+  readonly gatewayApi: GatewayApiView | null;
   /** The last items of the timeline (bounded); `n` tells the UI which are new. */
   readonly timeline: readonly TimelineItem[];
   /** Per virtual second, the last minutes (bounded). */

@@ -1,25 +1,14 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { root, runCli } from "./runCli";
 
-const root = join(import.meta.dirname, "../..");
 const fixture = join(root, "test/fixtures/short-drill.yaml");
 const dir = mkdtempSync(join(tmpdir(), "failover-lab-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `npm run drill -- …` the way a user does (node + tsx), returning exit code and output. */
-async function drill(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(root, "cli/drill.ts"), ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const drill = (...args: string[]) => runCli("drill", args);
 
 describe("npm run drill", () => {
   it("prints the four questions answered and exits 0 when every expectation holds", async () => {

@@ -30,6 +30,10 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
     expect(await attr("scenario-name", "data-file")).toBe("eu-region-outage.yaml");
     expect(await page.getByTestId("status").textContent()).toBe("ready");
     for (const region of ["eu-west", "eu-central", "us-east"]) expect(await attr(`gateway-${region}`, "data-health")).toBe("healthy");
+    // Where an OpenAI client reaches each gateway, and why its calls are refused until play is pressed.
+    const gatewayApi = await page.getByTestId("gateway-api").textContent();
+    for (const region of ["eu-west", "eu-central", "us-east"]) expect(gatewayApi).toContain(`${app.api.origin}/${region}/v1`);
+    expect(await page.getByTestId("gateway-api-state").textContent()).toContain("the scenario has not started: press play");
   });
 
   it("fails eu-west by clicking it, and steps time event by event", async () => {

@@ -12,6 +12,7 @@ import { LabController, type LabControllerOptions } from "../../engine/lab/contr
 import { startBrowserHost, type BrowserHost } from "../../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../../host/build";
 import { CHROMIUM_PATH, launchChromium } from "../../host/chromium";
+import { startOpenAiServer, type OpenAiServer } from "../../host/openaiServer";
 import { expect } from "vitest";
 import { toolAvailable } from "../missingTool";
 
@@ -25,6 +26,8 @@ export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts")
 
 export interface AppUnderTest {
   readonly host: BrowserHost;
+  /** The gateways' OpenAI endpoint, on a free port. */
+  readonly api: OpenAiServer;
   readonly controller: LabController;
   readonly browser: Browser;
   readonly page: Page;
@@ -63,6 +66,8 @@ export async function openApp(
   });
   if (options.scenario) await controller.execute("loadScenario", { source: "library", name: options.scenario });
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
+  const api = await startOpenAiServer({ backend: controller, port: 0 });
+  controller.serveGatewayApiAt(api.origin);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1600, height: 1000 }, acceptDownloads: true });
   const consoleErrors: string[] = [];
@@ -71,6 +76,7 @@ export async function openApp(
   await page.goto(host.url);
   return {
     host,
+    api,
     controller,
     browser,
     page,
@@ -78,6 +84,7 @@ export async function openApp(
       await browser.close();
       await host.close();
       await controller.close();
+      await api.close();
       if (consoleErrors.length > 0) throw new Error(`the page logged errors:\n${consoleErrors.join("\n")}`);
     },
   };

@@ -66,8 +66,11 @@ const fake = await vi.hoisted(async () => {
     execute: vi.fn(async (..._args: unknown[]) => ({ ok: true })),
     listeners: new Set<(message: unknown) => void>(),
     close: vi.fn(async () => undefined),
+    serveGatewayApiAt: vi.fn(),
   };
-  return { app, BrowserWindow, windows, handlers, sessionHooks, session, controller, showErrorBox: vi.fn() };
+  const api = { origin: "http://127.0.0.1:8787", close: vi.fn(async () => undefined) };
+  const startAppGatewayApi = vi.fn(async (..._args: unknown[]) => api);
+  return { app, BrowserWindow, windows, handlers, sessionHooks, session, controller, api, startAppGatewayApi, showErrorBox: vi.fn() };
 });
 
 vi.mock("electron", () => ({
@@ -86,12 +89,15 @@ vi.mock("../../engine/lab/controller", () => ({
     }
     execute = fake.controller.execute;
     close = fake.controller.close;
+    serveGatewayApiAt = fake.controller.serveGatewayApiAt;
     subscribe(listener: (message: unknown) => void) {
       fake.controller.listeners.add(listener);
       return () => fake.controller.listeners.delete(listener);
     }
   },
 }));
+
+vi.mock("../../host/openaiServer", () => ({ startAppGatewayApi: fake.startAppGatewayApi }));
 
 await import("../../electron/main");
 // main starts on app.whenReady(), a resolved promise here.
@@ -195,12 +201,22 @@ describe("electron/main.ts", () => {
     expect(window.focus).toHaveBeenCalled();
   });
 
-  it("closes the controller before letting the app quit, once", async () => {
+  it("serves the gateways' OpenAI endpoint beside the window, on the default port, and tells the controller where", () => {
+    expect(fake.startAppGatewayApi).toHaveBeenCalledTimes(1);
+    const [backend, port] = fake.startAppGatewayApi.mock.calls[0]!;
+    expect(backend).toHaveProperty("serveGatewayApiAt");
+    expect(port).toBeUndefined();
+    expect(fake.controller.serveGatewayApiAt).toHaveBeenCalledWith("http://127.0.0.1:8787");
+  });
+
+  it("closes the controller, then the endpoint, before letting the app quit, once", async () => {
     const quitting = { preventDefault: vi.fn() };
     fake.app.emit("will-quit", quitting);
     expect(quitting.preventDefault).toHaveBeenCalled();
     expect(fake.controller.close).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
+    expect(fake.api.close).toHaveBeenCalledTimes(1);
+    expect(fake.api.close.mock.invocationCallOrder[0]).toBeGreaterThan(fake.controller.close.mock.invocationCallOrder[0]!);
 
     const again = { preventDefault: vi.fn() };
     fake.app.emit("will-quit", again);

@@ -1,0 +1,111 @@
+/**
+ * `npm run serve -- <scenario.yaml> [--port N] [--speed X] [--seed N]`
+ *
+ * Plays a scenario in real time (or `--speed` times faster) and serves its regional gateways as an
+ * OpenAI-compatible API on 127.0.0.1, one base URL per region, until Ctrl+C. At the end of the scenario's
+ * duration the simulated callers stop; the gateways go on answering, the world in its final state. Each
+ * call from outside gets a line; on exit, the audit chain's head and where its stores stay.
+ * Exit codes: 0 stopped by a signal; 2 invalid input (arguments, scenario, a port in use), nothing ran.
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { LabController, type ClosedRun } from "../engine/lab/controller";
+import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
+import { newServeDir } from "../host/installation";
+import { DEFAULT_API_PORT, PortInUseError, startOpenAiServer, type Exchange } from "../host/openaiServer";
+import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario, UsageError } from "./args";
+
+const USAGE = "usage: npm run serve -- <scenario.yaml> [--port N] [--speed X] [--seed N]";
+
+/** Serves until `stopped` resolves (a signal, in use), then closes cleanly. */
+export async function main(argv: readonly string[], stopped: Promise<string>): Promise<number> {
+  const options = readCommandLine(() => parseCommandLine(argv), USAGE);
+  if (!options) return EXIT_INVALID_INPUT;
+  const scenario = readScenario(options.file);
+  if (!scenario) return EXIT_INVALID_INPUT;
+
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const controller = new LabController({
+    scenarioDir: dirname(options.file),
+    wallNow: () => performance.now(),
+    waitWallMs: (ms) => new Promise((done) => setTimeout(done, ms)),
+    keepRunIn: newServeDir,
+    playPastEnd: true,
+  });
+  let server;
+  try {
+    server = await startOpenAiServer({ backend: controller, port: options.port, onExchange: (exchange) => out(describeExchange(exchange)) });
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    process.stderr.write(`${error.message}; choose another with --port N (0 picks a free one). Nothing ran.\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  controller.subscribe((message) => message.type === "error" && process.stderr.write(`${message.message}\n`));
+  await controller.open(options.seed === undefined ? scenario : { ...scenario, seed: options.seed }, readFileSync(options.file, "utf8"), basename(options.file));
+  await controller.execute("setSpeed", { speed: options.speed });
+  await controller.execute("play", {});
+
+  out(`Serving "${scenario.name}" (seed ${options.seed ?? scenario.seed}) at ${options.speed}× real time. OpenAI base URLs, one per regional gateway:`);
+  for (const region of scenario.topology.regions) out(`  ${region.id.padEnd(16)} ${server.baseUrl(region.id)}`);
+  out(`Models: ${scenario.topology.models.map((m) => m.id).join(", ")}. Any API key is accepted.`);
+  out(
+    scenario.topology.callers.length === 0
+      ? "No simulated callers: the gateways answer OpenAI clients only. Ctrl+C stops."
+      : `The simulated callers stop after ${scenario.duration_s} s of scenario time; the gateways go on answering. Ctrl+C stops.`,
+  );
+
+  const signal = await stopped;
+  out(`${signal}: stopping.`);
+  const closed = await controller.close();
+  await server.close();
+  if (closed) describeClosed(closed).forEach(out);
+  return 0;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { port: { type: "string", default: String(DEFAULT_API_PORT) }, speed: { type: "string", default: "1" }, seed: { type: "string" } },
+  });
+  const file = onePositional(positionals);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535 (0 picks a free one), got "${values.port}"`);
+  const speed = Number(values.speed);
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new UsageError(`--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}, got "${values.speed}"`);
+  return { file: resolve(file), port, speed, seed: parseSeed(values.seed) };
+}
+
+/** One line per call: who answered it, how, after how many attempts and how long in simulated time. */
+function describeExchange({ region, status, outcome, clientGone }: Exchange): string {
+  const gone = clientGone ? " (the client went away)" : "";
+  switch (outcome.kind) {
+    case "unavailable":
+      return `-  ${region}  ${status} refused: ${outcome.message}${gone}`;
+    case "error": {
+      const { meta, error } = outcome;
+      const what = `${meta.requestId}  ${region}  ${outcome.status} ${error.code ?? error.type}${outcome.streamed ? " after part of a stream" : ""}: ${error.message}`;
+      if (outcome.record === null) return `${what} (refused before any gateway saw it; not audited)${gone}`;
+      return `${what}${meta.servedBy ? `, served by ${meta.servedBy}` : ""} · ${meta.attempts} attempt(s) · ${meta.elapsedMs} ms simulated${gone}`;
+    }
+    default: {
+      const { meta } = outcome;
+      return `${meta.requestId}  ${region}  ${status} ${outcome.kind === "completion" ? "completion" : "stream"} served by ${meta.servedBy ?? "?"} · ${meta.attempts} attempt(s) · ${meta.elapsedMs} ms simulated${gone}`;
+    }
+  }
+}
+
+function describeClosed({ chain, auditStoresDir }: ClosedRun): string[] {
+  const verdict = chain.ok ? "every chain verified" : `BROKEN at seq ${chain.firstBad!.seq}: ${chain.firstBad!.reason}`;
+  return [`Audit head ${chain.head} (${chain.entries.toLocaleString("en-US")} entries in ${chain.stores} stores, ${verdict}).`, `Audit stores: ${auditStoresDir}`];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const stopped = new Promise<string>((done) => {
+    process.once("SIGINT", () => done("SIGINT"));
+    process.once("SIGTERM", () => done("SIGTERM"));
+  });
+  process.exitCode = await main(process.argv.slice(2), stopped);
+}
