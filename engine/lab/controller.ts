@@ -27,6 +27,7 @@ import { parseScenario } from "../scenario/load";
 import { describeFault } from "../scenario/describeFault";
 import { INSTANT_FAULTS, scenarioSchema, type Fault, type FaultSpec, type Scenario } from "../scenario/schema";
 import { EngineSession } from "../session";
+import type { CompletionCounts } from "../sim/world";
 import type {
   AuditEntryDetail,
   AuditFilter,
@@ -376,6 +377,11 @@ export class LabController implements LabBackend, GatewayApiBackend {
   serveGatewayApiAt(origin: string): void {
     this.gatewayApiOrigin = origin;
     this.push();
+  }
+
+  /** Completion requests each target (`provider@region/model`) has received in this run, as the simulated providers counted them. */
+  providerCompletions(): CompletionCounts {
+    return this.run?.session.providerCompletions ?? new Map();
   }
 
   offer(): GatewayOffer | Unavailable {
