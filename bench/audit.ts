@@ -2,7 +2,8 @@
  * The audit log's costs next to the floors under them, in one run (issue #4):
  *
  *  1. chained append (canonical JSON, SHA-256, batched insert) next to a bare SQLite insert of the same rows;
- *  2. chain verification next to SHA-256 over the same bytes, in memory and read from the same store;
+ *  2. chain verification next to SHA-256 over the same bytes, in memory and read from the same store, and
+ *     the same records verified from a store of the older format 1;
  *  3. lookup by request id in a log of a million entries;
  *  4. a Merkle tree over those million entries: appends, roots, inclusion and consistency proofs.
  *
@@ -16,7 +17,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { build as buildHistogram, type Histogram } from "hdr-histogram-js";
 import { median } from "simple-statistics";
-import { AuditLog, leafHash, MerkleTree, seededRandom, verifyChain, verifyConsistency, verifyInclusion, type AuditRecord, type Random } from "../engine";
+import { AuditLog, GENESIS_HASH, leafHash, MerkleTree, seededRandom, verifyChain, verifyConsistency, verifyInclusion, type AuditRecord, type Random } from "../engine";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -120,8 +121,7 @@ function entriesSchema(dir: string): string {
 }
 
 // Hash-sized, so the bare rows are as long as the chained ones.
-const PLACEHOLDER_PREV = "0".repeat(64);
-const PLACEHOLDER_HASH = "f".repeat(64);
+const PLACEHOLDER_HASH = Buffer.alloc(32, 0xff);
 
 /** What SQLite alone costs: the audit store's table, settings and batches, with no canonical form and no hash. Rows/s. */
 function bareInsert(path: string, schema: string, records: readonly RequestAuditRecord[]): number {
@@ -130,14 +130,12 @@ function bareInsert(path: string, schema: string, records: readonly RequestAudit
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.exec(schema);
-  const insert = db.prepare<[number, number, string, string, string, string, string, string]>(
-    "INSERT INTO entries (seq, t, region, kind, request_id, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  );
+  // Format 2's row: the other columns are computed from the body by SQLite, as in the chained store.
+  const insert = db.prepare<[number, string, Buffer]>("INSERT INTO entries (seq, body, hash) VALUES (?, ?, ?)");
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      const record = records[i]!;
       // With its seq, as the chained body has it: the same bytes in another key order.
-      insert.run(i + 1, record.t, record.region, record.kind, record.requestId, JSON.stringify({ ...record, seq: i + 1 }), PLACEHOLDER_PREV, PLACEHOLDER_HASH);
+      insert.run(i + 1, JSON.stringify({ ...records[i]!, seq: i + 1 }), PLACEHOLDER_HASH);
     }
   });
   for (let i = 0; i < records.length; i += BATCH) batch(i, Math.min(records.length, i + BATCH));
@@ -146,9 +144,9 @@ function bareInsert(path: string, schema: string, records: readonly RequestAudit
 }
 
 /** Rows/s. */
-function chainedAppend(path: string, records: readonly RequestAuditRecord[]): number {
+function chainedAppend(path: string, records: readonly RequestAuditRecord[], format?: 1 | 2): number {
   const started = performance.now();
-  const log = AuditLog.open(path);
+  const log = AuditLog.open(path, format === undefined ? {} : { format });
   for (const record of records) log.append(record);
   log.close();
   return perSecond(records.length, started);
@@ -156,26 +154,37 @@ function chainedAppend(path: string, records: readonly RequestAuditRecord[]): nu
 
 interface StoredRow {
   body: string;
-  prev_hash: string;
   hash: string;
 }
-const SELECT_CHAIN = "SELECT body, prev_hash, hash FROM entries ORDER BY seq";
+// The hash as hex, as the verifier reads it; a format-2 store keeps no previous hash: it is the row before's.
+const SELECT_CHAIN = "SELECT body, lower(hex(hash)) AS hash FROM entries ORDER BY seq";
 
-/** Counts rows whose hash is not SHA-256 of prev_hash and body; any would mean the bench measured a broken chain. */
+/** Counts rows whose hash is not SHA-256 of the previous row's hash and the body; any would mean the bench measured a broken chain. */
 function mismatches(rows: Iterable<StoredRow>): { count: number; bad: number } {
   let count = 0;
   let bad = 0;
+  let prev = GENESIS_HASH;
   for (const row of rows) {
     count++;
-    if (hash("sha256", `${row.prev_hash}\n${row.body}`) !== row.hash) bad++;
+    if (hash("sha256", `${prev}\n${row.body}`) !== row.hash) bad++;
+    prev = row.hash;
   }
   return { count, bad };
 }
 
-function readChain(path: string): StoredRow[] {
+/** The chain's rows with each previous hash beside them, as format 1 stored it: hashing them does nothing but hash. */
+function readChain(path: string): { prev: string; body: string; hash: string }[] {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare<[], StoredRow>(SELECT_CHAIN).all();
+    let prev = GENESIS_HASH;
+    return db
+      .prepare<[], StoredRow>(SELECT_CHAIN)
+      .all()
+      .map(({ body, hash }) => {
+        const row = { prev, body, hash };
+        prev = hash;
+        return row;
+      });
   } finally {
     db.close();
   }
@@ -204,6 +213,7 @@ function appendAndVerify(dir: string, line: Line): void {
   const chained: number[] = [];
   const chainedPath = join(dir, "chained.db");
   const barePath = join(dir, "bare.db");
+  const format1Path = join(dir, "format-1.db");
   for (let round = 1; round <= ROUNDS; round++) {
     // Each round writes fresh files; the last chained store stays for the verify measures.
     removeStore(chainedPath);
@@ -218,18 +228,21 @@ function appendAndVerify(dir: string, line: Line): void {
   line(`bare SQLite insert of the same rows (same table, JSON.stringify, placeholder hashes), median of ${ROUNDS}`, `${rate(median(bare), "rows")} (runs: ${runs(bare)})`);
   line("chained / bare", `${percent(median(chained), median(bare))} (target ≥ 50 %)`);
 
+  gc?.();
+  chainedAppend(format1Path, records, 1);
   const loaded = readChain(chainedPath);
-  const hashedBytes = loaded.reduce((sum, row) => sum + Buffer.byteLength(row.prev_hash) + 1 + Buffer.byteLength(row.body), 0);
+  const hashedBytes = loaded.reduce((sum, row) => sum + Buffer.byteLength(row.prev) + 1 + Buffer.byteLength(row.body), 0);
   const verified: number[] = [];
+  const verifiedFormat1: number[] = [];
   const readHashed: number[] = [];
   const inMemory: number[] = [];
+  const verifies = (path: string) => () => {
+    const verdict = verifyChain(path);
+    return { count: verdict.count, ok: verdict.ok };
+  };
   for (let round = 1; round <= ROUNDS; round++) {
-    verified.push(
-      verifyRate(APPEND_ROWS, () => {
-        const verdict = verifyChain(chainedPath);
-        return { count: verdict.count, ok: verdict.ok };
-      }),
-    );
+    verified.push(verifyRate(APPEND_ROWS, verifies(chainedPath)));
+    verifiedFormat1.push(verifyRate(APPEND_ROWS, verifies(format1Path)));
     readHashed.push(
       verifyRate(APPEND_ROWS, () => {
         const db = new Database(chainedPath, { readonly: true });
@@ -243,19 +256,25 @@ function appendAndVerify(dir: string, line: Line): void {
     );
     inMemory.push(
       verifyRate(APPEND_ROWS, () => {
-        const { count, bad } = mismatches(loaded);
+        let count = 0;
+        let bad = 0;
+        for (const row of loaded) {
+          count++;
+          if (hash("sha256", `${row.prev}\n${row.body}`) !== row.hash) bad++;
+        }
         return { count, ok: bad === 0 };
       }),
     );
   }
   const meanBody = Math.round(hashedBytes / loaded.length - 65);
   line(
-    `SHA-256 of prev_hash + "\\n" + body over the ${rows} rows already in memory (mean body ${meanBody} bytes), median of ${ROUNDS}`,
+    `SHA-256 of previous hash + "\\n" + body over the ${rows} rows already in memory (mean body ${meanBody} bytes), median of ${ROUNDS}`,
     `${rate(median(inMemory), "entries")}, ${((median(inMemory) * hashedBytes) / loaded.length / 2 ** 20).toFixed(0)} MiB/s (runs: ${runs(inMemory)})`,
   );
-  line(`the same SHA-256, reading each row from the store (SELECT body, prev_hash, hash), median of ${ROUNDS}`, `${rate(median(readHashed), "entries")} (runs: ${runs(readHashed)})`);
-  line(`\`verifyChain(path)\` on the chained store, median of ${ROUNDS}`, `${rate(median(verified), "entries")} (runs: ${runs(verified)})`);
-  line("verify / in-memory SHA-256 of the same bytes", `${percent(median(verified), median(inMemory))} (target ≥ 25 %)`);
+  line(`the same SHA-256, reading each row from the store (SELECT body, lower(hex(hash))), median of ${ROUNDS}`, `${rate(median(readHashed), "entries")} (runs: ${runs(readHashed)})`);
+  line(`\`verifyChain(path)\` on the chained store (format 2), median of ${ROUNDS}`, `${rate(median(verified), "entries")} (runs: ${runs(verified)})`);
+  line(`\`verifyChain(path)\` on the same records in a format-1 store, median of ${ROUNDS}`, `${rate(median(verifiedFormat1), "entries")} (runs: ${runs(verifiedFormat1)})`);
+  line("verify / in-memory SHA-256 of the same bytes", `${percent(median(verified), median(inMemory))} (target ≥ 25 %); format 1: ${percent(median(verifiedFormat1), median(inMemory))}`);
   line("verify / read + SHA-256 from the store", percent(median(verified), median(readHashed)));
 }
 

@@ -8,26 +8,24 @@
  * - `hash = SHA-256(prevHash + "\n" + body)` as 64 lower-case hex digits, where `prevHash` is the previous
  *   entry's hash, or {@link GENESIS_HASH} for seq 1.
  * The body is stored as hashed, so verification recomputes each hash from the stored bytes without
- * re-canonicalising; the indexed columns (seq, t, region, kind, request_id) are copies for querying,
- * checked against the body.
+ * re-canonicalising. What else a store keeps, and so what else a verifier must check, depends on its format
+ * (engine/audit/storeFormat.ts): format 1 stores copies of body fields and each previous hash, checked against
+ * the body and the chain; format 2, which new stores are written in, stores only seq, body and hash.
  *
  * Appends are hashed at once (the head advances in memory) and written in batched transactions, because a
  * commit per row is what limits throughput: measured on a 2-core dev machine with drill-sized records,
  * about 7k appends/s committing each row against 20–35k/s in batches of 1,000, where canonicalisation
  * then dominates. (With synchronous=FULL instead of NORMAL each commit would also fsync.)
- *
- * Schema (format 1): `meta(key, value)` holding `format` = "1"; `entries(seq, t, region, kind, request_id,
- * body, prev_hash, hash)` with an index on request_id. Later formats add tables beside these.
  */
 import { hash as digest } from "node:crypto";
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { bodyProblem } from "./bodyProblem";
 import { canonicalJson } from "./canonical";
+import { CURRENT_FORMAT, FORMATS, GENESIS_HASH, type Row, type StoreFormat } from "./storeFormat";
 
 /** The `prevHash` of entry 1, and the head hash of an empty log. */
-export const GENESIS_HASH = "0".repeat(64);
-const FORMAT = 1;
+export { GENESIS_HASH };
 const DEFAULT_BATCH_SIZE = 1000;
 /** Rows read per query by `entries()`; paging keeps the connection free for appends between pages. */
 const PAGE_SIZE = 1000;
@@ -50,6 +48,7 @@ export interface StoredEntry {
   requestId: string | null;
   /** Canonical JSON of the record plus its seq: exactly the hashed bytes. */
   body: string;
+  /** In a format-2 store, read from the entry before; empty when the store lacks it. */
   prevHash: string;
   hash: string;
 }
@@ -63,35 +62,10 @@ export type ChainVerdict =
   | { ok: true; count: number; head: string }
   | { ok: false; count: number; firstBad: { seq: number; reason: string } };
 
-const SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entries (
-  seq INTEGER PRIMARY KEY,
-  t REAL NOT NULL,
-  region TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  request_id TEXT,
-  body TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE INDEX entries_request_id ON entries (request_id) WHERE request_id IS NOT NULL;
-`;
-const ENTRY_COLUMNS = ["seq", "t", "region", "kind", "request_id", "body", "prev_hash", "hash"] as const;
-
-/** A row of `entries` read in raw mode: its columns in table order. */
-type RawRow = [seq: number, t: number, region: string, kind: string, requestId: string | null, body: string, prevHash: string, hash: string];
-
-interface Row {
-  seq: number;
-  t: number;
-  region: string;
-  kind: string;
-  request_id: string | null;
-  body: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A row of format 1's chain query, read in raw mode. */
+type Format1Row = [seq: number, t: number, region: string, kind: string, requestId: string | null, body: string, prevHash: string, hash: string];
+/** A row of format 2's chain query, read in raw mode. */
+type Format2Row = [seq: number, body: string, hash: string];
 
 /** Which entries {@link AuditLog.query} returns; every field given must match. */
 export interface EntryFilter {
@@ -110,10 +84,10 @@ function whereClause(filter: EntryFilter): { where: string; params: string[] } {
     conditions.push(condition);
     params.push(value);
   };
-  match("region = ?", filter.region);
-  match("kind = ?", filter.kind);
-  match("request_id = ?", filter.requestId);
-  match("json_extract(body, '$.outcome') = ?", filter.outcome);
+  match("e.region = ?", filter.region);
+  match("e.kind = ?", filter.kind);
+  match("e.request_id = ?", filter.requestId);
+  match("json_extract(e.body, '$.outcome') = ?", filter.outcome);
   return { where: conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`, params };
 }
 
@@ -132,10 +106,10 @@ const chainHash = (prevHash: string, body: string): string => digest("sha256", `
 
 /**
  * Opens a file as an audit store, or throws an error naming the file and what is wrong with it. Only reads
- * (a missing file is created empty), so a file that turns out not to be ours is left as it was. Returns
- * whether the audit schema is already there.
+ * (a missing file is created empty), so a file that turns out not to be ours is left as it was. Returns the
+ * store's format, undefined while the audit schema is not there yet.
  */
-function openStore(path: string, readonly: boolean, nativeBinding?: string): { db: Database.Database; hasSchema: boolean } {
+function openStore(path: string, readonly: boolean, nativeBinding?: string): { db: Database.Database; format: StoreFormat | undefined } {
   if (readonly && path !== ":memory:" && !existsSync(path)) throw new Error(`audit store ${path} does not exist`);
   let db: Database.Database;
   try {
@@ -144,14 +118,14 @@ function openStore(path: string, readonly: boolean, nativeBinding?: string): { d
     throw new Error(`audit store ${path} cannot be opened: ${(error as Error).message}`);
   }
   try {
-    return { db, hasSchema: checkSchema(db, path) };
+    return { db, format: checkSchema(db, path) };
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-function checkSchema(db: Database.Database, path: string): boolean {
+function checkSchema(db: Database.Database, path: string): StoreFormat | undefined {
   let tables: Set<string>;
   try {
     // better-sqlite3 opens any file lazily; the first read is what finds out it is not a database.
@@ -161,16 +135,16 @@ function checkSchema(db: Database.Database, path: string): boolean {
     if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") throw new Error(`audit store ${path} is not a SQLite database, or is corrupt (${(error as Error).message})`);
     throw new Error(`audit store ${path} cannot be read: ${(error as Error).message}`);
   }
-  if (tables.size === 0) return false;
+  if (tables.size === 0) return undefined;
   const notOurs = (what: string) => new Error(`audit store ${path} is a SQLite database without the audit log schema: ${what}`);
   if (!tables.has("entries") || !tables.has("meta")) throw notOurs(`it has tables ${[...tables].join(", ")}, not entries and meta`);
-  const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('entries')").all().map((c) => c.name));
-  const missing = ENTRY_COLUMNS.filter((c) => !columns.has(c));
-  if (missing.length > 0) throw notOurs(`table entries lacks column ${missing.join(", ")}`);
-  const format = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'format'").get();
-  if (!format) throw notOurs("meta has no format");
-  if (format.value !== String(FORMAT)) throw new Error(`audit store ${path} has format ${format.value}; this build reads format ${FORMAT}`);
-  return true;
+  const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'format'").get();
+  if (!version) throw notOurs("meta has no format");
+  const format = /^[1-9]\d*$/.test(version.value) ? FORMATS[Number(version.value)] : undefined;
+  if (!format) throw new Error(`audit store ${path} has format ${version.value}; this build reads formats ${Object.keys(FORMATS).join(" and ")}`);
+  const problem = format.schemaProblem(db);
+  if (problem) throw new Error(`audit store ${path} (format ${format.version}) is not an intact audit store: ${problem}`);
+  return format;
 }
 
 /**
@@ -190,34 +164,35 @@ export class AuditLog {
 
   private constructor(
     private readonly db: Database.Database,
+    private readonly format: StoreFormat,
+    private readonly path: string,
     private readonly batchSize: number,
     /** A view reads a store another connection writes: it never appends, and reads its head from the store. */
     private readonly isView: boolean,
   ) {
-    const insert = db.prepare<[number, number, string, string, string | null, string, string, string]>(
-      "INSERT INTO entries (seq, t, region, kind, request_id, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    );
+    const insert = db.prepare(format.insert);
     this.writeBatch = db.transaction((rows: readonly Row[]) => {
-      // Positional parameters: binding by name costs more, and this runs for every entry.
-      for (const r of rows) insert.run(r.seq, r.t, r.region, r.kind, r.request_id, r.body, r.prev_hash, r.hash);
+      for (const r of rows) format.write(insert, r);
     });
-    this.selectPage = db.prepare("SELECT * FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?");
-    this.selectByRequestId = db.prepare("SELECT * FROM entries WHERE request_id = ? ORDER BY seq");
+    this.selectPage = db.prepare(`${format.select} WHERE e.seq >= ? ORDER BY e.seq LIMIT ?`);
+    this.selectByRequestId = db.prepare(`${format.select} WHERE e.request_id = ? ORDER BY e.seq`);
     this.selectRegionCounts = db.prepare("SELECT region, COUNT(*) AS n FROM entries GROUP BY region ORDER BY region");
-    this.selectByTime = db.prepare("SELECT * FROM entries ORDER BY t, region, seq");
-    this.selectHead = db.prepare("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
+    this.selectByTime = db.prepare(`${format.select} ORDER BY e.t, e.region, e.seq`);
+    this.selectHead = db.prepare(format.head);
     const last = this.selectHead.get();
     this.headSeq = last?.seq ?? 0;
     this.headHash = last?.hash ?? GENESIS_HASH;
   }
 
   /**
-   * Opens a store, creating it (and its file) when missing, or continues the chain of an existing one.
-   * `path` may be ":memory:". `batchSize` (default 1000) is how many appends are queued before they are
-   * written in one transaction. `nativeBinding` is the path of a better-sqlite3 addon built for another
-   * ABI (Electron's). Throws, naming the path, for a file that is not an audit store.
+   * Opens a store, creating it (and its file) when missing, or continues the chain of an existing one in
+   * the store's own format. `path` may be ":memory:". `batchSize` (default 1000) is how many appends are
+   * queued before they are written in one transaction. `format` is the one a new store is created in
+   * (default 2, see engine/audit/storeFormat.ts); format 1 is what builds before format 2 read.
+   * `nativeBinding` is the path of a better-sqlite3 addon built for another ABI (Electron's). Throws,
+   * naming the path, for a file that is not an audit store.
    */
-  static open(path: string, options: { batchSize?: number; nativeBinding?: string } = {}): AuditLog {
+  static open(path: string, options: { batchSize?: number; format?: 1 | 2; nativeBinding?: string } = {}): AuditLog {
     return AuditLog.create(path, options, false);
   }
 
@@ -230,20 +205,25 @@ export class AuditLog {
     return AuditLog.create(path, options, true);
   }
 
-  private static create(path: string, options: { batchSize?: number; nativeBinding?: string }, isView: boolean): AuditLog {
+  private static create(path: string, options: { batchSize?: number; format?: 1 | 2; nativeBinding?: string }, isView: boolean): AuditLog {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`audit batchSize must be a positive integer, got ${batchSize}`);
-    const { db, hasSchema } = openStore(path, false, options.nativeBinding);
+    const opened = openStore(path, false, options.nativeBinding);
+    const { db } = opened;
     try {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
-      if (!hasSchema) {
+      let format = opened.format;
+      if (!format) {
+        const created = options.format === undefined ? CURRENT_FORMAT : FORMATS[options.format]!;
         db.transaction(() => {
-          db.exec(SCHEMA);
-          db.prepare("INSERT INTO meta (key, value) VALUES ('format', ?)").run(String(FORMAT));
+          db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+          for (const sql of created.schema) db.exec(sql);
+          db.prepare("INSERT INTO meta (key, value) VALUES ('format', ?)").run(String(created.version));
         })();
+        format = created;
       }
-      return new AuditLog(db, batchSize, isView);
+      return new AuditLog(db, format, path, batchSize, isView);
     } catch (error) {
       db.close();
       throw error;
@@ -341,8 +321,8 @@ export class AuditLog {
     // Unfiltered, the entry at position i is seq i + 1 (seqs have no gaps): a key lookup, where OFFSET would
     // walk every row before the page — the difference between the top and the middle of 100k entries.
     if (params.length === 0) return { total: this.head.seq, entries: this.selectPage.all(offset + 1, limit).map(toEntry) };
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM entries${where}`).get(...params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM entries${where} ORDER BY seq LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM entries e${where}`).get(...params) as { n: number }).n;
+    const rows = this.db.prepare(`${this.format.select}${where} ORDER BY e.seq LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
     return { total, entries: rows.map(toEntry) };
   }
 
@@ -357,6 +337,17 @@ export class AuditLog {
   countByRegion(): Record<string, number> {
     this.flush();
     return Object.fromEntries(this.selectRegionCounts.all().map((r) => [r.region, r.n]));
+  }
+
+  /**
+   * Recomputes this store's chain as {@link verifyChain} does, on this connection: what is committed, after
+   * flushing what is pending.
+   */
+  verify(expectedHead?: { seq: number; hash: string }): ChainVerdict {
+    this.flush();
+    const verifier = new ChainVerifier();
+    verifyRows(this.db, this.format, this.path, verifier);
+    return verifier.verdict(expectedHead);
   }
 
   /** Flushes and closes the store; closing twice is harmless. */
@@ -378,9 +369,15 @@ export class AuditLog {
  * then end exactly there.
  */
 export function verifyChain(source: AuditLog | string, expectedHead?: { seq: number; hash: string }): ChainVerdict {
+  if (typeof source !== "string") return source.verify(expectedHead);
   const verifier = new ChainVerifier();
-  if (typeof source === "string") verifyStore(source, verifier);
-  else for (const entry of source.entries()) if (!verifier.add(entry)) break;
+  const { db, format } = openStore(source, true);
+  try {
+    if (!format) throw new Error(`audit store ${source} is an empty SQLite database, not an audit log`);
+    verifyRows(db, format, source, verifier);
+  } finally {
+    db.close();
+  }
   return verifier.verdict(expectedHead);
 }
 
@@ -400,6 +397,7 @@ export class ChainVerifier {
     return this.expectedSeq;
   }
 
+  /** Checks a whole entry: its seq, its previous-hash link, its hash, and its columns against its body. */
   add(entry: StoredEntry): boolean {
     if (this.firstBad) return false;
     this.count++;
@@ -409,6 +407,32 @@ export class ChainVerifier {
       return false;
     }
     this.prevHash = entry.hash;
+    this.expectedSeq++;
+    return true;
+  }
+
+  /**
+   * Checks an entry of a format-2 store, where the seq and the hash are all there is outside the hashed
+   * body: no stored previous hash to compare (the one before is the link), no column copied from the body.
+   */
+  addLink(seq: number, body: string, hash: string): boolean {
+    if (this.firstBad) return false;
+    this.count++;
+    if (seq !== this.expectedSeq) {
+      this.firstBad = { seq: this.expectedSeq, reason: `sequence gap: expected ${this.expectedSeq}, found ${seq}` };
+      return false;
+    }
+    // A forger's BLOB would come as a Buffer, whose bytes hash like the text it stands for.
+    if (typeof body !== "string") {
+      this.firstBad = { seq, reason: "body is not text" };
+      return false;
+    }
+    const computed = chainHash(this.prevHash, body);
+    if (computed !== hash) {
+      this.firstBad = { seq, reason: "hash mismatch: hash is not SHA-256 of the previous entry's hash and body" };
+      return false;
+    }
+    this.prevHash = computed;
     this.expectedSeq++;
     return true;
   }
@@ -433,17 +457,18 @@ export class ChainVerifier {
 }
 
 /**
- * Feeds every stored entry of the store at `path` to `verifier`, until one is bad. Rows come as plain arrays
- * and are copied into one reused entry, because building a row object and then an entry for every row cost
- * as much as checking it.
+ * Feeds every stored entry to `verifier`, until one is bad. Rows come as plain arrays, and format 1's are
+ * copied into one reused entry, because building a row object and then an entry for every row cost as much
+ * as checking it. A read error (a corrupt page) is thrown naming the store and its format.
  */
-function verifyStore(path: string, verifier: ChainVerifier): void {
-  const { db, hasSchema } = openStore(path, true);
+function verifyRows(db: Database.Database, format: StoreFormat, path: string, verifier: ChainVerifier): void {
   try {
-    if (!hasSchema) throw new Error(`audit store ${path} is an empty SQLite database, not an audit log`);
-    const rows = db.prepare<[], RawRow>("SELECT seq, t, region, kind, request_id, body, prev_hash, hash FROM entries ORDER BY seq").raw(true);
+    if (format.version === 2) {
+      for (const row of db.prepare<[], Format2Row>(format.chain).raw(true).iterate()) if (!verifier.addLink(row[0], row[1], row[2])) break;
+      return;
+    }
     const entry: StoredEntry = { seq: 0, t: 0, region: "", kind: "", requestId: null, body: "", prevHash: "", hash: "" };
-    for (const row of rows.iterate()) {
+    for (const row of db.prepare<[], Format1Row>(format.chain).raw(true).iterate()) {
       entry.seq = row[0];
       entry.t = row[1];
       entry.region = row[2];
@@ -454,7 +479,7 @@ function verifyStore(path: string, verifier: ChainVerifier): void {
       entry.hash = row[7];
       if (!verifier.add(entry)) break;
     }
-  } finally {
-    db.close();
+  } catch (error) {
+    throw new Error(`audit store ${path} (format ${format.version}) cannot be read: ${(error as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The check that an entry's indexed columns (seq, t, region, kind, request_id) are copies of the fields in its
- * hashed body, at about the cost of hashing the body.
+ * hashed body, at about the cost of hashing the body: for format-1 stores and exported entries (a format-2 store
+ * keeps no copies, engine/audit/storeFormat.ts).
  *
  * Parsing each body whole (`JSON.parse`) cost verification as much as reading the rows, and built an object of
  * every field only to look at five. Instead one left-to-right pass checks the body against the JSON grammar

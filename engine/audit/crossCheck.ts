@@ -32,9 +32,12 @@ export interface CrossCheck {
 
 const PROBLEMS_KEPT = 10;
 
+/** What the check reads of an entry. */
+type CheckedEntry = Pick<StoredEntry, "seq" | "body">;
+
 interface Cursor {
-  readonly entries: Iterator<StoredEntry>;
-  next: StoredEntry | undefined;
+  readonly entries: Iterator<CheckedEntry>;
+  next: CheckedEntry | undefined;
   arrived: number;
   missing: number;
   altered: number;
@@ -46,8 +49,8 @@ interface Cursor {
  * come in buffer order). `buffers`: per region, its buffer's entries in seq order.
  */
 export function crossCheckBuffers(
-  destinations: Iterable<{ readonly name: string; readonly entries: Iterable<StoredEntry> }>,
-  buffers: ReadonlyMap<string, Iterable<StoredEntry>>,
+  destinations: Iterable<{ readonly name: string; readonly entries: Iterable<CheckedEntry> }>,
+  buffers: ReadonlyMap<string, Iterable<CheckedEntry>>,
 ): CrossCheck {
   const problems: string[] = [];
   const problem = (text: string) => problems.length < PROBLEMS_KEPT && problems.push(text);

@@ -27,10 +27,19 @@ const open: AuditLog[] = [];
 afterEach(() => {
   for (const log of open.splice(0)) log.close();
 });
-function openLog(path: string, options?: { batchSize?: number }): AuditLog {
+function openLog(path: string, options?: { batchSize?: number; format?: 1 | 2 }): AuditLog {
   const log = AuditLog.open(path, options);
   open.push(log);
   return log;
+}
+
+/** A closed store file holding entries 1 to `entries` of the test log. */
+function storeWith(entries: number, options?: { format?: 1 | 2 }): string {
+  const path = freshPath();
+  const log = AuditLog.open(path, options);
+  for (let i = 1; i <= entries; i++) log.append(record(i));
+  log.close();
+  return path;
 }
 
 /** Rows committed to the file, as another process would see them. */
@@ -187,6 +196,64 @@ describe("AuditLog reading", () => {
   });
 });
 
+describe("AuditLog formats", () => {
+  /** The same records in a store of each format. */
+  function pair(entries: number): [AuditLog, AuditLog] {
+    const [one, two] = [openLog(freshPath(), { format: 1 }), openLog(freshPath(), { format: 2 })];
+    for (let i = 1; i <= entries; i++) for (const log of [one, two]) log.append(record(i));
+    return [one, two];
+  }
+
+  it("stores only seq, body and the hash as 32 bytes in format 2, and the format in meta", () => {
+    const path = freshPath();
+    const log = openLog(path);
+    const { hash } = log.append(record(1));
+    log.flush();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get()).toBe("2");
+    expect(db.prepare("SELECT seq, body, hash FROM entries").get()).toEqual({ seq: 1, body: canonicalJson({ ...record(1), seq: 1 }), hash: Buffer.from(hash, "hex") });
+    // hidden 2: a virtual generated column, computed when read, nothing of it stored in the row.
+    const columns = db.prepare("SELECT name, hidden FROM pragma_table_xinfo('entries')").all() as { name: string; hidden: number }[];
+    expect(columns.filter((c) => c.hidden === 0).map((c) => c.name)).toEqual(["seq", "body", "hash"]);
+    expect(columns.filter((c) => c.hidden === 2).map((c) => c.name)).toEqual(["t", "region", "kind", "request_id"]);
+    db.close();
+  });
+
+  it("reads the same entries from both formats, so exports and queries do not depend on it", () => {
+    const [one, two] = pair(300);
+    expect(two.head).toEqual(one.head);
+    expect([...two.entries()]).toEqual([...one.entries()]);
+    expect([...two.entries({ fromSeq: 150, limit: 20 })]).toEqual([...one.entries({ fromSeq: 150, limit: 20 })]);
+    expect([...two.byTime()]).toEqual([...one.byTime()]);
+    expect(two.findByRequestId("req-7")).toEqual(one.findByRequestId("req-7"));
+    expect(two.countByRegion()).toEqual(one.countByRegion());
+    for (const filter of [{}, { region: "us-east" }, { kind: "transition" }, { requestId: "req-9" }])
+      expect(two.query(filter, 10, 25), JSON.stringify(filter)).toEqual(one.query(filter, 10, 25));
+    expect(two.verify()).toEqual(one.verify());
+  });
+
+  it("continues a format-1 store in format 1, which still verifies", () => {
+    const path = storeWith(5, { format: 1 });
+    const second = openLog(path);
+    for (let i = 6; i <= 8; i++) second.append(record(i));
+    const head = second.head;
+    second.close();
+    expect(verifyChain(path, head)).toEqual({ ok: true, count: 8, head: head.hash });
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get()).toBe("1");
+    expect(db.prepare("SELECT prev_hash FROM entries WHERE seq = 8").pluck().get()).toBe(db.prepare("SELECT hash FROM entries WHERE seq = 7").pluck().get());
+    db.close();
+  });
+
+  it("names a format-2 body stored as a BLOB, though its bytes hash like the text", () => {
+    const path = storeWith(3);
+    const db = new Database(path);
+    db.prepare("UPDATE entries SET body = CAST(body AS BLOB) WHERE seq = 2").run();
+    db.close();
+    expect(verifyChain(path)).toMatchObject({ ok: false, firstBad: { seq: 2, reason: "body is not text" } });
+  });
+});
+
 describe("AuditLog files", () => {
   it("continues the chain of an existing file, which then verifies from the file", () => {
     const path = freshPath();
@@ -202,7 +269,7 @@ describe("AuditLog files", () => {
     second.close();
     expect(verifyChain(path, headAfter)).toEqual({ ok: true, count: 7, head: headAfter.hash });
     const db = new Database(path, { readonly: true });
-    expect(db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get()).toBe("1");
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get()).toBe("2");
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
   });
@@ -242,9 +309,21 @@ describe("AuditLog files", () => {
     const path = freshPath();
     AuditLog.open(path).close();
     const db = new Database(path);
-    db.prepare("UPDATE meta SET value = '2' WHERE key = 'format'").run();
+    db.prepare("UPDATE meta SET value = '3' WHERE key = 'format'").run();
     db.close();
-    expect(() => AuditLog.open(path)).toThrow(/has format 2; this build reads format 1/);
+    expect(() => AuditLog.open(path)).toThrow(`audit store ${path} has format 3; this build reads formats 1 and 2`);
+  });
+
+  it("refuses a store whose pages are corrupt, naming it and its format", () => {
+    const path = storeWith(2000);
+    const db = new Database(path);
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.close();
+    const bytes = readFileSync(path);
+    // Past the schema's pages: the entries' own b-tree pages.
+    bytes.fill(0xa5, bytes.length / 2, bytes.length / 2 + 8192);
+    writeFileSync(path, bytes);
+    expect(() => verifyChain(path)).toThrow(new RegExp(`^audit store ${path} \\(format 2\\) cannot be read: .*malformed`));
   });
 
   it("verifying a missing file or an empty database says so instead of creating one", () => {

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadScenarioFile, reviewAudit, runDrill, verifyChain, type DrillReport, type Scenario, type StoredEntry, type StoreChain } from "../../engine";
+import { loadScenarioFile, reviewAudit, runDrill, verifyChain, type DrillReport, type Scenario, type StoreChain } from "../../engine";
 import { crossCheckBuffers } from "../../engine/audit/crossCheck";
 import { Mutation, mutationSchema, tamper } from "./tamperKit";
 
@@ -44,6 +44,8 @@ const StoreCase = z.strictObject({
   wantStore: z.string().optional(),
   wantFirstBad: SeqRef.optional(),
   wantReason: z.string().optional(),
+  /** The changed store is refused as a whole, with an error containing this, instead of a first bad entry. */
+  wantError: z.string().optional(),
   /** The review of the tampered destinations and the buffer check, as the report's audit_gaps and audit_lost count them. */
   wantGaps: z.number().int().nonnegative(),
   wantLost: z.number().int().nonnegative(),
@@ -100,7 +102,7 @@ const storeNamed = (report: DrillReport, name: string): StoreChain => {
   return store;
 };
 
-/** Reads a store's rows directly, so the review sees exactly what is in the file. */
+/** Reads a store's rows directly, so the review sees exactly what is in the file (whatever its definition says). */
 function rows<T>(path: string, sql: string, ...params: unknown[]): T[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
@@ -139,6 +141,8 @@ function resolveMutation(mutation: StoreCase["mutation"], at: (ref: SeqRef) => n
       return Mutation.parse({ ...mutation, seqs: mutation.seqs.map(at) });
     case "truncate":
       return Mutation.parse({ ...mutation, keep: at(mutation.keep) });
+    case "redefine":
+      return mutation;
     case "insert-forged":
       return Mutation.parse({ ...mutation, seq: at(mutation.seq), linkTo: at(mutation.linkTo) });
   }
@@ -151,7 +155,7 @@ function resolveMutation(mutation: StoreCase["mutation"], at: (ref: SeqRef) => n
  */
 function review({ scenario, report }: Pristine, dir: string): { gaps: number; lost: number } {
   const { stores, buffers } = report.questions.audit;
-  const read = (file: string) => rows<StoredEntry>(join(dir, file), "SELECT seq, t, region, kind, request_id AS requestId, body, prev_hash AS prevHash, hash FROM entries ORDER BY seq");
+  const read = (file: string) => rows<{ seq: number; body: string }>(join(dir, file), "SELECT seq, body FROM entries ORDER BY seq");
   const destinations = stores.filter((s) => s.role === "destination").map((s) => ({ name: s.name, entries: read(s.file) }));
   const jurisdictions = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
   const result = reviewAudit(destinations, scenario.policy, jurisdictions);
@@ -164,10 +168,10 @@ function review({ scenario, report }: Pristine, dir: string): { gaps: number; lo
 const expectedHead = (store: StoreChain) => ({ seq: store.entries, hash: store.head });
 
 describe("tamper vectors across stores", () => {
-  it("each want either valid chains or one broken store with its first bad entry and reason", () => {
+  it("each want either valid chains or one broken store with its first bad entry and reason, or refused with an error", () => {
     for (const c of cases) {
-      const wants = [c.wantStore, c.wantFirstBad, c.wantReason].map((w) => w !== undefined);
-      expect(wants, c.file).toEqual(c.wantOk ? [false, false, false] : [true, true, true]);
+      const wants = [c.wantStore, c.wantFirstBad, c.wantReason, c.wantError].map((w) => w !== undefined);
+      expect(wants, c.file).toEqual(c.wantOk ? [false, false, false, false] : c.wantError === undefined ? [true, true, true, false] : [true, false, false, true]);
     }
   });
 
@@ -195,12 +199,14 @@ describe("tamper vectors across stores", () => {
     const at = resolver({ selected: c.select && selectedSeq(path, c.select), head: target.entries });
     tamper(path, resolveMutation(c.mutation, at));
 
-    const verdicts = run.report.questions.audit.stores.map((store) => ({
+    const stores = run.report.questions.audit.stores;
+    if (c.wantError !== undefined) expect(() => verifyChain(path)).toThrow(`audit store ${path} ${c.wantError}`);
+    const verdicts = stores.filter((store) => c.wantError === undefined || store.name !== c.store).map((store) => ({
       store,
       verdict: verifyChain(join(dir, store.file), c.withExpectedHead ? expectedHead(store) : undefined),
     }));
     const broken = verdicts.filter(({ verdict }) => !verdict.ok).map(({ store }) => store.name);
-    expect(broken).toEqual(c.wantOk ? [] : [c.wantStore]);
+    expect(broken).toEqual(c.wantOk || c.wantError !== undefined ? [] : [c.wantStore]);
     for (const { store, verdict } of verdicts) {
       if (store.name !== c.store) {
         expect(verdict, `${store.name} was not touched`).toEqual({ ok: true, count: store.entries, head: store.head });
