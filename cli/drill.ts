@@ -26,9 +26,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!options) return EXIT_INVALID_INPUT;
   const scenario = readScenario(options.file);
   if (!scenario) return EXIT_INVALID_INPUT;
-  const realTimeOnly = needsRealTime(scenario);
-  if (realTimeOnly) {
-    process.stderr.write(`${realTimeOnly}. Nothing ran.\n`);
+  const realServers = needsRealTime(scenario);
+  if (realServers) {
+    process.stderr.write(`${realServers}: a drill runs in virtual time; play the scenario with npm run serve or in the app. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
   }
   if (options.evidence && existsSync(options.evidence) && readdirSync(options.evidence).length > 0) {

@@ -9,51 +9,44 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { formatConductTable, loadScenarioFile, measureConduct, ScenarioError } from "../engine";
+import { formatConductTable, measureConduct } from "../engine";
+import { EXIT_INVALID_INPUT, readCommandLine, readScenario, UsageError } from "./args";
 
 const USAGE = "usage: npm run faults -- [scenario.yaml] [--region R] [--model M] [--json]";
 export const DEFAULT_SCENARIO = "scenarios/request-faults.yaml";
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let values: { region?: string; model?: string; json: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { region: { type: "string" }, model: { type: "string" }, json: { type: "boolean", default: false } },
-    }));
-    if (positionals.length > 1) throw new Error(`expected at most one scenario file, got ${positionals.length}`);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const file = resolve(positionals[0] ?? DEFAULT_SCENARIO);
-  let scenario;
-  try {
-    scenario = loadScenarioFile(file);
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error;
-    process.stderr.write(`Invalid scenario; nothing ran.\n${error.message}\n`);
-    return 2;
-  }
+  const options = readCommandLine(() => parseCommandLine(argv), USAGE);
+  if (!options) return EXIT_INVALID_INPUT;
+  const scenario = readScenario(options.file);
+  if (!scenario) return EXIT_INVALID_INPUT;
   const regions = scenario.topology.regions.map((r) => r.id);
   const models = scenario.topology.models.map((m) => m.id);
-  const region = values.region ?? regions[0]!;
-  const model = values.model ?? models[0]!;
+  const region = options.region ?? regions[0]!;
+  const model = options.model ?? models[0]!;
   if (!regions.includes(region) || !models.includes(model)) {
     process.stderr.write(!regions.includes(region) ? `--region: unknown region "${region}" (known: ${regions.join(", ")})\n` : `--model: unknown logical model "${model}" (known: ${models.join(", ")})\n`);
-    return 2;
+    return EXIT_INVALID_INPUT;
   }
   let rows;
   try {
     rows = await measureConduct(scenario, region, model);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
+    return EXIT_INVALID_INPUT;
   }
-  process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatConductTable(rows)}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatConductTable(rows)}\n`);
   return 0;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { region: { type: "string" }, model: { type: "string" }, json: { type: "boolean", default: false } },
+  });
+  if (positionals.length > 1) throw new UsageError(`expected at most one scenario file, got ${positionals.length}`);
+  return { file: resolve(positionals[0] ?? DEFAULT_SCENARIO), region: values.region, model: values.model, json: values.json };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { needsRealTime } from "../engine";
 import { LabController, type ClosedRun } from "../engine/lab/controller";
 import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
 import { newServeDir } from "../host/installation";
@@ -25,6 +26,12 @@ export async function main(argv: readonly string[], stopped: Promise<string>): P
   if (!options) return EXIT_INVALID_INPUT;
   const scenario = readScenario(options.file);
   if (!scenario) return EXIT_INVALID_INPUT;
+  // A real server answers in wall time: played faster, its latency would count that many times over.
+  const realServers = needsRealTime(scenario);
+  if (realServers && options.speed !== 1) {
+    process.stderr.write(`${realServers}, so the scenario plays at 1× real time only; drop --speed ${options.speed}. Nothing ran.\n`);
+    return EXIT_INVALID_INPUT;
+  }
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const controller = new LabController({

@@ -121,16 +121,20 @@ export interface DrillReport {
 /** Virtual time the drill waits after the run for requests already sent, ms, beyond their own retry budget. */
 const DRAIN_SLACK_MS = 10_000;
 
-/** Why the scenario cannot run as a drill in virtual time, if it cannot: it names real servers. */
+/**
+ * Why the scenario cannot run in virtual time, if it cannot: it names real servers (deployments marked
+ * `real`), which answer in wall time. Drills and `npm run faults` refuse such a scenario; `npm run serve`
+ * plays it at 1× only.
+ */
 export function needsRealTime(scenario: Scenario): string | undefined {
   const real = new Topology(scenario).realEndpoints;
   if (real.length === 0) return undefined;
-  return `${real.map((e) => e.id).join(", ")} ${real.length === 1 ? "is a real server" : "are real servers"}: a drill runs in virtual time, which a real server cannot follow; use npm run serve or the app`;
+  return `${real.map((e) => e.id).join(", ")} ${real.length === 1 ? "is a real server, which answers" : "are real servers, which answer"} in wall time`;
 }
 
 export async function runDrill(scenario: Scenario, options: DrillOptions): Promise<DrillReport> {
-  const problem = needsRealTime(scenario);
-  if (problem) throw new Error(problem);
+  const realServers = needsRealTime(scenario);
+  if (realServers) throw new Error(`${realServers}: a drill runs in virtual time; play the scenario with npm run serve or in the app`);
   const seed = options.seed ?? scenario.seed;
   const clock = new VirtualClock();
   const session = new EngineSession(scenario, { clock, random: seededRandom(seed), ...(options.auditDir === undefined ? {} : { auditDir: options.auditDir }) });

@@ -27,8 +27,8 @@ const FLAP_DOWN_S = 60;
 const START_MS = 1_000;
 
 export async function measureConduct(scenario: Scenario, region: string, model: string): Promise<ConductRow[]> {
-  const realTimeOnly = needsRealTime(scenario);
-  if (realTimeOnly) throw new Error(realTimeOnly);
+  const realServers = needsRealTime(scenario);
+  if (realServers) throw new Error(`${realServers}: request-level conduct is measured in virtual time, with simulated providers only`);
   const topology = new Topology(scenario);
   const targets = topology.targetsFor(model).filter((t) => t.endpoint.region === region);
   const primary = targets[0];

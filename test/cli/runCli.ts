@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { vi } from "vitest";
 
 export const root = join(import.meta.dirname, "../..");
 
@@ -12,5 +13,19 @@ export async function runCli(script: string, args: readonly string[], env: NodeJ
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Runs a command's `main` in this process (a spawn costs seconds of start-up), capturing what it writes. */
+export async function inProcess(main: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stderr = "";
+  let stdout = "";
+  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((text) => ((stderr += String(text)), true));
+  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((text) => ((stdout += String(text)), true));
+  try {
+    return { code: await main(), stdout, stderr };
+  } finally {
+    errSpy.mockRestore();
+    outSpy.mockRestore();
   }
 }

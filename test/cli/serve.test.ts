@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/serve";
-import { root, runCli } from "./runCli";
+import { inProcess, root, runCli } from "./runCli";
 
 const fixture = join(root, "test/fixtures/short-drill.yaml");
 const dir = mkdtempSync(join(tmpdir(), "failover-lab-serve-"));
@@ -19,19 +19,8 @@ const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 };
 
-/** Runs serve's `main` in this process (a spawn costs seconds of start-up), capturing what it writes to stderr. */
-async function serveInProcess(...args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((text) => ((stderr += String(text)), true));
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((text) => ((stdout += String(text)), true));
-  try {
-    return { code: await main(args, new Promise(() => undefined)), stderr, stdout };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
+/** Runs serve's `main` in this process, never stopped: every case here ends before it would serve. */
+const serveInProcess = (...args: string[]) => inProcess(() => main(args, new Promise(() => undefined)));
 
 describe("npm run serve", () => {
   it("exits 2 on bad arguments, naming what is wrong, and serves nothing", async () => {
@@ -67,6 +56,13 @@ describe("npm run serve", () => {
     const missing = await serveInProcess(join(dir, "missing.yaml"));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing\.yaml:1:1: cannot read the file: ENOENT/);
+  });
+
+  it("exits 2 on a real upstream played faster than real time: its latency would count several times over", async () => {
+    const realUpstream = join(root, "test/fixtures/real-upstream.yaml");
+    const { code, stderr } = await serveInProcess(realUpstream, "--speed", "5", "--port", "0");
+    expect(code).toBe(2);
+    expect(stderr).toBe("local@eu-west is a real server, which answers in wall time, so the scenario plays at 1× real time only; drop --speed 5. Nothing ran.\n");
   });
 
   it("exits 2 when the port is in use, saying how to choose another", async () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatCompletionChunk, ChatOutcome } from "../../engine/chat";
 import { VirtualClock } from "../../engine/clock";
-import { needsRealTime } from "../../engine/drill";
+import { needsRealTime, runDrill } from "../../engine/drill";
 import { seededRandom } from "../../engine/random";
 import { scenarioSchema, type Scenario } from "../../engine/scenario/schema";
 import { EngineSession } from "../../engine/session";
@@ -101,8 +101,9 @@ describe("a real upstream", () => {
     }
   });
 
-  it("cannot run as a drill in virtual time, and says why", () => {
-    expect(needsRealTime(withRealPrimary())).toMatch(/^local@eu-west is a real server: a drill runs in virtual time/);
+  it("cannot run as a drill in virtual time, and says why", async () => {
+    expect(needsRealTime(withRealPrimary())).toBe("local@eu-west is a real server, which answers in wall time");
+    await expect(runDrill(withRealPrimary(), {})).rejects.toThrow(/^local@eu-west is a real server, which answers in wall time: a drill runs in virtual time/);
     expect(needsRealTime(conductScenario())).toBeUndefined();
   });
 });
