@@ -345,6 +345,8 @@ export class RegionalGateway {
           return stop(firstBreak ? `${firstBreak}; then ${target.id} refused: ${result.record.error}` : `${target.id} refused the request: ${result.record.error}`, firstBreak ? undefined : failure.providerError);
       }
     }
+    // A retry granted on the last allowed attempt never ran.
+    if (holdingRetry) this.retryBudget.release();
     const last = attempts.at(-1);
     if (!last) return stop("no target serves this model");
     const exhausted = attempts.length >= gateway.max_attempts ? `all ${attempts.length} attempts failed` : `no target left after ${attempts.length} attempt${attempts.length === 1 ? "" : "s"}`;

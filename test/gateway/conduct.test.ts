@@ -265,3 +265,19 @@ describe("simulated callers (whole JSON answers)", () => {
 });
 
 const CALLERS = { id: "eu-web", region: "eu-west", jurisdiction: "EU" as const, model: "chat-large", rate_per_s: 2, consent_share: 0, high_risk_share: 0, clients: 5, bad_tokens: { "wrong-key": 0, expired: 0, "wrong-audience": 0 } };
+
+describe("the retry budget", () => {
+  it("is given back when a retry granted on the last attempt never runs, so later requests may still retry", async () => {
+    // A lone target answering 500, with circuits that never open: every request may try it three times, and
+    // three retries may run at once. A retry slot kept by each request would leave none after the third.
+    const scenario = conductScenario(onPrimary("server-error"), { longContext: false });
+    const lone = {
+      ...scenario,
+      topology: { ...scenario.topology, models: [{ ...scenario.topology.models[0]!, equivalents: [] }] },
+      health: { ...scenario.health, circuit: { ...scenario.health.circuit, consecutive_failures: 1_000 }, passive: { ...scenario.health.passive, error_rate_threshold: 1 } },
+    };
+    const results = await calls(lone, Array.from({ length: 6 }, (_, i) => ({ at: 1_000 + i * 2_000, body: ask() })), 30_000);
+    expect(results.map((r) => attemptsOf(r).length)).toEqual([3, 3, 3, 3, 3, 3]);
+    expect(results.every((r) => r.outcome.kind === "error")).toBe(true);
+  });
+});
