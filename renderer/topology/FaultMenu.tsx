@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type FaultSpec, type FaultView } from "../../engine/lab/protocol";
 import type { GraphTarget } from "./graph";
 
@@ -45,12 +45,24 @@ export function FaultMenu(props: {
   const [requestFaultModel, setRequestFaultModel] = useState("");
   const [requestFaultOnce, setRequestFaultOnce] = useState(false);
   const active = props.faults.filter((f) => f.healedAt === null && concerns(target, f.fault));
+  // Opened where the user clicked, but never running off the window: a menu near the bottom edge moves up.
+  const menu = useRef<HTMLDivElement>(null);
+  const [place, setPlace] = useState(props.at);
+  useLayoutEffect(() => {
+    const box = menu.current?.getBoundingClientRect();
+    if (!box) return;
+    const margin = 8;
+    setPlace({
+      x: Math.max(margin, Math.min(props.at.x, window.innerWidth - box.width - margin)),
+      y: Math.max(margin, Math.min(props.at.y, window.innerHeight - box.height - margin)),
+    });
+  }, [props.at.x, props.at.y, target]);
   const act = (fault: FaultSpec) => {
     props.onInject(fault);
     props.onClose();
   };
   return (
-    <div className="fault-menu" role="menu" data-testid="fault-menu" style={{ left: props.at.x, top: props.at.y }} onKeyDown={(e) => e.key === "Escape" && props.onClose()}>
+    <div ref={menu} className="fault-menu" role="menu" data-testid="fault-menu" style={{ left: place.x, top: place.y }} onKeyDown={(e) => e.key === "Escape" && props.onClose()}>
       <div className="fault-menu-title">{title(target)}</div>
       {target.kind === "gateway" && (
         <>
@@ -88,7 +100,7 @@ export function FaultMenu(props: {
             <input type="number" min={1} max={100} value={errorPercent} onChange={(e) => setErrorPercent(Number(e.target.value))} /> %
             <button onClick={() => act({ kind: "error-rate", region: target.region, provider: target.provider, rate: Math.min(100, Math.max(1, errorPercent)) / 100, status: 503 })}>Degrade</button>
           </label>
-          <label className="fault-menu-field">
+          <label className="fault-menu-field wrap">
             Request fault
             <select data-testid="request-fault-class" value={requestFault} onChange={(e) => setRequestFault(e.target.value as typeof requestFault)}>
               {REQUEST_FAULT_CLASSES.map((cls) => (

@@ -109,6 +109,22 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
     expect(await page.getByTestId("status").textContent()).toBe("ready");
   });
 
+  it("injects a request-level fault on an endpoint from its menu: its probes pass, its circuits open, traffic leaves it", async () => {
+    const { page } = app;
+    await page.getByTestId("endpoint-openai-sim@eu-central").click();
+    await page.getByTestId("fault-menu").waitFor();
+    await page.getByTestId("request-fault-class").selectOption("unavailable");
+    await page.getByTestId("request-fault-model").selectOption("");
+    await page.getByTestId("inject-request-fault").click();
+    await playAt100Until(page, 60_000, 90_000);
+    expect(Number(await attr("endpoint-openai-sim@eu-central", "data-share"))).toBeLessThan(0.05);
+    await page.getByTestId("endpoint-openai-sim@eu-central").click();
+    await page.getByTestId("fault-menu").waitFor();
+    expect(await page.locator('[data-testid^="heal-"]').allTextContents()).toContain("Heal u1 (request-fault)");
+    await shot("09-request-fault");
+    await page.locator(".fault-menu-close").click();
+  }, 180_000);
+
   it("shows a broken file's problems next to the line, and keeps the loaded scenario", async () => {
     const { page } = app;
     await page.getByTestId("open-file").setInputFiles({ name: "broken.yaml", mimeType: "application/yaml", buffer: Buffer.from("revision: 1\nname: broken\nduration_s: -5\n") });
