@@ -81,8 +81,8 @@ export type Decision =
 
 /** Statuspage-style pages are polled once a minute; they lag incidents anyway. */
 const STATUS_POLL_MS = 60_000;
-/** Client errors other than these say the request itself is wrong; another target would refuse it too. */
-const RETRYABLE_CLIENT_STATUSES = new Set([404, 408, 409, 429]);
+/** Client errors other than these (and 429, a transient answer) say the request itself is wrong; another target would refuse it too. */
+const RETRYABLE_CLIENT_STATUSES = new Set([404, 408, 409]);
 
 export class RegionalGateway {
   readonly health: GatewayHealthView;

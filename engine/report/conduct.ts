@@ -6,7 +6,7 @@
 import { runChatCalls, type ChatCallResult } from "../chatCalls";
 import { needsRealTime } from "../drill";
 import type { AttemptRecord } from "../events";
-import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_LABELS, type Fault, type RequestFaultClass, type Scenario } from "../scenario/schema";
+import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type Fault, type RequestFaultClass, type Scenario } from "../scenario/schema";
 import { Topology, type Target } from "../topology";
 
 export interface ConductRow {
@@ -25,6 +25,8 @@ const FLAP_CALLS = 40;
 const FLAP_EVERY_MS = 3_000;
 const FLAP_DOWN_S = 60;
 const START_MS = 1_000;
+/** Classes measured as a passing hiccup: the fault takes one request, then the primary is healthy. */
+const ONCE = new Set<RequestFaultClass>(["server-error", "rate-limit-retry-after"]);
 
 export async function measureConduct(scenario: Scenario, region: string, model: string): Promise<ConductRow[]> {
   const realServers = needsRealTime(scenario);
@@ -41,16 +43,14 @@ export async function measureConduct(scenario: Scenario, region: string, model: 
     provider: target.endpoint.provider,
     model: target.model,
     class: cls,
-    retry_after_s: 2,
-    first_token_ms: 30_000,
-    after_chunks: 3,
+    ...REQUEST_FAULT_DEFAULTS,
     ...extra,
   });
   const body = { model, messages: [{ role: "user", content: "What is a failover drill?" }], stream: true, stream_options: { include_usage: true } };
   const rows: ConductRow[] = [];
   for (const cls of REQUEST_FAULT_CLASSES) {
     const faults =
-      cls === "rejects-prefill" ? [on(primary, "stream-cut"), on(fallback, cls)] : [on(primary, cls, cls === "server-error" ? { times: 1 } : cls === "rate-limit-retry-after" ? { times: 1 } : {})];
+      cls === "rejects-prefill" ? [on(primary, "stream-cut"), on(fallback, cls)] : [on(primary, cls, ONCE.has(cls) ? { times: 1 } : {})];
     const [result] = await runChatCalls({ ...scenario, faults }, [{ at: START_MS, region, body }], 300_000);
     const label = cls === "rejects-prefill" ? `stream cut, and the fallback ${REQUEST_FAULT_LABELS[cls]}` : `${REQUEST_FAULT_LABELS[cls]}${cls === "server-error" ? " once" : ""}`;
     rows.push(row(label, result!));

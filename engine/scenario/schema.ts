@@ -134,12 +134,6 @@ const director = z.strictObject({
   failure_threshold: z.int().min(1).max(10).default(3),
 });
 
-/** Envoy's retry budget: retries may be at most 20 % of the requests in flight, but 3 are always allowed. */
-const retryBudget = z.strictObject({
-  budget_percent: z.number().min(0).max(100).default(20),
-  min_retry_concurrency: z.int().min(0).max(10_000).default(3),
-});
-
 export const GATEWAY_DEFAULTS = {
   attempt_timeout_ms: 10_000,
   first_token_timeout_ms: 5_000,
@@ -149,6 +143,12 @@ export const GATEWAY_DEFAULTS = {
   max_retry_after_s: 10,
   retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
 } as const;
+
+/** Envoy's retry budget: retries may be at most 20 % of the requests in flight, but 3 are always allowed. */
+const retryBudget = z.strictObject({
+  budget_percent: z.number().min(0).max(100).default(GATEWAY_DEFAULTS.retry_budget.budget_percent),
+  min_retry_concurrency: z.int().min(0).max(10_000).default(GATEWAY_DEFAULTS.retry_budget.min_retry_concurrency),
+});
 
 const gateway = z.strictObject({
   /** A whole non-streamed attempt; a streamed one only until its headers. With a fallback answering in ~1 s it ends a silent route inside 12 s. */

@@ -42,7 +42,7 @@ function promptTokens(messages: readonly ChatMessage[]): number {
  */
 export function continuation(messages: readonly ChatMessage[], prefill: string | undefined): string {
   const conversation = prefill === undefined ? messages : messages.slice(0, -1);
-  const asked = [...conversation].reverse().find((m) => m.role === "user");
+  const asked = conversation.findLast((m) => m.role === "user");
   const topic = asked ? messageText(asked).replace(/\s+/g, " ").trim().slice(0, 60) : "";
   const answer = `Simulated answer to "${topic}": the gateway routed this request and a model in the lab answered it in full.`;
   if (prefill === undefined) return answer;
@@ -129,7 +129,8 @@ export class SimulatedWorld implements SimulatedHost {
       );
     if (outage === "error-503") return fail(503, `${endpoint.id} is unavailable`, "region_unavailable");
     if (!endpoint.models.has(model)) return fail(404, `model ${model} does not exist at ${endpoint.id}`, "model_not_found", { type: "invalid_request_error", param: "model" });
-    this.completionsSeen.set(`${endpoint.id}/${model}`, (this.completionsSeen.get(`${endpoint.id}/${model}`) ?? 0) + 1);
+    const target = `${endpoint.id}/${model}`;
+    this.completionsSeen.set(target, (this.completionsSeen.get(target) ?? 0) + 1);
     if (this.faults.modelDown(endpoint.provider, endpoint.region, model)) return fail(503, `${model} is unavailable at ${endpoint.id}`, "model_unavailable");
     const random = this.random.fork(work);
     for (const { rate, status } of this.faults.errorRates(endpoint.provider, endpoint.region))
