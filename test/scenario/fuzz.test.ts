@@ -64,7 +64,8 @@ describe("scenario loader under fuzzing", () => {
   it("returns a valid scenario or located problems for mangled scenario text", () => {
     fc.assert(
       fc.property(fc.array(mangle, { minLength: 1, maxLength: 4 }), (edits) => {
-        checkOutcome(edits.reduce((ls, edit) => edit(ls), lines).join("\n"));
+        // Once every line is gone there is nothing left to pick: later edits leave the empty text as it is.
+        checkOutcome(edits.reduce((ls, edit) => (ls.length === 0 ? ls : edit(ls)), lines).join("\n"));
       }),
       { numRuns: 400 },
     );
