@@ -1,13 +1,14 @@
 /**
  * The end-to-end check of one shipped scenario: it runs twice with its own seed and must pass its
  * expectations with a byte-identical report and the same audit head hash each time, the chain verifying
- * from the database file alone.
+ * from the database file alone; the report and the audit heads equal the committed goldens.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill, verifyChain, type DrillReport } from "../../engine";
+import { expectGolden } from "./golden";
 
 /**
  * @param teaches assertions about the behaviour the scenario exists to show, beyond its own expectations.
@@ -33,6 +34,11 @@ export function drillSuite(file: string, teaches: (report: DrillReport) => void)
       expect(report.passed).toBe(true);
       expect(report.totals.requests).toBeGreaterThan(1000);
       expect(report.totals.unfinished).toBe(0);
+    });
+
+    it("matches its golden report and audit heads", () => {
+      expect(runs[0], "the first run completed").toBeDefined();
+      expectGolden(file, runs[0]!);
     });
 
     it("shows what it was written to teach", () => {
