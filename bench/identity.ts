@@ -5,8 +5,7 @@
  */
 import { webcrypto } from "node:crypto";
 import { build as buildHistogram } from "hdr-histogram-js";
-import { EngineSession, seededRandom, VirtualClock, type Scenario } from "../engine";
-import { IdentityProvider } from "../engine/identity/provider";
+import { EngineSession, IdentityProvider, seededRandom, VirtualClock, type Scenario } from "../engine";
 
 export interface IdentityBench {
   readonly medianUs: number;

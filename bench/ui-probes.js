@@ -1,5 +1,6 @@
 // Runs inside the page (bench/ui.ts evaluates this file's text there), so it is plain browser JavaScript:
 // code that went through tsx would carry helper calls the page does not define.
+/* exported sampleFrames, scrollAudit */
 
 /** requestAnimationFrame intervals and main-thread long tasks over `duration` ms. */
 async function sampleFrames(duration) {

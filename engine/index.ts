@@ -23,6 +23,8 @@ export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchem
 export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";
 export { parseChatRequest, type ChatOutcome, type ChatSink, type ChatMeta, type ChatError, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from "./chat";
 export { runChatCalls, type ChatCallPlan, type ChatCallResult } from "./chatCalls";
+/** For the identity benchmark, which times token checks against a provider of its own. */
+export { IdentityProvider } from "./identity/provider";
 export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightRequest } from "./session";
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
 export { attachWorld, WORLD_HEADER, type SimulatedHost } from "./sim/transport";

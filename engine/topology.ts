@@ -37,9 +37,9 @@ export interface Target {
 }
 
 /** Round-trip time within one region, ms. */
-export const SAME_REGION_RTT_MS = 1;
+const SAME_REGION_RTT_MS = 1;
 /** Assumed when the scenario gives no figure for a pair; a transatlantic round trip. */
-export const DEFAULT_RTT_MS = 80;
+const DEFAULT_RTT_MS = 80;
 
 export class Topology {
   readonly regions: ReadonlyMap<string, Region>;

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { loadOrCreateInstallationKey, type InstallationKey } from "../engine";
 
-export function installationDir(): string {
+function installationDir(): string {
   return process.env.FAILOVER_LAB_HOME ?? join(homedir(), ".failover-lab");
 }
 

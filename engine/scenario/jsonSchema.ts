@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { SCENARIO_REVISION, scenarioObject } from "./schema";
 
-export const SCENARIO_SCHEMA_ID = `https://failover-lab.local/scenario.revision-${SCENARIO_REVISION}.schema.json`;
+const SCENARIO_SCHEMA_ID = `https://failover-lab.local/scenario.revision-${SCENARIO_REVISION}.schema.json`;
 
 /**
  * The input side of the format (defaults optional), without the cross-reference refinement. The object schema, not

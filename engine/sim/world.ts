@@ -40,7 +40,7 @@ function promptTokens(messages: readonly ChatMessage[]): number {
  * stream resumed elsewhere from an assistant prefill reads as one answer. With a prefill the model
  * continues after it; a prefill that is not the start of its answer gets the whole answer after it.
  */
-export function continuation(messages: readonly ChatMessage[], prefill: string | undefined): string {
+function continuation(messages: readonly ChatMessage[], prefill: string | undefined): string {
   const conversation = prefill === undefined ? messages : messages.slice(0, -1);
   const asked = conversation.findLast((m) => m.role === "user");
   const topic = asked ? messageText(asked).replace(/\s+/g, " ").trim().slice(0, 60) : "";

@@ -63,7 +63,7 @@ export function structureKey(snapshot: LabSnapshot): string {
 }
 
 /** What a gateway node says of its identity policy: how long it trusts cached keys, or that it does not. */
-export function identityPolicy(identity: IdentityView): string {
+function identityPolicy(identity: IdentityView): string {
   return identity.onUnreachable === "cached" ? `cached ≤${identity.maxStalenessS} s` : "fail-closed";
 }
 

@@ -43,7 +43,7 @@ export const Mutation = mutationSchema(seq, z.number().int().nonnegative());
 export type Mutation = z.infer<typeof Mutation>;
 
 // Written independently of AuditLog, so a forger's arithmetic does not share the code under test.
-export const sha256 = (prevHash: string, body: string) => createHash("sha256").update(`${prevHash}\n${body}`).digest("hex");
+const sha256 = (prevHash: string, body: string) => createHash("sha256").update(`${prevHash}\n${body}`).digest("hex");
 
 /**
  * Applies the mutation; every statement must touch exactly the rows the fixture means, or the fixture is

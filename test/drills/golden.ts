@@ -11,10 +11,10 @@ import type { DrillReport } from "../../engine";
 const goldenDir = join(import.meta.dirname, "..", "goldens");
 
 /** The report exactly as `npm run drill -- --json` prints it. */
-export const reportJson = (report: DrillReport): string => `${JSON.stringify(report, null, 2)}\n`;
+const reportJson = (report: DrillReport): string => `${JSON.stringify(report, null, 2)}\n`;
 
 /** Every store's head and length, by store name: the part of the golden a reviewer reads first. */
-export const headsJson = (report: DrillReport): string =>
+const headsJson = (report: DrillReport): string =>
   `${JSON.stringify(Object.fromEntries(report.questions.audit.stores.map((s) => [s.name, { head: s.head, entries: s.entries }])), null, 2)}\n`;
 
 export function expectGolden(scenarioFile: string, report: DrillReport): void {
