@@ -14,7 +14,7 @@ import { electronBinaryPath } from "../scripts/electron-binary.mjs";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { startAppGatewayApi } from "../host/openaiServer";
-import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
+import { ensureRendererBuilt, ensureReportPageBuilt, RENDERER_DIR } from "../host/build";
 import { installationKey, newEvidenceDir } from "../host/installation";
 
 const root = join(import.meta.dirname, "..");
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   const apiPort = values["api-port"] === undefined ? undefined : portNumber("--api-port", values["api-port"]);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   await ensureRendererBuilt(log);
+  // Evidence exported from the app carries the HTML report, which inlines this bundle.
+  await ensureReportPageBuilt(log);
 
   const unavailable = values.browser ? "--browser was given" : electronUnavailable();
   if (unavailable === undefined) {

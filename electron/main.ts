@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { useAuditWriterScript } from "../engine";
+import { useAuditWriterScript, useReportPageBuild } from "../engine";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { installationKey, newEvidenceDir } from "../host/installation";
 import { startAppGatewayApi, type OpenAiServer } from "../host/openaiServer";
@@ -52,6 +52,7 @@ function secureSession(): void {
 
 function createController(): LabController {
   useAuditWriterScript(pathToFileURL(paths.auditWriter));
+  useReportPageBuild(pathToFileURL(`${paths.reportPage}/`));
   const nativeBinding = existsSync(paths.nativeBinding) ? paths.nativeBinding : undefined;
   // node_modules/better-sqlite3 is built for Node's ABI, which Electron cannot load; say so rather than fail later.
   if (nativeBinding === undefined) process.stderr.write(`Failover Lab: no Electron build of better-sqlite3 at ${paths.nativeBinding}; run \`node scripts/electron-native.mjs\`.\n`);

@@ -88,4 +88,21 @@ describe("architecture", () => {
       }
     expect(offending).toEqual([]);
   });
+
+  it("the charts' shared code imports only uPlot, and the report page only it, uPlot and the page data's types", () => {
+    const offending: string[] = [];
+    for (const file of sourceFiles(join(root, "renderer", "charts")))
+      for (const specifier of allImportsOf(file)) if (specifier !== "uplot" && !(specifier.startsWith(".") && resolvedFrom(file, specifier).startsWith("renderer/charts/"))) offending.push(`${relative(root, file)} → ${specifier}`);
+    const reportPage = sourceFiles(join(root, "report-page"));
+    expect(reportPage.length).toBeGreaterThan(0);
+    for (const file of reportPage) {
+      for (const specifier of importsOf(file)) {
+        const target = specifier.startsWith(".") ? resolvedFrom(file, specifier) : specifier;
+        if (!/^(uplot|report-page\/|renderer\/charts\/)/.test(target)) offending.push(`${relative(root, file)} → ${specifier}`);
+      }
+      for (const specifier of allImportsOf(file).filter((s) => s.startsWith(".") && resolvedFrom(file, s).startsWith("engine/")))
+        if (resolvedFrom(file, specifier) !== "engine/report/pageData") offending.push(`${relative(root, file)} → ${specifier}`);
+    }
+    expect(offending).toEqual([]);
+  });
 });

@@ -1,12 +1,11 @@
 /**
  * Watches a session's events and keeps what the drill report needs, incrementally and in bounded memory
- * (a latency histogram, per-fault marks, per-failover tallies) rather than every request.
+ * (latencies counted per whole millisecond, per-fault marks, per-failover tallies) rather than every request.
  */
-import { build as buildHistogram } from "hdr-histogram-js";
-import { quantileSorted } from "simple-statistics";
 import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
 import type { Fault } from "../scenario/schema";
 import type { InflightRequest } from "../session";
+import { MillisecondCounts, percentile } from "../stats/percentile";
 import { requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
 import { IdentityCostRecorder } from "./identityCost";
 
@@ -72,7 +71,7 @@ export class DrillRecorder {
   /** Seconds with at least one answered request, in time order. */
   readonly series: SecondPoint[] = [];
   private second: { t_s: number; requests: number; ok: number; errors: number; rejected: number; latencies: number[] } | undefined;
-  private readonly latency = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  private readonly latency = new MillisecondCounts();
   /** Request id → failovers it was in flight for. */
   private readonly watched = new Map<string, FailoverMeasure[]>();
 
@@ -89,9 +88,9 @@ export class DrillRecorder {
     }
   };
 
-  /** Latency percentile over served requests, ms (0 when none were served). */
+  /** Latency percentile `p` (0..100) over served requests, to the whole ms (0 when none were served). */
   latencyPercentile(p: number): number {
-    return this.latency.totalCount === 0 ? 0 : this.latency.getValueAtPercentile(p);
+    return this.latency.count === 0 ? 0 : Math.round(this.latency.percentile(p / 100));
   }
 
   private onFault(t: number, action: "inject" | "heal", id: string, fault: Fault): void {
@@ -160,7 +159,7 @@ export class DrillRecorder {
     if (record.attempts.length > 1) totals.retried++;
     if (record.outcome === "ok") {
       totals.ok++;
-      this.latency.recordValue(Math.max(1, Math.round(record.latencyMs)));
+      this.latency.record(record.latencyMs);
       const served = record.servedBy!;
       this.servedIn[served.region] = (this.servedIn[served.region] ?? 0) + 1;
       if (record.policy?.crossBorder) totals.crossBorderServed++;
@@ -212,7 +211,7 @@ export class DrillRecorder {
     if (!this.second) return;
     const { latencies, ...counts } = this.second;
     latencies.sort((a, b) => a - b);
-    this.series.push({ ...counts, p95_ms: latencies.length === 0 ? null : Math.round(quantileSorted(latencies, 0.95)) });
+    this.series.push({ ...counts, p95_ms: latencies.length === 0 ? null : Math.round(percentile(latencies, 0.95)) });
     this.second = undefined;
   }
 

@@ -3,6 +3,7 @@
  * without a canvas.
  */
 import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import type { FaultMarker } from "../charts/faultMarkers";
 
 /** uPlot's aligned data: x values (virtual seconds), then one column per series; null leaves a gap. */
 export type AlignedColumns = [x: number[], ...y: (number | null)[][]];
@@ -33,14 +34,6 @@ export function metricsSeries(points: readonly MetricsPoint[], regions: readonly
     errorRate: [x, points.map((point) => perRequest(point, point.errors))],
     p95: [x, points.map((point) => point.p95Ms)],
   };
-}
-
-/** A vertical line on the charts: where a fault was injected or healed. */
-export interface FaultMarker {
-  /** Virtual seconds. */
-  readonly x: number;
-  readonly edge: "injected" | "healed";
-  readonly label: string;
 }
 
 /** One marker per injection and one per heal, in the order given. */
