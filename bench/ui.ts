@@ -19,7 +19,7 @@ import { quantile } from "simple-statistics";
 import { stringify } from "yaml";
 import type { ScenarioInput } from "../engine";
 import { LabController } from "../engine/lab/controller";
-import type { LabSnapshot } from "../engine/lab/protocol";
+import type { LabSnapshot } from "../engine/lab/contract";
 import { startBrowserHost } from "../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
 import { launchChromium } from "../host/chromium";

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { needsRealTime } from "../engine";
 import { LabController, type ClosedRun } from "../engine/lab/controller";
-import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
+import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import { newServeDir } from "../host/installation";
 import { DEFAULT_API_PORT, PortInUseError, startOpenAiServer, type Exchange } from "../host/openaiServer";
 import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario, UsageError } from "./args";

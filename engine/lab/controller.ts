@@ -50,7 +50,7 @@ import type {
   RunStatus,
   ScenarioListing,
   TimelineItem,
-} from "./protocol";
+} from "./contract";
 import { unavailable, type GatewayApiBackend, type GatewayOffer, type Unavailable } from "./gatewayApi";
 
 export interface LabControllerOptions {
@@ -833,7 +833,7 @@ export class LabController implements LabBackend, GatewayApiBackend {
         },
         audit: { entries: review.entries, perRegion: review.perRegion, gaps: review.gaps },
       },
-      expectations: report.expectations.map((e) => ({ text: e.expectation, actual: e.actual, pass: e.pass })),
+      expectations: report.expectations.map((e) => ({ text: e.expectation, actual: e.actual, status: e.actual === null ? "pending" : e.pass ? "pass" : "fail" })),
       chain: run.chain,
       audit: {
         pattern: scenario.audit.pattern,

@@ -1,4 +1,7 @@
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { ExpectationStatus, LabSnapshot } from "../../engine/lab/contract";
+
+/** Pending is neither: the metric has no value yet (a fault not over, nothing served), so nothing is decided. */
+const STATUS_MARK: Record<ExpectationStatus, string> = { pass: "✔", fail: "✘", pending: "…" };
 
 const seconds = (s: number | null) => (s === null ? "—" : `${s.toFixed(1)} s`);
 
@@ -57,8 +60,8 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
       ) : (
         <ul className="expectations">
           {snapshot.expectations.map((e) => (
-            <li key={e.text} className={e.pass ? "pass" : "fail"} data-testid="expectation" data-pass={e.pass}>
-              {e.pass ? "✔" : "✘"} {e.text} <span className="muted">(now {e.actual ?? "—"})</span>
+            <li key={e.text} className={e.status} data-testid="expectation" data-status={e.status}>
+              {STATUS_MARK[e.status]} {e.text} <span className="muted">({e.status === "pending" ? "not measurable yet" : `now ${e.actual}`})</span>
             </li>
           ))}
         </ul>

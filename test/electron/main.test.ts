@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { COMMAND_NAMES, type CommandReply, type HostMessage } from "../../engine/lab/protocol";
+import { COMMAND_NAMES, type CommandReply, type HostMessage } from "../../engine/lab/contract";
 import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES } from "../../electron/security";
 
 type Listener = (...args: any[]) => unknown;

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type HostMessage, type LabSnapshot } from "../../engine/lab/protocol";
+import type { HostMessage, LabSnapshot } from "../../engine/lab/contract";
+import { serveCommand } from "../../engine/lab/validation";
 import { parseScenario } from "../../engine";
 
 const scenarioDir = join(import.meta.dirname, "../../scenarios");

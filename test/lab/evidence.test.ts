@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generateKeyPair, leafHash, verifyEvidence, verifyInclusion } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type AuditRow, type EvidenceExport, type InclusionProofView, type LabSnapshot } from "../../engine/lab/protocol";
+import type { AuditRow, EvidenceExport, InclusionProofView, LabSnapshot } from "../../engine/lab/contract";
+import { serveCommand } from "../../engine/lab/validation";
 
 const fixture = readFileSync(join(import.meta.dirname, "../fixtures/short-drill.yaml"), "utf8");
 const work = mkdtempSync(join(tmpdir(), "failover-lab-app-evidence-"));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile } from "../../engine";
 import { LabController, type LabControllerOptions } from "../../engine/lab/controller";
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { LabSnapshot } from "../../engine/lab/contract";
 
 const fixture = join(import.meta.dirname, "../fixtures/short-drill.yaml");
 const dirs = mkdtempSync(join(tmpdir(), "lab-external-"));

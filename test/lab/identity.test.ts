@@ -6,7 +6,8 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type CommandReply, type LabSnapshot } from "../../engine/lab/protocol";
+import type { CommandReply, LabSnapshot } from "../../engine/lab/contract";
+import { serveCommand } from "../../engine/lab/validation";
 
 let controller: LabController | undefined;
 afterEach(() => controller?.close());

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { LabSnapshot } from "../../engine/lab/contract";
 import { edgesFor, HEALTH_COLOUR, layout, nodeIds, nodesFor, structureKey } from "../../renderer/topology/graph";
 
 /** A real snapshot of the EU outage scenario, from the controller the app uses. */

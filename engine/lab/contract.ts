@@ -1,77 +1,93 @@
 /**
  * The app's one channel between the UI and the engine host, whichever carries it (Electron IPC or the
- * browser-mode WebSocket). A fixed map of commands, each with a zod schema for its payload that the host
- * checks before anything reaches the engine, and the shape of what the host pushes back.
+ * browser-mode WebSocket): the command names, what each takes and answers, the snapshot the host pushes.
  *
- * This module is the renderer's only runtime import from `engine/`: it must stay free of Node modules
- * (it imports zod and the scenario schema, nothing else).
+ * Types and plain constants only, and no zod: the renderer and Electron's sandboxed preload import this
+ * file and nothing else of `engine/`, so it must reach nothing at run time beyond zod-free modules. The
+ * hosts check every payload against `validation.ts`, whose schemas are proved to produce exactly the
+ * inputs written here.
  */
-import { z } from "zod";
-import { faultKinds, type Fault, type FaultKind, type FaultSpec } from "../scenario/schema";
+import type { Fault, FaultKind, FaultSpec } from "../scenario/schema";
 
-/** Faults a user injects: the scenario's fault kinds without their timing, which the host takes from the clock. */
-const withoutTiming = { at_s: true, heal_s: true } as const;
-const faultSpecSchema = z.discriminatedUnion(
-  "kind",
-  faultKinds.map((kind) => (kind as z.ZodObject).omit(withoutTiming)) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
 export type { FaultSpec };
-export { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS } from "../scenario/schema";
+export { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type RequestFaultClass } from "../faults/requestFaultClasses";
 
-const none = z.strictObject({});
-/** An audit store's name: `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log. */
-const storeName = z.string().regex(/^(canonical|global|(region|buffer):[a-z0-9][a-z0-9-]{0,62})$/, "must name an audit store, e.g. canonical or buffer:eu-west");
-const requestId = z.string().min(1).max(200);
+/** Every command the UI can send, in the order the preload exposes them. */
+export const COMMAND_NAMES = [
+  "getSnapshot",
+  "listScenarios",
+  "loadScenario",
+  "play",
+  "pause",
+  "step",
+  "runTo",
+  "setSpeed",
+  "reset",
+  "injectFault",
+  "heal",
+  "saveScenario",
+  "exportReport",
+  "auditPage",
+  "auditEntry",
+  "auditProof",
+  "verifyChain",
+  "exportEvidence",
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export const auditFilterSchema = z.strictObject({
-  region: z.string().min(1).max(64).optional(),
-  requestId: requestId.optional(),
-  kind: z.enum(["request", "transition", "fault", "run"]).optional(),
-  outcome: z.enum(["ok", "error", "rejected"]).optional(),
-});
-export type AuditFilter = z.infer<typeof auditFilterSchema>;
+/** The Electron channel the host pushes `HostMessage`s on; each command has its own, `lab:<name>`. */
+export const PUSH_CHANNEL = "lab:push";
 
 /** Largest page of audit entries one call returns: the renderer holds a window of the log, never all of it. */
 export const AUDIT_PAGE_LIMIT = 500;
+/** Slowest and fastest play speed, as multiples of wall time. */
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 100;
 
-/** Every command the UI can send, with the schema its payload must pass. */
-export const commandSchemas = {
-  /** The current snapshot, for a page that subscribed after the host last pushed. */
-  getSnapshot: none,
-  listScenarios: none,
-  loadScenario: z.discriminatedUnion("source", [
-    z.strictObject({ source: z.literal("library"), name: z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/") }),
-    z.strictObject({ source: z.literal("text"), fileName: z.string().min(1).max(255), text: z.string().max(1_000_000) }),
-  ]),
-  play: none,
-  pause: none,
-  step: none,
-  /** Fast-forwards (unpaced) to a later virtual time: the scrubber's "run to here". */
-  runTo: z.strictObject({ ms: z.int().min(0).max(7 * 86_400_000) }),
-  setSpeed: z.strictObject({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
-  reset: none,
-  injectFault: z.strictObject({ fault: faultSpecSchema }),
-  heal: z.strictObject({ faultId: z.string().regex(/^[fu]\d{1,6}$/, "must be a fault id such as u1") }),
-  saveScenario: none,
-  exportReport: none,
-  auditPage: z.strictObject({
-    filter: auditFilterSchema,
-    offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
-    limit: z.int().min(1).max(AUDIT_PAGE_LIMIT),
-  }),
-  auditEntry: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
-  /** An RFC 6962 inclusion proof of one entry of the inspected log, checked against the log's current root. */
-  auditProof: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
-  verifyChain: none,
-  /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
-  exportEvidence: none,
-} as const;
+/** A command without arguments. */
+export type NoInput = Record<string, never>;
 
-export type CommandName = keyof typeof commandSchemas;
-export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
-export type CommandInput<K extends CommandName> = z.input<(typeof commandSchemas)[K]>;
+/** Narrows an audit page; every field given must match. */
+export interface AuditFilter {
+  region?: string;
+  requestId?: string;
+  kind?: "request" | "transition" | "fault" | "run";
+  outcome?: "ok" | "error" | "rejected";
+}
+
+/**
+ * What each command takes, as the engine receives it after validation (and as the UI sends it). An audit
+ * store's name is `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log.
+ */
+export interface CommandInputs {
+  /** The current snapshot, for a page that subscribed after the host last pushed. */
+  getSnapshot: NoInput;
+  listScenarios: NoInput;
+  /** A file of the scenario library by name, or a file the user picked, by its text. */
+  loadScenario: { readonly source: "library"; readonly name: string } | { readonly source: "text"; readonly fileName: string; readonly text: string };
+  play: NoInput;
+  pause: NoInput;
+  step: NoInput;
+  /** Fast-forwards (unpaced) to a later virtual time, ms: the scrubber's "run to here". */
+  runTo: { readonly ms: number };
+  setSpeed: { readonly speed: number };
+  reset: NoInput;
+  /** A fault without its timing: it starts now. */
+  injectFault: { readonly fault: FaultSpec };
+  heal: { readonly faultId: string };
+  saveScenario: NoInput;
+  exportReport: NoInput;
+  auditPage: { readonly filter: AuditFilter; readonly offset: number; readonly limit: number };
+  auditEntry: { readonly seq: number; readonly store?: string };
+  /** An RFC 6962 inclusion proof of one entry of the inspected log, checked against the log's current root. */
+  auditProof: { readonly seq: number; readonly store?: string };
+  verifyChain: NoInput;
+  /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
+  exportEvidence: NoInput;
+}
+
+/** A command's input after validation: what its handler receives. */
+export type CommandPayload<K extends CommandName> = CommandInputs[K];
 
 export interface ScenarioListing {
   readonly file: string;
@@ -254,10 +270,16 @@ export interface MetricsPoint {
   readonly byGateway: Readonly<Record<string, number>>;
 }
 
+/**
+ * `pending` while the metric cannot be measured yet (a fault not yet over, nothing served yet): the
+ * expectation is neither met nor missed until it can.
+ */
+export type ExpectationStatus = "pass" | "fail" | "pending";
+
 export interface ExpectationView {
   readonly text: string;
   readonly actual: number | null;
-  readonly pass: boolean;
+  readonly status: ExpectationStatus;
 }
 
 /** The seed article's four questions, answered from what has happened so far. */
@@ -363,7 +385,7 @@ export type HostMessage = { readonly type: "snapshot"; readonly snapshot: LabSna
  * invoke: a page can only ask for what this map names.
  */
 export type LabApi = {
-  readonly [K in CommandName]: (input: CommandInput<K>) => Promise<CommandResults[K]>;
+  readonly [K in CommandName]: (input: CommandInputs[K]) => Promise<CommandResults[K]>;
 } & {
   readonly subscribe: (listener: (message: HostMessage) => void) => () => void;
 };
@@ -371,39 +393,8 @@ export type LabApi = {
 /** A reply over a message transport: the result, or an error message naming what was wrong. */
 export type CommandReply<K extends CommandName = CommandName> = { readonly ok: true; readonly result: CommandResults[K] } | { readonly ok: false; readonly error: string };
 
-/**
- * Checks a payload against its command's schema. Returns the parsed input, or an error naming the
- * command and the field. Unknown command names are rejected here too.
- */
-export function parseCommand(name: unknown, payload: unknown): { ok: true; name: CommandName; input: unknown } | { ok: false; error: string } {
-  if (typeof name !== "string" || !Object.hasOwn(commandSchemas, name)) return { ok: false, error: `unknown command ${JSON.stringify(name)}` };
-  const command = name as CommandName;
-  const result = commandSchemas[command].safeParse(payload ?? {});
-  if (result.success) return { ok: true, name: command, input: result.data };
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(payload)"}: ${issue.message}`);
-  return { ok: false, error: `invalid ${command} payload: ${problems.join("; ")}` };
-}
-
-/** Payload types after validation (defaults filled in). */
-export type CommandPayload<K extends CommandName> = z.output<(typeof commandSchemas)[K]>;
-
 /** The engine side of the channel: what Electron's main process and the browser-mode host both serve. */
 export interface LabBackend {
   execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]>;
   subscribe(listener: (message: HostMessage) => void): () => void;
-}
-
-/**
- * Validates an untrusted command and runs it. Never throws: a bad name or payload, or an engine error,
- * comes back as `{ ok: false, error }` and the engine is not touched by a payload that failed validation.
- */
-export async function serveCommand(backend: LabBackend, name: unknown, payload: unknown): Promise<CommandReply> {
-  const parsed = parseCommand(name, payload);
-  if (!parsed.ok) return parsed;
-  try {
-    const result = await backend.execute(parsed.name, parsed.input as never);
-    return { ok: true, result };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
 }
