@@ -11,7 +11,7 @@ export const RENDERER_DIR = join(root, "dist", "renderer");
 /** Newest modification time under the UI's sources: the renderer and the engine modules it compiles in. */
 function newestSource(): number {
   const walk = (path: string): number => (statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((name) => walk(join(path, name)))) : statSync(path).mtimeMs);
-  return Math.max(...["renderer", "engine/lab/contract.ts", "engine/faults/requestFaultClasses.ts", "engine/scenario/schema.ts", "vite.config.ts"].map((path) => walk(join(root, path))));
+  return Math.max(...["renderer", "engine/lab/contract.ts", "engine/lab/views.ts", "engine/faults/requestFaultClasses.ts", "engine/scenario/schema.ts", "vite.config.ts"].map((path) => walk(join(root, path))));
 }
 
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<void> {
