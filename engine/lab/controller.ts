@@ -41,9 +41,9 @@ export class LabController implements LabBackend {
     return () => this.lab.listeners.delete(listener);
   }
 
-  execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
+  async execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
     const handler: CommandHandler<K> = COMMANDS[name];
-    if (handler.readOnly) return Promise.resolve(handler.run(this.lab, input));
+    if (handler.readOnly) return handler.run(this.lab, input);
     return this.inTurn(() => handler.run(this.lab, input));
   }
 

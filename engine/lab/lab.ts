@@ -3,6 +3,7 @@
  * and the way to the UI (snapshots pushed to subscribers). One per controller.
  */
 import type { InstallationKey } from "../audit/checkpoint";
+import type { Scenario } from "../scenario/schema";
 import type { HostMessage, LabSnapshot } from "./contract";
 import { RunGatewayApi } from "./gatewayApi";
 import { liveSnapshot } from "./liveView";
@@ -60,7 +61,7 @@ export class Lab {
   }
 
   /** A new run of a scenario, in the host's directory and with its native binding. */
-  newRun(scenario: Run["scenario"], text: string, fileName: string): Run {
+  newRun(scenario: Scenario, text: string, fileName: string): Run {
     return new Run(scenario, text, fileName, this.options);
   }
 
