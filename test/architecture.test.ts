@@ -62,6 +62,11 @@ describe("architecture", () => {
     expect(offending).toEqual([]);
   });
 
+  it("the preload imports electron and the contract, nothing else", () => {
+    const preload = join(root, "electron", "preload.ts");
+    expect(allImportsOf(preload).map((specifier) => (specifier.startsWith(".") ? resolvedFrom(preload, specifier) : specifier))).toEqual(["electron", "engine/lab/contract"]);
+  });
+
   it("the contract the renderer and the preload import reaches no package at run time, zod included", () => {
     const reachable = new Set<string>();
     const visit = (file: string) => {
