@@ -25,7 +25,7 @@ const upToDate = (outputs: readonly string[], sources: readonly string[]) => {
 };
 
 /** The UI's sources: the renderer and the engine modules it compiles in. */
-const RENDERER_SOURCES = ["renderer", "engine/lab/protocol.ts", "engine/scenario/schema.ts", "engine/scenario/sections", "vite.config.ts"];
+const RENDERER_SOURCES = ["renderer", "engine/lab/contract.ts", "engine/lab/views.ts", "engine/faults/requestFaultClasses.ts", "engine/scenario/schema.ts", "engine/scenario/sections", "vite.config.ts"];
 
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<void> {
   if (upToDate([join(RENDERER_DIR, "index.html")], RENDERER_SOURCES)) return;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import type { EvidenceExport, FaultSpec, LabSnapshot } from "../engine/lab/protocol";
-import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
+import type { EvidenceExport, FaultSpec, LabSnapshot } from "../engine/lab/contract";
+import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { Scrubber, TimeControls } from "./controls/TimeControls";

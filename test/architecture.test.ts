@@ -49,32 +49,36 @@ describe("architecture", () => {
     expect(offending).toEqual([]);
   });
 
-  it("the renderer reaches the engine only through the browser-safe protocol, and never Node, Electron or the hosts", () => {
+  it("the renderer reaches the engine only through the zod-free contract, and never Node, Electron or the hosts", () => {
     const renderer = sourceFiles(join(root, "renderer"));
     expect(renderer.length).toBeGreaterThan(5);
     const offending: string[] = [];
     for (const file of renderer)
       for (const specifier of importsOf(file)) {
         const target = specifier.startsWith(".") ? resolvedFrom(file, specifier) : specifier;
-        const allowed = specifier.startsWith(".") ? target.startsWith("renderer/") || target === "engine/lab/protocol" : !/^(node:|electron|better-sqlite3|msw|ws$)/.test(specifier);
+        const allowed = specifier.startsWith(".") ? target.startsWith("renderer/") || target === "engine/lab/contract" : !/^(node:|electron|better-sqlite3|msw|ws$)/.test(specifier);
         if (!allowed) offending.push(`${relative(root, file)} → ${specifier}`);
       }
     expect(offending).toEqual([]);
   });
 
-  it("the protocol the renderer imports pulls in no Node module", () => {
+  it("the preload imports electron and the contract, nothing else", () => {
+    const preload = join(root, "electron", "preload.ts");
+    expect(allImportsOf(preload).map((specifier) => (specifier.startsWith(".") ? resolvedFrom(preload, specifier) : specifier))).toEqual(["electron", "engine/lab/contract"]);
+  });
+
+  it("the contract the renderer and the preload import reaches no package at run time, zod included", () => {
     const reachable = new Set<string>();
     const visit = (file: string) => {
       if (reachable.has(file)) return;
       reachable.add(file);
       for (const specifier of importsOf(file)) {
         if (specifier.startsWith(".")) visit(`${resolve(dirname(file), specifier)}.ts`);
-        else expect(specifier, `${relative(root, file)} imports ${specifier}`).toMatch(/^zod$/);
+        else expect.unreachable(`${relative(root, file)} imports ${specifier} at run time`);
       }
     };
-    visit(join(engineDir, "lab", "protocol.ts"));
-    const outsideSchemaSections = [...reachable].map((f) => relative(root, f)).filter((f) => !f.startsWith("engine/scenario/sections/"));
-    expect(outsideSchemaSections).toEqual(["engine/lab/protocol.ts", "engine/scenario/schema.ts", "engine/faults/requestFaultClasses.ts"]);
+    visit(join(engineDir, "lab", "contract.ts"));
+    expect([...reachable].map((f) => relative(root, f))).toEqual(["engine/lab/contract.ts", "engine/faults/requestFaultClasses.ts"]);
   });
 
   it("electron/ and host/ use the engine's public entry points only: engine/index.ts and engine/lab/", () => {

@@ -55,6 +55,23 @@ export interface SecondPoint {
   readonly p95_ms: number | null;
 }
 
+/**
+ * Where one virtual second's requests went, by the time each was answered, as `SecondPoint` counts them:
+ * what the app's per-second charts and traffic shares draw. Kept apart from the report's `series`, which
+ * it would change, and only when asked for.
+ */
+export interface SecondTraffic {
+  readonly t_s: number;
+  requests: number;
+  readonly byGateway: Record<string, number>;
+  /** Requests served, by the endpoint that answered. */
+  readonly byEndpoint: Record<string, number>;
+  /** `gateway>endpoint` → requests served. */
+  readonly byLink: Record<string, number>;
+  /** Population → gateway → requests. */
+  readonly byPopulation: Record<string, Record<string, number>>;
+}
+
 /** Virtual ms as seconds, to the millisecond: the report carries no more precision than the clock means. */
 const seconds = (ms: number): number => Math.round(ms) / 1000;
 
@@ -70,12 +87,21 @@ export class DrillRecorder {
   readonly identity = new IdentityCostRecorder();
   /** Seconds with at least one answered request, in time order. */
   readonly series: SecondPoint[] = [];
+  /**
+   * The last seconds of traffic by gateway, endpoint, link and population, the current one included (last),
+   * when the constructor was asked to keep them; empty otherwise.
+   */
+  readonly traffic: SecondTraffic[] = [];
   private second: { t_s: number; requests: number; ok: number; errors: number; rejected: number; latencies: number[] } | undefined;
   private readonly latency = new MillisecondCounts();
   /** Request id → failovers it was in flight for. */
   private readonly watched = new Map<string, FailoverMeasure[]>();
 
-  constructor(private readonly inflight: () => ReadonlyMap<string, InflightRequest>) {}
+  /** `trafficSecondsKept`: how many seconds of `traffic` to keep (0, the default, keeps none: a drill needs none). */
+  constructor(
+    private readonly inflight: () => ReadonlyMap<string, InflightRequest>,
+    private readonly trafficSecondsKept = 0,
+  ) {}
 
   readonly listener = (event: LabEvent): void => {
     switch (event.type) {
@@ -197,7 +223,12 @@ export class DrillRecorder {
     if (this.second?.t_s !== t_s) {
       this.closeSecond();
       this.second = { t_s, requests: 0, ok: 0, errors: 0, rejected: 0, latencies: [] };
+      if (this.trafficSecondsKept > 0) {
+        this.traffic.push({ t_s, requests: 0, byGateway: {}, byEndpoint: {}, byLink: {}, byPopulation: {} });
+        if (this.traffic.length > this.trafficSecondsKept) this.traffic.shift();
+      }
     }
+    if (this.trafficSecondsKept > 0) countTraffic(this.traffic.at(-1)!, record);
     const second = this.second;
     second.requests++;
     if (record.outcome === "ok") {
@@ -220,4 +251,19 @@ export class DrillRecorder {
     this.closeSecond();
     for (const measure of this.faults.values()) if (measure.rto_s === null && measure.touched > 0) measure.rto_s = 0;
   }
+}
+
+function countTraffic(second: SecondTraffic, record: RequestRecord): void {
+  second.requests++;
+  increment(second.byGateway, record.gateway);
+  if (record.servedBy) {
+    const endpoint = record.servedBy.target.split("/")[0]!;
+    increment(second.byEndpoint, endpoint);
+    increment(second.byLink, `${record.gateway}>${endpoint}`);
+  }
+  increment((second.byPopulation[record.population] ??= {}), record.gateway);
+}
+
+function increment(record: Record<string, number>, key: string): void {
+  record[key] = (record[key] ?? 0) + 1;
 }

@@ -6,7 +6,7 @@
 import { useEffect, useId, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
 import { faultMarkerPlugin, type FaultMarker, type FaultMarkerLook } from "../charts/faultMarkers";
 import { formatClock, formatLatency, formatPercent, orDash } from "../charts/format";
 import { faultMarkers, metricsSeries, type AlignedColumns } from "./series";

@@ -2,7 +2,7 @@
  * Turns the snapshot's per-second metrics into uPlot's aligned columns. Pure, so the arithmetic is tested
  * without a canvas.
  */
-import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
 import type { FaultMarker } from "../charts/faultMarkers";
 
 /** uPlot's aligned data: x values (virtual seconds), then one column per series; null leaves a gap. */

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from "react";
-import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type FaultSpec, type FaultView } from "../../engine/lab/protocol";
+import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type FaultSpec, type FaultView } from "../../engine/lab/contract";
 import type { GraphTarget } from "./graph";
 
 /** Whether an active fault is about the clicked thing, so the menu can offer to heal it. */

@@ -1,6 +1,6 @@
 import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef } from "react";
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { LabSnapshot } from "../../engine/lab/contract";
 import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
 
 /** A cache age as the nodes show it: whole seconds. */

@@ -5,7 +5,7 @@
  */
 import dagre from "@dagrejs/dagre";
 import type { Edge, Node } from "@xyflow/react";
-import type { EndpointView, IdentityGatewayView, IdentityView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/protocol";
+import type { EndpointView, IdentityGatewayView, IdentityView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/contract";
 
 export type LabNodeData =
   | { readonly kind: "population"; readonly population: PopulationView }
