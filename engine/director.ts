@@ -9,7 +9,7 @@ import type { EngineContext } from "./context";
 import { fetchOnClock } from "./http";
 import { directorMachine, type DirectorState } from "./machines/director";
 import type { Random } from "./random";
-import { gatewayBaseUrl } from "./sim/world";
+import { gatewayBaseUrl } from "./topology";
 
 interface RegionCheck {
   up: boolean;

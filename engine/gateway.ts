@@ -12,7 +12,6 @@ import { TokenValidator } from "./identity/validator";
 import { gatewayMachine, type GatewayState } from "./machines/gateway";
 import { planRoute } from "./routing";
 import type { Jurisdiction } from "./scenario/schema";
-import { statusPageUrl } from "./sim/world";
 import type { Endpoint, Target } from "./topology";
 
 /** What an OpenAI client sent to a gateway's endpoint; absent for the simulated callers. */
@@ -136,9 +135,9 @@ export class RegionalGateway {
       };
       clock.setTimeout(tick, stagger.next() * intervalMs);
     }
-    for (const provider of scenario.topology.providers) {
+    for (const [provider, url] of topology.statusPageUrls) {
       const poll = () => {
-        void this.pollStatusPage(provider.id, provider.status_page.url ?? statusPageUrl(provider.id));
+        void this.pollStatusPage(provider, url);
         clock.setTimeout(poll, STATUS_POLL_MS);
       };
       clock.setTimeout(poll, stagger.next() * STATUS_POLL_MS);

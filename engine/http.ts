@@ -10,7 +10,7 @@
  */
 import { createParser } from "eventsource-parser";
 import type { Clock } from "./clock";
-import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./sim/transport";
+import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./labHeaders";
 
 export interface HttpResult {
   /** HTTP status, or 0 when no response arrived. */

@@ -12,10 +12,9 @@ import type { Clock } from "../clock";
 import type { TransitionEvent } from "../events";
 import type { Random } from "../random";
 import type { Fault, IdentityConfig } from "../scenario/schema";
+import { idpBaseUrl } from "../topology";
 import { seededSigningKey, type PublicJwk, type SigningKey } from "./keys";
 
-/** Base URL of the identity provider's deployment in a region inside the simulation. */
-export const idpBaseUrl = (region: string): string => `https://idp.${region}.lab.test`;
 
 /**
  * Virtual time 0 as a wall-clock instant (2026-01-01T00:00:00Z): JWT times are seconds since the Unix

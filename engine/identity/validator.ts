@@ -16,7 +16,8 @@ import type { EngineContext } from "../context";
 import type { IdentityRecord, IdentityRejection } from "../events";
 import { fetchOnClock } from "../http";
 import type { IdentityConfig } from "../scenario/schema";
-import { idpBaseUrl, VIRTUAL_EPOCH_MS } from "./provider";
+import { idpBaseUrl } from "../topology";
+import { VIRTUAL_EPOCH_MS } from "./provider";
 
 export type IdentityState = "empty" | "fresh" | "stale" | "fail-closed";
 
