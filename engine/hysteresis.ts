@@ -16,6 +16,7 @@ export interface HealthThresholds {
 /** What one check did to the subject's health. */
 export type HealthChange = "went-down" | "came-back" | undefined;
 
+/** The consecutive-check counter of one checked subject; it starts healthy. */
 export class HealthCheckCounter {
   private isHealthy = true;
   private passed = 0;

@@ -22,6 +22,7 @@ export interface Dispatched {
   readonly streamed: boolean;
 }
 
+/** A gateway's dispatch stage, with the retry budget its requests share. */
 export class Dispatcher {
   private readonly budget: RetryBudget;
 

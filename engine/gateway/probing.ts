@@ -11,6 +11,7 @@ import { realUpstream } from "./upstream";
 /** Statuspage-style pages are polled once a minute; they lag incidents anyway. */
 const STATUS_POLL_MS = 60_000;
 
+/** One gateway's probes and status-page polls. */
 export class GatewayProbes {
   private seq = 0;
 

@@ -16,6 +16,7 @@ import { GatewayProbes } from "./probing";
 import { recordBase, type CallerRequest, type Decision, type HandledRequest } from "./request";
 import { decideRoute } from "./route";
 
+/** The gateway of one region; `handle` is the request pipeline. */
 export class RegionalGateway {
   readonly health: GatewayHealthView;
   /** Token validation, when the scenario has an identity provider. */

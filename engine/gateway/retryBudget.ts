@@ -14,6 +14,7 @@ export interface RetryBudgetConfig {
   readonly min_retry_concurrency: number;
 }
 
+/** The retry budget one gateway's requests share. */
 export class RetryBudget {
   private requests = 0;
   private retries = 0;

@@ -60,6 +60,7 @@ export function firstStep(plan: readonly Target[]): Step {
   return plan.length === 0 ? { kind: "stop", reason: "no target serves this model" } : { kind: "next-target", index: 0 };
 }
 
+/** What the dispatch loop does after the attempt at `state.plan[state.index]` failed as `failure`; delays in virtual ms. */
 export function nextStep(state: RetryState, failure: Failure): Step {
   const { plan, index, sameTargetRetries, retryBudgetLeft, config } = state;
   const target = plan[index]!;
@@ -69,16 +70,16 @@ export function nextStep(state: RetryState, failure: Failure): Step {
       if (failure.retryAfterS !== undefined)
         return failure.retryAfterS <= config.max_retry_after_s && sameTargetRetries === 0 && retryBudgetLeft
           ? retrySame(state, failure, Math.max(failure.retryAfterS * 1000, backoffMs(state)))
-          : moveOn(state, failure, plan);
-      return (sameTargetRetries === 0 || lastCandidate) && retryBudgetLeft ? retrySame(state, failure, backoffMs(state)) : moveOn(state, failure, plan);
+          : moveOn(state, failure);
+      return (sameTargetRetries === 0 || lastCandidate) && retryBudgetLeft ? retrySame(state, failure, backoffMs(state)) : moveOn(state, failure);
     case "unavailable":
       // Nothing else to try: retrying the only target, with backoff, is all that is left.
-      return lastCandidate && retryBudgetLeft ? retrySame(state, failure, backoffMs(state)) : moveOn(state, failure, plan);
+      return lastCandidate && retryBudgetLeft ? retrySame(state, failure, backoffMs(state)) : moveOn(state, failure);
     case "silent":
     case "broken":
     case "prefill-refused":
       // A refused prefill is recorded, but the break before it stays the reason.
-      return moveOn(state, failure, plan);
+      return moveOn(state, failure);
     case "too-long": {
       const tried = plan.slice(0, index + 1);
       const longer = state.longContext.filter((t) => !tried.includes(t));
@@ -106,13 +107,17 @@ function retrySame(state: RetryState, failure: Failure, delayMs: number): Step {
   return state.attempts >= state.config.max_attempts ? exhausted(state, failure) : { kind: "retry-same", delayMs };
 }
 
-/** The next candidate in `plan` that may take the request, passing over those that cannot continue the answer. */
-function moveOn(state: RetryState, failure: Failure, plan: readonly Target[]): Step {
+/**
+ * The next candidate that may take the request, in the plan or in `longContextPlan` when the request moves
+ * to the long-context models, passing over those that cannot continue the answer.
+ */
+function moveOn(state: RetryState, failure: Failure, longContextPlan?: readonly Target[]): Step {
   if (state.attempts >= state.config.max_attempts) return exhausted(state, failure);
+  const plan = longContextPlan ?? state.plan;
   let index = state.index + 1;
   while (index < plan.length && state.resuming && !plan[index]!.endpoint.supportsPrefill) index++;
   if (index >= plan.length) return exhausted(state, failure);
-  return plan === state.plan ? { kind: "next-target", index } : { kind: "long-context", plan, index };
+  return longContextPlan ? { kind: "long-context", plan, index } : { kind: "next-target", index };
 }
 
 /** The stop when attempts or candidates ran out, naming what broke the answer first and what failed last. */

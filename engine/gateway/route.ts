@@ -9,6 +9,7 @@ import { planRoute } from "../routing";
 import type { Target } from "../topology";
 import type { CallerRequest, Decision, Route } from "./request";
 
+/** Residency policy, then the route: a rejection with its reasons, or the candidates in order. */
 export function decideRoute(request: CallerRequest, region: string, ctx: EngineContext, health: GatewayHealthView): Decision {
   const { scenario, topology, policy } = ctx;
   const targets = topology.targetsFor(request.model);
