@@ -10,7 +10,7 @@ import type { AuditSystem } from "../audit/system";
 import type { HandledRequest } from "./request";
 
 /** Virtual ms the answer to `handled` waits for its audit entry to be durable; 0 when it need not wait. */
-export function durableWaitMs(handled: HandledRequest, region: string, audit: AuditSystem): number {
+export function durableWaitMs(handled: HandledRequest, region: string, audit: Pick<AuditSystem, "durableWriteMs">): number {
   const { record } = handled;
   return record.highRisk && record.rejectedBy !== "audit" ? audit.durableWriteMs(region) : 0;
 }
