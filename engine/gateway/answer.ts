@@ -17,6 +17,11 @@ export class AnswerSoFar {
 
   constructor(private readonly request: CallerRequest) {}
 
+  /** Chunks reached the caller: the answer can only go on where a target continues it from a prefill. */
+  get mustContinue(): boolean {
+    return this.forwarded > 0 && this.text !== "";
+  }
+
   beginAttempt(target: Target, resume: boolean): AnswerReading {
     // A fresh start discards what an earlier attempt assembled; only chunks already sent are kept.
     if (!resume) this.text = "";

@@ -52,7 +52,7 @@ export class Dispatcher {
         sameTargetRetries = 0;
       }
       const target = plan[index]!;
-      const resume = answered.forwarded > 0 && answered.text !== "";
+      const resume = answered.mustContinue;
       const run = (): Promise<AttemptResult> => attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
       let result: AttemptResult;
       if (step.kind === "retry-same") {
@@ -79,7 +79,7 @@ export class Dispatcher {
           retryBudgetLeft: this.budget.hasRoom,
           jitter: ctx.random.fork(`${key}:backoff:${attempts.length}`).next(),
           forwarded: answered.forwarded,
-          resuming: answered.forwarded > 0 && answered.text !== "",
+          resuming: answered.mustContinue,
           firstBreak,
           longContext: failure.kind === "too-long" ? longContextRoute(request, route, region, ctx, health) : [],
           config: ctx.scenario.gateway,
