@@ -26,4 +26,5 @@ export { parseChatRequest, type ChatOutcome, type ChatSink, type ChatMeta, type 
 export { runChatCalls, type ChatCallPlan, type ChatCallResult } from "./chatCalls";
 export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightRequest } from "./session";
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
-export { attachWorld, WORLD_HEADER, type SimulatedHost } from "./sim/transport";
+export { attachWorld, type SimulatedHost } from "./sim/transport";
+export { WORLD_HEADER } from "./labHeaders";

@@ -9,7 +9,8 @@ import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
 import { parseChatRequest, type ChatError, type ChatMeta, type ChatOutcome, type ChatSink } from "./chat";
-import { RegionalGateway, recordBase, type CallerRequest, type HandledRequest } from "./gateway";
+import { RegionalGateway } from "./gateway/regionalGateway";
+import { recordBase, type CallerRequest, type HandledRequest } from "./gateway/request";
 import { IdentityProvider } from "./identity/provider";
 import { CallerTokens } from "./identity/tokens";
 import { ResidencyPolicy } from "./policy";
@@ -267,12 +268,7 @@ export class EngineSession {
     } catch (error) {
       return finish({ record: { ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` } });
     }
-    const { record } = handled;
-    if (!record.highRisk || record.rejectedBy === "audit") return finish(handled);
-    // Art. 12: the response waits until the entry is durable, which may be a round trip away.
-    const writeMs = this.ctx.audit.durableWriteMs(region);
-    if (writeMs > 0) await clock.sleep(writeMs, key);
-    return finish(writeMs > 0 ? { ...handled, record: { ...record, latencyMs: record.latencyMs + writeMs } } : handled);
+    return finish(handled);
   }
 
   /** Completion requests each target has received, as the simulated providers counted them. */

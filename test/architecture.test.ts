@@ -109,4 +109,15 @@ describe("architecture", () => {
     }
     expect(offending).toEqual([]);
   });
+
+  it("the request path (gateway, HTTP client, director, health, routing, policy, token validation) never imports the simulator or the simulated identity provider", () => {
+    const requestPath = files.map((file) => relative(root, file)).filter((file) => /^engine\/(gateway\/|(http|director|health|hysteresis|routing|policy)\.ts$|identity\/validator\.ts$)/.test(file));
+    expect(requestPath.length).toBeGreaterThanOrEqual(18);
+    const offending = requestPath.flatMap((file) =>
+      allImportsOf(join(root, file))
+        .filter((specifier) => specifier.startsWith(".") && /^engine\/(sim\/|identity\/provider$)/.test(resolvedFrom(join(root, file), specifier)))
+        .map((specifier) => `${file} → ${specifier}`),
+    );
+    expect(offending).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
  * from its own named random stream, so adding a population does not reshuffle the others' traffic.
  */
 import type { Clock, TimerId } from "../clock";
-import type { CallerRequest } from "../gateway";
+import type { CallerRequest } from "../gateway/request";
 import type { CallerTokens } from "../identity/tokens";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";

@@ -11,13 +11,10 @@ import type { IdentityProvider } from "../identity/provider";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
+import { FROM_REGION_HEADER, WORK_HEADER } from "../labHeaders";
 import type { FaultBook, RequestFault } from "./faults";
-import { attachWorld, FROM_REGION_HEADER, WORK_HEADER, type SimulatedHost } from "./transport";
+import { attachWorld, type SimulatedHost } from "./transport";
 
-/** Base URL of a regional gateway's own endpoints (readiness) inside the simulation. */
-export const gatewayBaseUrl = (region: string): string => `https://gateway.${region}.lab.test`;
-/** Default status page of a provider inside the simulation (Statuspage-style summary). */
-export const statusPageUrl = (provider: string): string => `https://status.${provider}.lab.test/api/v2/summary.json`;
 
 /** What a gateway reports on its readiness endpoint; the engine supplies it. */
 export type GatewayReadiness = (region: string) => { ready: boolean; detail: string };
@@ -66,7 +63,7 @@ export class SimulatedWorld implements SimulatedHost {
     private readonly identity?: IdentityProvider,
   ) {
     for (const p of scenario.topology.providers)
-      this.statusPages.set(new URL(p.status_page.url ?? statusPageUrl(p.id)).href, { provider: p.id, lagMs: p.status_page.lag_s * 1000 });
+      this.statusPages.set(new URL(topology.statusPageUrls.get(p.id)!).href, { provider: p.id, lagMs: p.status_page.lag_s * 1000 });
   }
 
   /** Completion requests each target has received so far (model and region known to the provider). */
