@@ -29,6 +29,7 @@ const COMMANDS = [
   "auditProof",
   "verifyChain",
   "exportEvidence",
+  "faultCatalog",
 ] as const satisfies readonly CommandName[];
 
 /** `ipc.ts`'s `PUSH_CHANNEL`, spelt out for the same reason. */

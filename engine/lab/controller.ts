@@ -24,6 +24,7 @@ import { AuditReviewer } from "../report/auditReview";
 import type { IdentityCost } from "../report/identityCost";
 import { DrillRecorder } from "../report/recorder";
 import { parseScenario } from "../scenario/load";
+import { FAULT_MENU } from "../faults/registry";
 import { describeFault } from "../scenario/describeFault";
 import { INSTANT_FAULTS, scenarioSchema, type Fault, type FaultSpec, type Scenario } from "../scenario/schema";
 import { EngineSession } from "../session";
@@ -461,6 +462,8 @@ export class LabController implements LabBackend, GatewayApiBackend {
         return this.verifyChain();
       case "exportEvidence":
         return this.exportEvidence();
+      case "faultCatalog":
+        return { entries: FAULT_MENU };
     }
   }
 

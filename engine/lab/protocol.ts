@@ -7,6 +7,7 @@
  * (it imports zod and the scenario schema, nothing else).
  */
 import { z } from "zod";
+import type { FaultMenuEntry } from "../faults/menu";
 import { faultKinds, type Fault, type FaultKind, type FaultSpec } from "../scenario/schema";
 
 /** Faults a user injects: the scenario's fault kinds without their timing, which the host takes from the clock. */
@@ -17,6 +18,7 @@ const faultSpecSchema = z.discriminatedUnion(
 );
 export type { FaultSpec };
 export { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS } from "../scenario/schema";
+export type { FaultMenuEntry, FaultMenuParam, FaultMenuTarget } from "../faults/menu";
 
 const none = z.strictObject({});
 /** An audit store's name: `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log. */
@@ -67,6 +69,8 @@ export const commandSchemas = {
   verifyChain: none,
   /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
   exportEvidence: none,
+  /** The fault menus' entries, one per way to inject a fault: the renderer draws its menus from them. */
+  faultCatalog: none,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -165,6 +169,7 @@ export interface CommandResults {
   auditProof: InclusionProofView;
   verifyChain: ChainStatus;
   exportEvidence: EvidenceExport;
+  faultCatalog: { readonly entries: readonly FaultMenuEntry[] };
 }
 
 export type RunStatus = "empty" | "ready" | "playing" | "paused" | "finished";

@@ -11,7 +11,8 @@ import type { IdentityProvider } from "../identity/provider";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
-import type { FaultBook, RequestFault } from "./faults";
+import type { RequestMisbehaviour } from "../faults/kind";
+import type { FaultBook } from "./faults";
 import { attachWorld, FROM_REGION_HEADER, WORK_HEADER, type SimulatedHost } from "./transport";
 
 /** Base URL of a regional gateway's own endpoints (readiness) inside the simulation. */
@@ -102,7 +103,7 @@ export class SimulatedWorld implements SimulatedHost {
 
   private networkMs(from: string, to: string): number {
     const known = this.topology.regions.has(from);
-    return known ? this.topology.rttMs(from, to) + this.faults.addedLatencyMs(from, to) : 1;
+    return known ? this.topology.rttMs(from, to) + this.faults.addedLatencyMs(from, to, this.clock.now()) : 1;
   }
 
   private async providerHealth(endpoint: Endpoint, from: string, work: string): Promise<Response> {
@@ -220,7 +221,7 @@ export class SimulatedWorld implements SimulatedHost {
     meta: { id: string; created: number; model: string },
     networkMs: number,
     serviceMs: number,
-    fault: RequestFault | undefined,
+    fault: RequestMisbehaviour | undefined,
     includeUsage: boolean,
   ): Response {
     const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
