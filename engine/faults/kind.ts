@@ -51,6 +51,8 @@ export interface WorldHooks<F> {
   modelDown?(fault: F, provider: string, region: string, model: string): boolean;
   /** Extra round-trip latency on the path between two regions (either direction), ms; faults add up. `elapsedMs` since the fault began. */
   pathLatencyMs?(fault: F, a: string, b: string, elapsedMs: number): number;
+  /** How many times its usual time the endpoint takes to answer a model; factors multiply. */
+  serviceTimeFactor?(fault: F, provider: string, region: string, model: string): number;
   /** An injected error rate on an endpoint; each applies independently. */
   errorRate?(fault: F, provider: string, region: string): { rate: number; status: number } | undefined;
   /** How this completion request misbehaves, given how many the fault has taken so far; the first fault answering takes it. */

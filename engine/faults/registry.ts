@@ -13,11 +13,12 @@ import { latency } from "./latency";
 import { latencyRamp } from "./latency-ramp";
 import type { FaultMenuEntry } from "./menu";
 import { modelOutage } from "./model-outage";
+import { providerSlowdown } from "./provider-slowdown";
 import { regionOutage } from "./region-outage";
 import { requestFault } from "./request-fault";
 import { tokenRevocation } from "./token-revocation";
 
-export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp] as const;
+export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown] as const;
 
 type FaultKindSchema = (typeof FAULT_KINDS)[number]["schema"];
 /** Each kind's schema, for the scenario schema's discriminated union. */

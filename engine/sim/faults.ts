@@ -67,6 +67,13 @@ export class FaultBook {
     return added;
   }
 
+  /** How many times its usual service time the endpoint takes to answer `model` now. */
+  serviceTimeFactor(provider: string, region: string, model: string): number {
+    let factor = 1;
+    for (const { fault, world } of this.activeSpans) factor *= world.serviceTimeFactor?.(fault, provider, region, model) ?? 1;
+    return factor;
+  }
+
   /** Injected error rates on an endpoint: each applies independently. */
   errorRates(provider: string, region: string): { rate: number; status: number }[] {
     const rates: { rate: number; status: number }[] = [];

@@ -168,7 +168,7 @@ export class SimulatedWorld implements SimulatedHost {
             param: "messages",
           });
     }
-    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
+    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) * this.faults.serviceTimeFactor(endpoint.provider, endpoint.region, model) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
     const answer = continuation(messages, endpoint.supportsPrefill ? prefill : undefined);
     const usage = { prompt_tokens: promptTokens(messages), completion_tokens: Math.max(1, Math.round(answer.length / 4)) };
     const meta = { id: `chatcmpl-${work}`, created: Math.floor(this.clock.now() / 1000), model };
