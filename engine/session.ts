@@ -93,7 +93,14 @@ export class EngineSession {
       this.gateways.get(region)!.readiness(),
       this.identity,
     );
-    this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random), this.tokens);
+    this.traffic = new TrafficGenerator(
+      scenario,
+      options.clock,
+      options.random,
+      (request, random) => this.dispatch(request, random),
+      (population) => this.ctx.faults.arrivalRateFactor(population),
+      this.tokens,
+    );
   }
 
   /** Subscribes to every event of the session, in the order the audit log records them. */

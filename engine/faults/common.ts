@@ -24,6 +24,11 @@ export function knownEndpoint(
   return issues;
 }
 
+/** The caller population must exist. */
+export function knownPopulation(context: FaultCheckContext, population: string): FaultIssue[] {
+  return context.populations.has(population) ? [] : [{ field: "population", message: `unknown caller population "${population}" (known: ${[...context.populations].join(", ")})` }];
+}
+
 /** Kinds that act on the identity provider need one. */
 export function needsIdentity(context: FaultCheckContext, kind: string): FaultIssue[] {
   return context.identityRegions ? [] : [{ field: "kind", message: `${kind} needs an identity section: without one there is no identity provider` }];

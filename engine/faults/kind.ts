@@ -53,6 +53,8 @@ export interface WorldHooks<F> {
   pathLatencyMs?(fault: F, a: string, b: string, elapsedMs: number): number;
   /** How many times its usual time the endpoint takes to answer a model; factors multiply. */
   serviceTimeFactor?(fault: F, provider: string, region: string, model: string): number;
+  /** How many times its stated rate a caller population sends at; factors multiply. */
+  arrivalRateFactor?(fault: F, population: string): number;
   /** An injected error rate on an endpoint; each applies independently. */
   errorRate?(fault: F, provider: string, region: string): { rate: number; status: number } | undefined;
   /** How this completion request misbehaves, given how many the fault has taken so far; the first fault answering takes it. */

@@ -17,8 +17,9 @@ import { providerSlowdown } from "./provider-slowdown";
 import { regionOutage } from "./region-outage";
 import { requestFault } from "./request-fault";
 import { tokenRevocation } from "./token-revocation";
+import { trafficSurge } from "./traffic-surge";
 
-export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown] as const;
+export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown, trafficSurge] as const;
 
 type FaultKindSchema = (typeof FAULT_KINDS)[number]["schema"];
 /** Each kind's schema, for the scenario schema's discriminated union. */

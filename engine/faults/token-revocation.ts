@@ -1,19 +1,14 @@
 /** The identity provider revokes the tokens a caller population holds now. */
 import { z } from "zod";
 import { id } from "../scenario/fields";
-import { needsIdentity } from "./common";
+import { knownPopulation, needsIdentity } from "./common";
 import { defineFault, timing } from "./kind";
 
 export const tokenRevocation = defineFault({
   kind: "token-revocation",
   schema: z.strictObject({ kind: z.literal("token-revocation"), ...timing, population: id }).describe("The identity provider revokes the tokens a caller population holds now"),
   instant: true,
-  references: (fault, context) => [
-    ...needsIdentity(context, fault.kind),
-    ...(context.populations.has(fault.population)
-      ? []
-      : [{ field: "population", message: `unknown caller population "${fault.population}" (known: ${[...context.populations].join(", ")})` }]),
-  ],
+  references: (fault, context) => [...needsIdentity(context, fault.kind), ...knownPopulation(context, fault.population)],
   describe: (fault) => `tokens of ${fault.population} revoked`,
   region: () => "global",
   world: { revokedPopulation: (fault) => fault.population },

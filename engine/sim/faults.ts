@@ -74,6 +74,13 @@ export class FaultBook {
     return factor;
   }
 
+  /** How many times its stated rate the caller population sends at now. */
+  arrivalRateFactor(population: string): number {
+    let factor = 1;
+    for (const { fault, world } of this.activeSpans) factor *= world.arrivalRateFactor?.(fault, population) ?? 1;
+    return factor;
+  }
+
   /** Injected error rates on an endpoint: each applies independently. */
   errorRates(provider: string, region: string): { rate: number; status: number }[] {
     const rates: { rate: number; status: number }[] = [];

@@ -5,6 +5,7 @@ import type { GraphTarget } from "./graph";
 function title(target: GraphTarget): string {
   if (target.kind === "gateway") return `Region ${target.region}`;
   if (target.kind === "endpoint") return `Endpoint ${target.endpoint}`;
+  if (target.kind === "population") return `Callers ${target.population}`;
   if (target.kind === "audit") return target.regions.length === 1 ? `Audit link of ${target.regions[0]}` : "Audit store";
   if (target.kind === "idp") return target.idpRegions.length === 0 ? `Identity link of ${target.regions[0]}` : "Identity provider";
   return `Link ${target.from} ↔ ${target.to}`;
@@ -13,7 +14,7 @@ function title(target: GraphTarget): string {
 /** A fault as a menu entry builds it: the host validates it against the fault kinds' schemas. */
 export type MenuFault = { readonly kind: string } & Readonly<Record<string, string | number | boolean>>;
 
-const NODE_OF: Record<GraphTarget["kind"], FaultMenuEntry["node"]> = { gateway: "region", endpoint: "endpoint", link: "link", audit: "audit", idp: "identity" };
+const NODE_OF: Record<GraphTarget["kind"], FaultMenuEntry["node"]> = { gateway: "region", endpoint: "endpoint", link: "link", audit: "audit", idp: "identity", population: "population" };
 
 /** What the clicked thing tells the menu entries. */
 function menuTarget(target: GraphTarget): FaultMenuTarget {
@@ -28,6 +29,8 @@ function menuTarget(target: GraphTarget): FaultMenuTarget {
       return { values: {}, lists: { regions: target.regions }, flags: [] };
     case "idp":
       return { values: {}, lists: { regions: target.regions, idpRegions: target.idpRegions }, flags: [] };
+    case "population":
+      return { values: { population: target.population }, lists: {}, flags: [] };
   }
 }
 
