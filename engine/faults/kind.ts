@@ -21,6 +21,8 @@ export interface FaultCheckContext {
   /** Per provider id, the models it deploys and the regions it is deployed in. */
   readonly providers: ReadonlyMap<string, { readonly models: ReadonlySet<string>; readonly regions: ReadonlySet<string> }>;
   readonly populations: ReadonlySet<string>;
+  /** Where audit entries go: one canonical log (central) or a log per region. */
+  readonly auditPattern: "central" | "per-region";
   /** The identity provider's regions; undefined without an identity section. */
   readonly identityRegions: readonly string[] | undefined;
 }

@@ -2,6 +2,7 @@
  * Every fault kind, in the order the schema lists them and the app's menus offer them. A new kind is a new
  * file in this folder and one line here.
  */
+import { auditDestinationOutage } from "./audit-destination-outage";
 import { auditPartition } from "./audit-partition";
 import { errorRate } from "./error-rate";
 import { gatewayDown } from "./gateway-down";
@@ -19,7 +20,7 @@ import { requestFault } from "./request-fault";
 import { tokenRevocation } from "./token-revocation";
 import { trafficSurge } from "./traffic-surge";
 
-export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown, trafficSurge] as const;
+export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown, trafficSurge, auditDestinationOutage] as const;
 
 type FaultKindSchema = (typeof FAULT_KINDS)[number]["schema"];
 /** Each kind's schema, for the scenario schema's discriminated union. */

@@ -438,6 +438,7 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
     regions,
     providers: new Map([...providerModels].map(([provider, models]) => [provider, { models, regions: deployedIn.get(provider) ?? new Set<string>() }])),
     populations: callerIds,
+    auditPattern: scenario.audit.pattern,
     identityRegions: idp?.regions,
   };
   scenario.faults.forEach((f, i) => {
