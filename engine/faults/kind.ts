@@ -53,6 +53,8 @@ export interface WorldHooks<F> {
   modelDown?(fault: F, provider: string, region: string, model: string): boolean;
   /** Extra round-trip latency on the path between two regions (either direction), ms; faults add up. `elapsedMs` since the fault began. */
   pathLatencyMs?(fault: F, a: string, b: string, elapsedMs: number): number;
+  /** The network drops every packet between the two regions (either direction). */
+  pathCut?(fault: F, a: string, b: string): boolean;
   /** How many times its usual time the endpoint takes to answer a model; factors multiply. */
   serviceTimeFactor?(fault: F, provider: string, region: string, model: string): number;
   /** How many times its stated rate a caller population sends at; factors multiply. */

@@ -16,11 +16,12 @@ import type { FaultMenuEntry } from "./menu";
 import { modelOutage } from "./model-outage";
 import { providerSlowdown } from "./provider-slowdown";
 import { regionOutage } from "./region-outage";
+import { regionPartition } from "./region-partition";
 import { requestFault } from "./request-fault";
 import { tokenRevocation } from "./token-revocation";
 import { trafficSurge } from "./traffic-surge";
 
-export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown, trafficSurge, auditDestinationOutage] as const;
+export const FAULT_KINDS = [regionOutage, modelOutage, latency, errorRate, requestFault, gatewayDown, auditPartition, idpPartition, idpOutage, keyRotation, tokenRevocation, latencyRamp, providerSlowdown, trafficSurge, regionPartition, auditDestinationOutage] as const;
 
 type FaultKindSchema = (typeof FAULT_KINDS)[number]["schema"];
 /** Each kind's schema, for the scenario schema's discriminated union. */

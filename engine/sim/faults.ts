@@ -67,6 +67,11 @@ export class FaultBook {
     return added;
   }
 
+  /** The network between two regions drops every packet now. */
+  pathCut(a: string, b: string): boolean {
+    return this.activeSpans.some(({ fault, world }) => world.pathCut?.(fault, a, b) ?? false);
+  }
+
   /** How many times its usual service time the endpoint takes to answer `model` now. */
   serviceTimeFactor(provider: string, region: string, model: string): number {
     let factor = 1;

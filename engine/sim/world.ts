@@ -107,6 +107,8 @@ export class SimulatedWorld implements SimulatedHost {
   }
 
   private async providerHealth(endpoint: Endpoint, from: string, work: string): Promise<Response> {
+    // A cut path drops packets, it does not refuse connections: the caller learns of it by timing out.
+    if (this.faults.pathCut(from, endpoint.region)) return this.hang(work);
     const outage = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outage === "no-response") return this.hang(work);
     if (!(await this.wait(this.networkMs(from, endpoint.region), work))) return HttpResponse.error();
@@ -119,6 +121,7 @@ export class SimulatedWorld implements SimulatedHost {
     const body = (await request.json()) as { model?: string; messages?: ChatMessage[]; stream?: boolean; stream_options?: { include_usage?: boolean } };
     const model = body.model ?? "";
     const messages = body.messages ?? [];
+    if (this.faults.pathCut(from, endpoint.region)) return this.hang(work);
     const network = this.networkMs(from, endpoint.region);
     const outage = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outage === "no-response") return this.hang(work);
@@ -289,7 +292,7 @@ export class SimulatedWorld implements SimulatedHost {
   }
 
   private async gatewayReady(region: string, from: string, work: string): Promise<Response> {
-    if (this.faults.gatewayDown(region)) return this.hang(work);
+    if (this.faults.gatewayDown(region) || this.faults.pathCut(from, region)) return this.hang(work);
     if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
     const { ready, detail } = this.gatewayReadiness(region);
     return HttpResponse.json({ ready, detail }, { status: ready ? 200 : 503 });
@@ -298,7 +301,7 @@ export class SimulatedWorld implements SimulatedHost {
   /** The identity provider's discovery document, JWKS and revocation list, as served in `region`. */
   private async identityDocument(idp: IdentityProvider, region: string, path: string, from: string, work: string): Promise<Response> {
     // A partition drops packets, it does not refuse connections: the gateway learns of it by timing out.
-    if (this.faults.idpDown(region) || this.faults.idpPartitioned(from)) return this.hang(work);
+    if (this.faults.idpDown(region) || this.faults.idpPartitioned(from) || this.faults.pathCut(from, region)) return this.hang(work);
     if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
     if (path === "/.well-known/openid-configuration") return HttpResponse.json(idp.discovery(region));
     if (path === "/jwks") return HttpResponse.json(idp.jwks());
