@@ -8,6 +8,7 @@ import type { Clock } from "./clock";
 import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
+import { faultKind } from "./faults/registry";
 import { parseChatRequest, type ChatError, type ChatMeta, type ChatOutcome, type ChatSink } from "./chat";
 import { RegionalGateway } from "./gateway/regionalGateway";
 import { recordBase, type CallerRequest, type HandledRequest } from "./gateway/request";
@@ -93,7 +94,14 @@ export class EngineSession {
       this.gateways.get(region)!.readiness(),
       this.identity,
     );
-    this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random), this.tokens);
+    this.traffic = new TrafficGenerator(
+      scenario,
+      options.clock,
+      options.random,
+      (request, random) => this.dispatch(request, random),
+      (population) => this.ctx.faults.arrivalRateFactor(population),
+      this.tokens,
+    );
   }
 
   /** Subscribes to every event of the session, in the order the audit log records them. */
@@ -138,7 +146,7 @@ export class EngineSession {
 
   heal(faultId: string): void {
     const span = this.ctx.faults.heal(faultId, this.ctx.clock.now());
-    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "heal", region: faultRegion(span.fault), faultId, fault: span.fault });
+    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "heal", region: faultKind(span.fault).region(span.fault), faultId, fault: span.fault });
     this.reassessGateways();
   }
 
@@ -158,7 +166,7 @@ export class EngineSession {
 
   private applyFault(id: string, fault: Fault): void {
     this.ctx.faults.inject(id, fault, this.ctx.clock.now());
-    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "inject", region: faultRegion(fault), faultId: id, fault });
+    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "inject", region: faultKind(fault).region(fault), faultId: id, fault });
     this.identity?.apply(id, fault);
     this.reassessGateways();
   }
@@ -303,9 +311,3 @@ function unreachable(request: CallerRequest, region: string): RequestRecord {
   };
 }
 
-/** The region a fault belongs to in the audit log. */
-function faultRegion(fault: Fault): string {
-  if (fault.kind === "latency") return fault.from;
-  // The identity provider's own events concern every region it serves.
-  return "region" in fault ? fault.region : "global";
-}

@@ -10,6 +10,7 @@
 import { SignJWT } from "jose";
 import { VIRTUAL_EPOCH_MS, type Clock } from "../clock";
 import type { TransitionEvent } from "../events";
+import { faultKind } from "../faults/registry";
 import type { Random } from "../random";
 import type { Fault, IdentityConfig } from "../scenario/schema";
 import { idpBaseUrl } from "../topology";
@@ -87,8 +88,10 @@ export class IdentityProvider {
 
   /** Applies the identity provider's own events; other faults are the network's business. */
   apply(faultId: string, fault: Fault): void {
-    if (fault.kind === "key-rotation") this.rotate(faultId);
-    if (fault.kind === "token-revocation") this.revoke(faultId, fault.population);
+    const { world } = faultKind(fault);
+    if (world.rotatesSigningKey?.(fault)) this.rotate(faultId);
+    const population = world.revokedPopulation?.(fault);
+    if (population !== undefined) this.revoke(faultId, population);
   }
 
   /** `/.well-known/openid-configuration` of the deployment in `region` (OpenID Connect Discovery 1.0). */

@@ -7,11 +7,13 @@
  * hosts check every payload against `validation.ts`, whose schemas are proved to produce exactly the
  * inputs written here.
  */
+import type { FaultMenuEntry } from "../faults/menu";
 import type { FaultSpec } from "../scenario/schema";
 import type { LabSnapshot } from "./views";
 
 export type { FaultSpec };
 export type * from "./views";
+export type { FaultMenuEntry, FaultMenuNode, FaultMenuParam, FaultMenuTarget } from "../faults/menu";
 export { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type RequestFaultClass } from "../faults/requestFaultClasses";
 
 /** Every command the UI can send, in the order the preload exposes them. */
@@ -34,6 +36,7 @@ export const COMMAND_NAMES = [
   "auditProof",
   "verifyChain",
   "exportEvidence",
+  "faultCatalog",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -86,7 +89,18 @@ export interface CommandInputs {
   verifyChain: NoInput;
   /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
   exportEvidence: NoInput;
+  /** The fault menus' entries, one per way to inject a fault: the renderer draws its menus from them. */
+  faultCatalog: NoInput;
 }
+
+/**
+ * A fault as a page sends it: built from the fault menus' data (`faultCatalog`), so the page cannot know its
+ * kind's fields; the host checks it against the fault kinds' schemas, and the handler receives a `FaultSpec`.
+ */
+export type FaultRequest = { readonly kind: string } & Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** What a page may send: each command's input, but a fault as an unchecked {@link FaultRequest}. */
+export type CommandRequests = Omit<CommandInputs, "injectFault"> & { readonly injectFault: { readonly fault: FaultRequest } };
 
 /** A command's input after validation: what its handler receives. */
 export type CommandPayload<K extends CommandName> = CommandInputs[K];
@@ -183,6 +197,7 @@ export interface CommandResults {
   auditProof: InclusionProofView;
   verifyChain: ChainStatus;
   exportEvidence: EvidenceExport;
+  faultCatalog: { readonly entries: readonly FaultMenuEntry[] };
 }
 
 /** What the host pushes to the UI. */
@@ -193,7 +208,7 @@ export type HostMessage = { readonly type: "snapshot"; readonly snapshot: LabSna
  * invoke: a page can only ask for what this map names.
  */
 export type LabApi = {
-  readonly [K in CommandName]: (input: CommandInputs[K]) => Promise<CommandResults[K]>;
+  readonly [K in CommandName]: (input: CommandRequests[K]) => Promise<CommandResults[K]>;
 } & {
   readonly subscribe: (listener: (message: HostMessage) => void) => () => void;
 };

@@ -20,7 +20,9 @@ type Assert<T extends true> = T;
 /** Faults a user injects: the scenario's fault kinds without their timing, which the host takes from the clock. */
 const withoutTiming = { at_s: true, heal_s: true } as const;
 /** The tuple of fault kinds, each without its timing fields, kind by kind (what `.omit` gives each). */
-type Untimed<Kinds> = { -readonly [I in keyof Kinds]: Kinds[I] extends z.ZodObject<infer Shape, infer Config> ? z.ZodObject<Omit<Shape, keyof typeof withoutTiming>, Config> : never };
+type Untimed<Kinds> = { -readonly [I in keyof Kinds]: UntimedKind<Kinds[I]> };
+/** One kind without its timing; distributes over a union of kinds, as the registry types its schemas. */
+type UntimedKind<Kind> = Kind extends z.ZodObject<infer Shape, infer Config> ? z.ZodObject<Omit<Shape, keyof typeof withoutTiming>, Config> : never;
 /**
  * `Array.map` cannot say that it keeps a tuple's length and order, so the mapped tuple is asserted here;
  * `SchemasMatchContract` below then proves the union's output is exactly `FaultSpec`.
@@ -67,6 +69,7 @@ export const commandSchemas = {
   auditProof: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
   verifyChain: none,
   exportEvidence: none,
+  faultCatalog: none,
 } as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
 
 /** Every command has a schema, and each schema's output is the contract's input, in both directions. */

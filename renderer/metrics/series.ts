@@ -40,7 +40,8 @@ export function metricsSeries(points: readonly MetricsPoint[], regions: readonly
 export function faultMarkers(faults: readonly FaultView[]): FaultMarker[] {
   return faults.flatMap((view) => {
     const fault = view.fault;
-    const where = "region" in fault ? fault.region : fault.kind === "latency" ? `${fault.from}→${fault.to}` : fault.kind === "token-revocation" ? fault.population : "idp";
+    // Named by the fields a kind places itself with, so a new kind needs no case here.
+    const where = "region" in fault ? fault.region : "from" in fault ? `${fault.from}→${fault.to}` : "population" in fault ? fault.population : "idp";
     const injected: FaultMarker = { x: view.injectedAt / 1000, edge: "injected", label: `${view.id} ${view.kind} ${where}` };
     return view.healedAt === null ? [injected] : [injected, { x: view.healedAt / 1000, edge: "healed", label: `${view.id} healed` }];
   });

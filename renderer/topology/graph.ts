@@ -30,7 +30,8 @@ export type GraphTarget =
   | { readonly kind: "endpoint"; readonly endpoint: string; readonly provider: string; readonly region: string; readonly models: readonly string[] }
   | { readonly kind: "link"; readonly from: string; readonly to: string }
   | { readonly kind: "audit"; readonly regions: readonly string[] }
-  | { readonly kind: "idp"; readonly regions: readonly string[]; readonly idpRegions: readonly string[] };
+  | { readonly kind: "idp"; readonly regions: readonly string[]; readonly idpRegions: readonly string[] }
+  | { readonly kind: "population"; readonly population: string };
 
 const SIZE: Record<LabNodeData["kind"], { width: number; height: number }> = {
   population: { width: 170, height: 64 },

@@ -41,7 +41,7 @@ describe("the command table", () => {
   it("has one handler for each command of the contract, and declares which change nothing", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
     const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
-    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof"]);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog"]);
   });
 
   it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
@@ -58,6 +58,7 @@ describe("the command table", () => {
     expect(await send("listScenarios", {})).toMatchObject({ ok: true, result: { scenarios: expect.arrayContaining([expect.objectContaining({ file: "short-drill.yaml", valid: true })]) } });
     expect(await send("loadScenario", { source: "library", name: "short-drill.yaml" })).toEqual({ ok: true, result: { ok: true } });
     expect(await send("getSnapshot", {})).toMatchObject({ ok: true, result: { status: "ready", scenario: { fileName: "short-drill.yaml" } } });
+    expect(await send("faultCatalog", {})).toMatchObject({ ok: true, result: { entries: expect.arrayContaining([expect.objectContaining({ kind: "gateway-down", node: "region" })]) } });
     expect(await send("setSpeed", { speed: 50 })).toEqual({ ok: true, result: undefined });
     expect(await send("step", {})).toMatchObject({ ok: true, result: { advancedTo: expect.any(Number) } });
     expect(await send("injectFault", { fault: { kind: "gateway-down", region: "us-east" } })).toEqual({ ok: true, result: { faultId: "u1" } });

@@ -1,4 +1,5 @@
-/** Commands that break and mend the world by hand: a fault injected now, an active fault healed. */
+/** Commands that break and mend the world by hand: a fault injected now, an active fault healed, and the menus offering them. */
+import { FAULT_MENU } from "../../faults/registry";
 import { describeFault } from "../../scenario/describeFault";
 import { INSTANT_FAULTS, scenarioSchema, type Fault } from "../../scenario/schema";
 import type { Handlers } from "./handler";
@@ -36,4 +37,5 @@ export const faultCommands = {
       run.note({ t: run.clock.now(), kind: "command", region: "global", text: `heal ${faultId}` });
     },
   },
-} satisfies Handlers<"injectFault" | "heal">;
+  faultCatalog: { readOnly: true, run: () => ({ entries: FAULT_MENU }) },
+} satisfies Handlers<"injectFault" | "heal" | "faultCatalog">;
