@@ -8,7 +8,7 @@
  * because the issue-12 branches have not all landed yet are listed in
  * .dependency-cruiser-known-violations.json (`--ignore-known`); see the note in docs/ARCHITECTURE.md.
  */
-const ENGINE_CORE = "^engine/(gateway(/|\\.ts$)|(director|health|routing|policy|http)\\.ts$|identity/validator\\.ts$)";
+const ENGINE_CORE = "^engine/(gateway/|(director|health|hysteresis|routing|policy|http)\\.ts$|identity/validator\\.ts$)";
 /** What the app's hosts (electron/) may take from the engine: docs/ARCHITECTURE.md, `electron/` row. */
 const ELECTRON_ENGINE_SURFACE = "^engine/(index\\.ts|lab/(contract|validation|controller)\\.ts)$";
 /** The engine's public entry points for the CLI, host/ and bench/: engine/index.ts and the top-level modules of engine/lab/. */
@@ -40,10 +40,11 @@ export default {
       name: "engine-core-not-sim",
       comment:
         "The request path (gateway, HTTP client, director, health, routing, policy, token validation) must work against real " +
-        "upstreams: simulator addresses come from the topology, never from engine/sim/. docs/ARCHITECTURE.md, `engine/sim/` row.",
+        "upstreams: simulator addresses come from the topology and header names from engine/labHeaders.ts, never from " +
+        "engine/sim/ or the simulated identity provider. docs/ARCHITECTURE.md, `engine/sim/` row.",
       severity: "error",
       from: { path: ENGINE_CORE },
-      to: { path: "^engine/sim/" },
+      to: { path: ["^engine/sim/", "^engine/identity/provider\\.ts$"] },
     },
     {
       name: "engine-no-cycles",
@@ -81,6 +82,24 @@ export default {
       severity: "error",
       from: { path: "^renderer/" },
       to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "charts-only-uplot",
+      comment:
+        "renderer/charts/ is what the app's charts share with the report page, which is bundled on its own: framework-free, " +
+        "nothing but uPlot, so both can import it. docs/ARCHITECTURE.md, `renderer/` and `report-page/` rows.",
+      severity: "error",
+      from: { path: "^renderer/charts/" },
+      to: { pathNot: ["^renderer/charts/", "node_modules/uplot/"] },
+    },
+    {
+      name: "report-page-surface",
+      comment:
+        "The report page's script is bundled into a self-contained HTML file: its own files, the shared chart code, uPlot, and " +
+        "from the engine only the types of the data it is given. docs/ARCHITECTURE.md, `report-page/` row.",
+      severity: "error",
+      from: { path: "^report-page/" },
+      to: { pathNot: ["^report-page/", "^renderer/charts/", "^engine/report/pageData\\.ts$", "node_modules/uplot/"] },
     },
     {
       name: "electron-documented-surface",

@@ -80,10 +80,5 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Pending issue-12 branches: the metrics charts move with the report branch's shared chart code. Delete this
-    // block once it has landed and the file passes.
-    files: ["renderer/metrics/MetricsCharts.tsx"],
-    rules: { "react-hooks/exhaustive-deps": "off" },
-  },
+
 );

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["test/globalSetup.ts"],
     // Drills are CPU-bound; two workers match the 2-core machines this project runs on.
     maxWorkers: 2,
     // A drill takes 10–30 s alone; on a shared 2-core machine it can take several times that.

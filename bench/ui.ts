@@ -19,11 +19,12 @@ import { quantile } from "simple-statistics";
 import { stringify } from "yaml";
 import type { ScenarioInput } from "../engine";
 import { LabController } from "../engine/lab/controller";
-import type { LabSnapshot } from "../engine/lab/protocol";
+import type { LabSnapshot } from "../engine/lab/contract";
 import { startBrowserHost } from "../host/browserHost";
 import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
 import { launchChromium } from "../host/chromium";
 import { selectParts } from "./parts";
+import { scenarioFolder } from "../host/scenarioLibrary";
 
 const root = join(import.meta.dirname, "..");
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
   }
   if (!wanted("play") && !wanted("audit")) return;
 
-  const controller = new LabController({ scenarioDir: join(root, "scenarios"), wallNow: () => performance.now(), waitWallMs: (wait) => new Promise((resolve) => setTimeout(resolve, wait)) });
+  const controller = new LabController({ scenarios: scenarioFolder(join(root, "scenarios")), wallNow: () => performance.now(), waitWallMs: (wait) => new Promise((resolve) => setTimeout(resolve, wait)) });
   let latest: LabSnapshot | undefined;
   let behind = 0;
   let snapshots = 0;

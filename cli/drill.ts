@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, runDrill, writeEvidence, type DrillReport } from "../engine";
+import { ensureReportPageBuilt } from "../host/build";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
 import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario } from "./args";
@@ -80,6 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
+  await ensureReportPageBuilt((line) => process.stderr.write(`${line}\n`));
   const key = installationKey();
   writeEvidence(dir, { scenarioText, report, auditDir, key, generatedBy: `failover-lab drill ${ENGINE_VERSION}` });
   // A machine without Chromium still produces verifiable evidence, only without the PDF.

@@ -13,9 +13,10 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { needsRealTime } from "../engine";
 import { LabController, type ClosedRun } from "../engine/lab/controller";
-import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
+import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import { newServeDir } from "../host/installation";
 import { DEFAULT_API_PORT, PortInUseError, startOpenAiServer, type Exchange } from "../host/openaiServer";
+import { scenarioFolder } from "../host/scenarioLibrary";
 import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario, UsageError } from "./args";
 
 const USAGE = "usage: npm run serve -- <scenario.yaml> [--port N] [--speed X] [--seed N]";
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], stopped: Promise<string>): P
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const controller = new LabController({
-    scenarioDir: dirname(options.file),
+    scenarios: scenarioFolder(dirname(options.file)),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((done) => setTimeout(done, ms)),
     keepRunIn: newServeDir,
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[], stopped: Promise<string>): P
   });
   let server;
   try {
-    server = await startOpenAiServer({ backend: controller, port: options.port, onExchange: (exchange) => out(describeExchange(exchange)) });
+    server = await startOpenAiServer({ backend: controller.gatewayApi, port: options.port, onExchange: (exchange) => out(describeExchange(exchange)) });
   } catch (error) {
     if (!(error instanceof PortInUseError)) throw error;
     process.stderr.write(`${error.message}; choose another with --port N (0 picks a free one). Nothing ran.\n`);

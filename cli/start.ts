@@ -14,8 +14,9 @@ import { electronBinaryPath } from "../scripts/electron-binary.mjs";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { startAppGatewayApi } from "../host/openaiServer";
-import { ensureRendererBuilt, RENDERER_DIR } from "../host/build";
+import { ensureRendererBuilt, ensureReportPageBuilt, RENDERER_DIR } from "../host/build";
 import { installationKey, newEvidenceDir } from "../host/installation";
+import { scenarioFolder } from "../host/scenarioLibrary";
 
 const root = join(import.meta.dirname, "..");
 /** Why the desktop app cannot open here, or undefined when it can. */
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const apiPort = values["api-port"] === undefined ? undefined : portNumber("--api-port", values["api-port"]);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   await ensureRendererBuilt(log);
+  // Evidence exported from the app carries the HTML report, which inlines this bundle.
+  await ensureReportPageBuilt(log);
 
   const unavailable = values.browser ? "--browser was given" : electronUnavailable();
   if (unavailable === undefined) {
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   }
 
   const controller = new LabController({
-    scenarioDir: join(root, "scenarios"),
+    scenarios: scenarioFolder(join(root, "scenarios")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     evidence: {
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
   if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port });
-  const api = await startAppGatewayApi(controller, apiPort, log);
+  const api = await startAppGatewayApi(controller.gatewayApi, apiPort, log);
   controller.serveGatewayApiAt(api.origin);
   log(`Desktop app unavailable: ${unavailable}.`);
   log("Failover Lab is running in browser mode, on this machine only. Open:");

@@ -3,7 +3,8 @@
  * sent it and what it carries before the engine sees it. Only structural types of Electron are used here,
  * so tests drive it with fakes and never load Electron.
  */
-import { COMMAND_NAMES, serveCommand, type CommandName, type CommandReply, type HostMessage, type LabBackend } from "../engine/lab/protocol";
+import { COMMAND_NAMES, PUSH_CHANNEL, type CommandName, type CommandReply, type HostMessage, type LabBackend } from "../engine/lab/contract";
+import { serveCommand } from "../engine/lab/validation";
 
 /** The part of an `IpcMainInvokeEvent` the handlers read. `senderFrame` is null once the frame is gone. */
 export interface InvokeEventLike {
@@ -20,9 +21,6 @@ export interface PushSinkLike {
   send(channel: typeof PUSH_CHANNEL, message: HostMessage): void;
   isDestroyed(): boolean;
 }
-
-/** The channel the host pushes `HostMessage`s on; the preload listens on the same literal. */
-export const PUSH_CHANNEL = "lab:push";
 
 /** The fixed IPC channel of a command. */
 export function channelFor<K extends CommandName>(name: K): `lab:${K}` {

@@ -8,10 +8,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { useAuditWriterScript } from "../engine";
+import { useAuditWriterScript, useReportPageBuild } from "../engine";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { installationKey, newEvidenceDir } from "../host/installation";
 import { startAppGatewayApi, type OpenAiServer } from "../host/openaiServer";
+import { scenarioFolder } from "../host/scenarioLibrary";
 import { forwardPushes, registerLabIpc } from "./ipc";
 import { printReportPdf } from "./pdf";
 import { appPaths } from "./paths";
@@ -52,11 +53,12 @@ function secureSession(): void {
 
 function createController(): LabController {
   useAuditWriterScript(pathToFileURL(paths.auditWriter));
+  useReportPageBuild(pathToFileURL(`${paths.reportPage}/`));
   const nativeBinding = existsSync(paths.nativeBinding) ? paths.nativeBinding : undefined;
   // node_modules/better-sqlite3 is built for Node's ABI, which Electron cannot load; say so rather than fail later.
   if (nativeBinding === undefined) process.stderr.write(`Failover Lab: no Electron build of better-sqlite3 at ${paths.nativeBinding}; run \`node scripts/electron-native.mjs\`.\n`);
   return new LabController({
-    scenarioDir: paths.scenarios,
+    scenarios: scenarioFolder(paths.scenarios),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => sleep(ms),
     nativeBinding,
@@ -115,7 +117,7 @@ function start(): void {
   );
   createWindow(controller);
   const apiPort = argument(process.argv, "--api-port");
-  const api: Promise<OpenAiServer | undefined> = startAppGatewayApi(controller, apiPort === undefined ? undefined : Number(apiPort), (line) => process.stderr.write(`Failover Lab: ${line}\n`)).then(
+  const api: Promise<OpenAiServer | undefined> = startAppGatewayApi(controller.gatewayApi, apiPort === undefined ? undefined : Number(apiPort), (line) => process.stderr.write(`Failover Lab: ${line}\n`)).then(
     (server) => {
       controller.serveGatewayApiAt(server.origin);
       return server;

@@ -12,6 +12,8 @@ export interface AppPaths {
   readonly preload: string;
   /** The audit writer thread's code, bundled by `scripts/build-electron.mjs`. */
   readonly auditWriter: string;
+  /** The HTML report's page bundle, built by `host/build.ts` (the install, `npm run build`, `npm start`). */
+  readonly reportPage: string;
   readonly scenarios: string;
   /** better-sqlite3 rebuilt for Electron's ABI by `scripts/electron-native.mjs`, outside node_modules. */
   readonly nativeBinding: string;
@@ -24,6 +26,7 @@ export function appPaths(root: string): AppPaths {
     indexHtml: join(rendererDir, "index.html"),
     preload: join(root, "dist", "electron", "preload.cjs"),
     auditWriter: join(root, "dist", "electron", "audit-writer.mjs"),
+    reportPage: join(root, "dist", "report-page"),
     scenarios: join(root, "scenarios"),
     nativeBinding: join(root, ".electron-native", "better-sqlite3", "build", "Release", "better_sqlite3.node"),
   };

@@ -3,38 +3,14 @@
  * else. The page never sees `ipcRenderer` or a way to name a channel itself.
  *
  * Sandboxed preloads can `require` only "electron" (and a few Node shims), so this file is bundled to
- * CommonJS with nothing but type imports from the engine: importing the protocol's values would pull zod
- * into the preload. It exports nothing, so the bundle does not depend on the wrapper providing `module`.
+ * CommonJS with the command names inlined from the zod-free contract (`engine/lab/contract.ts`), which
+ * imports no other package. It exports nothing, so the bundle does not depend on the wrapper providing
+ * `module`.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from "electron";
-import type { CommandName, CommandReply, HostMessage, LabApi } from "../engine/lab/protocol";
+import { COMMAND_NAMES, PUSH_CHANNEL, type CommandName, type CommandReply, type HostMessage, type LabApi } from "../engine/lab/contract";
 
-/** The protocol's `COMMAND_NAMES`, spelt out (a test keeps the two equal). */
-const COMMANDS = [
-  "getSnapshot",
-  "listScenarios",
-  "loadScenario",
-  "play",
-  "pause",
-  "step",
-  "runTo",
-  "setSpeed",
-  "reset",
-  "injectFault",
-  "heal",
-  "saveScenario",
-  "exportReport",
-  "auditPage",
-  "auditEntry",
-  "auditProof",
-  "verifyChain",
-  "exportEvidence",
-] as const satisfies readonly CommandName[];
-
-/** `ipc.ts`'s `PUSH_CHANNEL`, spelt out for the same reason. */
-const PUSH_CHANNEL = "lab:push";
-
-type Commands = { readonly [K in (typeof COMMANDS)[number]]: LabApi[K] };
+type Commands = { readonly [K in CommandName]: LabApi[K] };
 
 /** Sends one command on its own channel and unwraps the reply: the result, or the host's error thrown. */
 function command(name: CommandName) {
@@ -54,8 +30,8 @@ function subscribe(listener: (message: HostMessage) => void): () => void {
   };
 }
 
-// Each method's input and result types are the protocol's; the host validates the input either way.
-const commands = Object.fromEntries(COMMANDS.map((name) => [name, command(name)])) as unknown as Commands;
+// Each method's input and result types are the contract's; the host validates the input either way.
+const commands = Object.fromEntries(COMMAND_NAMES.map((name) => [name, command(name)])) as unknown as Commands;
 
 const api = { ...commands, subscribe } satisfies LabApi;
 

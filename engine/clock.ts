@@ -6,6 +6,12 @@
  * All times are whole milliseconds since the start of the run (virtual time), never wall-clock epochs.
  */
 
+/**
+ * Virtual time 0 as a wall-clock instant (2026-01-01T00:00:00Z): JWT times are seconds since the Unix
+ * epoch, and a fixed start keeps every token, and so the audit log, the same from run to run.
+ */
+export const VIRTUAL_EPOCH_MS = 1_767_225_600_000;
+
 /** Opaque handle returned by {@link Clock.setTimeout}. */
 export type TimerId = number;
 

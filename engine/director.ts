@@ -7,15 +7,10 @@
 import { createActor, type Actor } from "xstate";
 import type { EngineContext } from "./context";
 import { fetchOnClock } from "./http";
+import { HealthCheckCounter } from "./hysteresis";
 import { directorMachine, type DirectorState } from "./machines/director";
 import type { Random } from "./random";
-import { gatewayBaseUrl } from "./sim/world";
-
-interface RegionCheck {
-  up: boolean;
-  consecutiveOk: number;
-  consecutiveFail: number;
-}
+import { gatewayBaseUrl } from "./topology";
 
 /** The cached answers of one caller population's resolvers (DNS mode). */
 interface Resolvers {
@@ -29,7 +24,7 @@ const CHECKER_REGION = "director";
 export class TrafficDirector {
   private readonly machine: Actor<typeof directorMachine>;
   private machineState: DirectorState;
-  private readonly checks = new Map<string, RegionCheck>();
+  private readonly checks = new Map<string, HealthCheckCounter>();
   private readonly resolvers = new Map<string, Resolvers>();
   private readonly regionIds: readonly string[];
   private checkSeq = 0;
@@ -37,7 +32,8 @@ export class TrafficDirector {
   constructor(private readonly ctx: EngineContext) {
     const d = ctx.scenario.director;
     this.regionIds = ctx.scenario.topology.regions.map((r) => r.id);
-    for (const region of this.regionIds) this.checks.set(region, { up: true, consecutiveOk: 0, consecutiveFail: 0 });
+    // Route 53 counts the same number of checks both ways.
+    for (const region of this.regionIds) this.checks.set(region, new HealthCheckCounter({ unhealthy: d.failure_threshold, healthy: d.failure_threshold }));
     this.machine = createActor(directorMachine, { clock: ctx.clock, input: { layout: d.layout, primary: d.primary } });
     this.machine.start();
     this.machineState = this.machine.getSnapshot().value as DirectorState;
@@ -152,22 +148,9 @@ export class TrafficDirector {
 
   private recordCheck(region: string, ok: boolean, detail: string): void {
     const check = this.checks.get(region)!;
-    const threshold = this.ctx.scenario.director.failure_threshold;
-    if (ok) {
-      check.consecutiveOk++;
-      check.consecutiveFail = 0;
-      if (!check.up && check.consecutiveOk >= threshold) {
-        check.up = true;
-        this.machine.send({ type: "REGION_UP", region, detail: `${check.consecutiveOk} consecutive health checks passed` });
-      }
-    } else {
-      check.consecutiveFail++;
-      check.consecutiveOk = 0;
-      if (check.up && check.consecutiveFail >= threshold) {
-        check.up = false;
-        this.machine.send({ type: "REGION_DOWN", region, detail: `${check.consecutiveFail} consecutive health checks failed (last: ${detail})` });
-      }
-    }
+    const change = check.record(ok);
+    if (change === "came-back") this.machine.send({ type: "REGION_UP", region, detail: `${check.consecutivePassed} consecutive health checks passed` });
+    else if (change === "went-down") this.machine.send({ type: "REGION_DOWN", region, detail: `${check.consecutiveFailed} consecutive health checks failed (last: ${detail})` });
   }
 }
 

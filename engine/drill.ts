@@ -227,14 +227,20 @@ function chainSummary(verdict: ChainVerdict): ChainSummary & { entries: number }
   return { entries: verdict.count, ok: verdict.ok, head: verdict.ok ? verdict.head : "", first_bad: verdict.ok ? null : verdict.firstBad };
 }
 
-export function buildReport(
-  scenario: Scenario,
-  seed: number,
-  recorder: DrillRecorder,
-  review: AuditReview,
-  audit: AuditFindings,
-  unfinished: number,
-): DrillReport {
+/**
+ * A run's facts as the report states them: the faults' measures, the chain, lost audit entries, what
+ * identity cost, and every metric an expectation can name. The report and the app's live view both take
+ * them from here, so that the two cannot disagree; it builds no more than that.
+ */
+export interface RunFacts {
+  readonly faults: readonly FaultReport[];
+  readonly chain: ChainSummary;
+  readonly lost: number;
+  readonly identity: IdentityCost | null;
+  readonly metrics: Metrics;
+}
+
+export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: AuditReview, audit: AuditFindings): RunFacts {
   const faults: FaultReport[] = [...recorder.faults.values()].map((m) => ({
     id: m.id,
     kind: m.kind,
@@ -287,6 +293,19 @@ export function buildReport(
     identity_staleness_max_s: identity?.totals.staleness_max_s ?? null,
     p95_latency_ms: t.ok === 0 ? null : recorder.latencyPercentile(95),
   };
+  return { faults, chain, lost, identity, metrics };
+}
+
+export function buildReport(
+  scenario: Scenario,
+  seed: number,
+  recorder: DrillRecorder,
+  review: AuditReview,
+  audit: AuditFindings,
+  unfinished: number,
+): DrillReport {
+  const { faults, chain, lost, identity, metrics } = measureRun(scenario, recorder, review, audit);
+  const t = recorder.totals;
   const expectations = evaluateExpectations(scenario.expect, metrics);
   return {
     format: 1,

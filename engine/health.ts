@@ -4,12 +4,13 @@
  * over a sliding window) and the provider's status page. The state each target is in is explained in
  * data — which signal crossed which threshold, and when — and every change is emitted as a transition.
  */
-import { quantile } from "simple-statistics";
 import { createActor, type Actor } from "xstate";
 import type { Clock } from "./clock";
 import type { TransitionEvent } from "./events";
+import { HealthCheckCounter, type HealthThresholds } from "./hysteresis";
 import { circuitMachine, type CircuitState } from "./machines/circuit";
 import type { Scenario } from "./scenario/schema";
+import { percentile } from "./stats/percentile";
 import type { Endpoint, Target, Topology } from "./topology";
 
 export type TargetHealthState = "healthy" | "degraded" | "unhealthy";
@@ -72,7 +73,8 @@ class PassiveWindow {
         const ms = this.latencies[i];
         if (ms !== undefined) samples.push(ms);
       }
-      this.p95Cache = samples.length >= minSamples ? quantile(samples, 0.95) : undefined;
+      // A typed array sorts numerically, without a comparator call per pair.
+      this.p95Cache = samples.length >= minSamples ? percentile(Float64Array.from(samples).sort(), 0.95) : undefined;
       this.dirty = false;
     }
     return this.p95Cache;
@@ -107,9 +109,7 @@ class PassiveWindow {
 }
 
 interface ProbeView {
-  healthy: boolean;
-  consecutiveOk: number;
-  consecutiveFail: number;
+  readonly counter: HealthCheckCounter;
   since: number;
   detail: string;
 }
@@ -144,8 +144,9 @@ export class GatewayHealthView {
   ) {
     this.cfg = scenario.health;
     this.latencyBudgetMs = scenario.policy.latency_budget_ms;
+    const probeThresholds: HealthThresholds = { unhealthy: this.cfg.probe.unhealthy_threshold, healthy: this.cfg.probe.healthy_threshold };
     for (const endpoint of topology.endpoints) {
-      this.probes.set(endpoint.id, { healthy: true, consecutiveOk: 0, consecutiveFail: 0, since: 0, detail: "not probed yet" });
+      this.probes.set(endpoint.id, { counter: new HealthCheckCounter(probeThresholds), since: 0, detail: "not probed yet" });
       this.statusPages.set(endpoint.id, { status: "operational", since: 0 });
     }
     for (const model of scenario.topology.models)
@@ -235,24 +236,15 @@ export class GatewayHealthView {
   /** Result of one active readiness probe of an endpoint; thresholds give hysteresis both ways. */
   recordProbe(endpoint: Endpoint, ok: boolean, detail: string): void {
     const probe = this.probes.get(endpoint.id)!;
-    const now = this.clock.now();
-    const { unhealthy_threshold, healthy_threshold } = this.cfg.probe;
-    if (ok) {
-      probe.consecutiveOk++;
-      probe.consecutiveFail = 0;
-      if (!probe.healthy && probe.consecutiveOk >= healthy_threshold) {
-        probe.healthy = true;
-        probe.since = now;
-        probe.detail = `${probe.consecutiveOk} consecutive probes passed (healthy threshold ${healthy_threshold})`;
-      }
-    } else {
-      probe.consecutiveFail++;
-      probe.consecutiveOk = 0;
-      if (probe.healthy && probe.consecutiveFail >= unhealthy_threshold) {
-        probe.healthy = false;
-        probe.since = now;
-        probe.detail = `${probe.consecutiveFail} consecutive probes failed (unhealthy threshold ${unhealthy_threshold}; last: ${detail})`;
-      }
+    const { counter } = probe;
+    const change = counter.record(ok);
+    if (change !== undefined) {
+      const { unhealthy_threshold, healthy_threshold } = this.cfg.probe;
+      probe.since = this.clock.now();
+      probe.detail =
+        change === "came-back"
+          ? `${counter.consecutivePassed} consecutive probes passed (healthy threshold ${healthy_threshold})`
+          : `${counter.consecutiveFailed} consecutive probes failed (unhealthy threshold ${unhealthy_threshold}; last: ${detail})`;
     }
     this.reassessEndpoint(endpoint);
   }
@@ -295,7 +287,7 @@ export class GatewayHealthView {
     const now = this.clock.now();
     const findings: Finding[] = [];
     const probe = this.probes.get(view.target.endpoint.id)!;
-    if (!probe.healthy) findings.push({ signal: "probe", detail: probe.detail, since: probe.since });
+    if (!probe.counter.healthy) findings.push({ signal: "probe", detail: probe.detail, since: probe.since });
     const page = this.statusPages.get(view.target.endpoint.id)!;
     if (page.status !== "operational") findings.push({ signal: "status-page", detail: `status page reports ${page.status}`, since: page.since });
     const n = view.window.count(now);
@@ -306,7 +298,7 @@ export class GatewayHealthView {
     if (p95 !== undefined && p95 > this.latencyBudgetMs)
       findings.push({ signal: "passive-latency", detail: `p95 ${Math.round(p95)} ms exceeds the ${this.latencyBudgetMs} ms budget`, since: now });
     // Status pages lag both the incident and its end, so they lower a target's rank but never eject it alone.
-    const unhealthy = !probe.healthy;
+    const unhealthy = !probe.counter.healthy;
     const state: TargetHealthState = unhealthy ? "unhealthy" : findings.length > 0 ? "degraded" : "healthy";
     view.findings = findings;
     if (state === view.state) return;

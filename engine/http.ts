@@ -10,7 +10,7 @@
  */
 import { createParser } from "eventsource-parser";
 import type { Clock } from "./clock";
-import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./sim/transport";
+import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./labHeaders";
 
 export interface HttpResult {
   /** HTTP status, or 0 when no response arrived. */
@@ -113,22 +113,38 @@ export interface StreamLimits {
   readonly idleMs: number;
 }
 
-/** How a streamed exchange ended. `events` counts the data events the stream delivered before the end. */
-export type StreamEnd =
-  | { readonly ok: true; readonly status: number; readonly ms: number; readonly events: number; readonly sawDone: boolean }
-  | {
-      readonly ok: false;
-      readonly status: number;
-      /** The error body of a non-2xx answer, or the error event a provider sent mid-stream. */
-      readonly body?: unknown;
-      readonly failure: StreamFailure;
-      readonly error: string;
-      readonly ms: number;
-      readonly events: number;
-      readonly retryAfterS?: number;
-    };
+/**
+ * How one attempt at a completion ended, streamed or not: the one shape the gateway classifies. `error`
+ * is the text the audit record keeps; `status` is the HTTP status seen (0 before any header).
+ */
+export type AttemptOutcome =
+  /** A whole answer; `body` is the answer of a non-streamed exchange (a stream's events went to `onEvent`). */
+  | { readonly kind: "ok"; readonly ms: number; readonly body?: unknown }
+  /** A non-2xx answer, with its error body and Retry-After (seconds). */
+  | { readonly kind: "status"; readonly status: number; readonly body: unknown; readonly retryAfterS?: number; readonly error: string; readonly ms: number }
+  /** No answer at all: the connection failed or was reset before any header. */
+  | { readonly kind: "network"; readonly status: 0; readonly error: string; readonly ms: number }
+  /** Silence over a limit: no response (headers) in time, no first token, or a stall between events. */
+  | { readonly kind: "timeout"; readonly limit: "response" | "first-token" | "idle"; readonly status: number; readonly error: string; readonly ms: number }
+  /**
+   * The answer began and broke: the stream was cut without a finish, an event (or a non-streamed body) was
+   * malformed, or the provider sent an error event mid-stream (its `body`).
+   */
+  | { readonly kind: "broken"; readonly how: "cut" | "malformed" | "provider-error"; readonly status: number; readonly body?: unknown; readonly error: string; readonly ms: number };
 
-export type StreamFailure = "status" | "network" | "headers-timeout" | "first-token-timeout" | "idle-timeout" | "cut" | "malformed" | "provider-error";
+/** An attempt that did not end in a whole answer. */
+export type AttemptFailure = Exclude<AttemptOutcome, { kind: "ok" }>;
+
+/**
+ * A non-streamed completion as one attempt: an answer of 200 is whole only when `isAnswer` accepts its
+ * body; anything else from a 200 is a malformed answer.
+ */
+export async function attemptOnClock(clock: Clock, call: HttpCall, isAnswer: (body: unknown) => boolean): Promise<AttemptOutcome> {
+  const { status, body, error, ms, retryAfterS } = await fetchOnClock(clock, call);
+  if (error !== undefined) return error.startsWith("timeout") ? { kind: "timeout", limit: "response", status, error, ms } : { kind: "network", status: 0, error, ms };
+  if (status !== 200) return { kind: "status", status, body, error: errorText(body) ?? `HTTP ${status}`, ms, ...(retryAfterS === undefined ? {} : { retryAfterS }) };
+  return isAnswer(body) ? { kind: "ok", ms, body } : { kind: "broken", how: "malformed", status, body, error: "malformed completion body", ms };
+}
 
 /**
  * A `fetch` whose answer is a Server-Sent Events stream, read event by event on the injected clock.
@@ -143,18 +159,21 @@ export function streamOnClock(
   limits: StreamLimits,
   onEvent: (event: unknown) => boolean,
   finished: () => boolean,
-): Promise<StreamEnd> {
+): Promise<AttemptOutcome> {
   const { work } = clock;
   const started = openExchange(clock, call);
-  return new Promise<StreamEnd>((resolve) => {
+  return new Promise<AttemptOutcome>((resolve) => {
     let settled = false;
     let events = 0;
     let status = 0;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    let limitTimer = clock.setTimeout(() => fail("headers-timeout", `no response headers after ${limits.headersMs} ms`), limits.headersMs);
-    const firstTokenTimer = clock.setTimeout(() => fail("first-token-timeout", `no first token after ${limits.firstTokenMs} ms`), limits.firstTokenMs);
+    const timeout = (limit: "response" | "first-token" | "idle", error: string) => end({ kind: "timeout", limit, status, error, ms: clock.now() - started });
+    const broken = (how: "cut" | "malformed" | "provider-error", error: string, body?: unknown) =>
+      end({ kind: "broken", how, status, error, ms: clock.now() - started, ...(body === undefined ? {} : { body }) });
+    let limitTimer = clock.setTimeout(() => timeout("response", `no response headers after ${limits.headersMs} ms`), limits.headersMs);
+    const firstTokenTimer = clock.setTimeout(() => timeout("first-token", `no first token after ${limits.firstTokenMs} ms`), limits.firstTokenMs);
     let gotFirstToken = false;
-    const end = (result: StreamEnd) => {
+    const end = (result: AttemptOutcome) => {
       if (settled) return;
       settled = true;
       clock.clearTimeout(limitTimer);
@@ -165,12 +184,9 @@ export function streamOnClock(
       work.close(call.key);
       resolve(result);
     };
-    let retryAfterS: number | undefined;
-    const fail = (failure: StreamFailure, error: string, body?: unknown) =>
-      end({ ok: false, status, failure, error, ms: clock.now() - started, events, ...(body === undefined ? {} : { body }), ...(retryAfterS === undefined ? {} : { retryAfterS }) });
     const armIdle = () => {
       clock.clearTimeout(limitTimer);
-      limitTimer = clock.setTimeout(() => fail("idle-timeout", `stream silent for ${limits.idleMs} ms after ${events} events`), limits.idleMs);
+      limitTimer = clock.setTimeout(() => timeout("idle", `stream silent for ${limits.idleMs} ms after ${events} events`), limits.idleMs);
     };
     let sawDone = false;
     const parser = createParser({
@@ -184,16 +200,16 @@ export function streamOnClock(
         try {
           data = JSON.parse(message.data);
         } catch {
-          return fail("malformed", `malformed stream event after ${events} events: ${JSON.stringify(message.data.slice(0, 80))}`);
+          return broken("malformed", `malformed stream event after ${events} events: ${JSON.stringify(message.data.slice(0, 80))}`);
         }
         const providerError = (data as { error?: unknown } | null)?.error;
-        if (providerError !== undefined) return fail("provider-error", `provider error mid-stream after ${events} events: ${errorText(data) ?? "unknown"}`, data);
+        if (providerError !== undefined) return broken("provider-error", `provider error mid-stream after ${events} events: ${errorText(data) ?? "unknown"}`, data);
         events++;
         let carriesContent: boolean;
         try {
           carriesContent = onEvent(data);
         } catch (error) {
-          return fail("malformed", `malformed stream event after ${events - 1} events: ${(error as Error).message}`);
+          return broken("malformed", `malformed stream event after ${events - 1} events: ${(error as Error).message}`);
         }
         if (carriesContent && !gotFirstToken) {
           gotFirstToken = true;
@@ -211,9 +227,9 @@ export function streamOnClock(
         if (settled) return;
         status = response.status;
         if (status !== 200 || !response.body) {
-          retryAfterS = retryAfter(response);
+          const retryAfterS = retryAfter(response);
           const body = parseBody(await response.text());
-          return fail("status", errorText(body) ?? `HTTP ${status}`, body);
+          return end({ kind: "status", status, body, error: errorText(body) ?? `HTTP ${status}`, ms: clock.now() - started, ...(retryAfterS === undefined ? {} : { retryAfterS }) });
         }
         // Headers are in; from here the first-token and idle limits govern.
         clock.clearTimeout(limitTimer);
@@ -226,18 +242,19 @@ export function streamOnClock(
           parser.feed(decoder.decode(value, { stream: true }));
           if (settled) return;
         }
-        if (sawDone || finished()) end({ ok: true, status, ms: clock.now() - started, events, sawDone });
-        else fail("cut", `stream ended after ${events} events without a finish reason or [DONE]`);
+        if (sawDone || finished()) end({ kind: "ok", ms: clock.now() - started });
+        else broken("cut", `stream ended after ${events} events without a finish reason or [DONE]`);
       })
       .catch((error: unknown) => {
         const message = (error as Error).message ?? String(error);
-        fail(status === 0 ? "network" : "cut", status === 0 ? `network error: ${message}` : `stream broke after ${events} events: ${message}`);
+        if (status === 0) end({ kind: "network", status: 0, error: `network error: ${message}`, ms: clock.now() - started });
+        else broken("cut", `stream broke after ${events} events: ${message}`);
       });
   });
 }
 
 /** `code: message` of an OpenAI-style error body, if it is one. */
-export function errorText(body: unknown): string | undefined {
+function errorText(body: unknown): string | undefined {
   const error = (body as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
   if (!error || typeof error.message !== "string") return undefined;
   return typeof error.code === "string" ? `${error.code}: ${error.message}` : error.message;

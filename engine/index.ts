@@ -17,6 +17,7 @@ export { seededRandom, type Random } from "./random";
 export { formatSummary } from "./report/summary";
 export { measureConduct, formatConductTable, type ConductRow } from "./report/conduct";
 export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
+export { REPORT_PAGE_FILES, useReportPageBuild } from "./report/page";
 export { reviewAudit, type AuditReview, type ResidencyViolation } from "./report/auditReview";
 export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
 export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";
@@ -27,4 +28,5 @@ export { runChatCalls, type ChatCallPlan, type ChatCallResult } from "./chatCall
 export { IdentityProvider } from "./identity/provider";
 export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightRequest } from "./session";
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
-export { attachWorld, WORLD_HEADER, type SimulatedHost } from "./sim/transport";
+export { attachWorld, type SimulatedHost } from "./sim/transport";
+export { WORLD_HEADER } from "./labHeaders";

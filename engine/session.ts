@@ -8,8 +8,10 @@ import type { Clock } from "./clock";
 import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
+import { faultKind } from "./faults/registry";
 import { parseChatRequest, type ChatError, type ChatMeta, type ChatOutcome, type ChatSink } from "./chat";
-import { RegionalGateway, recordBase, type CallerRequest, type HandledRequest } from "./gateway";
+import { RegionalGateway } from "./gateway/regionalGateway";
+import { recordBase, type CallerRequest, type HandledRequest } from "./gateway/request";
 import { IdentityProvider } from "./identity/provider";
 import { CallerTokens } from "./identity/tokens";
 import { ResidencyPolicy } from "./policy";
@@ -92,7 +94,14 @@ export class EngineSession {
       this.gateways.get(region)!.readiness(),
       this.identity,
     );
-    this.traffic = new TrafficGenerator(scenario, options.clock, options.random, (request, random) => this.dispatch(request, random), this.tokens);
+    this.traffic = new TrafficGenerator(
+      scenario,
+      options.clock,
+      options.random,
+      (request, random) => this.dispatch(request, random),
+      (population) => this.ctx.faults.arrivalRateFactor(population),
+      this.tokens,
+    );
   }
 
   /** Subscribes to every event of the session, in the order the audit log records them. */
@@ -137,7 +146,7 @@ export class EngineSession {
 
   heal(faultId: string): void {
     const span = this.ctx.faults.heal(faultId, this.ctx.clock.now());
-    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "heal", region: faultRegion(span.fault), faultId, fault: span.fault });
+    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "heal", region: faultKind(span.fault).region(span.fault), faultId, fault: span.fault });
     this.reassessGateways();
   }
 
@@ -157,7 +166,7 @@ export class EngineSession {
 
   private applyFault(id: string, fault: Fault): void {
     this.ctx.faults.inject(id, fault, this.ctx.clock.now());
-    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "inject", region: faultRegion(fault), faultId: id, fault });
+    this.ctx.bus.emit({ type: "fault", t: this.ctx.clock.now(), action: "inject", region: faultKind(fault).region(fault), faultId: id, fault });
     this.identity?.apply(id, fault);
     this.reassessGateways();
   }
@@ -267,12 +276,7 @@ export class EngineSession {
     } catch (error) {
       return finish({ record: { ...unreachable(request, region), reason: `gateway error: ${(error as Error).message}` } });
     }
-    const { record } = handled;
-    if (!record.highRisk || record.rejectedBy === "audit") return finish(handled);
-    // Art. 12: the response waits until the entry is durable, which may be a round trip away.
-    const writeMs = this.ctx.audit.durableWriteMs(region);
-    if (writeMs > 0) await clock.sleep(writeMs, key);
-    return finish(writeMs > 0 ? { ...handled, record: { ...record, latencyMs: record.latencyMs + writeMs } } : handled);
+    return finish(handled);
   }
 
   /** Completion requests each target has received, as the simulated providers counted them. */
@@ -307,9 +311,3 @@ function unreachable(request: CallerRequest, region: string): RequestRecord {
   };
 }
 
-/** The region a fault belongs to in the audit log. */
-function faultRegion(fault: Fault): string {
-  if (fault.kind === "latency") return fault.from;
-  // The identity provider's own events concern every region it serves.
-  return "region" in fault ? fault.region : "global";
-}

@@ -1,6 +1,8 @@
 /**
  * The scenario's topology, indexed for the hot path: regions, endpoints (a provider's deployment in one
- * region), routable targets (one model at one endpoint) and the round-trip-time matrix.
+ * region), routable targets (one model at one endpoint), the round-trip-time matrix, and the addresses of
+ * what the simulation serves besides the providers (gateways' readiness, status pages, the identity
+ * provider), so the request path finds them here rather than in the simulator.
  */
 import type { Jurisdiction, Scenario } from "./scenario/schema";
 
@@ -41,9 +43,18 @@ const SAME_REGION_RTT_MS = 1;
 /** Assumed when the scenario gives no figure for a pair; a transatlantic round trip. */
 const DEFAULT_RTT_MS = 80;
 
+/** Base URL of a regional gateway's own endpoints (readiness) inside the simulation. */
+export const gatewayBaseUrl = (region: string): string => `https://gateway.${region}.lab.test`;
+/** Base URL of the identity provider's deployment in a region inside the simulation. */
+export const idpBaseUrl = (region: string): string => `https://idp.${region}.lab.test`;
+/** A provider's status page inside the simulation (Statuspage-style summary), unless the scenario names one. */
+const defaultStatusPageUrl = (provider: string): string => `https://status.${provider}.lab.test/api/v2/summary.json`;
+
 export class Topology {
   readonly regions: ReadonlyMap<string, Region>;
   readonly endpoints: readonly Endpoint[];
+  /** Each provider's status page URL, by provider id, in the scenario's order. */
+  readonly statusPageUrls: ReadonlyMap<string, string>;
   private readonly endpointsByOrigin: ReadonlyMap<string, Endpoint>;
   private readonly targetsByModel: ReadonlyMap<string, readonly Target[]>;
   private readonly longContextByModel: ReadonlyMap<string, readonly Target[]>;
@@ -69,6 +80,7 @@ export class Topology {
       }
     }
     this.endpoints = endpoints;
+    this.statusPageUrls = new Map(t.providers.map((p) => [p.id, p.status_page.url ?? defaultStatusPageUrl(p.id)]));
     this.endpointsByOrigin = new Map(endpoints.map((e) => [new URL(e.baseUrl).origin, e]));
     const byModel = new Map<string, Target[]>();
     const longContext = new Map<string, Target[]>();

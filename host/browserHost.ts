@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
-import { serveCommand, type HostMessage, type LabBackend } from "../engine/lab/protocol";
+import type { HostMessage, LabBackend } from "../engine/lab/contract";
+import { serveCommand } from "../engine/lab/validation";
 import { CONTENT_SECURITY_POLICY } from "./security";
 
 /** A command message from the page: `id` pairs the reply with its call. */

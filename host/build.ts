@@ -1,23 +1,68 @@
 /**
- * The UI's build, shared by `npm start` and the end-to-end tests: rebuilt with Vite only when a source is
- * newer than the last build, so a start after the first costs nothing.
+ * The builds a host needs before it starts, shared by `npm start`, `npm run drill`, `npm run build`, the
+ * install and the tests: the UI (Vite) and the HTML report's page script (esbuild). Each is rebuilt only
+ * when a source is newer than its output, so a start after the first costs nothing.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { REPORT_PAGE_FILES } from "../engine";
 
 const root = join(import.meta.dirname, "..");
 export const RENDERER_DIR = join(root, "dist", "renderer");
+/** Where the engine reads the report page from when run from the source tree (engine/report/page.ts). */
+export const REPORT_PAGE_DIR = join(root, "dist", "report-page");
 
-/** Newest modification time under the UI's sources: the renderer and the engine modules it compiles in. */
-function newestSource(): number {
+/** Newest modification time under the given paths, relative to the project. */
+function newestSource(paths: readonly string[]): number {
   const walk = (path: string): number => (statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((name) => walk(join(path, name)))) : statSync(path).mtimeMs);
-  return Math.max(...["renderer", "engine/lab/protocol.ts", "engine/scenario/schema.ts", "vite.config.ts"].map((path) => walk(join(root, path))));
+  return Math.max(...paths.map((path) => walk(join(root, path))));
 }
 
+/** Whether every output exists and is at least as new as the newest source. */
+const upToDate = (outputs: readonly string[], sources: readonly string[]) => {
+  const newest = newestSource(sources);
+  return outputs.every((output) => existsSync(output) && statSync(output).mtimeMs >= newest);
+};
+
+/** The UI's sources: the renderer and the engine modules it compiles in. */
+const RENDERER_SOURCES = ["renderer", "engine/lab/contract.ts", "engine/lab/views.ts", "engine/faults/requestFaultClasses.ts", "engine/scenario/schema.ts", "engine/scenario/sections", "vite.config.ts"];
+
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<void> {
-  const index = join(RENDERER_DIR, "index.html");
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource()) return;
+  if (upToDate([join(RENDERER_DIR, "index.html")], RENDERER_SOURCES)) return;
   log("Building the UI (vite build)…");
   const { build } = await import("vite");
   await build({ configFile: join(root, "vite.config.ts"), logLevel: "warn" });
+}
+
+/** The report page's sources: its entry and stylesheet, the chart code it shares with the app, uPlot, this build. */
+const REPORT_PAGE_SOURCES = ["report-page", "renderer/charts", "engine/report/pageData.ts", "node_modules/uplot/package.json", "host/build.ts"];
+const reportPageOutputs = () => Object.values(REPORT_PAGE_FILES).map((file) => join(REPORT_PAGE_DIR, file));
+
+/**
+ * Bundles report-page/main.ts with uPlot into one script, and the stylesheets it imports (uPlot's, then the
+ * report's) into one, both minified, into {@link REPORT_PAGE_DIR}.
+ */
+export async function buildReportPage(): Promise<void> {
+  const { build } = await import("esbuild");
+  // esbuild keeps only /*! and @license comments; uPlot's notice is a plain /** comment, and MIT wants it kept.
+  const uplotNotice = (/^\/\*\*[\s\S]*?\*\//.exec(readFileSync(join(root, "node_modules", "uplot", "dist", "uPlot.esm.js"), "utf8"))?.[0] ?? "").replace(/^\/\*\*/, "/*!");
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, "report-page", "main.ts")],
+    outfile: join(REPORT_PAGE_DIR, REPORT_PAGE_FILES.script),
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    legalComments: "inline",
+    banner: { js: uplotNotice },
+    logLevel: "warning",
+  });
+}
+
+export async function ensureReportPageBuilt(log: (line: string) => void): Promise<void> {
+  if (upToDate(reportPageOutputs(), REPORT_PAGE_SOURCES)) return;
+  log("Building the HTML report's page script (esbuild)…");
+  await buildReportPage();
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import type { EvidenceExport, FaultSpec, LabSnapshot } from "../engine/lab/protocol";
-import { MAX_SPEED, MIN_SPEED } from "../engine/lab/protocol";
+import type { EvidenceExport, FaultMenuEntry, LabSnapshot } from "../engine/lab/contract";
+import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
@@ -35,6 +35,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const [rejected, setRejected] = useState<RejectedFile | null>(null);
   const [tab, setTab] = useState<Tab>("audit");
   const [evidence, setEvidence] = useState<EvidenceExport | null>(null);
+  const [faultMenu, setFaultMenu] = useState<readonly FaultMenuEntry[]>([]);
 
   const showError = useCallback((message: string) => {
     const id = ++toastCount;
@@ -48,6 +49,13 @@ export function App({ connection }: { connection: LabConnection }) {
     api.getSnapshot({}).then(setSnapshot, (e: Error) => showError(e.message));
     return unsubscribe;
   }, [api, showError]);
+
+  // The fault menus' entries, asked for once per loaded scenario: the engine's kinds decide what they offer.
+  const scenarioFile = snapshot?.scenario?.fileName;
+  useEffect(() => {
+    if (scenarioFile === undefined) return;
+    api.faultCatalog({}).then((catalog) => setFaultMenu(catalog.entries), (e: Error) => showError(e.message));
+  }, [api, scenarioFile, showError]);
 
   /** Runs a command; its failure is shown, never thrown into React. */
   const run = useCallback(
@@ -153,8 +161,9 @@ export function App({ connection }: { connection: LabConnection }) {
             <FaultMenu
               target={menu.target}
               at={menu.at}
+              entries={faultMenu}
               faults={snapshot.faults}
-              onInject={(fault: FaultSpec) => run(() => api.injectFault({ fault }))}
+              onInject={(fault) => run(() => api.injectFault({ fault }))}
               onHeal={(faultId) => run(() => api.heal({ faultId }))}
               onClose={() => setMenu(null)}
             />

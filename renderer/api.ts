@@ -3,7 +3,7 @@
  * browser the same `LabApi` is built over the host's WebSocket, with the token the host printed in the URL.
  * Components receive a `LabApi` and cannot tell which transport carries it.
  */
-import { COMMAND_NAMES, type CommandName, type CommandReply, type HostMessage, type LabApi } from "../engine/lab/protocol";
+import { COMMAND_NAMES, type CommandName, type CommandReply, type HostMessage, type LabApi } from "../engine/lab/contract";
 
 declare global {
   interface Window {

@@ -8,20 +8,15 @@
  * know which key was rotated out and which token was revoked, and when.
  */
 import { SignJWT } from "jose";
-import type { Clock } from "../clock";
+import { VIRTUAL_EPOCH_MS, type Clock } from "../clock";
 import type { TransitionEvent } from "../events";
+import { faultKind } from "../faults/registry";
 import type { Random } from "../random";
 import type { Fault, IdentityConfig } from "../scenario/schema";
+import { idpBaseUrl } from "../topology";
 import { seededSigningKey, type PublicJwk, type SigningKey } from "./keys";
 
-/** Base URL of the identity provider's deployment in a region inside the simulation. */
-export const idpBaseUrl = (region: string): string => `https://idp.${region}.lab.test`;
 
-/**
- * Virtual time 0 as a wall-clock instant (2026-01-01T00:00:00Z): JWT times are seconds since the Unix
- * epoch, and a fixed start keeps every token, and so the audit log, the same from run to run.
- */
-export const VIRTUAL_EPOCH_MS = 1_767_225_600_000;
 
 /** The audit-log region of the identity provider's own events: it serves every region alike. */
 const IDP_REGION = "global";
@@ -93,8 +88,10 @@ export class IdentityProvider {
 
   /** Applies the identity provider's own events; other faults are the network's business. */
   apply(faultId: string, fault: Fault): void {
-    if (fault.kind === "key-rotation") this.rotate(faultId);
-    if (fault.kind === "token-revocation") this.revoke(faultId, fault.population);
+    const { world } = faultKind(fault);
+    if (world.rotatesSigningKey?.(fault)) this.rotate(faultId);
+    const population = world.revokedPopulation?.(fault);
+    if (population !== undefined) this.revoke(faultId, population);
   }
 
   /** `/.well-known/openid-configuration` of the deployment in `region` (OpenID Connect Discovery 1.0). */

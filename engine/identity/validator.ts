@@ -12,11 +12,12 @@
  * `identity`, which the audit log records like every other state machine.
  */
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { VIRTUAL_EPOCH_MS } from "../clock";
 import type { EngineContext } from "../context";
 import type { IdentityRecord, IdentityRejection } from "../events";
 import { fetchOnClock } from "../http";
 import type { IdentityConfig } from "../scenario/schema";
-import { idpBaseUrl, VIRTUAL_EPOCH_MS } from "./provider";
+import { idpBaseUrl } from "../topology";
 
 export type IdentityState = "empty" | "fresh" | "stale" | "fail-closed";
 

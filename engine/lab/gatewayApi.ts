@@ -5,8 +5,10 @@
  * caller wait on a clock that does not move.
  */
 import type { ChatOutcome, ChatSink } from "../chat";
+import type { GatewayApiView, RunStatus } from "./contract";
+import type { Run } from "./run";
 
-export type { ChatCompletion, ChatCompletionChunk, ChatError, ChatMeta, ChatOutcome, ChatSink } from "../chat";
+export type { ChatCompletion, ChatCompletionChunk, ChatMeta, ChatOutcome, ChatSink } from "../chat";
 
 /** The regional gateways and logical models of the loaded scenario. */
 export interface GatewayOffer {
@@ -33,3 +35,51 @@ export interface GatewayApiBackend {
 }
 
 export const unavailable = (message: string): Unavailable => ({ kind: "unavailable", message });
+
+/** What a run whose world does not move says to a call from outside, by its status. */
+const NOT_PLAYING: Record<Exclude<RunStatus, "playing">, string> = {
+  empty: "no scenario is loaded: open one from the library in the app",
+  ready: "the scenario has not started: press play, and calls go through its gateways while it plays",
+  paused: "scenario paused: press play, and calls go through its gateways while it plays",
+  finished: "the scenario has reached its end: reset it and press play to send calls through its gateways again",
+};
+
+/** Why a call from outside is answered 503 now, or null while the world plays. */
+function refusal(run: Run | undefined): string | null {
+  const status = run?.status ?? "empty";
+  return status === "playing" ? null : NOT_PLAYING[status];
+}
+
+/**
+ * The OpenAI endpoint's backend: an adapter over whichever run the lab holds now, beside the command
+ * table rather than part of it. A call goes through only while the world plays: a paused clock would hold
+ * it without end.
+ */
+export class RunGatewayApi implements GatewayApiBackend {
+  constructor(private readonly currentRun: () => Run | undefined) {}
+
+  offer(): GatewayOffer | Unavailable {
+    const run = this.currentRun();
+    if (!run) return unavailable(NOT_PLAYING.empty);
+    const { topology } = run.scenario;
+    return { scenario: run.scenario.name, regions: topology.regions.map((r) => r.id), models: topology.models.map((m) => m.id) };
+  }
+
+  async chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
+    const run = this.currentRun();
+    const why = refusal(run);
+    if (why !== null || !run) return unavailable(why ?? NOT_PLAYING.empty);
+    return run.chat(region, body, sink);
+  }
+
+  /** What the UI shows of the endpoint served at `origin`. */
+  view(origin: string): GatewayApiView {
+    const offer = this.offer();
+    return {
+      baseUrls: "kind" in offer ? [] : offer.regions.map((region) => ({ region, url: `${origin}/${region}/v1` })),
+      models: "kind" in offer ? [] : offer.models,
+      calls: this.currentRun()?.externalCalls ?? 0,
+      refusal: refusal(this.currentRun()),
+    };
+  }
+}

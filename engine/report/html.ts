@@ -1,13 +1,14 @@
 /**
  * The drill report as one self-contained HTML page: the evidence bundle's copy for people, and the page its
- * PDF is printed from. uPlot, its stylesheet and the data are inlined, so the page shows the same from
- * file:// offline as from a server and has nothing to fetch. Every text that comes from the scenario or the
- * run (names, causes, ids) goes through `html`, which escapes whatever it interpolates.
+ * PDF is printed from. The markup is written here; the charts' script and the stylesheet are report-page/,
+ * bundled with uPlot (./page.ts). Both and the data are inlined, so the page shows the same from file://
+ * offline as from a server and has nothing to fetch. Every text that comes from the scenario or the run
+ * (names, causes, ids) goes through `html`, which escapes whatever it interpolates.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { DrillReport, FaultReport } from "../drill";
 import { describeFault } from "../scenario/describeFault";
+import { reportPageAssets } from "./page";
+import type { ReportPageData } from "./pageData";
 import type { SecondPoint } from "./recorder";
 import { formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS } from "./summary";
 
@@ -19,17 +20,16 @@ export interface HtmlReportOptions {
 }
 
 /**
- * Renders the report as an HTML document that needs no network. Deterministic: the same report and options
- * give the same bytes. The element `#report-data` holds `{ series, faults, end_s }` as JSON; once the charts
- * have drawn, the page sets `document.body.dataset.ready = "1"` (at once when there is nothing to plot).
+ * Renders the report as an HTML document that needs no network. Deterministic: the same report, options and
+ * page bundle give the same bytes. The element `#report-data` holds the {@link ReportPageData} as JSON; once
+ * the charts have drawn, the page sets `document.body.dataset.ready = "1"` (at once when there is nothing to
+ * plot). Throws when the page bundle was never built.
  */
 export function renderHtmlReport(report: DrillReport, options: HtmlReportOptions): string {
-  const require = createRequire(import.meta.url);
-  const uplotScript = readFileSync(require.resolve("uplot/dist/uPlot.iife.min.js"), "utf8");
-  const uplotStyle = readFileSync(require.resolve("uplot/dist/uPlot.min.css"), "utf8");
+  const pageAssets = reportPageAssets();
   const faults = report.questions.detection.faults;
   const end = endOf(report);
-  const chartData = { series: report.series, faults: faults.map((f) => ({ id: f.id, at_s: f.at_s, heal_s: f.heal_s })), end_s: end };
+  const chartData: ReportPageData = { series: report.series, faults: faults.map((f) => ({ id: f.id, at_s: f.at_s, heal_s: f.heal_s })), end_s: end };
   const title = `Drill report: ${report.scenario.name}`;
   const page = html`<!doctype html>
 <html lang="en">
@@ -39,8 +39,7 @@ export function renderHtmlReport(report: DrillReport, options: HtmlReportOptions
 <meta name="generator" content="${options.generatedBy}">
 <title>${title}</title>
 <script>document.documentElement.classList.add("js");</script>
-<style>${raw(uplotStyle)}</style>
-<style>${raw(STYLE)}</style>
+<style>${raw(pageAssets.style)}</style>
 </head>
 <body>
 <main class="paper">
@@ -64,8 +63,7 @@ ${expectationsSection(report)}
 </footer>
 </main>
 <script type="application/json" id="report-data">${raw(scriptSafeJson(chartData))}</script>
-<script>${raw(uplotScript)}</script>
-<script>${raw(CHART_SCRIPT)}</script>
+<script>${raw(pageAssets.script)}</script>
 </body>
 </html>
 `;
@@ -384,240 +382,3 @@ ${report.expectations.map(
 }
 </section>`;
 }
-
-/** Width of the page's content in CSS px: A4 less 14 mm margins each side, so screen and PDF lay out alike. */
-const PAGE_WIDTH_PX = 688;
-const CHART_GAP_PX = 16;
-/** Chart sizes in CSS px, fixed so that a print does not depend on the window it was printed from. */
-const CHART = { wide: PAGE_WIDTH_PX, narrow: (PAGE_WIDTH_PX - CHART_GAP_PX) / 2, wideHeight: 130, narrowHeight: 115 };
-
-const STYLE = `
-:root {
-  --ink: #1b2130; --muted: #5d6678; --rule: #d8dce4; --paper: #fff; --desk: #eef0f4;
-  --good: #1e7a3c; --bad: #b42318; --warn: #a15c07; --accent: #2353b8;
-  --label: 240px;
-  color-scheme: light;
-}
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; background: var(--desk); color: var(--ink); font: 12.5px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", sans-serif; }
-.paper { width: ${PAGE_WIDTH_PX + 96}px; margin: 24px auto; padding: 36px 48px 28px; background: var(--paper); box-shadow: 0 1px 3px rgba(20, 30, 50, 0.15); }
-code, pre, .hash { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0.9em; }
-h1 { font-size: 21px; line-height: 1.2; margin: 1px 0 4px; }
-h2 { font-size: 14px; margin: 12px 0 4px; padding-bottom: 3px; border-bottom: 1px solid var(--rule); break-after: avoid; }
-.kicker { margin: 0; color: var(--accent); font-size: 10.5px; font-weight: 600; letter-spacing: 0.08em; text-transform: uppercase; }
-.meta { display: flex; flex-wrap: wrap; gap: 2px 16px; margin: 0; color: var(--muted); font-size: 11.5px; }
-.meta div { display: flex; gap: 4px; }
-.meta dt::after { content: ":"; }
-.meta dd { margin: 0; color: var(--ink); font-weight: 600; }
-.verdict { margin: 12px 0 2px; padding: 8px 14px 9px; border-left: 5px solid; border-radius: 3px; }
-.verdict.pass { background: #e9f6ee; border-color: var(--good); }
-.verdict.fail { background: #fdecea; border-color: var(--bad); }
-.verdict-line { margin: 0 0 6px; }
-.verdict-line strong { font-size: 16px; margin-right: 6px; }
-.verdict.pass strong { color: var(--good); }
-.verdict.fail strong { color: var(--bad); }
-.figures { display: flex; justify-content: space-between; gap: 10px; margin: 0; }
-.figures dt, .facts dt { color: var(--muted); font-size: 10.5px; }
-.figures dd { margin: 0; font-size: 14px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.qn { display: inline-block; width: 18px; height: 18px; margin-right: 7px; border-radius: 50%; background: var(--accent); color: #fff; font-size: 11px; line-height: 18px; text-align: center; vertical-align: 1px; }
-.question { break-inside: avoid; }
-.facts { display: grid; grid-template-columns: 1.2fr 1fr 2fr; gap: 4px 18px; margin: 2px 0; }
-.facts.audit { grid-template-columns: auto auto 1fr; }
-.facts dd { margin: 0; font-size: 14px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.facts dd.sub { font-size: 10.5px; font-weight: normal; color: var(--muted); }
-.hash { word-break: break-all; color: var(--ink); }
-.good { color: var(--good); }
-.bad { color: var(--bad); }
-table.numbers { width: 100%; border-collapse: collapse; margin: 2px 0; font-size: 11.5px; }
-.numbers caption { text-align: left; font-weight: 600; padding: 8px 0 2px; }
-.numbers th { text-align: left; font-weight: 600; color: var(--muted); font-size: 10.5px; border-bottom: 1px solid var(--rule); padding: 2px 6px; }
-.numbers td { padding: 3px 6px; border-bottom: 1px solid #eceef2; vertical-align: top; }
-.numbers th:first-child, .numbers td:first-child { padding-left: 0; }
-.numbers th:last-child, .numbers td:last-child { padding-right: 0; }
-.numbers .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.numbers tr { break-inside: avoid; }
-.numbers tbody.fault { break-inside: avoid; }
-.numbers tbody.fault tr:first-child td { border-bottom: none; }
-.numbers tr.detail td { padding-top: 0; color: var(--muted); font-size: 11px; }
-.numbers.compact { font-size: 10.5px; }
-.numbers.compact td { padding: 2px 6px; }
-.cause { color: var(--muted); font-size: 10.5px; }
-.nowrap { white-space: nowrap; }
-.fault-id { display: inline-block; padding: 0 5px; border-radius: 3px; background: #fdecea; color: var(--bad); font-weight: 600; }
-.note, .empty { color: var(--muted); font-size: 11px; margin: 3px 0; }
-.chart-block { break-inside: avoid; }
-.chart-grid { display: grid; grid-template-columns: ${CHART.narrow}px ${CHART.narrow}px; gap: 6px ${CHART_GAP_PX}px; }
-.chart { margin: 4px 0 0; }
-.chart-grid .wide { grid-column: span 2; }
-.chart figcaption { font-weight: 600; font-size: 11.5px; }
-html:not(.js) .chart-grid { display: none; }
-.chart .plot { height: ${CHART.narrowHeight}px; }
-.chart.wide .plot { height: ${CHART.wideHeight + 22}px; }
-.uplot { font-family: inherit; }
-.u-legend { font-size: 10.5px; line-height: 1.2; }
-.u-legend .u-marker { width: 9px; height: 9px; }
-details { margin: 6px 0; }
-summary { cursor: pointer; font-weight: 600; color: var(--accent); }
-.per-second table { max-width: 420px; }
-.swimlane { position: relative; margin: 6px 0 2px; font-size: 10px; }
-.swimlane:has(.band) { margin-top: 18px; }
-.lane { display: flex; align-items: stretch; height: 16px; margin-bottom: 2px; break-inside: avoid; }
-.lane-label { flex: 0 0 var(--label); padding-right: 8px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; line-height: 16px; }
-.lane-label .machine { color: var(--muted); }
-.track { position: relative; flex: 1; background: #f4f5f8; }
-.seg { position: absolute; top: 0; bottom: 0; left: calc(var(--a) * 100%); width: calc((var(--b) - var(--a)) * 100%); padding: 0 3px; overflow: hidden; white-space: nowrap; line-height: 16px; color: #fff; border-right: 1px solid #fff; }
-.tone-up { background: #3d8b5a; }
-.tone-warn { background: #d48a1b; }
-.tone-down { background: #c2362b; }
-.tone-other { background: #6b7489; }
-.axis { height: 14px; }
-.axis .track { background: none; border-top: 1px solid var(--rule); }
-/* Shifted by its own position, so the first tick starts at the left edge and the last ends at the right. */
-.tick { position: absolute; left: calc(var(--a) * 100%); transform: translateX(calc(var(--a) * -100%)); white-space: nowrap; color: var(--muted); line-height: 13px; }
-.band { position: absolute; top: -2px; bottom: 14px; left: calc(var(--label) + (100% - var(--label)) * var(--a)); width: calc((100% - var(--label)) * (var(--b) - var(--a))); background: rgba(180, 35, 24, 0.1); border-left: 1.5px dashed var(--bad); z-index: 1; pointer-events: none; }
-.band span { position: absolute; top: -14px; left: 2px; color: var(--bad); font-weight: 600; }
-.legend { margin: 4px 0 6px; display: flex; flex-wrap: wrap; gap: 4px; }
-.key, .state { display: inline-block; padding: 0 5px; border-radius: 3px; color: #fff; font-size: 10px; }
-.badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 10.5px; font-weight: 700; color: #fff; }
-.badge.pass { background: var(--good); }
-.badge.fail { background: var(--bad); }
-.scenario-file pre { margin: 6px 0 0; padding: 10px 12px; background: #f6f7f9; border: 1px solid var(--rule); border-radius: 3px; font-size: 10.5px; white-space: pre-wrap; overflow-wrap: anywhere; }
-footer { margin-top: 16px; padding-top: 2px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 10.5px; }
-footer p { margin: 4px 0; }
-@page { size: A4; margin: 14mm; }
-@media print {
-  body { background: none; }
-  .paper { width: auto; margin: 0; padding: 0; box-shadow: none; }
-  /* Nothing to hover on paper: the legend names the series, without the live readout. */
-  .u-legend .u-series:first-child, .u-legend .u-value { display: none; }
-  .u-legend th::after { content: none !important; }
-  /* The scenario is part of the evidence: printed open even when the reader left it closed. */
-  details.scenario-file::details-content { content-visibility: visible; display: block; }
-  summary { color: var(--ink); list-style: none; }
-  details.per-second:not([open]) { display: none; }
-}
-`;
-
-/**
- * Runs in the page: draws the three charts from #report-data with uPlot, fault markers included, then sets
- * `data-ready` on the body so a printer knows the canvases are final.
- */
-const CHART_SCRIPT = `
-(() => {
-  "use strict";
-  const data = JSON.parse(document.getElementById("report-data").textContent);
-  const markReady = () => { document.body.dataset.ready = "1"; };
-  if (data.series.length === 0) return markReady();
-
-  // The series skips seconds without an answer; the charts show them as no traffic rather than join the gap.
-  const x = [], requests = [], ok = [], errors = [], rejected = [], p95 = [];
-  const bySecond = new Map(data.series.map((p) => [p.t_s, p]));
-  for (let t = 0; t < data.end_s; t++) {
-    const p = bySecond.get(t);
-    x.push(t);
-    requests.push(p ? p.requests : 0);
-    ok.push(p ? p.ok : 0);
-    errors.push(p ? p.errors : 0);
-    rejected.push(p ? p.rejected : 0);
-    p95.push(p ? p.p95_ms : null);
-  }
-
-  const INJECTED = "#b42318", HEALED = "#1e7a3c", BAND = "rgba(180, 35, 24, 0.07)";
-  // Shorter labels are the fallback when a chart is too narrow for the longer ones.
-  const markers = data.faults
-    .flatMap((f) => [
-      { x: f.at_s, labels: [f.id], color: INJECTED },
-      ...(f.heal_s === null ? [] : [{ x: f.heal_s, labels: [f.id + " healed", f.id], color: HEALED }]),
-    ])
-    .sort((a, b) => a.x - b.x);
-
-  const charts = [];
-  const drawn = new Set();
-  const faultMarkers = {
-    hooks: {
-      drawClear: (u) => {
-        const { ctx, bbox } = u;
-        ctx.save();
-        ctx.fillStyle = BAND;
-        for (const f of data.faults) {
-          const from = u.valToPos(f.at_s, "x", true);
-          const to = u.valToPos(f.heal_s === null ? data.end_s : f.heal_s, "x", true);
-          ctx.fillRect(from, bbox.top, to - from, bbox.height);
-        }
-        ctx.restore();
-      },
-      draw: (u) => {
-        const { ctx, bbox } = u;
-        const px = uPlot.pxRatio;
-        ctx.save();
-        ctx.lineWidth = 1.5 * px;
-        ctx.setLineDash([5 * px, 3 * px]);
-        ctx.font = "600 " + 10 * px + "px system-ui, sans-serif";
-        ctx.textBaseline = "top";
-        ctx.textAlign = "left";
-        // Labels take the first of three rows where they clear the labels before them; with no room, the line alone.
-        const rowEnds = [-Infinity, -Infinity, -Infinity];
-        for (const m of markers) {
-          const at = Math.round(u.valToPos(m.x, "x", true));
-          ctx.strokeStyle = m.color;
-          ctx.beginPath();
-          ctx.moveTo(at, bbox.top);
-          ctx.lineTo(at, bbox.top + bbox.height);
-          ctx.stroke();
-          ctx.fillStyle = m.color;
-          placing: for (const label of m.labels) {
-            const width = ctx.measureText(label).width;
-            const left = Math.min(at + 3 * px, bbox.left + bbox.width - width);
-            for (let row = 0; row < rowEnds.length; row++) {
-              if (left < rowEnds[row] + 4 * px) continue;
-              ctx.fillText(label, left, bbox.top + (2 + row * 12) * px);
-              rowEnds[row] = left + width;
-              break placing;
-            }
-          }
-        }
-        ctx.restore();
-        drawn.add(u);
-        if (drawn.size === charts.length) markReady();
-      },
-    },
-  };
-
-  const axis = { stroke: "#5d6678", font: "11px system-ui, sans-serif", grid: { stroke: "#e6e8ee", width: 1 }, ticks: { stroke: "#d8dce4", width: 1, size: 3 } };
-  const seconds = (v) => v == null ? "–" : v + " s";
-  const count = (v) => v == null ? "–" : String(Math.round(v * 10) / 10);
-  const latency = (v) => v == null ? "–" : v >= 1000 ? (v / 1000).toFixed(1) + " s" : Math.round(v) + " ms";
-  // One unit on an axis: all its ticks in seconds once the largest reaches a second.
-  const latencyTicks = (splits) => Math.max(...splits) >= 1000 ? splits.map((v) => (v / 1000).toFixed(1) + " s") : splits.map((v) => Math.round(v) + " ms");
-  const line = (label, stroke, value, extra) => Object.assign({ label, stroke, width: 1.5, points: { show: false }, value: (_u, v) => value(v) }, extra);
-  const chart = (id, size, series, columns, yTicks, yMinMax) => {
-    charts.push(new uPlot({
-      width: size.width,
-      height: size.height,
-      series: [{ label: "time", value: (_u, v) => seconds(v) }, ...series],
-      legend: { show: series.length > 1 },
-      scales: { x: { time: false, range: [0, data.end_s] }, y: { range: (_u, _min, max) => [0, Math.max(Number.isFinite(max) ? max * 1.1 : 0, yMinMax)] } },
-      axes: [
-        { ...axis, size: 24, values: (_u, splits) => splits.map(seconds) },
-        { ...axis, size: 44, values: (_u, splits) => yTicks(splits) },
-      ],
-      cursor: { drag: { x: false, y: false, setScale: false }, sync: { key: "report" } },
-      plugins: [faultMarkers],
-    }, [x, ...columns], document.getElementById(id)));
-  };
-
-  const wide = { width: ${CHART.wide}, height: ${CHART.wideHeight} }, narrow = { width: ${CHART.narrow}, height: ${CHART.narrowHeight} };
-  chart("chart-traffic", wide, [
-    line("all", "#8a93a6", count, { width: 1, dash: [4, 3] }),
-    line("ok", "#2f7d4f", count, { fill: "rgba(47, 125, 79, 0.10)" }),
-    line("failed", "#c0392b", count),
-    line("rejected by policy", "#d08a1c", count),
-  ], [requests, ok, errors, rejected], (splits) => splits.map(count), 1);
-  // A second without failures draws no bar, rather than a sliver on the axis.
-  chart("chart-errors", narrow, [
-    line("failed", "#c0392b", (v) => count(v ?? 0), { fill: "rgba(192, 57, 43, 0.55)", paths: uPlot.paths.bars({ size: [0.9, 8] }) }),
-  ], [errors.map((n) => n || null)], (splits) => splits.map(count), 1);
-  chart("chart-latency", narrow, [line("p95", "#2353b8", latency)], [p95], latencyTicks, 100);
-})();
-`;

@@ -1,12 +1,11 @@
 /**
  * Watches a session's events and keeps what the drill report needs, incrementally and in bounded memory
- * (a latency histogram, per-fault marks, per-failover tallies) rather than every request.
+ * (latencies counted per whole millisecond, per-fault marks, per-failover tallies) rather than every request.
  */
-import { build as buildHistogram } from "hdr-histogram-js";
-import { quantileSorted } from "simple-statistics";
 import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
 import type { Fault } from "../scenario/schema";
 import type { InflightRequest } from "../session";
+import { MillisecondCounts, percentile } from "../stats/percentile";
 import { requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
 import { IdentityCostRecorder } from "./identityCost";
 
@@ -56,6 +55,23 @@ export interface SecondPoint {
   readonly p95_ms: number | null;
 }
 
+/**
+ * Where one virtual second's requests went, by the time each was answered, as `SecondPoint` counts them:
+ * what the app's per-second charts and traffic shares draw. Kept apart from the report's `series`, which
+ * it would change, and only when asked for.
+ */
+export interface SecondTraffic {
+  readonly t_s: number;
+  requests: number;
+  readonly byGateway: Record<string, number>;
+  /** Requests served, by the endpoint that answered. */
+  readonly byEndpoint: Record<string, number>;
+  /** `gateway>endpoint` → requests served. */
+  readonly byLink: Record<string, number>;
+  /** Population → gateway → requests. */
+  readonly byPopulation: Record<string, Record<string, number>>;
+}
+
 /** Virtual ms as seconds, to the millisecond: the report carries no more precision than the clock means. */
 const seconds = (ms: number): number => Math.round(ms) / 1000;
 
@@ -71,12 +87,21 @@ export class DrillRecorder {
   readonly identity = new IdentityCostRecorder();
   /** Seconds with at least one answered request, in time order. */
   readonly series: SecondPoint[] = [];
+  /**
+   * The last seconds of traffic by gateway, endpoint, link and population, the current one included (last),
+   * when the constructor was asked to keep them; empty otherwise.
+   */
+  readonly traffic: SecondTraffic[] = [];
   private second: { t_s: number; requests: number; ok: number; errors: number; rejected: number; latencies: number[] } | undefined;
-  private readonly latency = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  private readonly latency = new MillisecondCounts();
   /** Request id → failovers it was in flight for. */
   private readonly watched = new Map<string, FailoverMeasure[]>();
 
-  constructor(private readonly inflight: () => ReadonlyMap<string, InflightRequest>) {}
+  /** `trafficSecondsKept`: how many seconds of `traffic` to keep (0, the default, keeps none: a drill needs none). */
+  constructor(
+    private readonly inflight: () => ReadonlyMap<string, InflightRequest>,
+    private readonly trafficSecondsKept = 0,
+  ) {}
 
   readonly listener = (event: LabEvent): void => {
     switch (event.type) {
@@ -89,9 +114,9 @@ export class DrillRecorder {
     }
   };
 
-  /** Latency percentile over served requests, ms (0 when none were served). */
+  /** Latency percentile `p` (0..100) over served requests, to the whole ms (0 when none were served). */
   latencyPercentile(p: number): number {
-    return this.latency.totalCount === 0 ? 0 : this.latency.getValueAtPercentile(p);
+    return this.latency.count === 0 ? 0 : Math.round(this.latency.percentile(p / 100));
   }
 
   private onFault(t: number, action: "inject" | "heal", id: string, fault: Fault): void {
@@ -160,7 +185,7 @@ export class DrillRecorder {
     if (record.attempts.length > 1) totals.retried++;
     if (record.outcome === "ok") {
       totals.ok++;
-      this.latency.recordValue(Math.max(1, Math.round(record.latencyMs)));
+      this.latency.record(record.latencyMs);
       const served = record.servedBy!;
       this.servedIn[served.region] = (this.servedIn[served.region] ?? 0) + 1;
       if (record.policy?.crossBorder) totals.crossBorderServed++;
@@ -198,7 +223,12 @@ export class DrillRecorder {
     if (this.second?.t_s !== t_s) {
       this.closeSecond();
       this.second = { t_s, requests: 0, ok: 0, errors: 0, rejected: 0, latencies: [] };
+      if (this.trafficSecondsKept > 0) {
+        this.traffic.push({ t_s, requests: 0, byGateway: {}, byEndpoint: {}, byLink: {}, byPopulation: {} });
+        if (this.traffic.length > this.trafficSecondsKept) this.traffic.shift();
+      }
     }
+    if (this.trafficSecondsKept > 0) countTraffic(this.traffic.at(-1)!, record);
     const second = this.second;
     second.requests++;
     if (record.outcome === "ok") {
@@ -212,7 +242,7 @@ export class DrillRecorder {
     if (!this.second) return;
     const { latencies, ...counts } = this.second;
     latencies.sort((a, b) => a - b);
-    this.series.push({ ...counts, p95_ms: latencies.length === 0 ? null : Math.round(quantileSorted(latencies, 0.95)) });
+    this.series.push({ ...counts, p95_ms: latencies.length === 0 ? null : Math.round(percentile(latencies, 0.95)) });
     this.second = undefined;
   }
 
@@ -221,4 +251,19 @@ export class DrillRecorder {
     this.closeSecond();
     for (const measure of this.faults.values()) if (measure.rto_s === null && measure.touched > 0) measure.rto_s = 0;
   }
+}
+
+function countTraffic(second: SecondTraffic, record: RequestRecord): void {
+  second.requests++;
+  increment(second.byGateway, record.gateway);
+  if (record.servedBy) {
+    const endpoint = record.servedBy.target.split("/")[0]!;
+    increment(second.byEndpoint, endpoint);
+    increment(second.byLink, `${record.gateway}>${endpoint}`);
+  }
+  increment((second.byPopulation[record.population] ??= {}), record.gateway);
+}
+
+function increment(record: Record<string, number>, key: string): void {
+  record[key] = (record[key] ?? 0) + 1;
 }

@@ -13,9 +13,18 @@ const SCENARIO_SCHEMA_ID = `https://failover-lab.local/scenario.revision-${SCENA
  * the refined one, so anything new that JSON Schema cannot express fails generation instead of silently becoming `{}`.
  * Draft-07 because yaml-language-server validates with draft-07 semantics: 2020-12's `prefixItems` + `items: false`
  * (the `rtt_ms` tuples) is reported there as "Matches a schema that is not allowed" (redhat-developer/vscode-yaml#1175).
+ *
+ * A section whose defaults come from its fields (`.prefault({})`) shows editors the section it becomes, not `{}`:
+ * yaml-language-server completes a key with its default, and a section filled in is what a person wants to edit.
  */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(scenarioObject, { io: "input", target: "draft-07" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(scenarioObject, {
+    io: "input",
+    target: "draft-07",
+    override: ({ zodSchema, jsonSchema }) => {
+      if (zodSchema._zod.def.type === "prefault") jsonSchema.default = z.parse(zodSchema, undefined);
+    },
+  }) as Record<string, unknown>;
   return {
     ...generated,
     $id: SCENARIO_SCHEMA_ID,

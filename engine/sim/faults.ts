@@ -1,30 +1,35 @@
 /**
  * The faults in force in the simulated world, and their history (status pages report it late).
- * Pure bookkeeping: the world's request handlers ask it questions, the session injects and heals.
+ * Pure bookkeeping: the world's request handlers ask it questions, the session injects and heals. Each
+ * question is answered by the hooks of the active faults' kinds (engine/faults/), never by kind here.
  */
+import type { RequestMisbehaviour, StatusPageState, WorldHooks } from "../faults/kind";
+import { faultKind } from "../faults/registry";
 import type { Fault } from "../scenario/schema";
-
-export type RequestFault = Extract<Fault, { kind: "request-fault" }>;
 
 export interface FaultSpan {
   readonly id: string;
   readonly fault: Fault;
+  /** The world hooks of the fault's kind. */
+  readonly world: WorldHooks<Fault>;
   /** Virtual ms. */
   readonly start: number;
   end: number | undefined;
 }
 
+const STATUS_RANK: Record<StatusPageState, number> = { operational: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+
 export class FaultBook {
   private readonly spans = new Map<string, FaultSpan>();
   /** The spans in force, kept as an array: every simulated request asks several questions of it. */
   private activeSpans: FaultSpan[] = [];
-  /** Completion requests each request fault has taken so far. */
-  private readonly requestFaultHits = new WeakMap<FaultSpan, number>();
+  /** Completion requests each fault has taken so far. */
+  private readonly taken = new WeakMap<FaultSpan, number>();
 
   inject(id: string, fault: Fault, now: number): void {
     const existing = this.spans.get(id);
     if (existing && existing.end === undefined) throw new Error(`fault "${id}" is already active`);
-    const span = { id, fault, start: now, end: undefined };
+    const span = { id, fault, world: faultKind(fault).world, start: now, end: undefined };
     this.spans.set(id, span);
     this.activeSpans.push(span);
   }
@@ -44,89 +49,95 @@ export class FaultBook {
 
   /** How the endpoint of `provider` in `region` misbehaves as a whole, if it does. */
   regionOutage(provider: string, region: string): "error-503" | "no-response" | undefined {
-    for (const { fault } of this.active())
-      if (fault.kind === "region-outage" && fault.region === region && (fault.provider ?? provider) === provider) return fault.behaviour;
+    for (const { fault, world } of this.activeSpans) {
+      const behaviour = world.regionOutage?.(fault, provider, region);
+      if (behaviour) return behaviour;
+    }
     return undefined;
   }
 
   modelDown(provider: string, region: string, model: string): boolean {
-    for (const { fault } of this.active())
-      if (fault.kind === "model-outage" && fault.region === region && fault.provider === provider && fault.model === model) return true;
-    return false;
+    return this.activeSpans.some(({ fault, world }) => world.modelDown?.(fault, provider, region, model) ?? false);
   }
 
-  /** Extra round-trip latency on the path between two regions (either direction), ms. */
-  addedLatencyMs(a: string, b: string): number {
+  /** Extra round-trip latency on the path between two regions (either direction) at virtual ms `now`, ms. */
+  addedLatencyMs(a: string, b: string, now: number): number {
     let added = 0;
-    for (const { fault } of this.active())
-      if (fault.kind === "latency" && ((fault.from === a && fault.to === b) || (fault.from === b && fault.to === a))) added += fault.added_ms;
+    for (const { fault, world, start } of this.activeSpans) added += world.pathLatencyMs?.(fault, a, b, now - start) ?? 0;
     return added;
+  }
+
+  /** The network between two regions drops every packet now. */
+  pathCut(a: string, b: string): boolean {
+    return this.activeSpans.some(({ fault, world }) => world.pathCut?.(fault, a, b) ?? false);
+  }
+
+  /** How many times its usual service time the endpoint takes to answer `model` now. */
+  serviceTimeFactor(provider: string, region: string, model: string): number {
+    let factor = 1;
+    for (const { fault, world } of this.activeSpans) factor *= world.serviceTimeFactor?.(fault, provider, region, model) ?? 1;
+    return factor;
+  }
+
+  /** How many times its stated rate the caller population sends at now. */
+  arrivalRateFactor(population: string): number {
+    let factor = 1;
+    for (const { fault, world } of this.activeSpans) factor *= world.arrivalRateFactor?.(fault, population) ?? 1;
+    return factor;
   }
 
   /** Injected error rates on an endpoint: each applies independently. */
   errorRates(provider: string, region: string): { rate: number; status: number }[] {
     const rates: { rate: number; status: number }[] = [];
-    for (const { fault } of this.active())
-      if (fault.kind === "error-rate" && fault.region === region && fault.provider === provider) rates.push({ rate: fault.rate, status: fault.status });
+    for (const { fault, world } of this.activeSpans) {
+      const rate = world.errorRate?.(fault, provider, region);
+      if (rate) rates.push(rate);
+    }
     return rates;
   }
 
-  /**
-   * The request-level fault that takes this completion request, if any; the first in force wins. A fault
-   * limited to `times` requests counts this one, and lets later ones through once spent.
-   */
-  takeRequestFault(provider: string, region: string, model: string): RequestFault | undefined {
-    for (const span of this.active()) {
-      const { fault } = span;
-      if (fault.kind !== "request-fault" || fault.region !== region || fault.provider !== provider || (fault.model ?? model) !== model) continue;
-      const hits = this.requestFaultHits.get(span) ?? 0;
-      if (fault.times !== undefined && hits >= fault.times) continue;
-      this.requestFaultHits.set(span, hits + 1);
-      return fault;
+  /** How this completion request misbehaves, if a fault in force takes it; the first in force wins, and counts it. */
+  takeRequestFault(provider: string, region: string, model: string): RequestMisbehaviour | undefined {
+    for (const span of this.activeSpans) {
+      const taken = this.taken.get(span) ?? 0;
+      const misbehaviour = span.world.requestMisbehaviour?.(span.fault, provider, region, model, taken);
+      if (!misbehaviour) continue;
+      this.taken.set(span, taken + 1);
+      return misbehaviour;
     }
     return undefined;
   }
 
   gatewayDown(region: string): boolean {
-    return this.regionHas("gateway-down", region);
+    return this.activeSpans.some(({ fault, world }) => world.gatewayDown?.(fault, region) ?? false);
   }
 
   /** The region is cut off from its audit destination. */
   auditPartitioned(region: string): boolean {
-    return this.regionHas("audit-partition", region);
+    return this.activeSpans.some(({ fault, world }) => world.auditUnreachable?.(fault, region) ?? false);
   }
 
   /** The region's gateway cannot reach the identity provider in any region. */
   idpPartitioned(region: string): boolean {
-    return this.regionHas("idp-partition", region);
+    return this.activeSpans.some(({ fault, world }) => world.idpPartitioned?.(fault, region) ?? false);
   }
 
   /** The identity provider's deployment in the region does not answer. */
   idpDown(region: string): boolean {
-    return this.regionHas("idp-outage", region);
-  }
-
-  /** Whether a fault of this kind, which concerns a whole region, is active there. */
-  private regionHas(kind: "gateway-down" | "audit-partition" | "idp-partition" | "idp-outage", region: string): boolean {
-    return this.active().some(({ fault }) => fault.kind === kind && fault.region === region);
+    return this.activeSpans.some(({ fault, world }) => world.idpDown?.(fault, region) ?? false);
   }
 
   /**
    * What a provider's status page says about a region at `now`, given that the page acknowledges incidents
    * (and their end) `lagMs` late.
    */
-  statusPage(provider: string, region: string, now: number, lagMs: number): "operational" | "degraded_performance" | "partial_outage" | "major_outage" {
-    let status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" = "operational";
-    const rank = { operational: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 } as const;
+  statusPage(provider: string, region: string, now: number, lagMs: number): StatusPageState {
+    let status: StatusPageState = "operational";
     for (const span of this.spans.values()) {
       const shown = span.start + lagMs <= now && (span.end === undefined || span.end + lagMs > now);
       if (!shown) continue;
-      const f = span.fault;
-      let s: keyof typeof rank | undefined;
-      if (f.kind === "region-outage" && f.region === region && (f.provider ?? provider) === provider) s = "major_outage";
-      else if (f.kind === "model-outage" && f.region === region && f.provider === provider) s = "partial_outage";
-      else if (f.kind === "error-rate" && f.region === region && f.provider === provider) s = "degraded_performance";
-      if (s && rank[s] > rank[status]) status = s;
+      const s = span.world.statusPage?.(span.fault, provider, region);
+      if (s && STATUS_RANK[s] > STATUS_RANK[status]) status = s;
     }
     return status;
   }

@@ -3,7 +3,7 @@
  * from its own named random stream, so adding a population does not reshuffle the others' traffic.
  */
 import type { Clock, TimerId } from "../clock";
-import type { CallerRequest } from "../gateway";
+import type { CallerRequest } from "../gateway/request";
 import type { CallerTokens } from "../identity/tokens";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
@@ -18,6 +18,8 @@ export class TrafficGenerator {
     private readonly random: Random,
     /** Receives each request synchronously at its send time, with the request's own random stream. */
     private readonly send: (request: CallerRequest, random: Random) => void,
+    /** How many times its stated rate a population sends at now (faults); asked at each arrival, for the gap to the next. */
+    private readonly rateFactor: (population: string) => number,
     /** The populations' tokens, when the scenario has an identity provider. */
     private readonly tokens?: CallerTokens,
   ) {}
@@ -46,7 +48,7 @@ export class TrafficGenerator {
           },
           stream.fork(id),
         );
-        this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs)));
+        this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs * this.rateFactor(population.id))));
       };
       this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs)));
     }

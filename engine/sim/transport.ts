@@ -6,10 +6,7 @@
  */
 import { http, passthrough, type HttpResponseResolver } from "msw";
 import { setupServer } from "msw/node";
-
-export const WORLD_HEADER = "x-lab-world";
-export const WORK_HEADER = "x-lab-work";
-export const FROM_REGION_HEADER = "x-lab-from";
+import { WORLD_HEADER } from "../labHeaders";
 
 export interface SimulatedHost {
   handle(request: Request): Promise<Response>;

@@ -11,13 +11,11 @@ import type { IdentityProvider } from "../identity/provider";
 import type { Random } from "../random";
 import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
-import type { FaultBook, RequestFault } from "./faults";
-import { attachWorld, FROM_REGION_HEADER, WORK_HEADER, type SimulatedHost } from "./transport";
+import { FROM_REGION_HEADER, WORK_HEADER } from "../labHeaders";
+import type { RequestMisbehaviour } from "../faults/kind";
+import type { FaultBook } from "./faults";
+import { attachWorld, type SimulatedHost } from "./transport";
 
-/** Base URL of a regional gateway's own endpoints (readiness) inside the simulation. */
-export const gatewayBaseUrl = (region: string): string => `https://gateway.${region}.lab.test`;
-/** Default status page of a provider inside the simulation (Statuspage-style summary). */
-export const statusPageUrl = (provider: string): string => `https://status.${provider}.lab.test/api/v2/summary.json`;
 
 /** What a gateway reports on its readiness endpoint; the engine supplies it. */
 export type GatewayReadiness = (region: string) => { ready: boolean; detail: string };
@@ -66,7 +64,7 @@ export class SimulatedWorld implements SimulatedHost {
     private readonly identity?: IdentityProvider,
   ) {
     for (const p of scenario.topology.providers)
-      this.statusPages.set(new URL(p.status_page.url ?? statusPageUrl(p.id)).href, { provider: p.id, lagMs: p.status_page.lag_s * 1000 });
+      this.statusPages.set(new URL(topology.statusPageUrls.get(p.id)!).href, { provider: p.id, lagMs: p.status_page.lag_s * 1000 });
   }
 
   /** Completion requests each target has received so far (model and region known to the provider). */
@@ -102,10 +100,12 @@ export class SimulatedWorld implements SimulatedHost {
 
   private networkMs(from: string, to: string): number {
     const known = this.topology.regions.has(from);
-    return known ? this.topology.rttMs(from, to) + this.faults.addedLatencyMs(from, to) : 1;
+    return known ? this.topology.rttMs(from, to) + this.faults.addedLatencyMs(from, to, this.clock.now()) : 1;
   }
 
   private async providerHealth(endpoint: Endpoint, from: string, work: string): Promise<Response> {
+    // A cut path drops packets, it does not refuse connections: the caller learns of it by timing out.
+    if (this.faults.pathCut(from, endpoint.region)) return this.hang(work);
     const outage = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outage === "no-response") return this.hang(work);
     if (!(await this.wait(this.networkMs(from, endpoint.region), work))) return HttpResponse.error();
@@ -118,6 +118,7 @@ export class SimulatedWorld implements SimulatedHost {
     const body = (await request.json()) as { model?: string; messages?: ChatMessage[]; stream?: boolean; stream_options?: { include_usage?: boolean } };
     const model = body.model ?? "";
     const messages = body.messages ?? [];
+    if (this.faults.pathCut(from, endpoint.region)) return this.hang(work);
     const network = this.networkMs(from, endpoint.region);
     const outage = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outage === "no-response") return this.hang(work);
@@ -167,7 +168,7 @@ export class SimulatedWorld implements SimulatedHost {
             param: "messages",
           });
     }
-    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
+    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) * this.faults.serviceTimeFactor(endpoint.provider, endpoint.region, model) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
     const answer = continuation(messages, endpoint.supportsPrefill ? prefill : undefined);
     const usage = { prompt_tokens: promptTokens(messages), completion_tokens: Math.max(1, Math.round(answer.length / 4)) };
     const meta = { id: `chatcmpl-${work}`, created: Math.floor(this.clock.now() / 1000), model };
@@ -220,7 +221,7 @@ export class SimulatedWorld implements SimulatedHost {
     meta: { id: string; created: number; model: string },
     networkMs: number,
     serviceMs: number,
-    fault: RequestFault | undefined,
+    fault: RequestMisbehaviour | undefined,
     includeUsage: boolean,
   ): Response {
     const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
@@ -288,7 +289,7 @@ export class SimulatedWorld implements SimulatedHost {
   }
 
   private async gatewayReady(region: string, from: string, work: string): Promise<Response> {
-    if (this.faults.gatewayDown(region)) return this.hang(work);
+    if (this.faults.gatewayDown(region) || this.faults.pathCut(from, region)) return this.hang(work);
     if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
     const { ready, detail } = this.gatewayReadiness(region);
     return HttpResponse.json({ ready, detail }, { status: ready ? 200 : 503 });
@@ -297,7 +298,7 @@ export class SimulatedWorld implements SimulatedHost {
   /** The identity provider's discovery document, JWKS and revocation list, as served in `region`. */
   private async identityDocument(idp: IdentityProvider, region: string, path: string, from: string, work: string): Promise<Response> {
     // A partition drops packets, it does not refuse connections: the gateway learns of it by timing out.
-    if (this.faults.idpDown(region) || this.faults.idpPartitioned(from)) return this.hang(work);
+    if (this.faults.idpDown(region) || this.faults.idpPartitioned(from) || this.faults.pathCut(from, region)) return this.hang(work);
     if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
     if (path === "/.well-known/openid-configuration") return HttpResponse.json(idp.discovery(region));
     if (path === "/jwks") return HttpResponse.json(idp.jwks());

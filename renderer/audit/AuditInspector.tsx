@@ -5,7 +5,7 @@
  */
 import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, InclusionProofView, LabApi } from "../../engine/lab/protocol";
+import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, InclusionProofView, LabApi } from "../../engine/lab/contract";
 import { AuditPageCache } from "./pageCache";
 
 const ROW_HEIGHT = 26;

@@ -3,7 +3,7 @@
  * kept in a small LRU, so a log of 100k entries never lives in the page whole. Framework-free; React
  * subscribes through {@link AuditPageCache.subscribe}.
  */
-import type { AuditFilter, AuditRow } from "../../engine/lab/protocol";
+import type { AuditFilter, AuditRow } from "../../engine/lab/contract";
 
 /** Rows per page request (the host allows up to `AUDIT_PAGE_LIMIT`). */
 export const AUDIT_PAGE_SIZE = 200;

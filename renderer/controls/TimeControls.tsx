@@ -1,5 +1,5 @@
-import type { LabSnapshot, TimelineItem } from "../../engine/lab/protocol";
-import { MAX_SPEED, MIN_SPEED } from "../../engine/lab/protocol";
+import type { LabSnapshot, TimelineItem } from "../../engine/lab/contract";
+import { MAX_SPEED, MIN_SPEED } from "../../engine/lab/contract";
 
 export const formatClock = (ms: number): string => {
   const total = Math.floor(ms / 1000);

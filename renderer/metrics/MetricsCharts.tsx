@@ -6,16 +6,17 @@
 import { useEffect, useId, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
-import { faultMarkers, metricsSeries, type AlignedColumns, type FaultMarker } from "./series";
+import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
+import { faultMarkerPlugin, type FaultMarker, type FaultMarkerLook } from "../charts/faultMarkers";
+import { formatClock, formatLatency, formatPercent, orDash } from "../charts/format";
+import { faultMarkers, metricsSeries, type AlignedColumns } from "./series";
 
 const CHART_HEIGHT = 150;
 /** Distinguishable on a dark background; a region keeps its colour as long as the region list is the same. */
 const REGION_COLORS = ["#4ea1ff", "#f5a524", "#b48cff", "#2dd4bf", "#f472b6", "#a3e635", "#fb7185", "#facc15"];
 const ERROR_COLOR = "#f87171";
 const LATENCY_COLOR = "#60a5fa";
-const INJECTED_COLOR = "#f87171";
-const HEALED_COLOR = "#4ade80";
+const FAULT_MARKER_LOOK: FaultMarkerLook = { injected: "#f87171", healed: "#4ade80", lineWidth: 1, dash: [4, 3], labelWeight: "normal" };
 const AXIS_COLOR = "#8b94a3";
 const GRID_COLOR = "rgba(255, 255, 255, 0.07)";
 const AXIS_FONT = "11px system-ui, sans-serif";
@@ -60,9 +61,9 @@ export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults:
       <Chart
         title="Latency p95"
         data={series.p95}
-        series={[lineSeries("p95", LATENCY_COLOR, formatMs)]}
+        series={[lineSeries("p95", LATENCY_COLOR, formatLatency)]}
         yRange={(_u, _min, max) => [0, Math.max(finiteOr(max, 0) * 1.1, 100)]}
-        formatY={formatMs}
+        formatY={formatLatency}
         markers={markers}
         syncKey={syncKey}
       />
@@ -84,25 +85,27 @@ function Chart({ title, data, series, yRange, formatY, markers, syncKey }: Chart
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
-
   // Created once per mount: options and the first data are the props at that moment (a change of series
   // remounts the chart through its key); later data and markers arrive through the effects below.
+  const atMount = useRef({ data, series, yRange, formatY, syncKey });
+
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
+    const { data, series, yRange, formatY, syncKey } = atMount.current;
     const plot = new uPlot(
       {
         width: Math.max(Math.floor(host.clientWidth), 1),
         height: CHART_HEIGHT,
-        series: [{ label: "time", value: (_u, v) => (v == null ? "–" : formatSeconds(v)) }, ...series],
+        series: [{ label: "time", value: orDash(formatClock) }, ...series],
         scales: { x: { time: false }, y: { range: yRange } },
         axes: [
-          { ...axisStyle(), size: 30, incrs: TIME_STEPS, values: (_u, splits) => splits.map(formatSeconds) },
+          { ...axisStyle(), size: 30, incrs: TIME_STEPS, values: (_u, splits) => splits.map(formatClock) },
           { ...axisStyle(), size: 52, space: 24, values: (_u, splits) => splits.map(formatY) },
         ],
         // Zooming would be undone by the next snapshot's setData, so dragging selects nothing.
         cursor: { drag: { x: false, y: false, setScale: false }, sync: { key: syncKey } },
-        plugins: [faultMarkerPlugin(() => markersRef.current)],
+        plugins: [faultMarkerPlugin(() => ({ markers: markersRef.current, spans: [] }), FAULT_MARKER_LOOK)],
       },
       data,
       host,
@@ -137,64 +140,11 @@ function Chart({ title, data, series, yRange, formatY, markers, syncKey }: Chart
 }
 
 function lineSeries(label: string, stroke: string, format: (value: number) => string): uPlot.Series {
-  return { label, stroke, width: 1.5, points: { show: false }, value: (_u, v) => (v == null ? "–" : format(v)) };
+  return { label, stroke, width: 1.5, points: { show: false }, value: orDash(format) };
 }
 
 function axisStyle(): uPlot.Axis {
   return { stroke: AXIS_COLOR, font: AXIS_FONT, grid: { stroke: GRID_COLOR, width: 1 }, ticks: { stroke: GRID_COLOR, width: 1, size: 4 } };
 }
 
-/** Draws each fault marker as a dashed vertical line with its label, after the series so it stays on top. */
-function faultMarkerPlugin(current: () => readonly FaultMarker[]): uPlot.Plugin {
-  return {
-    hooks: {
-      draw: (u) => {
-        const { ctx, bbox } = u;
-        const px = uPlot.pxRatio;
-        const right = bbox.left + bbox.width;
-        ctx.save();
-        ctx.lineWidth = px;
-        ctx.setLineDash([4 * px, 3 * px]);
-        ctx.font = `${10 * px}px system-ui, sans-serif`;
-        ctx.textBaseline = "top";
-        let shown = 0;
-        for (const marker of current()) {
-          const x = Math.round(u.valToPos(marker.x, "x", true));
-          if (x < bbox.left || x > right) continue;
-          const color = marker.edge === "injected" ? INJECTED_COLOR : HEALED_COLOR;
-          ctx.strokeStyle = color;
-          ctx.beginPath();
-          ctx.moveTo(x, bbox.top);
-          ctx.lineTo(x, bbox.top + bbox.height);
-          ctx.stroke();
-          // Markers close together would print over each other: labels step down over three rows.
-          const y = bbox.top + (2 + (shown % 3) * 12) * px;
-          const width = ctx.measureText(marker.label).width;
-          const flip = x + 3 * px + width > right;
-          ctx.fillStyle = color;
-          ctx.textAlign = flip ? "right" : "left";
-          ctx.fillText(marker.label, flip ? x - 3 * px : x + 3 * px, y);
-          shown += 1;
-        }
-        ctx.restore();
-      },
-    },
-  };
-}
-
 const finiteOr = (value: number, fallback: number) => (Number.isFinite(value) ? value : fallback);
-
-/** Virtual seconds as m:ss. */
-function formatSeconds(seconds: number): string {
-  const whole = Math.round(seconds);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-}
-
-/** One decimal below 10 %, so a low error rate does not read as 0 %. */
-function formatPercent(share: number): string {
-  return `${Number((share * 100).toFixed(share < 0.1 ? 1 : 0))}%`;
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
-}

@@ -2,7 +2,8 @@
  * Turns the snapshot's per-second metrics into uPlot's aligned columns. Pure, so the arithmetic is tested
  * without a canvas.
  */
-import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
+import type { FaultMarker } from "../charts/faultMarkers";
 
 /** uPlot's aligned data: x values (virtual seconds), then one column per series; null leaves a gap. */
 export type AlignedColumns = [x: number[], ...y: (number | null)[][]];
@@ -35,19 +36,12 @@ export function metricsSeries(points: readonly MetricsPoint[], regions: readonly
   };
 }
 
-/** A vertical line on the charts: where a fault was injected or healed. */
-export interface FaultMarker {
-  /** Virtual seconds. */
-  readonly x: number;
-  readonly edge: "injected" | "healed";
-  readonly label: string;
-}
-
 /** One marker per injection and one per heal, in the order given. */
 export function faultMarkers(faults: readonly FaultView[]): FaultMarker[] {
   return faults.flatMap((view) => {
     const fault = view.fault;
-    const where = "region" in fault ? fault.region : fault.kind === "latency" ? `${fault.from}→${fault.to}` : fault.kind === "token-revocation" ? fault.population : "idp";
+    // Named by the fields a kind places itself with, so a new kind needs no case here.
+    const where = "region" in fault ? fault.region : "from" in fault ? `${fault.from}→${fault.to}` : "population" in fault ? fault.population : "idp";
     const injected: FaultMarker = { x: view.injectedAt / 1000, edge: "injected", label: `${view.id} ${view.kind} ${where}` };
     return view.healedAt === null ? [injected] : [injected, { x: view.healedAt / 1000, edge: "healed", label: `${view.id} healed` }];
   });

@@ -1,6 +1,11 @@
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { ExpectationStatus, LabSnapshot } from "../../engine/lab/contract";
+
+/** Pending is neither: the metric has no value yet (a fault not over, nothing served), so nothing is decided. */
+const STATUS_MARK: Record<ExpectationStatus, string> = { pass: "✔", fail: "✘", pending: "…" };
 
 const seconds = (s: number | null) => (s === null ? "—" : `${s.toFixed(1)} s`);
+/** The exact figure, for tests and tools that read the page; empty while unknown. */
+const exact = (n: number | null) => (n === null ? "" : String(n));
 
 /** The seed article's four questions, answered live, and the scenario's expectations. */
 export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
@@ -22,7 +27,7 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
           </thead>
           <tbody>
             {q.detection.map((f) => (
-              <tr key={f.faultId}>
+              <tr key={f.faultId} data-testid="detection" data-fault={f.faultId} data-kind={f.kind} data-detection-s={exact(f.detectionS)} data-reroute-s={exact(f.rerouteS)} data-rto-s={exact(f.rtoS)}>
                 <td>
                   {f.faultId} {f.kind}
                 </td>
@@ -35,16 +40,16 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
         </table>
       )}
       <h3>2 · Residency under failover</h3>
-      <p data-testid="residency">
+      <p data-testid="residency" data-violations={q.residency.violations} data-rejected={q.residency.rejected} data-cross-border={q.residency.crossBorder}>
         <strong className={q.residency.violations === 0 ? "good" : "bad"}>{q.residency.violations} violations</strong> (independent check of the audit log) ·{" "}
         {q.residency.rejected} rejected · {q.residency.crossBorder} served cross-border lawfully
       </p>
       <h3>3 · In-flight requests at failover</h3>
-      <p>
+      <p data-testid="inflight" data-failovers={q.inflight.failovers} data-completed={q.inflight.completed} data-retried={q.inflight.retried} data-failed={q.inflight.failed}>
         {q.inflight.failovers} failovers: {q.inflight.completed} completed, {q.inflight.retried} retried, {q.inflight.failed} failed
       </p>
       <h3>4 · Audit timeline</h3>
-      <p>
+      <p data-testid="audit-answer" data-entries={q.audit.entries} data-gaps={q.audit.gaps} data-per-region={JSON.stringify(q.audit.perRegion)}>
         {q.audit.entries.toLocaleString("en")} entries ·{" "}
         {Object.entries(q.audit.perRegion)
           .map(([region, n]) => `${region} ${n}`)
@@ -57,8 +62,8 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
       ) : (
         <ul className="expectations">
           {snapshot.expectations.map((e) => (
-            <li key={e.text} className={e.pass ? "pass" : "fail"} data-testid="expectation" data-pass={e.pass}>
-              {e.pass ? "✔" : "✘"} {e.text} <span className="muted">(now {e.actual ?? "—"})</span>
+            <li key={e.text} className={e.status} data-testid="expectation" data-expectation={e.text} data-status={e.status} data-actual={exact(e.actual)}>
+              {STATUS_MARK[e.status]} {e.text} <span className="muted">({e.status === "pending" ? "not measurable yet" : `now ${e.actual}`})</span>
             </li>
           ))}
         </ul>

@@ -1,4 +1,4 @@
-import type { GatewayApiView } from "../../engine/lab/protocol";
+import type { GatewayApiView } from "../../engine/lab/contract";
 
 /** Where an OpenAI client reaches each regional gateway, and whether its calls go through now. */
 export function GatewayApiPanel({ gatewayApi }: { gatewayApi: GatewayApiView }) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { LabApi, ScenarioListing, ScenarioProblemView } from "../../engine/lab/protocol";
+import type { LabApi, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
 
 /** A file that failed validation: its text with each problem shown under the line it is about. */
 export interface RejectedFile {

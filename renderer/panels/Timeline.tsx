@@ -1,4 +1,4 @@
-import type { TimelineItem } from "../../engine/lab/protocol";
+import type { TimelineItem } from "../../engine/lab/contract";
 import { formatClock } from "../controls/TimeControls";
 
 /** Faults, state changes and the user's commands, newest first. */

@@ -1,50 +1,179 @@
-import { useLayoutEffect, useRef, useState } from "react";
-import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS, type FaultSpec, type FaultView } from "../../engine/lab/protocol";
+import { Fragment, useLayoutEffect, useRef, useState } from "react";
+import type { FaultMenuEntry, FaultMenuParam, FaultMenuTarget, FaultRequest, FaultView } from "../../engine/lab/contract";
 import type { GraphTarget } from "./graph";
-
-/** Whether an active fault is about the clicked thing, so the menu can offer to heal it. */
-function concerns(target: GraphTarget, fault: FaultView["fault"]): boolean {
-  switch (target.kind) {
-    case "gateway":
-      return "region" in fault && fault.region === target.region && !("provider" in fault && fault.provider !== undefined);
-    case "endpoint":
-      return "region" in fault && fault.region === target.region && (!("provider" in fault) || fault.provider === undefined || fault.provider === target.provider);
-    case "link":
-      return fault.kind === "latency" && ((fault.from === target.from && fault.to === target.to) || (fault.from === target.to && fault.to === target.from));
-    case "audit":
-      return fault.kind === "audit-partition" && target.regions.includes(fault.region);
-    case "idp":
-      return (fault.kind === "idp-partition" && target.regions.includes(fault.region)) || (fault.kind === "idp-outage" && target.idpRegions.includes(fault.region));
-  }
-}
 
 function title(target: GraphTarget): string {
   if (target.kind === "gateway") return `Region ${target.region}`;
   if (target.kind === "endpoint") return `Endpoint ${target.endpoint}`;
+  if (target.kind === "population") return `Callers ${target.population}`;
   if (target.kind === "audit") return target.regions.length === 1 ? `Audit link of ${target.regions[0]}` : "Audit store";
   if (target.kind === "idp") return target.idpRegions.length === 0 ? `Identity link of ${target.regions[0]}` : "Identity provider";
   return `Link ${target.from} ↔ ${target.to}`;
 }
 
+
+const NODE_OF: Record<GraphTarget["kind"], FaultMenuEntry["node"]> = { gateway: "region", endpoint: "endpoint", link: "link", audit: "audit", idp: "identity", population: "population" };
+
+/** What the clicked thing tells the menu entries. */
+function menuTarget(target: GraphTarget): FaultMenuTarget {
+  switch (target.kind) {
+    case "gateway":
+      return { values: { region: target.region }, lists: {}, flags: target.identity ? ["identity"] : [] };
+    case "endpoint":
+      return { values: { region: target.region, provider: target.provider }, lists: { models: target.models }, flags: [] };
+    case "link":
+      return { values: { from: target.from, to: target.to }, lists: {}, flags: [] };
+    case "audit":
+      return { values: {}, lists: { regions: target.regions }, flags: [] };
+    case "idp":
+      return { values: {}, lists: { regions: target.regions, idpRegions: target.idpRegions }, flags: [] };
+    case "population":
+      return { values: { population: target.population }, lists: {}, flags: [] };
+  }
+}
+
+/** One offered item: an entry, with the target's values (and its `each` binding) in place. */
+interface MenuItem {
+  readonly key: string;
+  readonly entry: FaultMenuEntry;
+  readonly values: Readonly<Record<string, string>>;
+  readonly lists: FaultMenuTarget["lists"];
+}
+
+function itemsFor(entries: readonly FaultMenuEntry[], target: GraphTarget): MenuItem[] {
+  const node = NODE_OF[target.kind];
+  const { values, lists, flags } = menuTarget(target);
+  return entries.flatMap((entry, i) => {
+    if (entry.node !== node) return [];
+    if (entry.requires !== undefined && !flags.includes(entry.requires) && !(lists[entry.requires]?.length ?? 0)) return [];
+    const each = entry.each;
+    if (!each) return [{ key: `${i}`, entry, values, lists }];
+    return (lists[each.list] ?? []).map((value) => ({ key: `${i}:${value}`, entry, values: { ...values, [each.as]: value }, lists }));
+  });
+}
+
 /**
- * What a user can do to the clicked part of the topology: fail it, degrade it (latency, error rate) or heal
- * it. Every choice becomes one command object, sent to the engine and shown on the timeline.
+ * Whether an active fault is about the clicked thing, so the menu can offer to heal it: one of its kind's
+ * entries on this node would inject it here. Fields another entry of the kind takes from its target (an
+ * endpoint's provider) must be absent, so a whole region's outage is not one of its providers'.
+ */
+function concerns(entries: readonly FaultMenuEntry[], target: GraphTarget, fault: Readonly<Record<string, unknown>> & { readonly kind: string }): boolean {
+  const node = NODE_OF[target.kind];
+  const { values, lists } = menuTarget(target);
+  const ofKind = entries.filter((entry) => entry.kind === fault.kind && entry.heals);
+  const placed = new Set(ofKind.flatMap((entry) => Object.keys(entry.fromTarget)));
+  const matches = (entry: FaultMenuEntry, swap: boolean) => {
+    const named = Object.entries(entry.fromTarget);
+    const pairs = swap ? named.map(([field], i) => [field, named[named.length - 1 - i]![1]] as const) : named;
+    const nameOf = new Map(pairs);
+    return [...placed].every((field) => {
+      const name = nameOf.get(field);
+      if (name === undefined) return fault[field] === undefined;
+      if (entry.each?.as === name) return (lists[entry.each.list] ?? []).some((value) => value === fault[field]);
+      return values[name] === fault[field];
+    });
+  };
+  return ofKind.some((entry) => entry.node === node && (matches(entry, false) || (entry.undirected === true && matches(entry, true))));
+}
+
+const fill = (text: string, values: Readonly<Record<string, string>>) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? name);
+
+/** The fault an item injects, from the target's values, the entry's fixed fields and what the user filled in. */
+function faultOf(item: MenuItem, filled: Readonly<Record<string, string | number | boolean>>): FaultRequest {
+  const fromTarget = Object.fromEntries(Object.entries(item.entry.fromTarget).map(([field, name]) => [field, item.values[name] ?? ""]));
+  return { kind: item.entry.kind, ...fromTarget, ...item.entry.fixed, ...filled };
+}
+
+type ParamValue = string | number | boolean;
+
+const initial = (param: FaultMenuParam): ParamValue => (param.type === "number" ? param.default : param.type === "choice" ? param.default : param.type === "flag" ? false : "");
+
+/** The fault fields a param contributes, given what the user entered; an empty choice or unchecked box none. */
+function fieldsOf(param: FaultMenuParam, value: ParamValue): Record<string, ParamValue> {
+  switch (param.type) {
+    case "number":
+      return { [param.field]: Math.min(param.max, Math.max(param.min, Number(value))) / param.per };
+    case "choice":
+      return { [param.field]: value };
+    case "list-choice":
+      return value ? { [param.field]: value } : {};
+    case "flag":
+      return value ? { [param.field]: param.value } : {};
+  }
+}
+
+/** An entry with fields to fill in, and the button that injects it. */
+function FieldsItem(props: { item: MenuItem; act: (fault: FaultRequest) => void }) {
+  const { item } = props;
+  const { params } = item.entry;
+  const [values, setValues] = useState<ParamValue[]>(() => params.map(initial));
+  const set = (i: number, value: ParamValue) => setValues((old) => old.map((v, j) => (j === i ? value : v)));
+  const inject = () => props.act(faultOf(item, Object.assign({}, ...params.map((param, i) => fieldsOf(param, values[i]!)))));
+  return (
+    <label className={params.length > 1 ? "fault-menu-field wrap" : "fault-menu-field"}>
+      {fill(item.entry.label, item.values)}
+      {params.map((param, i) => {
+        const value = values[i]!;
+        switch (param.type) {
+          case "number":
+            return (
+              <Fragment key={param.field}>
+                {param.label}
+                <input type="number" min={param.min} max={param.max} value={Number(value)} onChange={(e) => set(i, Number(e.target.value))} /> {param.unit}
+              </Fragment>
+            );
+          case "choice":
+            return (
+              <select key={param.field} data-testid={param.testId} value={String(value)} onChange={(e) => set(i, e.target.value)}>
+                {param.choices.map((choice) => (
+                  <option key={choice.value} value={choice.value}>
+                    {choice.label}
+                  </option>
+                ))}
+              </select>
+            );
+          case "list-choice":
+            return (
+              <select key={param.field} data-testid={param.testId} value={String(value)} onChange={(e) => set(i, e.target.value)}>
+                <option value="">{param.noneLabel}</option>
+                {(item.lists[param.list] ?? []).map((choice) => (
+                  <option key={choice} value={choice}>
+                    {choice}
+                  </option>
+                ))}
+              </select>
+            );
+          case "flag":
+            return (
+              <label key={param.field}>
+                <input type="checkbox" checked={value === true} onChange={(e) => set(i, e.target.checked)} /> {param.label}
+              </label>
+            );
+        }
+      })}
+      <button data-testid={item.entry.action?.testId} onClick={inject}>
+        {item.entry.action?.label ?? "Inject"}
+      </button>
+    </label>
+  );
+}
+
+/**
+ * What a user can do to the clicked part of the topology: fail it, degrade it or heal it. The offers come
+ * from the engine's fault catalogue (each kind's menu entries), so a new kind needs no change here. Every
+ * choice becomes one command object, sent to the engine and shown on the timeline.
  */
 export function FaultMenu(props: {
   target: GraphTarget;
   at: { x: number; y: number };
+  entries: readonly FaultMenuEntry[];
   faults: readonly FaultView[];
-  onInject: (fault: FaultSpec) => void;
+  onInject: (fault: FaultRequest) => void;
   onHeal: (faultId: string) => void;
   onClose: () => void;
 }) {
   const { target } = props;
-  const [latencyMs, setLatencyMs] = useState(400);
-  const [errorPercent, setErrorPercent] = useState(50);
-  const [requestFault, setRequestFault] = useState<(typeof REQUEST_FAULT_CLASSES)[number]>("rate-limit-retry-after");
-  const [requestFaultModel, setRequestFaultModel] = useState("");
-  const [requestFaultOnce, setRequestFaultOnce] = useState(false);
-  const active = props.faults.filter((f) => f.healedAt === null && concerns(target, f.fault));
+  const active = props.faults.filter((f) => f.healedAt === null && concerns(props.entries, target, f.fault));
   // Opened where the user clicked, but never running off the window: a menu near the bottom edge moves up.
   const menu = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState(props.at);
@@ -56,122 +185,22 @@ export function FaultMenu(props: {
       x: Math.max(margin, Math.min(props.at.x, window.innerWidth - box.width - margin)),
       y: Math.max(margin, Math.min(props.at.y, window.innerHeight - box.height - margin)),
     });
-  }, [props.at.x, props.at.y, target]);
-  const act = (fault: FaultSpec) => {
+  }, [props.at.x, props.at.y, target, props.entries]);
+  const act = (fault: FaultRequest) => {
     props.onInject(fault);
     props.onClose();
   };
   return (
     <div ref={menu} className="fault-menu" role="menu" data-testid="fault-menu" style={{ left: place.x, top: place.y }} onKeyDown={(e) => e.key === "Escape" && props.onClose()}>
       <div className="fault-menu-title">{title(target)}</div>
-      {target.kind === "gateway" && (
-        <>
-          <button role="menuitem" data-testid="fail-region" onClick={() => act({ kind: "region-outage", region: target.region, behaviour: "error-503" })}>
-            Fail region (every provider answers 503)
+      {itemsFor(props.entries, target).map((item) =>
+        item.entry.params.length > 0 ? (
+          <FieldsItem key={item.key} item={item} act={act} />
+        ) : (
+          <button role="menuitem" key={item.key} data-testid={item.entry.testId && fill(item.entry.testId, item.values)} onClick={() => act(faultOf(item, {}))}>
+            {fill(item.entry.label, item.values)}
           </button>
-          <button role="menuitem" onClick={() => act({ kind: "region-outage", region: target.region, behaviour: "no-response" })}>
-            Fail region silently (no response)
-          </button>
-          <button role="menuitem" data-testid="gateway-down" onClick={() => act({ kind: "gateway-down", region: target.region })}>
-            Take the gateway down
-          </button>
-          <button role="menuitem" onClick={() => act({ kind: "audit-partition", region: target.region })}>
-            Cut off from the audit store
-          </button>
-          {target.identity && (
-            <button role="menuitem" onClick={() => act({ kind: "idp-partition", region: target.region })}>
-              Cut off from the identity provider
-            </button>
-          )}
-        </>
-      )}
-      {target.kind === "endpoint" && (
-        <>
-          <button role="menuitem" data-testid="fail-endpoint" onClick={() => act({ kind: "region-outage", region: target.region, provider: target.provider, behaviour: "error-503" })}>
-            Fail this provider here
-          </button>
-          {target.models.map((model) => (
-            <button role="menuitem" key={model} onClick={() => act({ kind: "model-outage", region: target.region, provider: target.provider, model })}>
-              Take {model} down
-            </button>
-          ))}
-          <label className="fault-menu-field">
-            Error rate
-            <input type="number" min={1} max={100} value={errorPercent} onChange={(e) => setErrorPercent(Number(e.target.value))} /> %
-            <button onClick={() => act({ kind: "error-rate", region: target.region, provider: target.provider, rate: Math.min(100, Math.max(1, errorPercent)) / 100, status: 503 })}>Degrade</button>
-          </label>
-          <label className="fault-menu-field wrap">
-            Request fault
-            <select data-testid="request-fault-class" value={requestFault} onChange={(e) => setRequestFault(e.target.value as typeof requestFault)}>
-              {REQUEST_FAULT_CLASSES.map((cls) => (
-                <option key={cls} value={cls}>
-                  {REQUEST_FAULT_LABELS[cls]}
-                </option>
-              ))}
-            </select>
-            <select data-testid="request-fault-model" value={requestFaultModel} onChange={(e) => setRequestFaultModel(e.target.value)}>
-              <option value="">every model</option>
-              {target.models.map((model) => (
-                <option key={model} value={model}>
-                  {model}
-                </option>
-              ))}
-            </select>
-            <label>
-              <input type="checkbox" checked={requestFaultOnce} onChange={(e) => setRequestFaultOnce(e.target.checked)} /> once
-            </label>
-            <button
-              data-testid="inject-request-fault"
-              onClick={() =>
-                act({
-                  kind: "request-fault",
-                  region: target.region,
-                  provider: target.provider,
-                  class: requestFault,
-                  ...REQUEST_FAULT_DEFAULTS,
-                  ...(requestFaultModel ? { model: requestFaultModel } : {}),
-                  ...(requestFaultOnce ? { times: 1 } : {}),
-                })
-              }
-            >
-              Inject
-            </button>
-          </label>
-        </>
-      )}
-      {target.kind === "audit" &&
-        target.regions.map((region) => (
-          <button role="menuitem" key={region} data-testid={`audit-partition-${region}`} onClick={() => act({ kind: "audit-partition", region })}>
-            Cut {region} off from the audit store
-          </button>
-        ))}
-      {target.kind === "idp" && (
-        <>
-          {target.regions.map((region) => (
-            <button role="menuitem" key={region} data-testid={`idp-partition-${region}`} onClick={() => act({ kind: "idp-partition", region })}>
-              Cut {region} off from the identity provider
-            </button>
-          ))}
-          {target.idpRegions.map((region) => (
-            <button role="menuitem" key={region} data-testid={`idp-outage-${region}`} onClick={() => act({ kind: "idp-outage", region })}>
-              Take the identity provider down in {region}
-            </button>
-          ))}
-          {target.idpRegions.length > 0 && (
-            <button role="menuitem" data-testid="key-rotation" onClick={() => act({ kind: "key-rotation" })}>
-              Rotate the signing key (drop the old one)
-            </button>
-          )}
-        </>
-      )}
-      {target.kind === "link" && (
-        <label className="fault-menu-field">
-          Added latency
-          <input type="number" min={1} max={600000} value={latencyMs} onChange={(e) => setLatencyMs(Number(e.target.value))} /> ms
-          <button data-testid="add-latency" onClick={() => act({ kind: "latency", from: target.from, to: target.to, added_ms: Math.max(1, latencyMs) })}>
-            Degrade
-          </button>
-        </label>
+        ),
       )}
       {active.map((f) => (
         <button role="menuitem" key={f.id} className="heal" data-testid={`heal-${f.id}`} onClick={() => (props.onHeal(f.id), props.onClose())}>

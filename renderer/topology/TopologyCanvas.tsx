@@ -1,6 +1,6 @@
 import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef } from "react";
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { LabSnapshot } from "../../engine/lab/contract";
 import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
 
 /** A cache age as the nodes show it: whole seconds. */
@@ -165,6 +165,7 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
     if (node.data.kind === "gateway") props.onTarget({ kind: "gateway", region: node.data.region.id, identity: node.data.identity !== null }, at);
     if (node.data.kind === "idp") props.onTarget({ kind: "idp", regions: snapshot.regions.map((r) => r.id), idpRegions: node.data.identity.regions }, at);
     if (node.data.kind === "audit") props.onTarget({ kind: "audit", regions: snapshot.regions.map((r) => r.id) }, at);
+    if (node.data.kind === "population") props.onTarget({ kind: "population", population: node.data.population.id }, at);
     if (node.data.kind === "endpoint") {
       const e = node.data.endpoint;
       props.onTarget({ kind: "endpoint", endpoint: e.id, provider: e.provider, region: e.region, models: e.targets.map((t) => t.model) }, at);

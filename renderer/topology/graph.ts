@@ -5,7 +5,7 @@
  */
 import dagre from "@dagrejs/dagre";
 import type { Edge, Node } from "@xyflow/react";
-import type { EndpointView, IdentityGatewayView, IdentityView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/protocol";
+import type { EndpointView, IdentityGatewayView, IdentityView, LabSnapshot, NodeHealth, PopulationView, RegionView } from "../../engine/lab/contract";
 
 export type LabNodeData =
   | { readonly kind: "population"; readonly population: PopulationView }
@@ -30,7 +30,8 @@ export type GraphTarget =
   | { readonly kind: "endpoint"; readonly endpoint: string; readonly provider: string; readonly region: string; readonly models: readonly string[] }
   | { readonly kind: "link"; readonly from: string; readonly to: string }
   | { readonly kind: "audit"; readonly regions: readonly string[] }
-  | { readonly kind: "idp"; readonly regions: readonly string[]; readonly idpRegions: readonly string[] };
+  | { readonly kind: "idp"; readonly regions: readonly string[]; readonly idpRegions: readonly string[] }
+  | { readonly kind: "population"; readonly population: string };
 
 const SIZE: Record<LabNodeData["kind"], { width: number; height: number }> = {
   population: { width: 170, height: 64 },

@@ -125,6 +125,17 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
     await page.locator(".fault-menu-close").click();
   }, 180_000);
 
+  it("offers a fault kind's menu entry from the engine's catalogue: an endpoint slowed down, then offered for healing", async () => {
+    const { page } = app;
+    await page.getByTestId("endpoint-openai-sim@eu-central").click();
+    await page.getByTestId("fault-menu").waitFor();
+    await page.getByTestId("slow-endpoint").click();
+    await page.getByTestId("endpoint-openai-sim@eu-central").click();
+    await page.getByTestId("fault-menu").waitFor();
+    expect(await page.locator('[data-testid^="heal-"]').allTextContents()).toContain("Heal u2 (provider-slowdown)");
+    await page.locator(".fault-menu-close").click();
+  });
+
   it("shows a broken file's problems next to the line, and keeps the loaded scenario", async () => {
     const { page } = app;
     await page.getByTestId("open-file").setInputFiles({ name: "broken.yaml", mimeType: "application/yaml", buffer: Buffer.from("revision: 1\nname: broken\nduration_s: -5\n") });

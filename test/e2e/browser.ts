@@ -15,6 +15,7 @@ import { CHROMIUM_PATH, launchChromium } from "../../host/chromium";
 import { startOpenAiServer, type OpenAiServer } from "../../host/openaiServer";
 import { expect } from "vitest";
 import { toolAvailable } from "../missingTool";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 export const chromiumAvailable = toolAvailable(
   existsSync(CHROMIUM_PATH),
@@ -59,14 +60,14 @@ export async function openApp(
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureRendererBuilt(() => undefined);
   const controller = new LabController({
-    scenarioDir: join(import.meta.dirname, "..", "..", "scenarios"),
+    scenarios: scenarioFolder(join(import.meta.dirname, "..", "..", "scenarios")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(options.evidence ? { evidence: options.evidence } : {}),
   });
   if (options.scenario) await controller.execute("loadScenario", { source: "library", name: options.scenario });
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
-  const api = await startOpenAiServer({ backend: controller, port: 0 });
+  const api = await startOpenAiServer({ backend: controller.gatewayApi, port: 0 });
   controller.serveGatewayApiAt(api.origin);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1600, height: 1000 }, acceptDownloads: true });

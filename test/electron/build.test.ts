@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { AuditLog, AuditSystem, useAuditWriterScript, VirtualClock, verifyChain } from "../../engine";
 import { appPaths } from "../../electron/paths";
+import { REPORT_PAGE_DIR } from "../../host/build";
 import type { AuditConfig } from "../../engine/scenario/schema";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -64,5 +65,8 @@ describe("scripts/build-electron.mjs", () => {
       audit.close();
     }
   });
-});
 
+  it("points the app's engine at the report page bundle where host/build.ts writes it, since the main bundle inlines none", () => {
+    expect(appPaths(root).reportPage).toBe(REPORT_PAGE_DIR);
+  });
+});

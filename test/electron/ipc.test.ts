@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { channelFor, forwardPushes, PUSH_CHANNEL, registerLabIpc, type InvokeEventLike, type IpcMainLike } from "../../electron/ipc";
-import { COMMAND_NAMES, type CommandReply, type HostMessage, type LabBackend } from "../../engine/lab/protocol";
+import { PUSH_CHANNEL } from "../../engine/lab/contract";
+import { channelFor, forwardPushes, registerLabIpc, type InvokeEventLike, type IpcMainLike } from "../../electron/ipc";
+import { COMMAND_NAMES, type CommandReply, type HostMessage, type LabBackend } from "../../engine/lab/contract";
 
 const INDEX_URL = "file:///opt/failover-lab/dist/renderer/index.html";
 const appFrame: InvokeEventLike = { senderFrame: { url: INDEX_URL } };

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { COMMAND_NAMES, type CommandReply, type HostMessage } from "../../engine/lab/protocol";
+import { COMMAND_NAMES, type CommandReply, type HostMessage } from "../../engine/lab/contract";
 import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES } from "../../electron/security";
 
 type Listener = (...args: any[]) => unknown;
@@ -67,6 +67,7 @@ const fake = await vi.hoisted(async () => {
     listeners: new Set<(message: unknown) => void>(),
     close: vi.fn(async () => undefined),
     serveGatewayApiAt: vi.fn(),
+    gatewayApi: { offer: vi.fn(), chat: vi.fn() },
   };
   const api = { origin: "http://127.0.0.1:8787", close: vi.fn(async () => undefined) };
   const startAppGatewayApi = vi.fn(async (..._args: unknown[]) => api);
@@ -90,6 +91,7 @@ vi.mock("../../engine/lab/controller", () => ({
     execute = fake.controller.execute;
     close = fake.controller.close;
     serveGatewayApiAt = fake.controller.serveGatewayApiAt;
+    gatewayApi = fake.controller.gatewayApi;
     subscribe(listener: (message: unknown) => void) {
       fake.controller.listeners.add(listener);
       return () => fake.controller.listeners.delete(listener);
@@ -124,7 +126,7 @@ describe("electron/main.ts", () => {
 
   it("hands the controller the scenario library and real wall-clock functions", async () => {
     const options = fake.controller.options!;
-    expect(options.scenarioDir).toBe(join(indexHtml, "..", "..", "..", "scenarios"));
+    expect(options.scenarios.dir).toBe(join(indexHtml, "..", "..", "..", "scenarios"));
     expect(typeof options.wallNow()).toBe("number");
     await expect(options.waitWallMs(1)).resolves.toBeUndefined();
     // No Electron build of better-sqlite3 next to this source tree: the controller gets none (main warns).
@@ -204,7 +206,8 @@ describe("electron/main.ts", () => {
   it("serves the gateways' OpenAI endpoint beside the window, on the default port, and tells the controller where", () => {
     expect(fake.startAppGatewayApi).toHaveBeenCalledTimes(1);
     const [backend, port] = fake.startAppGatewayApi.mock.calls[0]!;
-    expect(backend).toHaveProperty("serveGatewayApiAt");
+    // The controller's adapter for the endpoint, not the controller itself.
+    expect(backend).toBe(fake.controller.gatewayApi);
     expect(port).toBeUndefined();
     expect(fake.controller.serveGatewayApiAt).toHaveBeenCalledWith("http://127.0.0.1:8787");
   });

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { PUSH_CHANNEL as MAIN_PUSH_CHANNEL } from "../../electron/ipc";
-import { COMMAND_NAMES, type HostMessage, type LabApi } from "../../engine/lab/protocol";
+import { COMMAND_NAMES, PUSH_CHANNEL as MAIN_PUSH_CHANNEL, type HostMessage, type LabApi } from "../../engine/lab/contract";
 
 const electron = await vi.hoisted(async () => {
   // vi.hoisted runs before the static imports, so it loads what it needs itself.

@@ -3,7 +3,7 @@ import { VirtualClock } from "../../engine/clock";
 import { fetchOnClock } from "../../engine/http";
 import { seededRandom } from "../../engine/random";
 import { FaultBook } from "../../engine/sim/faults";
-import { SimulatedWorld, statusPageUrl } from "../../engine/sim/world";
+import { SimulatedWorld } from "../../engine/sim/world";
 import { Topology } from "../../engine/topology";
 import { baseScenario } from "./helpers";
 
@@ -94,7 +94,7 @@ describe("SimulatedWorld over fetch", () => {
     const { clock, faults, send } = setup();
     const statusAt = async (atMs: number) => {
       await clock.runUntil(atMs);
-      const result = await settle(clock, send(statusPageUrl("openai-sim")), atMs + 1_000);
+      const result = await settle(clock, send(new Topology(baseScenario()).statusPageUrls.get("openai-sim")!), atMs + 1_000);
       return (result.body as { components: { name: string; status: string }[] }).components.find((c) => c.name === "eu-west")!.status;
     };
     faults.inject("f1", { kind: "region-outage", at_s: 0, region: "eu-west", behaviour: "error-503" }, 0);

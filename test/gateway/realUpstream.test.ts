@@ -11,7 +11,7 @@ import { needsRealTime, runDrill } from "../../engine/drill";
 import { seededRandom } from "../../engine/random";
 import { scenarioSchema, type Scenario } from "../../engine/scenario/schema";
 import { EngineSession } from "../../engine/session";
-import { WORLD_HEADER } from "../../engine/sim/transport";
+import { WORLD_HEADER } from "../../engine/labHeaders";
 import { ask, conductScenario, FALLBACK } from "./conduct";
 
 const seen: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { CommandName, CommandPayload, CommandResults, HostMessage, LabBackend } from "../../engine/lab/protocol";
+import type { CommandName, CommandPayload, CommandResults, HostMessage, LabBackend } from "../../engine/lab/contract";
 import { startBrowserHost, type BrowserHost } from "../../host/browserHost";
 import { CONTENT_SECURITY_POLICY } from "../../host/security";
 

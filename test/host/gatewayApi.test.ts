@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioFile } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
 import { startOpenAiServer, type OpenAiServer } from "../../host/openaiServer";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 const fixture = join(import.meta.dirname, "../fixtures/short-drill.yaml");
 const question = { model: "chat-large", messages: [{ role: "user" as const, content: "Which region answers me?" }] };
@@ -20,13 +21,13 @@ let client: OpenAI;
 
 beforeAll(async () => {
   lab = new LabController({
-    scenarioDir: join(import.meta.dirname, "../../scenarios"),
+    scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     // Never reached: a run that answered calls from outside is refused before anything is written.
     evidence: { newDir: () => expect.unreachable(), key: () => expect.unreachable() },
   });
-  server = await startOpenAiServer({ backend: lab, port: 0 });
+  server = await startOpenAiServer({ backend: lab.gatewayApi, port: 0 });
   lab.serveGatewayApiAt(server.origin);
   // Without its outage, so that eu-west answers whenever a test calls it.
   await lab.open({ ...loadScenarioFile(fixture), faults: [] }, readFileSync(fixture, "utf8"), "short-drill.yaml");

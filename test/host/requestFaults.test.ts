@@ -12,6 +12,7 @@ import { loadScenarioFile, type Fault } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
 import { GATEWAY_DEFAULTS, REQUEST_FAULT_DEFAULTS, type RequestFaultClass } from "../../engine/scenario/schema";
 import { startOpenAiServer, type OpenAiServer } from "../../host/openaiServer";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 const SCENARIO = join(import.meta.dirname, "../../scenarios/request-faults.yaml");
 const SPEED = 20;
@@ -37,12 +38,12 @@ afterEach(async () => {
 /** The scenario with these faults, playing at 20×, and an openai client for its eu-west gateway. */
 async function gatewayWith(faults: Fault[]) {
   const lab = new LabController({
-    scenarioDir: join(import.meta.dirname, "../../scenarios"),
+    scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     evidence: { newDir: () => expect.unreachable(), key: () => expect.unreachable() },
   });
-  const server = await startOpenAiServer({ backend: lab, port: 0 });
+  const server = await startOpenAiServer({ backend: lab.gatewayApi, port: 0 });
   open = { lab, server };
   await lab.open({ ...loadScenarioFile(SCENARIO), faults }, readFileSync(SCENARIO, "utf8"), "request-faults.yaml");
   await lab.execute("setSpeed", { speed: SPEED });

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { EngineSession, VirtualClock, seededRandom, type Scenario } from "../../engine";
-import { IdentityProvider, VIRTUAL_EPOCH_MS, type IssueOptions } from "../../engine/identity/provider";
+import { VIRTUAL_EPOCH_MS } from "../../engine/clock";
+import { IdentityProvider, type IssueOptions } from "../../engine/identity/provider";
 import { scenarioSchema, type ScenarioInput } from "../../engine/scenario/schema";
 
 const input = (onUnreachable: "cached" | "fail-closed"): ScenarioInput => ({

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type HostMessage, type LabSnapshot } from "../../engine/lab/protocol";
+import type { HostMessage, LabSnapshot } from "../../engine/lab/contract";
+import { serveCommand } from "../../engine/lab/validation";
 import { parseScenario } from "../../engine";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 const scenarioDir = join(import.meta.dirname, "../../scenarios");
 
@@ -12,7 +14,7 @@ const scenarioDir = join(import.meta.dirname, "../../scenarios");
 function pacedController() {
   let wall = 0;
   const controller = new LabController({
-    scenarioDir,
+    scenarios: scenarioFolder(scenarioDir),
     wallNow: () => wall,
     waitWallMs: async (ms) => {
       wall += ms;
@@ -140,7 +142,7 @@ describe("LabController", () => {
     const dir = mkdtempSync(join(tmpdir(), "lab-library-"));
     copyFileSync(join(scenarioDir, "anycast.yaml"), join(dir, "anycast.yaml"));
     writeFileSync(join(dir, "broken.yaml"), "revision: 1\nname: broken\nduration_s: fast\n");
-    const controller = new LabController({ scenarioDir: dir, wallNow: () => 0, waitWallMs: async () => undefined });
+    const controller = new LabController({ scenarios: scenarioFolder(dir), wallNow: () => 0, waitWallMs: async () => undefined });
     open = controller;
     const { scenarios } = await controller.execute("listScenarios", {});
     expect(scenarios.map((s) => [s.file, s.valid])).toEqual([["anycast.yaml", true], ["broken.yaml", false]]);

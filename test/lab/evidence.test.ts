@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generateKeyPair, leafHash, verifyEvidence, verifyInclusion } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type AuditRow, type EvidenceExport, type InclusionProofView, type LabSnapshot } from "../../engine/lab/protocol";
+import type { AuditRow, EvidenceExport, InclusionProofView, LabSnapshot } from "../../engine/lab/contract";
+import { serveCommand } from "../../engine/lab/validation";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 const fixture = readFileSync(join(import.meta.dirname, "../fixtures/short-drill.yaml"), "utf8");
 const work = mkdtempSync(join(tmpdir(), "failover-lab-app-evidence-"));
@@ -20,7 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function start(withEvidence = true) {
   controller = new LabController({
-    scenarioDir: join(import.meta.dirname, "../../scenarios"),
+    scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => 0,
     waitWallMs: async () => undefined,
     ...(withEvidence ? { evidence: { newDir: () => join(work, `bundle-${++bundles}`), key: () => key } } : {}),

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile } from "../../engine";
 import { LabController, type LabControllerOptions } from "../../engine/lab/controller";
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { LabSnapshot } from "../../engine/lab/contract";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 const fixture = join(import.meta.dirname, "../fixtures/short-drill.yaml");
 const dirs = mkdtempSync(join(tmpdir(), "lab-external-"));
@@ -19,7 +20,7 @@ afterAll(() => rmSync(dirs, { recursive: true, force: true }));
 function controller(options: Partial<LabControllerOptions> = {}) {
   let wall = 0;
   const lab = new LabController({
-    scenarioDir: join(import.meta.dirname, "../../scenarios"),
+    scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => wall,
     waitWallMs: async (ms) => {
       wall += ms;
@@ -46,11 +47,11 @@ describe("calls from outside, in the app's engine", () => {
   it("are refused with the reason, 503, unless the world plays: no scenario, not started, paused, finished", async () => {
     const { lab, openFixture } = controller();
     open = lab;
-    const refusal = async () => lab.chat("eu-west", CHAT, noSink);
-    expect(lab.offer()).toEqual({ kind: "unavailable", message: expect.stringMatching(/^no scenario is loaded/) });
+    const refusal = async () => lab.gatewayApi.chat("eu-west", CHAT, noSink);
+    expect(lab.gatewayApi.offer()).toEqual({ kind: "unavailable", message: expect.stringMatching(/^no scenario is loaded/) });
     expect(await refusal()).toEqual({ kind: "unavailable", message: expect.stringMatching(/^no scenario is loaded/) });
     await openFixture();
-    expect(lab.offer()).toEqual({ scenario: "short drill", regions: ["eu-west", "us-east"], models: ["chat-large"] });
+    expect(lab.gatewayApi.offer()).toEqual({ scenario: "short drill", regions: ["eu-west", "us-east"], models: ["chat-large"] });
     expect(await refusal()).toMatchObject({ kind: "unavailable", message: expect.stringMatching(/^the scenario has not started: press play/) });
     await lab.execute("runTo", { ms: 5_000 });
     expect(await refusal()).toMatchObject({ kind: "unavailable", message: expect.stringMatching(/^scenario paused: press play/) });
@@ -99,7 +100,7 @@ describe("calls from outside, in the app's engine", () => {
     expect(serve.latest().status).toBe("playing");
     // Requests in flight at the end may still land; no caller sends a new one.
     expect(serve.latest().totals.requests - atEnd).toBeLessThan(5);
-    expect(serve.lab.offer()).toMatchObject({ regions: ["eu-west", "us-east"] });
+    expect(serve.lab.gatewayApi.offer()).toMatchObject({ regions: ["eu-west", "us-east"] });
   });
 
   it("close returns the chain as verified at the end; a kept run's audit stores stay where it says", async () => {

@@ -6,13 +6,15 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
-import { serveCommand, type CommandReply, type LabSnapshot } from "../../engine/lab/protocol";
+import type { CommandReply, LabSnapshot } from "../../engine/lab/contract";
+import { serveCommand } from "../../engine/lab/validation";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 let controller: LabController | undefined;
 afterEach(() => controller?.close());
 
 async function open(name: string) {
-  controller = new LabController({ scenarioDir: join(import.meta.dirname, "../../scenarios"), wallNow: () => 0, waitWallMs: async () => undefined });
+  controller = new LabController({ scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")), wallNow: () => 0, waitWallMs: async () => undefined });
   const send = (command: string, payload: unknown = {}): Promise<CommandReply> => serveCommand(controller!, command, payload);
   expect(await send("loadScenario", { source: "library", name })).toMatchObject({ ok: true });
   const result = async <T>(command: string, payload: unknown = {}): Promise<T> => {

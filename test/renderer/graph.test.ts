@@ -1,14 +1,15 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
-import type { LabSnapshot } from "../../engine/lab/protocol";
+import type { LabSnapshot } from "../../engine/lab/contract";
 import { edgesFor, HEALTH_COLOUR, layout, nodeIds, nodesFor, structureKey } from "../../renderer/topology/graph";
+import { scenarioFolder } from "../../host/scenarioLibrary";
 
 /** A real snapshot of the EU outage scenario, from the controller the app uses. */
 let snapshot: LabSnapshot;
 let controller: LabController;
 beforeAll(async () => {
-  controller = new LabController({ scenarioDir: join(import.meta.dirname, "../../scenarios"), wallNow: () => 0, waitWallMs: async () => undefined });
+  controller = new LabController({ scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")), wallNow: () => 0, waitWallMs: async () => undefined });
   await controller.execute("loadScenario", { source: "library", name: "active-passive.yaml" });
   snapshot = await controller.execute("getSnapshot", {});
 });
@@ -23,7 +24,7 @@ describe("topology graph", () => {
   });
 
   it("with an identity provider: its node, a link to every gateway that breaks when partitioned, and each gateway's cache age and policy", async () => {
-    const identityController = new LabController({ scenarioDir: join(import.meta.dirname, "../../scenarios"), wallNow: () => 0, waitWallMs: async () => undefined });
+    const identityController = new LabController({ scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")), wallNow: () => 0, waitWallMs: async () => undefined });
     try {
       await identityController.execute("loadScenario", { source: "library", name: "idp-partition-cached.yaml" });
       await identityController.execute("runTo", { ms: 200_000 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditFilter, AuditRow } from "../../engine/lab/protocol";
+import type { AuditFilter, AuditRow } from "../../engine/lab/contract";
 import { AUDIT_PAGE_SIZE, AuditPageCache, DEFAULT_MAX_PAGES, type AuditPageFetcher } from "../../renderer/audit/pageCache";
 
 const row = (seq: number): AuditRow => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FaultView, MetricsPoint } from "../../engine/lab/protocol";
+import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
 import { faultMarkers, metricsSeries } from "../../renderer/metrics/series";
 
 const point = (t: number, requests: number, errors: number, p95Ms: number | null, byGateway: Record<string, number>): MetricsPoint => ({ t, requests, errors, p95Ms, byGateway });

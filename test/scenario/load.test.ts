@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblems, loadScenarioFile, parseScenario, ScenarioError, scenarioJsonSchemaText } from "../../engine";
+import { CALLER_DEFAULTS, HEADER_DEFAULTS, HEALTH_DEFAULTS, POLICY_DEFAULTS, PROVIDER_DEFAULTS } from "../../engine/scenario/schema";
 
 const scenarios = join(import.meta.dirname, "../../scenarios");
 const minimal = readFileSync(join(import.meta.dirname, "../fixtures/minimal-scenario.yaml"), "utf8");
@@ -29,11 +30,11 @@ describe("loading scenarios", () => {
     const result = parseScenario(minimal, "minimal-scenario.yaml");
     if (!result.ok) throw new Error(formatProblems(result.problems));
     const { scenario } = result;
-    expect(scenario.health.circuit.consecutive_failures).toBe(5);
-    expect(scenario.policy.outage_choice).toBe("reject");
-    expect(scenario.topology.callers[0]).toMatchObject({ consent_share: 0, clients: 50 });
-    expect(scenario.topology.providers[0]!.deployments[0]!.latency).toEqual({ median_ms: 900, p95_ms: 2_500 });
-    expect(scenario.seed).toBe(1);
+    expect(scenario.health).toEqual(HEALTH_DEFAULTS);
+    expect(scenario.policy.outage_choice).toBe(POLICY_DEFAULTS.outage_choice);
+    expect(scenario.topology.callers[0]).toMatchObject({ consent_share: CALLER_DEFAULTS.consent_share, clients: CALLER_DEFAULTS.clients });
+    expect(scenario.topology.providers[0]!.deployments[0]!.latency).toEqual(PROVIDER_DEFAULTS.deployment.latency);
+    expect(scenario.seed).toBe(HEADER_DEFAULTS.seed);
   });
 
   it("names fields with [i] for list items, at the line and column of the value", () => {
@@ -68,6 +69,7 @@ describe("loading scenarios", () => {
     ]);
   });
 
+  // The anchors' values stated as numbers on purpose: changing a default (shared/ANCHORS.md) must show up here as a decision.
   it("fills defaults from the systems they follow", () => {
     const scenario = loadScenarioFile(join(scenarios, "eu-region-outage.yaml"));
     expect(scenario.health.circuit).toEqual({ consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 });

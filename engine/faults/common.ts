@@ -1,0 +1,45 @@
+/** Checks and predicates several fault kinds share. */
+import type { FaultCheckContext, FaultIssue } from "./kind";
+
+/** The region must exist. */
+export function knownRegion(context: FaultCheckContext, value: string, field: string): FaultIssue[] {
+  return context.regions.has(value) ? [] : [{ field, message: `unknown region "${value}" (known: ${[...context.regions].join(", ")})` }];
+}
+
+/**
+ * The fault's endpoint must exist: the region, the provider, the model if named, and (when `deployed`) the
+ * provider's deployment in the region.
+ */
+export function knownEndpoint(
+  context: FaultCheckContext,
+  fault: { readonly region: string; readonly provider?: string | undefined; readonly model?: string | undefined },
+  deployed: boolean,
+): FaultIssue[] {
+  const issues = knownRegion(context, fault.region, "region");
+  if (fault.provider === undefined) return issues;
+  const provider = context.providers.get(fault.provider);
+  if (!provider) return [...issues, { field: "provider", message: `unknown provider "${fault.provider}"` }];
+  if (fault.model !== undefined && !provider.models.has(fault.model)) issues.push({ field: "model", message: `provider "${fault.provider}" deploys no model "${fault.model}"` });
+  if (deployed && !provider.regions.has(fault.region)) issues.push({ field: "region", message: `provider "${fault.provider}" has no deployment in "${fault.region}"` });
+  return issues;
+}
+
+/** The caller population must exist. */
+export function knownPopulation(context: FaultCheckContext, population: string): FaultIssue[] {
+  return context.populations.has(population) ? [] : [{ field: "population", message: `unknown caller population "${population}" (known: ${[...context.populations].join(", ")})` }];
+}
+
+/** Kinds that act on the identity provider need one. */
+export function needsIdentity(context: FaultCheckContext, kind: string): FaultIssue[] {
+  return context.identityRegions ? [] : [{ field: "kind", message: `${kind} needs an identity section: without one there is no identity provider` }];
+}
+
+/** A `provider@region/model` target of the endpoint, of one model or (model undefined) any. */
+export function targetAt(target: string, provider: string, region: string, model: string | undefined): boolean {
+  return model === undefined ? target.startsWith(`${provider}@${region}/`) : target === `${provider}@${region}/${model}`;
+}
+
+/** The director withdrawing the fault's region is detection, for every kind that has one. */
+export function regionWithdrawn(fault: { readonly region: string }, region: string): boolean {
+  return fault.region === region;
+}

@@ -1,0 +1,77 @@
+/**
+ * The answer a request is assembling across its attempts, and each attempt's reading of a provider's
+ * stream: checked event by event, restamped as the gateway's one completion, forwarded to the caller.
+ */
+import type { ChatCompletionChunk, ChatSink, ChatUsage } from "../chat";
+import type { Target } from "../topology";
+import type { CallerRequest } from "./request";
+
+/**
+ * The answer as far as it has come: its text across attempts (a resumed stream adds to it), and how many
+ * chunks reached the caller. Each attempt reads the provider's events through {@link AnswerReading}.
+ */
+export class AnswerSoFar {
+  text = "";
+  forwarded = 0;
+  private roleSent = false;
+
+  constructor(private readonly request: CallerRequest) {}
+
+  /** Chunks reached the caller: the answer can only go on where a target continues it from a prefill. */
+  get mustContinue(): boolean {
+    return this.forwarded > 0 && this.text !== "";
+  }
+
+  beginAttempt(target: Target, resume: boolean): AnswerReading {
+    // A fresh start discards what an earlier attempt assembled; only chunks already sent are kept.
+    if (!resume) this.text = "";
+    return new AnswerReading(this, target, this.request);
+  }
+
+  /** Passes a checked chunk on, restamped as the gateway's one completion. */
+  forward(chunk: ChatCompletionChunk, sink: ChatSink | undefined): void {
+    if (!sink) return;
+    const choices = chunk.choices.map((choice) => {
+      if (choice.delta.role === undefined) return choice;
+      if (!this.roleSent) {
+        this.roleSent = true;
+        return choice;
+      }
+      const { role: _role, ...delta } = choice.delta;
+      return { ...choice, delta };
+    });
+    sink.chunk({ ...chunk, id: `chatcmpl-${this.request.id}`, choices });
+    this.forwarded++;
+  }
+}
+
+/** One attempt's reading of a provider stream: checks each event, assembles the text, forwards to the caller. */
+export class AnswerReading {
+  finishReason: string | undefined;
+  usage: ChatUsage | undefined;
+
+  constructor(
+    private readonly answer: AnswerSoFar,
+    private readonly target: Target,
+    private readonly request: CallerRequest,
+  ) {}
+
+  /** Takes one event; throws on one that is not a chunk. Answers whether it carried content. */
+  take(event: unknown, sink: ChatSink | undefined): boolean {
+    const chunk = event as Partial<ChatCompletionChunk> | null;
+    if (typeof chunk !== "object" || chunk === null || !Array.isArray(chunk.choices)) throw new Error("an event without choices");
+    let content = "";
+    for (const choice of chunk.choices) {
+      const delta = (choice as { delta?: { content?: unknown } }).delta;
+      if (typeof delta !== "object" || delta === null || (delta.content !== undefined && delta.content !== null && typeof delta.content !== "string"))
+        throw new Error("a choice without a valid delta");
+      if (typeof delta.content === "string") content += delta.content;
+      if (typeof choice.finish_reason === "string") this.finishReason = choice.finish_reason;
+    }
+    if (chunk.usage) this.usage = chunk.usage;
+    this.answer.text += content;
+    const wanted = chunk.choices.length > 0 || this.request.chat?.includeUsage === true;
+    if (wanted) this.answer.forward({ id: "", object: "chat.completion.chunk", created: chunk.created ?? 0, model: chunk.model ?? this.target.model, choices: chunk.choices, ...(chunk.usage ? { usage: chunk.usage } : {}) }, sink);
+    return content.length > 0;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Dispatch, the stage that tries the route's candidates: it only executes the steps the retry policy
+ * ({@link nextStep}) returns — waits on the clock, runs attempts, runs a retry inside the retry budget —
+ * and gathers the facts the next decision needs.
+ */
+import type { ChatError, ChatSink } from "../chat";
+import type { AttemptRecord } from "../events";
+import { AnswerSoFar } from "./answer";
+import { attempt, type AttemptResult, type AttemptSite } from "./attempt";
+import type { Answer, CallerRequest, Route } from "./request";
+import { RetryBudget } from "./retryBudget";
+import { firstStep, nextStep, type Step } from "./retryPolicy";
+import { longContextRoute } from "./route";
+
+/** What dispatch came to: the attempts, and the answer or why there is none. */
+export interface Dispatched {
+  readonly attempts: AttemptRecord[];
+  readonly answer?: Answer;
+  readonly reason?: string;
+  readonly providerError?: ChatError;
+  /** Some chunks of the answer reached the caller. */
+  readonly streamed: boolean;
+}
+
+/** A gateway's dispatch stage, with the retry budget its requests share. */
+export class Dispatcher {
+  private readonly budget: RetryBudget;
+
+  constructor(private readonly site: AttemptSite) {
+    this.budget = new RetryBudget(site.ctx.scenario.gateway.retry_budget);
+  }
+
+  /** Tries the route's candidates for `request` (work key `key`), streaming a chat call's answer into `sink`. */
+  dispatch(request: CallerRequest, key: string, route: Route, sink: ChatSink | undefined): Promise<Dispatched> {
+    return this.budget.admit(() => this.tryCandidates(request, key, route, sink));
+  }
+
+  private async tryCandidates(request: CallerRequest, key: string, route: Route, sink: ChatSink | undefined): Promise<Dispatched> {
+    const { ctx, region, health } = this.site;
+    const attempts: AttemptRecord[] = [];
+    const answered = new AnswerSoFar(request);
+    let plan = route.candidates;
+    let index = 0;
+    let sameTargetRetries = 0;
+    let firstBreak: string | undefined;
+    for (let step: Step = firstStep(plan); ; ) {
+      if (step.kind === "stop") return { attempts, reason: step.reason, streamed: answered.forwarded > 0, ...(step.providerError ? { providerError: step.providerError } : {}) };
+      if (step.kind === "retry-same") sameTargetRetries++;
+      else {
+        if (step.kind === "long-context") plan = step.plan;
+        index = step.index;
+        sameTargetRetries = 0;
+      }
+      const target = plan[index]!;
+      const resume = answered.mustContinue;
+      const run = (): Promise<AttemptResult> => attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
+      let result: AttemptResult;
+      if (step.kind === "retry-same") {
+        // The retry holds its unit of the budget from its wait to the end of its attempt.
+        const unit = this.budget.take();
+        try {
+          if (step.delayMs > 0) await ctx.clock.sleep(step.delayMs, key);
+          result = await run();
+        } finally {
+          unit.release();
+        }
+      } else result = await run();
+      attempts.push(result.record);
+      if (result.ok) return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };
+      const { failure } = result;
+      if (failure.breaksAnswer) firstBreak ??= `${target.id}: ${failure.error}`;
+      step = nextStep(
+        {
+          plan,
+          index,
+          sameTargetRetries,
+          attempts: attempts.length,
+          model: request.model,
+          retryBudgetLeft: this.budget.hasRoom,
+          jitter: ctx.random.fork(`${key}:backoff:${attempts.length}`).next(),
+          forwarded: answered.forwarded,
+          resuming: answered.mustContinue,
+          firstBreak,
+          longContext: failure.kind === "too-long" ? longContextRoute(request, route, region, ctx, health) : [],
+          config: ctx.scenario.gateway,
+        },
+        failure,
+      );
+    }
+  }
+}

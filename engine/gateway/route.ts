@@ -1,0 +1,35 @@
+/**
+ * Policy, then routing: which jurisdictions may serve a request given which are usable now
+ * (`ResidencyPolicy`), then the permitted, usable targets in order (`planRoute`). Synchronous and
+ * allocation-light, since it runs for every request (see `npm run bench`).
+ */
+import type { EngineContext } from "../context";
+import type { GatewayHealthView } from "../health";
+import { planRoute } from "../routing";
+import type { Target } from "../topology";
+import type { CallerRequest, Decision, Route } from "./request";
+
+/** Residency policy, then the route: a rejection with its reasons, or the candidates in order. */
+export function decideRoute(request: CallerRequest, region: string, ctx: EngineContext, health: GatewayHealthView): Decision {
+  const { scenario, topology, policy } = ctx;
+  const targets = topology.targetsFor(request.model);
+  const decision = policy.evaluate(request, (allowed) => targets.some((t) => allowed.has(t.endpoint.jurisdiction) && health.usable(t)));
+  if (decision.verdict === "reject") return { verdict: "reject", by: "residency", reason: decision.reason, policy: { allowed: [], crossBorder: false, reasons: decision.reasons } };
+  const plan = planRoute(targets, region, decision.allowed, health, scenario.policy.latency_budget_ms);
+  return {
+    verdict: "route",
+    candidates: plan.candidates,
+    allowed: decision.allowed,
+    policy: {
+      allowed: decision.allowed ? [...decision.allowed] : ["*"],
+      crossBorder: decision.crossBorder,
+      ...(decision.basis ? { basis: decision.basis } : {}),
+      reasons: plan.notes.length > 0 ? [...decision.reasons, ...plan.notes] : decision.reasons,
+    },
+  };
+}
+
+/** The logical model's long-context targets in routing order; residency binds them as it binds the rest. */
+export function longContextRoute(request: CallerRequest, route: Route, region: string, ctx: EngineContext, health: GatewayHealthView): readonly Target[] {
+  return planRoute(ctx.topology.longContextTargetsFor(request.model), region, route.allowed, health, ctx.scenario.policy.latency_budget_ms).candidates;
+}

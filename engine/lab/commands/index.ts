@@ -1,0 +1,11 @@
+/** The command table: every command of the contract, by name, to its handler. */
+import { auditCommands } from "./audit";
+import { exportCommands } from "./export";
+import { faultCommands } from "./faults";
+import type { CommandTable } from "./handler";
+import { playbackCommands } from "./playback";
+import { scenarioCommands } from "./scenario";
+
+export type { CommandHandler, CommandTable } from "./handler";
+
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands };

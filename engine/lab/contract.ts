@@ -1,0 +1,222 @@
+/**
+ * The app's one channel between the UI and the engine host, whichever carries it (Electron IPC or the
+ * browser-mode WebSocket): the command names, what each takes and answers, the snapshot the host pushes.
+ *
+ * Types and plain constants only, and no zod: the renderer and Electron's sandboxed preload import this
+ * file and nothing else of `engine/`, so it reaches no module at run time (a test checks). The
+ * hosts check every payload against `validation.ts`, whose schemas are proved to produce exactly the
+ * inputs written here.
+ */
+import type { FaultMenuEntry } from "../faults/menu";
+import type { FaultSpec } from "../scenario/schema";
+import type { LabSnapshot } from "./views";
+
+export type { FaultSpec };
+export type * from "./views";
+export type { FaultMenuEntry, FaultMenuParam, FaultMenuTarget } from "../faults/menu";
+
+/** Every command the UI can send, in the order the preload exposes them. */
+export const COMMAND_NAMES = [
+  "getSnapshot",
+  "listScenarios",
+  "loadScenario",
+  "play",
+  "pause",
+  "step",
+  "runTo",
+  "setSpeed",
+  "reset",
+  "injectFault",
+  "heal",
+  "saveScenario",
+  "exportReport",
+  "auditPage",
+  "auditEntry",
+  "auditProof",
+  "verifyChain",
+  "exportEvidence",
+  "faultCatalog",
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The Electron channel the host pushes `HostMessage`s on; each command has its own, `lab:<name>`. */
+export const PUSH_CHANNEL = "lab:push";
+
+/** Largest page of audit entries one call returns: the renderer holds a window of the log, never all of it. */
+export const AUDIT_PAGE_LIMIT = 500;
+/** Slowest and fastest play speed, as multiples of wall time. */
+export const MIN_SPEED = 1;
+export const MAX_SPEED = 100;
+
+/** A command without arguments. */
+export type NoInput = Record<string, never>;
+
+/** Narrows an audit page; every field given must match. */
+export interface AuditFilter {
+  region?: string;
+  requestId?: string;
+  kind?: "request" | "transition" | "fault" | "run";
+  outcome?: "ok" | "error" | "rejected";
+}
+
+/**
+ * What each command takes, as the engine receives it after validation (and as the UI sends it). An audit
+ * store's name is `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log.
+ */
+export interface CommandInputs {
+  /** The current snapshot, for a page that subscribed after the host last pushed. */
+  getSnapshot: NoInput;
+  listScenarios: NoInput;
+  /** A file of the scenario library by name, or a file the user picked, by its text. */
+  loadScenario: { readonly source: "library"; readonly name: string } | { readonly source: "text"; readonly fileName: string; readonly text: string };
+  play: NoInput;
+  pause: NoInput;
+  step: NoInput;
+  /** Fast-forwards (unpaced) to a later virtual time, ms: the scrubber's "run to here". */
+  runTo: { readonly ms: number };
+  setSpeed: { readonly speed: number };
+  reset: NoInput;
+  /** A fault without its timing: it starts now. */
+  injectFault: { readonly fault: FaultSpec };
+  heal: { readonly faultId: string };
+  saveScenario: NoInput;
+  exportReport: NoInput;
+  auditPage: { readonly filter: AuditFilter; readonly offset: number; readonly limit: number };
+  auditEntry: { readonly seq: number; readonly store?: string };
+  /** An RFC 6962 inclusion proof of one entry of the inspected log, checked against the log's current root. */
+  auditProof: { readonly seq: number; readonly store?: string };
+  verifyChain: NoInput;
+  /** Writes a signed evidence bundle of a finished run (see `npm run verify`). */
+  exportEvidence: NoInput;
+  /** The fault menus' entries, one per way to inject a fault: the renderer draws its menus from them. */
+  faultCatalog: NoInput;
+}
+
+/**
+ * A fault as a page sends it: built from the fault menus' data (`faultCatalog`), so the page cannot know its
+ * kind's fields; the host checks it against the fault kinds' schemas, and the handler receives a `FaultSpec`.
+ */
+export type FaultRequest = { readonly kind: string } & Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** What a page may send: each command's input, but a fault as an unchecked {@link FaultRequest}. */
+export type CommandRequests = Omit<CommandInputs, "injectFault"> & { readonly injectFault: { readonly fault: FaultRequest } };
+
+/** A command's input after validation: what its handler receives. */
+export type CommandPayload<K extends CommandName> = CommandInputs[K];
+
+export interface ScenarioListing {
+  readonly file: string;
+  readonly name: string;
+  readonly description: string;
+  /** False for a file that does not validate: opening it shows its problems. */
+  readonly valid: boolean;
+}
+
+export interface ScenarioProblemView {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** One audit entry as the inspector lists it. */
+export interface AuditRow {
+  /** The store it was found in; `seq` is its place in that store's chain. */
+  readonly store: string;
+  readonly seq: number;
+  readonly t: number;
+  readonly region: string;
+  readonly kind: string;
+  readonly requestId: string | null;
+  /** Outcome of a request entry, the `from→to` of a transition, the action of a fault. */
+  readonly summary: string;
+}
+
+export interface AuditEntryDetail extends AuditRow {
+  readonly body: unknown;
+  readonly prevHash: string;
+  readonly hash: string;
+  /** The next entry's prev_hash, which must equal this entry's hash (null at the head). */
+  readonly nextPrevHash: string | null;
+}
+
+export interface InclusionProofView {
+  readonly seq: number;
+  /** The log the proof is about, e.g. `canonical` or `region:eu-west`. */
+  readonly log: string;
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly root: string;
+  /** Sibling hashes from the leaf up (RFC 6962 audit path). */
+  readonly path: readonly string[];
+  /** The proof checked by the verifier, independently of the code that made it. */
+  readonly verified: boolean;
+}
+
+export interface EvidenceExport {
+  readonly dir: string;
+  readonly files: readonly string[];
+  /** Why there is no PDF, when there is none. */
+  readonly pdfMissing: string | null;
+  readonly keyId: string;
+}
+
+export interface ChainStatus {
+  readonly ok: boolean;
+  /** Entries verified, in all of the run's audit stores together. */
+  readonly entries: number;
+  /** How many stores (logs, buffers, replicas) were verified, each a chain of its own. */
+  readonly stores: number;
+  readonly head: string;
+  readonly firstBad: { readonly seq: number; readonly reason: string } | null;
+  /** Virtual ms at which the chain was last verified. */
+  readonly verifiedAt: number;
+}
+
+/** What each command answers. */
+export interface CommandResults {
+  getSnapshot: LabSnapshot;
+  listScenarios: { readonly scenarios: readonly ScenarioListing[] };
+  /** A file that does not validate comes back with its text, so the UI can show each problem under its line. */
+  loadScenario: { readonly ok: true } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[]; readonly text: string };
+  play: void;
+  pause: void;
+  step: { readonly advancedTo: number };
+  runTo: { readonly advancedTo: number };
+  setSpeed: void;
+  reset: void;
+  injectFault: { readonly faultId: string };
+  heal: void;
+  saveScenario: { readonly fileName: string; readonly text: string };
+  exportReport: { readonly fileName: string; readonly json: string };
+  auditPage: { readonly total: number; readonly rows: readonly AuditRow[] };
+  auditEntry: AuditEntryDetail;
+  auditProof: InclusionProofView;
+  verifyChain: ChainStatus;
+  exportEvidence: EvidenceExport;
+  faultCatalog: { readonly entries: readonly FaultMenuEntry[] };
+}
+
+/** What the host pushes to the UI. */
+export type HostMessage = { readonly type: "snapshot"; readonly snapshot: LabSnapshot } | { readonly type: "error"; readonly message: string };
+
+/**
+ * The typed API the UI sees, identical over both transports. One method per command, never a generic
+ * invoke: a page can only ask for what this map names.
+ */
+export type LabApi = {
+  readonly [K in CommandName]: (input: CommandRequests[K]) => Promise<CommandResults[K]>;
+} & {
+  readonly subscribe: (listener: (message: HostMessage) => void) => () => void;
+};
+
+/** A reply over a message transport: the result, or an error message naming what was wrong. */
+export type CommandReply<K extends CommandName = CommandName> = { readonly ok: true; readonly result: CommandResults[K] } | { readonly ok: false; readonly error: string };
+
+/** The engine side of the channel: what Electron's main process and the browser-mode host both serve. */
+export interface LabBackend {
+  execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]>;
+  subscribe(listener: (message: HostMessage) => void): () => void;
+}

@@ -1,0 +1,149 @@
+/**
+ * One loaded scenario's run: its clock, engine session and directory, what it has recorded, where
+ * playing it stands; replaced whole on load and reset. The recorder is the drill's own, so the live view,
+ * the charts and the report read the same facts.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ChatOutcome, ChatSink } from "../chat";
+import { VirtualClock } from "../clock";
+import { finishRun } from "../drill";
+import type { LabEvent } from "../events";
+import { seededRandom } from "../random";
+import { DrillRecorder } from "../report/recorder";
+import { describeFault } from "../scenario/describeFault";
+import type { Fault, Scenario } from "../scenario/schema";
+import { EngineSession } from "../session";
+import { AuditTrail } from "./auditTrail";
+import type { ChainStatus, RunStatus, TimelineItem } from "./contract";
+import { unavailable, type Unavailable } from "./gatewayApi";
+
+/**
+ * Virtual seconds of per-second traffic kept for the charts: the last ten minutes. Every snapshot carries
+ * them, five times a second, so the window is what keeps the page's memory and the socket's load flat.
+ */
+export const METRICS_KEPT_S = 600;
+const TIMELINE_KEPT = 500;
+
+export interface RunOptions {
+  /** better-sqlite3 addon built for Electron's ABI, when running inside Electron. */
+  readonly nativeBinding?: string;
+  /**
+   * A new, empty directory for one run of a scenario file, whose audit stores stay there after the run
+   * closes (`npm run serve` prints where). Without it a run lives in a temporary directory removed with it.
+   */
+  readonly keepRunIn?: (scenarioFile: string) => string;
+}
+
+export class Run {
+  readonly clock = new VirtualClock();
+  readonly session: EngineSession;
+  readonly recorder: DrillRecorder;
+  readonly audit: AuditTrail;
+  private readonly dir: string;
+  private finished = false;
+  readonly timeline: TimelineItem[] = [];
+  readonly userFaults: { id: string; fault: Fault }[] = [];
+  private timelineCount = 0;
+  /** Engine events so far: a step advances until this changes. */
+  events = 0;
+  status: RunStatus = "ready";
+  playing: Promise<void> | undefined;
+  stopRequested = false;
+  /** The host could not keep up with the speed on the last tick. */
+  behind = false;
+  /** Calls from outside (OpenAI clients) that reached the world; a re-run of the scenario cannot replay them. */
+  externalCalls = 0;
+  /** Answers the outside calls still waiting on the world, should it stop for good first. */
+  private readonly waiting = new Set<(answer: Unavailable) => void>();
+  private readonly kept: boolean;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly text: string,
+    readonly fileName: string,
+    { nativeBinding, keepRunIn }: RunOptions,
+  ) {
+    // A directory of the run's own, rather than the audit system's temporary one: the evidence export reads
+    // the store files from it. Unless kept, it lives as long as the run.
+    this.kept = keepRunIn !== undefined;
+    this.dir = keepRunIn ? keepRunIn(fileName) : mkdtempSync(join(tmpdir(), "failover-lab-"));
+    this.session = new EngineSession(scenario, {
+      clock: this.clock,
+      random: seededRandom(scenario.seed),
+      auditDir: this.auditStoresDir,
+      ...(nativeBinding === undefined ? {} : { nativeBinding }),
+    });
+    // One more than the charts show: the second still being counted is the last.
+    this.recorder = new DrillRecorder(() => this.session.inflight, METRICS_KEPT_S + 1);
+    this.session.subscribe(this.recorder.listener);
+    this.session.subscribe((event) => this.onEvent(event));
+    this.session.start();
+    this.audit = new AuditTrail(this.session.audit, scenario, this.clock);
+  }
+
+  get auditStoresDir(): string {
+    return join(this.dir, "audit");
+  }
+
+  get endMs(): number {
+    return this.scenario.duration_s * 1000;
+  }
+
+  /** Ends the run as a headless drill ends it (requests in flight answered, buffers flushed), once. */
+  async finish(): Promise<void> {
+    if (!this.finished) {
+      this.finished = true;
+      await finishRun(this.session, this.clock, this.scenario);
+      this.recorder.finish();
+      this.audit.crossCheckStores();
+    }
+    this.audit.catchUp();
+  }
+
+  note(item: Omit<TimelineItem, "n">): void {
+    this.timeline.push({ n: ++this.timelineCount, ...item });
+    if (this.timeline.length > TIMELINE_KEPT) this.timeline.splice(0, this.timeline.length - TIMELINE_KEPT);
+  }
+
+  private onEvent(event: LabEvent): void {
+    this.events++;
+    // Requests reach the timeline only through the recorder's counts.
+    if (event.type === "transition")
+      this.note({ t: event.t, kind: "transition", region: event.region, text: `${event.machine} ${event.subject}: ${event.from} → ${event.to} (${event.cause})` });
+    else if (event.type === "fault") this.note({ t: event.t, kind: "fault", region: event.region, text: `${event.action} ${event.faultId}: ${describeFault(event.fault)}` });
+  }
+
+  /** Hands a call from outside to its regional gateway; answered 503 instead if the world stops for good first. */
+  chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
+    this.externalCalls++;
+    const answered = this.session.chat(region, body, sink).then((outcome) => {
+      // Refused before any gateway saw it (a bad body, an unknown model): the world is as it was.
+      if (outcome.kind === "error" && outcome.record === null) this.externalCalls--;
+      return outcome;
+    });
+    let giveUp!: (answer: Unavailable) => void;
+    const givenUp = new Promise<Unavailable>((resolve) => (giveUp = resolve));
+    this.waiting.add(giveUp);
+    return Promise.race([answered, givenUp]).finally(() => this.waiting.delete(giveUp));
+  }
+
+  /** The world stops for good: outside calls still waiting on it are answered now, with why. */
+  abandonCalls(message: string): void {
+    for (const resolve of this.waiting) resolve(unavailable(message));
+    this.waiting.clear();
+  }
+
+  /** Closes the session, buffers flushed, and returns the chain as last verified. */
+  close(): ChainStatus {
+    this.abandonCalls("the scenario was closed (reset, replaced or the host stopped) before the gateway answered");
+    this.session.close();
+    try {
+      return this.audit.catchUp();
+    } finally {
+      this.audit.system.close();
+      if (!this.kept) rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The hosts' side of the contract: a zod schema per command that every payload passes before anything
+ * reaches the engine. Imported by the hosts only (Electron's main process, the browser-mode host), never
+ * by the renderer or the preload, which would carry zod into their bundles.
+ *
+ * Each schema is proved, at compile time, to produce exactly the input `contract.ts` writes by hand: a
+ * field added to one and not the other fails the typecheck.
+ */
+import { z } from "zod";
+import { faultKinds } from "../scenario/schema";
+import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, MAX_SPEED, MIN_SPEED, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
+
+/** A type with `readonly` taken off at every depth: the contract writes it, zod's outputs do not. */
+type Writable<T> = T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
+/** True when the two types are identical, `readonly` aside: an optional field in one only fails it too. */
+type Same<A, B> = (<T>() => T extends Writable<A> ? 1 : 2) extends <T>() => T extends Writable<B> ? 1 : 2 ? true : false;
+/** Fails to compile unless its argument is `true`. */
+type Assert<T extends true> = T;
+
+/** Faults a user injects: the scenario's fault kinds without their timing, which the host takes from the clock. */
+const withoutTiming = { at_s: true, heal_s: true } as const;
+/** The tuple of fault kinds, each without its timing fields, kind by kind (what `.omit` gives each). */
+type Untimed<Kinds> = { -readonly [I in keyof Kinds]: UntimedKind<Kinds[I]> };
+/** One kind without its timing; distributes over a union of kinds, as the registry types its schemas. */
+type UntimedKind<Kind> = Kind extends z.ZodObject<infer Shape, infer Config> ? z.ZodObject<Omit<Shape, keyof typeof withoutTiming>, Config> : never;
+/**
+ * `Array.map` cannot say that it keeps a tuple's length and order, so the mapped tuple is asserted here;
+ * `_SchemasMatchContract` below then proves the union's output is exactly `FaultSpec`.
+ */
+const untimedKinds = faultKinds.map((kind: z.ZodObject) => kind.omit(withoutTiming)) as Untimed<typeof faultKinds>;
+const faultSpecSchema = z.discriminatedUnion("kind", untimedKinds);
+
+const none = z.strictObject({});
+/** An audit store's name: `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log. */
+const storeName = z.string().regex(/^(canonical|global|(region|buffer):[a-z0-9][a-z0-9-]{0,62})$/, "must name an audit store, e.g. canonical or buffer:eu-west");
+const requestId = z.string().min(1).max(200);
+
+const auditFilterSchema = z.strictObject({
+  region: z.string().min(1).max(64).optional(),
+  requestId: requestId.optional(),
+  kind: z.enum(["request", "transition", "fault", "run"]).optional(),
+  outcome: z.enum(["ok", "error", "rejected"]).optional(),
+});
+
+/** Every command's schema, keyed like the contract's inputs. */
+export const commandSchemas = {
+  getSnapshot: none,
+  listScenarios: none,
+  loadScenario: z.discriminatedUnion("source", [
+    z.strictObject({ source: z.literal("library"), name: z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/") }),
+    z.strictObject({ source: z.literal("text"), fileName: z.string().min(1).max(255), text: z.string().max(1_000_000) }),
+  ]),
+  play: none,
+  pause: none,
+  step: none,
+  runTo: z.strictObject({ ms: z.int().min(0).max(7 * 86_400_000) }),
+  setSpeed: z.strictObject({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
+  reset: none,
+  injectFault: z.strictObject({ fault: faultSpecSchema }),
+  heal: z.strictObject({ faultId: z.string().regex(/^[fu]\d{1,6}$/, "must be a fault id such as u1") }),
+  saveScenario: none,
+  exportReport: none,
+  auditPage: z.strictObject({
+    filter: auditFilterSchema,
+    offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+    limit: z.int().min(1).max(AUDIT_PAGE_LIMIT),
+  }),
+  auditEntry: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
+  auditProof: z.strictObject({ seq: z.int().min(1), store: storeName.optional() }),
+  verifyChain: none,
+  exportEvidence: none,
+  faultCatalog: none,
+} as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
+
+/** Every command has a schema, and each schema's output is the contract's input, in both directions. */
+type _SchemasMatchContract = Assert<
+  Same<keyof typeof commandSchemas, CommandName> extends true
+    ? false extends { [K in CommandName]: Same<z.output<(typeof commandSchemas)[K]>, CommandInputs[K]> }[CommandName]
+      ? false
+      : true
+    : false
+>;
+
+/** The same schemas, typed so that indexing by a command name `K` gives a schema of `CommandInputs[K]`. */
+const schemaOf: { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> } = commandSchemas;
+
+export type ParsedCommand<K extends CommandName = CommandName> = { readonly ok: true; readonly name: K; readonly input: CommandInputs[K] } | { readonly ok: false; readonly error: string };
+
+/**
+ * Checks a payload against its command's schema. Returns the parsed input, or an error naming the
+ * command and the field. Unknown command names are refused here too, and so is a null payload: an absent
+ * payload means "no arguments", but null is a payload, and no command takes one.
+ */
+export function parseCommand(name: unknown, payload: unknown): ParsedCommand {
+  if (!isCommandName(name)) return { ok: false, error: `unknown command ${JSON.stringify(name)}` };
+  return parseInput(name, payload);
+}
+
+function isCommandName(name: unknown): name is CommandName {
+  return typeof name === "string" && (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+function parseInput<K extends CommandName>(name: K, payload: unknown): ParsedCommand<K> {
+  const result = schemaOf[name].safeParse(payload === undefined ? {} : payload);
+  if (result.success) return { ok: true, name, input: result.data };
+  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(payload)"}: ${issue.message}`);
+  return { ok: false, error: `invalid ${name} payload: ${problems.join("; ")}` };
+}
+
+/**
+ * Validates an untrusted command and runs it. Never throws: a bad name or payload, or an engine error,
+ * comes back as `{ ok: false, error }` and the engine is not touched by a payload that failed validation.
+ */
+export async function serveCommand(backend: LabBackend, name: unknown, payload: unknown): Promise<CommandReply> {
+  if (!isCommandName(name)) return { ok: false, error: `unknown command ${JSON.stringify(name)}` };
+  return serveNamed(backend, name, payload);
+}
+
+async function serveNamed<K extends CommandName>(backend: LabBackend, name: K, payload: unknown): Promise<CommandReply> {
+  const parsed = parseInput(name, payload);
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, result: await backend.execute(name, parsed.input) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

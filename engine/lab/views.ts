@@ -1,0 +1,200 @@
+/**
+ * What the host pushes to the UI: the snapshot of a run and its parts. Types only, re-exported by
+ * `contract.ts`, which is what the renderer imports.
+ */
+import type { Fault, FaultKind } from "../scenario/schema";
+import type { ChainStatus } from "./contract";
+
+export type RunStatus = "empty" | "ready" | "playing" | "paused" | "finished";
+
+export type NodeHealth = "healthy" | "degraded" | "failed" | "unknown";
+
+export interface RegionView {
+  readonly id: string;
+  readonly jurisdiction: string;
+  readonly location: string;
+  /** The regional gateway's state machine. */
+  readonly gateway: string;
+  /** Withdrawn from the traffic director's answers. */
+  readonly withdrawn: boolean;
+  readonly role: "active" | "primary" | "standby";
+  /** Share of the requests of the last window that this gateway handled, 0..1. */
+  readonly trafficShare: number;
+  readonly inflight: number;
+  readonly health: NodeHealth;
+}
+
+export interface TargetView {
+  readonly id: string;
+  readonly model: string;
+  /** Circuit state as seen by each region's gateway. */
+  readonly circuits: Readonly<Record<string, string>>;
+  /** How many gateways hold its circuit open. */
+  readonly openCircuits: number;
+  readonly health: NodeHealth;
+}
+
+export interface EndpointView {
+  readonly id: string;
+  readonly provider: string;
+  readonly region: string;
+  readonly targets: readonly TargetView[];
+  /** Share of the requests of the last window this endpoint answered, 0..1. */
+  readonly trafficShare: number;
+  readonly health: NodeHealth;
+  readonly faulted: boolean;
+}
+
+/** Traffic from one regional gateway to one provider endpoint over the last window. */
+export interface LinkView {
+  readonly gateway: string;
+  readonly endpoint: string;
+  /** Share of all requests served in the window, 0..1. */
+  readonly share: number;
+}
+
+export interface PopulationView {
+  readonly id: string;
+  readonly region: string;
+  readonly jurisdiction: string;
+  readonly model: string;
+  readonly ratePerS: number;
+  /** Where this population's requests of the last window went, by gateway region, 0..1. */
+  readonly toGateway: Readonly<Record<string, number>>;
+}
+
+export interface FaultView {
+  readonly id: string;
+  readonly fault: Fault;
+  readonly kind: FaultKind;
+  /** Virtual ms. */
+  readonly injectedAt: number;
+  readonly healedAt: number | null;
+  readonly byUser: boolean;
+}
+
+export interface TimelineItem {
+  /** Increases by one per item over the whole session, so the UI can append without duplicates. */
+  readonly n: number;
+  readonly t: number;
+  readonly kind: "transition" | "fault" | "command";
+  readonly text: string;
+  readonly region: string;
+}
+
+/** One virtual second of traffic. */
+export interface MetricsPoint {
+  /** Start of the second, virtual ms. */
+  readonly t: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly p95Ms: number | null;
+  readonly byGateway: Readonly<Record<string, number>>;
+}
+
+/**
+ * `pending` while the metric cannot be measured yet (a fault not yet over, nothing served yet): the
+ * expectation is neither met nor missed until it can.
+ */
+export type ExpectationStatus = "pass" | "fail" | "pending";
+
+export interface ExpectationView {
+  readonly text: string;
+  readonly actual: number | null;
+  readonly status: ExpectationStatus;
+}
+
+/** The seed article's four questions, answered from what has happened so far. */
+export interface QuestionsView {
+  readonly detection: readonly { readonly faultId: string; readonly kind: string; readonly detectionS: number | null; readonly rerouteS: number | null; readonly rtoS: number | null }[];
+  readonly residency: { readonly violations: number; readonly rejected: number; readonly crossBorder: number };
+  readonly inflight: { readonly failovers: number; readonly completed: number; readonly retried: number; readonly failed: number };
+  readonly audit: { readonly entries: number; readonly perRegion: Readonly<Record<string, number>>; readonly gaps: number };
+}
+
+/** One region's way to its audit destination. */
+export interface AuditBufferView {
+  readonly region: string;
+  /** Entries the region has written to its buffer (the buffer's head seq). */
+  readonly written: number;
+  /** Entries waiting in the region's buffer. */
+  readonly depth: number;
+  readonly state: "flushing" | "buffering";
+  /** Longest time an entry has waited before reaching the destination so far, ms. */
+  readonly flushLagMaxMs: number | null;
+}
+
+export interface AuditView {
+  readonly pattern: "central" | "per-region";
+  /** Pattern A: the region holding the canonical log. */
+  readonly destination: string | null;
+  /** The destination logs: the canonical log (A), or each region's log and the global log (B), which the inspector merges by time. */
+  readonly logs: readonly string[];
+  readonly onUnreachable: "buffer" | "fail-closed";
+  readonly buffers: readonly AuditBufferView[];
+}
+
+/** One gateway's view of the identity provider: its cached keys and what it does with them. */
+export interface IdentityGatewayView {
+  readonly region: string;
+  /** `empty` before the first refresh, `stale` while serving from a cache it cannot refresh. */
+  readonly state: "empty" | "fresh" | "stale" | "fail-closed";
+  /** Virtual ms since the keys and revocation list were last fetched; null while none are cached. */
+  readonly cacheAgeMs: number | null;
+  /** The identity provider region the cache was last filled from. */
+  readonly source: string | null;
+  /** Cut off from the identity provider by an active idp-partition. */
+  readonly partitioned: boolean;
+}
+
+export interface IdentityView {
+  readonly issuer: string;
+  /** Regions the identity provider is served from, and which of them are down now. */
+  readonly regions: readonly string[];
+  readonly down: readonly string[];
+  readonly onUnreachable: "cached" | "fail-closed";
+  readonly maxStalenessS: number;
+  readonly gateways: readonly IdentityGatewayView[];
+  /** What caching cost so far, all regions together. */
+  readonly cost: { readonly rejected: number; readonly rejectedUnreachable: number; readonly acceptedRevoked: number; readonly acceptedRotatedKey: number };
+}
+
+/** The gateways' OpenAI-compatible endpoint, which the host serves beside the UI. */
+export interface GatewayApiView {
+  /** One base URL per regional gateway of the loaded scenario, e.g. `http://127.0.0.1:8787/eu-west/v1`. */
+  readonly baseUrls: readonly { readonly region: string; readonly url: string }[];
+  /** The logical models a call may name. */
+  readonly models: readonly string[];
+  /** Calls from outside that reached the world in this run. */
+  readonly calls: number;
+  /** Why calls are answered 503 now (not playing), or null while they go through. */
+  readonly refusal: string | null;
+}
+
+export interface LabSnapshot {
+  readonly status: RunStatus;
+  readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
+  readonly nowMs: number;
+  readonly speed: number;
+  /** Playing slower than `speed` because the host cannot simulate faster. */
+  readonly behind: boolean;
+  readonly director: { readonly mode: string; readonly layout: string; readonly state: string };
+  readonly regions: readonly RegionView[];
+  readonly endpoints: readonly EndpointView[];
+  readonly links: readonly LinkView[];
+  readonly populations: readonly PopulationView[];
+  readonly faults: readonly FaultView[];
+  readonly totals: { readonly requests: number; readonly ok: number; readonly errors: number; readonly rejected: number };
+  readonly questions: QuestionsView;
+  readonly expectations: readonly ExpectationView[];
+  readonly chain: ChainStatus | null;
+  readonly audit: AuditView | null;
+  /** Null when the scenario has no identity provider: callers send no tokens and gateways check none. */
+  readonly identity: IdentityView | null;
+  /** Null when the host serves no OpenAI-compatible endpoint. */
+  readonly gatewayApi: GatewayApiView | null;
+  /** The last items of the timeline (bounded); `n` tells the UI which are new. */
+  readonly timeline: readonly TimelineItem[];
+  /** Per virtual second, the last minutes (bounded). */
+  readonly metrics: readonly MetricsPoint[];
+}

@@ -1,0 +1,37 @@
+/** The gateway section: how each region's gateway times out, retries and fails over a request. */
+import { z } from "zod";
+
+/** What every gateway does unless the file says otherwise. */
+export const GATEWAY_DEFAULTS = {
+  /** A whole non-streamed attempt; a streamed one only until its headers. With a fallback answering in ~1 s it ends a silent route inside 12 s. */
+  attempt_timeout_ms: 10_000,
+  /** Streamed attempts: from sending to the first token. Our choice (no system in ANCHORS publishes one): a healthy model's first token comes within ~1–2 s. */
+  first_token_timeout_ms: 5_000,
+  /** Streamed attempts: the longest silence between chunks once the answer has begun. Our choice, like the first-token limit. */
+  stream_idle_timeout_ms: 5_000,
+  /** LiteLLM's num_retries 2: three attempts in all. */
+  max_attempts: 3,
+  /** Backoff before retrying the same target: base × 2^n, half of it jittered, capped at ten times the base (Envoy's default cap). */
+  backoff_base_ms: 100,
+  /** A Retry-After up to this is waited out on the same target; a longer one fails over at once. Portkey caps the whole wait at 60 s. */
+  max_retry_after_s: 10,
+  /** Envoy's retry budget: retries may be at most 20 % of the requests in flight, but 3 are always allowed. */
+  retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
+} as const;
+
+const retryBudget = z.strictObject({
+  budget_percent: z.number().min(0).max(100).default(GATEWAY_DEFAULTS.retry_budget.budget_percent),
+  min_retry_concurrency: z.int().min(0).max(10_000).default(GATEWAY_DEFAULTS.retry_budget.min_retry_concurrency),
+});
+
+export const gateway = z
+  .strictObject({
+    attempt_timeout_ms: z.number().positive().max(600_000).default(GATEWAY_DEFAULTS.attempt_timeout_ms),
+    first_token_timeout_ms: z.number().positive().max(600_000).default(GATEWAY_DEFAULTS.first_token_timeout_ms),
+    stream_idle_timeout_ms: z.number().positive().max(600_000).default(GATEWAY_DEFAULTS.stream_idle_timeout_ms),
+    max_attempts: z.int().min(1).max(10).default(GATEWAY_DEFAULTS.max_attempts),
+    backoff_base_ms: z.number().min(1).max(60_000).default(GATEWAY_DEFAULTS.backoff_base_ms),
+    max_retry_after_s: z.number().min(0).max(3_600).default(GATEWAY_DEFAULTS.max_retry_after_s),
+    retry_budget: retryBudget.prefault({}),
+  })
+  .prefault({});

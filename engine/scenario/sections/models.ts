@@ -1,0 +1,40 @@
+/** Logical models: the names callers ask for, each resolved to provider models. */
+import { z } from "zod";
+import { id } from "./fields";
+import type { Issue, References } from "./references";
+
+const modelRef = z.strictObject({ provider: id, model: z.string().min(1) });
+type ModelRef = z.infer<typeof modelRef>;
+
+export const logicalModel = z.strictObject({
+  id,
+  serves: z.array(modelRef).min(1).describe("Provider models this logical model resolves to, preferred first"),
+  equivalents: z
+    .array(modelRef)
+    .default([])
+    .describe("Models at other providers with equivalent capability, used after the primary ones"),
+  long_context: z
+    .array(modelRef)
+    .default([])
+    .describe("Models with a larger context window, tried when a provider answers context_length_exceeded"),
+});
+export type LogicalModel = z.infer<typeof logicalModel>;
+
+/** Duplicate logical models, and provider models they resolve to that no provider deploys. */
+export function checkModels(models: readonly LogicalModel[], refs: References): Issue[] {
+  const issues: Issue[] = [];
+  const knownModelRef = (ref: ModelRef, path: Issue["path"]) => {
+    const served = refs.providerModels.get(ref.provider);
+    if (!served) issues.push({ path: [...path, "provider"], message: `unknown provider "${ref.provider}"` });
+    else if (!served.has(ref.model)) issues.push({ path: [...path, "model"], message: `provider "${ref.provider}" deploys no model "${ref.model}"` });
+  };
+  const seen = new Set<string>();
+  models.forEach((m, i) => {
+    if (seen.has(m.id)) issues.push({ path: ["topology", "models", i, "id"], message: `duplicate logical model "${m.id}"` });
+    seen.add(m.id);
+    m.serves.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "serves", j]));
+    m.equivalents.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "equivalents", j]));
+    m.long_context.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "long_context", j]));
+  });
+  return issues;
+}

@@ -1,0 +1,72 @@
+/** Providers of the topology: who serves which models from which regions, and how fast. */
+import { z } from "zod";
+import { id, seconds } from "./fields";
+import { unknownRegion, type Issue, type References } from "./references";
+
+/** What a provider and each of its deployments are unless the file says otherwise. */
+export const PROVIDER_DEFAULTS = {
+  /** Real status pages acknowledge incidents late; 0 means the page is live. */
+  status_page: { lag_s: 120 },
+  supports_prefill: false,
+  deployment: {
+    latency: { median_ms: 900, p95_ms: 2_500 },
+    real: false,
+  },
+} as const;
+
+const latency = z.strictObject({
+  median_ms: z.number().positive().max(600_000),
+  p95_ms: z.number().positive().max(600_000),
+});
+
+const deployment = z.strictObject({
+  region: id,
+  endpoint: z.url({ protocol: /^https?$/ }).describe("Base URL of the provider in that region"),
+  models: z.array(z.string().min(1)).min(1),
+  latency: latency.default(PROVIDER_DEFAULTS.deployment.latency),
+  real: z
+    .boolean()
+    .default(PROVIDER_DEFAULTS.deployment.real)
+    .describe("The endpoint is a real OpenAI-compatible server: requests to it leave the simulation, so faults and latency there are its own. Real time only (npm run serve, the app)"),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+    .optional()
+    .describe("Environment variable holding the bearer token for a real endpoint"),
+});
+
+export const provider = z.strictObject({
+  id,
+  status_page: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      lag_s: seconds(3_600).default(PROVIDER_DEFAULTS.status_page.lag_s),
+    })
+    .prefault({}),
+  deployments: z.array(deployment).min(1),
+  supports_prefill: z
+    .boolean()
+    .default(PROVIDER_DEFAULTS.supports_prefill)
+    .describe("Its models continue an answer from an assistant message at the end of the conversation, so a gateway can resume a cut stream there"),
+});
+export type Provider = z.infer<typeof provider>;
+
+/** Duplicate providers, deployments outside the topology's regions or twice in one, and what a deployment contradicts in itself. */
+export function checkProviders(providers: readonly Provider[], refs: References): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  providers.forEach((p, i) => {
+    if (seen.has(p.id)) issues.push({ path: ["topology", "providers", i, "id"], message: `duplicate provider "${p.id}"` });
+    seen.add(p.id);
+    const providerRegions = new Set<string>();
+    p.deployments.forEach((d, j) => {
+      const path = ["topology", "providers", i, "deployments", j];
+      issues.push(...unknownRegion(refs, d.region, [...path, "region"]));
+      if (providerRegions.has(d.region)) issues.push({ path: [...path, "region"], message: `provider "${p.id}" is already deployed in "${d.region}"` });
+      providerRegions.add(d.region);
+      if (d.api_key_env !== undefined && !d.real) issues.push({ path: [...path, "api_key_env"], message: "only a real endpoint (real: true) is sent an API key" });
+      if (d.latency.p95_ms < d.latency.median_ms) issues.push({ path: [...path, "latency", "p95_ms"], message: "p95_ms must not be below median_ms" });
+    });
+  });
+  return issues;
+}

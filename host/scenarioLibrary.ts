@@ -1,0 +1,12 @@
+/** The app's scenario library on disk: the `.yaml` and `.yml` files of one folder, sorted by name. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ScenarioLibrary } from "../engine/lab/scenarioLibrary";
+
+export function scenarioFolder(dir: string): ScenarioLibrary & { readonly dir: string } {
+  return {
+    dir,
+    list: () => readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort(),
+    read: (fileName) => readFileSync(join(dir, fileName), "utf8"),
+  };
+}

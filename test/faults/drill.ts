@@ -1,0 +1,14 @@
+/** Runs a fault kind's fixture scenario (test/fixtures/fault-kinds/) as a drill, its audit in a temporary directory. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadScenarioFile, runDrill, type DrillReport } from "../../engine";
+
+export async function drillFixture(file: string): Promise<DrillReport> {
+  const dir = mkdtempSync(join(tmpdir(), "failover-lab-fault-kind-"));
+  try {
+    return await runDrill(loadScenarioFile(join(import.meta.dirname, "../fixtures/fault-kinds", file)), { auditDir: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { providerSlowdown } from "../../engine/faults/provider-slowdown";
+import { describeFault } from "../../engine/scenario/describeFault";
+import { FaultBook } from "../../engine/sim/faults";
+import { drillFixture } from "./drill";
+
+const slowdown = providerSlowdown.schema.parse({ kind: "provider-slowdown", at_s: 30, region: "eu-west", provider: "openai-sim", model: "gpt-4o", factor: 4 });
+
+describe("provider-slowdown", () => {
+  it("multiplies the service time of its endpoint's model only, and factors in force multiply", () => {
+    const book = new FaultBook();
+    expect(book.serviceTimeFactor("openai-sim", "eu-west", "gpt-4o")).toBe(1);
+    book.inject("f1", slowdown, 0);
+    book.inject("f2", { ...slowdown, model: undefined, factor: 1.5 }, 0);
+    expect(book.serviceTimeFactor("openai-sim", "eu-west", "gpt-4o")).toBe(6);
+    expect(book.serviceTimeFactor("openai-sim", "eu-west", "mini-1")).toBe(1.5);
+    expect(book.serviceTimeFactor("openai-sim", "eu-central", "gpt-4o")).toBe(1);
+    expect(book.statusPage("openai-sim", "eu-west", 0, 0)).toBe("degraded_performance");
+  });
+
+  it("reads as a slowdown, and a degraded target of its model detects it", () => {
+    expect(describeFault(slowdown)).toBe("openai-sim in eu-west 4× slower for gpt-4o");
+    const alarm = { type: "transition", t: 0, machine: "target-health", region: "eu-west", subject: "eu-west→openai-sim@eu-west/gpt-4o", from: "healthy", to: "degraded", cause: "p95" } as const;
+    expect(providerSlowdown.impact.alarmDetects?.(slowdown, alarm, "openai-sim@eu-west/gpt-4o")).toBe(true);
+    expect(providerSlowdown.impact.alarmDetects?.(slowdown, alarm, "openai-sim@eu-west/mini-1")).toBe(false);
+  });
+
+  it("as a drill: probes pass, the gateways measure the p95 past the budget and move EU traffic to eu-central", async () => {
+    const report = await drillFixture("provider-slowdown.yaml");
+    const measured = report.questions.detection.faults[0]!;
+    expect(measured.kind).toBe("provider-slowdown");
+    expect(measured.detected_by).toMatchObject({ machine: "target-health", to: "degraded", cause: expect.stringMatching(/p95 \d+ ms exceeds the 5000 ms budget/) });
+    expect(measured.detection_s!).toBeLessThan(30);
+    expect(measured.requests_touched).toBeGreaterThan(50);
+    expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(report.totals.served_in["eu-west"]!);
+    expect(report.totals.errors).toBe(0);
+    expect(report.passed).toBe(true);
+  }, 300_000);
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { regionPartition } from "../../engine/faults/region-partition";
+import { describeFault } from "../../engine/scenario/describeFault";
+import { FaultBook } from "../../engine/sim/faults";
+import { drillFixture } from "./drill";
+
+const partition = regionPartition.schema.parse({ kind: "region-partition", at_s: 30, heal_s: 120, from: "us-east", to: "eu-west" });
+
+describe("region-partition", () => {
+  it("cuts the path between its two regions both ways, and no other", () => {
+    const book = new FaultBook();
+    book.inject("f1", partition, 30_000);
+    expect([book.pathCut("us-east", "eu-west"), book.pathCut("eu-west", "us-east"), book.pathCut("us-east", "eu-central"), book.pathCut("eu-west", "eu-west")]).toEqual([true, true, false, false]);
+    book.heal("f1", 120_000);
+    expect(book.pathCut("us-east", "eu-west")).toBe(false);
+  });
+
+  it("reads as a partition, and an alarm at one end about a target at the other detects it", () => {
+    expect(describeFault(partition)).toBe("us-east and eu-west cannot reach each other");
+    const opened = { type: "transition", t: 0, machine: "circuit", region: "us-east", subject: "us-east→openai-sim@eu-west/gpt-4o", from: "closed", to: "open", cause: "timeouts" } as const;
+    expect(regionPartition.impact.alarmDetects?.(partition, opened, "openai-sim@eu-west/gpt-4o")).toBe(true);
+    expect(regionPartition.impact.alarmDetects?.(partition, opened, "openai-sim@eu-central/gpt-4o")).toBe(false);
+  });
+
+  it("as a drill: probes across the cut time out, the target goes unhealthy and traffic falls back to eu-central", async () => {
+    const report = await drillFixture("region-partition.yaml");
+    const measured = report.questions.detection.faults.find((f) => f.kind === "region-partition")!;
+    expect(measured.detected_by).toMatchObject({
+      machine: "target-health",
+      to: "unhealthy",
+      subject: expect.stringMatching(/^(eu-west→openai-sim@us-east|us-east→openai-sim@eu-west)\//),
+      cause: expect.stringMatching(/probes failed/),
+    });
+    expect(measured.detection_s!).toBeLessThan(30);
+    expect(measured.reroute_s).not.toBeNull();
+    expect(measured.requests_touched).toBeGreaterThan(0);
+    expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(report.totals.served_in["eu-west"]!);
+  }, 300_000);
+});

@@ -1,0 +1,106 @@
+/**
+ * The command table: a handler for every command of the contract, each reachable through the controller
+ * as a host would send it, refusals before any handler runs, and a run played to its end in the app
+ * stating what a drill of the same scenario reports.
+ */
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadScenarioFile, runDrill } from "../../engine";
+import { COMMANDS } from "../../engine/lab/commands";
+import { COMMAND_NAMES, type CommandName, type CommandReply, type LabSnapshot } from "../../engine/lab/contract";
+import { LabController } from "../../engine/lab/controller";
+import { serveCommand } from "../../engine/lab/validation";
+import { scenarioFolder } from "../../host/scenarioLibrary";
+import { answersOfReport } from "./reportAnswers";
+
+const fixtures = join(import.meta.dirname, "../fixtures");
+
+let controller: LabController | undefined;
+afterEach(async () => {
+  await controller?.close();
+  controller = undefined;
+});
+
+/** A controller over the test fixtures' folder, paced by a wall clock that moves only when it waits. */
+function open() {
+  let wall = 0;
+  controller = new LabController({
+    scenarios: scenarioFolder(fixtures),
+    wallNow: () => wall,
+    waitWallMs: async (ms) => {
+      wall += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  });
+  const snapshots: LabSnapshot[] = [];
+  controller.subscribe((message) => message.type === "snapshot" && snapshots.push(message.snapshot));
+  return { lab: controller, snapshots };
+}
+
+describe("the command table", () => {
+  it("has one handler for each command of the contract, and declares which change nothing", () => {
+    expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
+    const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog"]);
+  });
+
+  it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
+    const { lab, snapshots } = open();
+    const sent = new Set<CommandName>();
+    const send = async (name: CommandName, payload: unknown): Promise<CommandReply> => {
+      sent.add(name);
+      const pushed = snapshots.length;
+      const reply = await serveCommand(lab, name, payload);
+      // A command that failed changed nothing either.
+      expect(snapshots.length > pushed, `a snapshot after ${name}`).toBe(!COMMANDS[name].readOnly && reply.ok);
+      return reply;
+    };
+    expect(await send("listScenarios", {})).toMatchObject({ ok: true, result: { scenarios: expect.arrayContaining([expect.objectContaining({ file: "short-drill.yaml", valid: true })]) } });
+    expect(await send("loadScenario", { source: "library", name: "short-drill.yaml" })).toEqual({ ok: true, result: { ok: true } });
+    expect(await send("getSnapshot", {})).toMatchObject({ ok: true, result: { status: "ready", scenario: { fileName: "short-drill.yaml" } } });
+    expect(await send("faultCatalog", {})).toMatchObject({ ok: true, result: { entries: expect.arrayContaining([expect.objectContaining({ kind: "gateway-down", node: "region" })]) } });
+    expect(await send("setSpeed", { speed: 50 })).toEqual({ ok: true, result: undefined });
+    expect(await send("step", {})).toMatchObject({ ok: true, result: { advancedTo: expect.any(Number) } });
+    expect(await send("injectFault", { fault: { kind: "gateway-down", region: "us-east" } })).toEqual({ ok: true, result: { faultId: "u1" } });
+    // Time passes between a fault and its healing, or the saved file would heal it as it starts.
+    expect(await send("runTo", { ms: 10_000 })).toEqual({ ok: true, result: { advancedTo: 10_000 } });
+    expect(await send("play", {})).toEqual({ ok: true, result: undefined });
+    expect(await send("pause", {})).toEqual({ ok: true, result: undefined });
+    expect(snapshots.at(-1)).toMatchObject({ status: "paused", speed: 50 });
+    expect(await send("heal", { faultId: "u1" })).toEqual({ ok: true, result: undefined });
+    expect(await send("saveScenario", {})).toMatchObject({ ok: true, result: { fileName: "short-drill-edited.yaml", text: expect.stringContaining("gateway-down") } });
+    const report = await send("exportReport", {});
+    expect(report.ok && JSON.parse((report.result as { json: string }).json)).toMatchObject({ scenario: { name: "short drill" } });
+    expect(await send("auditPage", { filter: {}, offset: 0, limit: 3 })).toMatchObject({ ok: true, result: { rows: [{ seq: 1 }, { seq: 2 }, { seq: 3 }] } });
+    expect(await send("auditEntry", { seq: 2 })).toMatchObject({ ok: true, result: { seq: 2, store: "canonical" } });
+    expect(await send("auditProof", { seq: 2 })).toMatchObject({ ok: true, result: { seq: 2, verified: true } });
+    expect(await send("verifyChain", {})).toMatchObject({ ok: true, result: { ok: true } });
+    expect(await send("exportEvidence", {})).toEqual({ ok: false, error: "this host cannot write evidence bundles" });
+    expect(await send("reset", {})).toEqual({ ok: true, result: undefined });
+    expect(snapshots.at(-1)).toMatchObject({ status: "ready", nowMs: 0, faults: [] });
+    expect([...sent].sort()).toEqual([...COMMAND_NAMES].sort());
+  });
+
+  it("runs no handler for an unknown command, a bad payload or a null one", async () => {
+    const { lab, snapshots } = open();
+    const pushed = snapshots.length;
+    expect(await serveCommand(lab, "deleteEverything", {})).toEqual({ ok: false, error: 'unknown command "deleteEverything"' });
+    expect(await serveCommand(lab, "loadScenario", { source: "library", name: "../etc/passwd" })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid loadScenario payload/) });
+    expect(await serveCommand(lab, "play", null)).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid play payload/) });
+    expect(snapshots.length).toBe(pushed);
+    // A command that reaches its handler and fails there says why.
+    expect(await serveCommand(lab, "play", {})).toEqual({ ok: false, error: "no scenario is loaded: open one from the library first" });
+  });
+
+  it("finishes a run that reaches its end as a drill does: the four answers and expectations are the drill's", async () => {
+    const { lab, snapshots } = open();
+    await lab.execute("loadScenario", { source: "library", name: "short-drill.yaml" });
+    await lab.execute("runTo", { ms: 60_000 });
+    const end = snapshots.at(-1)!;
+    expect(end).toMatchObject({ status: "finished", nowMs: 60_000 });
+    const drill = await runDrill(loadScenarioFile(join(fixtures, "short-drill.yaml")), {});
+    expect({ questions: end.questions, expectations: end.expectations }).toEqual(answersOfReport(drill));
+    // And the report the app exports is the drill's, byte for byte.
+    expect((await lab.execute("exportReport", {})).json).toBe(`${JSON.stringify(drill, null, 2)}\n`);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { COMMAND_NAMES, type CommandName, type CommandPayload, type CommandResults, type LabBackend } from "../../engine/lab/contract";
+import { commandSchemas, parseCommand, serveCommand } from "../../engine/lab/validation";
+
+/** A backend that records what reaches it and answers nothing. */
+function recordingBackend() {
+  const received: { name: CommandName; input: unknown }[] = [];
+  const backend: LabBackend = {
+    execute: async <K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> => {
+      received.push({ name, input });
+      throw new Error(`${name} reached the engine`);
+    },
+    subscribe: () => () => undefined,
+  };
+  return { backend, received };
+}
+
+describe("command validation", () => {
+  it("has a schema for every command of the contract, and none besides", () => {
+    expect(Object.keys(commandSchemas).sort()).toEqual([...COMMAND_NAMES].sort());
+  });
+
+  it("refuses an unknown command, a wrong payload and a null payload before the engine sees them", async () => {
+    const { backend, received } = recordingBackend();
+    expect(await serveCommand(backend, "format", {})).toEqual({ ok: false, error: 'unknown command "format"' });
+    expect(await serveCommand(backend, 7, {})).toEqual({ ok: false, error: "unknown command 7" });
+    expect(await serveCommand(backend, "play", { now: true })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid play payload/) });
+    expect(await serveCommand(backend, "runTo", { ms: -1 })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid runTo payload: ms:/) });
+    // null is a payload, unlike an absent one, and no command takes it.
+    for (const name of ["play", "getSnapshot", "runTo"]) expect(await serveCommand(backend, name, null)).toMatchObject({ ok: false, error: expect.stringMatching(new RegExp(`^invalid ${name} payload`)) });
+    expect(await serveCommand(backend, "play", [])).toMatchObject({ ok: false });
+    expect(received).toEqual([]);
+  });
+
+  it("takes an absent payload as no arguments, and hands the parsed input on", async () => {
+    const { backend, received } = recordingBackend();
+    expect(await serveCommand(backend, "play", undefined)).toEqual({ ok: false, error: "play reached the engine" });
+    expect(parseCommand("injectFault", { fault: { kind: "request-fault", region: "eu-west", provider: "openai", class: "stream-cut" } })).toEqual({
+      ok: true,
+      name: "injectFault",
+      // Defaults filled in: the handler receives the contract's input, not the wire's.
+      input: { fault: { kind: "request-fault", region: "eu-west", provider: "openai", class: "stream-cut", retry_after_s: 2, first_token_ms: 30_000, after_chunks: 3 } },
+    });
+    expect(received).toEqual([{ name: "play", input: {} }]);
+  });
+
+  it("refuses a fault with timing: the host takes it from the clock", () => {
+    expect(parseCommand("injectFault", { fault: { kind: "gateway-down", region: "eu-west", at_s: 5 } })).toMatchObject({ ok: false });
+  });
+});
