@@ -1,5 +1,5 @@
 /** Checks and predicates several fault kinds share. */
-import type { FaultCheckContext, FaultIssue } from "./kind";
+import type { FaultCheckContext, FaultIssue, ImpactHooks } from "./kind";
 
 /** The region must exist. */
 export function knownRegion(context: FaultCheckContext, value: string, field: string): FaultIssue[] {
@@ -35,7 +35,7 @@ export function needsIdentity(context: FaultCheckContext, kind: string): FaultIs
 }
 
 /** A `provider@region/model` target of the endpoint, of one model or (model undefined) any. */
-export function targetAt(target: string, provider: string, region: string, model: string | undefined): boolean {
+function targetAt(target: string, provider: string, region: string, model: string | undefined): boolean {
   return model === undefined ? target.startsWith(`${provider}@${region}/`) : target === `${provider}@${region}/${model}`;
 }
 
@@ -43,3 +43,13 @@ export function targetAt(target: string, provider: string, region: string, model
 export function regionWithdrawn(fault: { readonly region: string }, region: string): boolean {
   return fault.region === region;
 }
+
+/** A fault at one endpoint: one of its models, or (model absent) every model. */
+type EndpointFault = { readonly region: string; readonly provider: string; readonly model?: string | undefined };
+
+/** What a fault at an endpoint is about: attempts at it and alarms of its targets, and its region's withdrawal. */
+export const endpointImpact: ImpactHooks<EndpointFault> = {
+  attemptHits: (fault, attempt) => targetAt(attempt.target, fault.provider, fault.region, fault.model),
+  withdrawalDetects: regionWithdrawn,
+  alarmDetects: (fault, _event, target) => target !== undefined && targetAt(target, fault.provider, fault.region, fault.model),
+};

@@ -1,7 +1,7 @@
 /** A share of an endpoint's completion requests fail with an HTTP status. */
 import { z } from "zod";
 import { id, share } from "../scenario/sections/fields";
-import { knownEndpoint, regionWithdrawn, targetAt } from "./common";
+import { endpointImpact, knownEndpoint } from "./common";
 import { defineFault, timing } from "./kind";
 
 export const errorRate = defineFault({
@@ -15,11 +15,7 @@ export const errorRate = defineFault({
     errorRate: (fault, provider, region) => (fault.region === region && fault.provider === provider ? { rate: fault.rate, status: fault.status } : undefined),
     statusPage: (fault, provider, region) => (fault.region === region && fault.provider === provider ? "degraded_performance" : undefined),
   },
-  impact: {
-    attemptHits: (fault, attempt) => targetAt(attempt.target, fault.provider, fault.region, undefined),
-    withdrawalDetects: regionWithdrawn,
-    alarmDetects: (fault, _event, target) => target !== undefined && targetAt(target, fault.provider, fault.region, undefined),
-  },
+  impact: endpointImpact,
   menu: [
     {
       node: "endpoint",

@@ -1,7 +1,7 @@
 /** One model of a provider in a region is down; the provider's other models answer. */
 import { z } from "zod";
 import { id } from "../scenario/sections/fields";
-import { knownEndpoint, regionWithdrawn } from "./common";
+import { endpointImpact, knownEndpoint } from "./common";
 import { defineFault, timing } from "./kind";
 
 export const modelOutage = defineFault({
@@ -15,11 +15,7 @@ export const modelOutage = defineFault({
     modelDown: (fault, provider, region, model) => fault.region === region && fault.provider === provider && fault.model === model,
     statusPage: (fault, provider, region) => (fault.region === region && fault.provider === provider ? "partial_outage" : undefined),
   },
-  impact: {
-    attemptHits: (fault, attempt) => attempt.target === `${fault.provider}@${fault.region}/${fault.model}`,
-    withdrawalDetects: regionWithdrawn,
-    alarmDetects: (fault, _event, target) => target === `${fault.provider}@${fault.region}/${fault.model}`,
-  },
+  impact: endpointImpact,
   menu: [
     {
       node: "endpoint",

@@ -1,7 +1,7 @@
 /** A provider endpoint answers, but takes several times its usual service time: overload, not failure. */
 import { z } from "zod";
 import { id } from "../scenario/sections/fields";
-import { knownEndpoint, regionWithdrawn, targetAt } from "./common";
+import { endpointImpact, knownEndpoint } from "./common";
 import { defineFault, timing } from "./kind";
 
 export const providerSlowdown = defineFault({
@@ -24,11 +24,7 @@ export const providerSlowdown = defineFault({
     serviceTimeFactor: (fault, provider, region, model) => (fault.region === region && fault.provider === provider && (fault.model ?? model) === model ? fault.factor : 1),
     statusPage: (fault, provider, region) => (fault.region === region && fault.provider === provider ? "degraded_performance" : undefined),
   },
-  impact: {
-    attemptHits: (fault, attempt) => targetAt(attempt.target, fault.provider, fault.region, fault.model),
-    withdrawalDetects: regionWithdrawn,
-    alarmDetects: (fault, _event, target) => target !== undefined && targetAt(target, fault.provider, fault.region, fault.model),
-  },
+  impact: endpointImpact,
   menu: [
     {
       node: "endpoint",

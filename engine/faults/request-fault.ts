@@ -1,7 +1,7 @@
 /** One provider endpoint misbehaves on completion requests in one of the request-level ways (docs/REQUEST-FAULTS.md). */
 import { z } from "zod";
 import { id } from "../scenario/sections/fields";
-import { knownEndpoint, regionWithdrawn, targetAt } from "./common";
+import { endpointImpact, knownEndpoint } from "./common";
 import { defineFault, timing } from "./kind";
 import { REQUEST_FAULT_CLASSES, REQUEST_FAULT_DEFAULTS, REQUEST_FAULT_LABELS } from "./requestFaultClasses";
 
@@ -36,11 +36,7 @@ export const requestFault = defineFault({
     requestMisbehaviour: (fault, provider, region, model, taken) =>
       fault.region === region && fault.provider === provider && (fault.model ?? model) === model && (fault.times === undefined || taken < fault.times) ? fault : undefined,
   },
-  impact: {
-    attemptHits: (fault, attempt) => targetAt(attempt.target, fault.provider, fault.region, fault.model),
-    withdrawalDetects: regionWithdrawn,
-    alarmDetects: (fault, _event, target) => target !== undefined && targetAt(target, fault.provider, fault.region, fault.model),
-  },
+  impact: endpointImpact,
   menu: [
     {
       node: "endpoint",

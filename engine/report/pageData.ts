@@ -4,7 +4,7 @@
  * browser-side code can take its types without taking the engine.
  */
 
-/** One virtual second of traffic, as plotted; the report's `SecondPoint`s are these. */
+/** One virtual second of traffic, as plotted: the recorder's `SecondPoint`. */
 export interface ReportPageSecond {
   readonly t_s: number;
   readonly requests: number;

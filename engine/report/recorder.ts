@@ -8,6 +8,7 @@ import type { InflightRequest } from "../session";
 import { MillisecondCounts, percentile } from "../stats/percentile";
 import { requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
 import { IdentityCostRecorder } from "./identityCost";
+import type { ReportPageSecond } from "./pageData";
 
 export interface FaultMeasure {
   readonly id: string;
@@ -45,15 +46,7 @@ export interface FailoverMeasure {
 }
 
 /** One virtual second of traffic, by the time each request was answered: what the report's charts plot. */
-export interface SecondPoint {
-  readonly t_s: number;
-  readonly requests: number;
-  readonly ok: number;
-  readonly errors: number;
-  readonly rejected: number;
-  /** p95 latency of the requests served in this second, ms; null when none was served. */
-  readonly p95_ms: number | null;
-}
+export type SecondPoint = ReportPageSecond;
 
 /**
  * Where one virtual second's requests went, by the time each was answered, as `SecondPoint` counts them:
