@@ -8,7 +8,7 @@ import type { EventBus } from "./events";
 import type { ResidencyPolicy } from "./policy";
 import type { Random } from "./random";
 import type { Scenario } from "./scenario/schema";
-import type { FaultBook } from "./sim/faults";
+import type { FaultBook } from "./faults/book";
 import type { Topology } from "./topology";
 
 export interface EngineContext {

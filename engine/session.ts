@@ -17,7 +17,7 @@ import { CallerTokens } from "./identity/tokens";
 import { ResidencyPolicy } from "./policy";
 import type { Random } from "./random";
 import type { Fault, Scenario } from "./scenario/schema";
-import { FaultBook } from "./sim/faults";
+import { FaultBook } from "./faults/book";
 import { TrafficGenerator } from "./sim/traffic";
 import { SimulatedWorld, type CompletionCounts } from "./sim/world";
 import { Topology } from "./topology";

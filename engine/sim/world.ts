@@ -13,7 +13,7 @@ import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
 import { FROM_REGION_HEADER, WORK_HEADER } from "../labHeaders";
 import type { RequestMisbehaviour } from "../faults/kind";
-import type { FaultBook } from "./faults";
+import type { FaultBook } from "../faults/book";
 import { attachWorld, type SimulatedHost } from "./transport";
 
 

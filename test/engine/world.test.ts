@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../engine/clock";
 import { fetchOnClock } from "../../engine/http";
 import { seededRandom } from "../../engine/random";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 import { SimulatedWorld } from "../../engine/sim/world";
 import { Topology } from "../../engine/topology";
 import { baseScenario } from "./helpers";

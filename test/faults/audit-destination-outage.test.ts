@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditDestinationOutage } from "../../engine/faults/audit-destination-outage";
 import { describeFault } from "../../engine/scenario/describeFault";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 import { drillFixture } from "./drill";
 
 const outage = auditDestinationOutage.schema.parse({ kind: "audit-destination-outage", at_s: 30, heal_s: 90 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { latencyRamp, rampedMs } from "../../engine/faults/latency-ramp";
 import { describeFault } from "../../engine/scenario/describeFault";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 import { drillFixture } from "./drill";
 
 const ramp = latencyRamp.schema.parse({ kind: "latency-ramp", at_s: 30, from: "us-east", to: "eu-west", end_ms: 8_000, ramp_s: 80 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { providerSlowdown } from "../../engine/faults/provider-slowdown";
 import { describeFault } from "../../engine/scenario/describeFault";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 import { drillFixture } from "./drill";
 
 const slowdown = providerSlowdown.schema.parse({ kind: "provider-slowdown", at_s: 30, region: "eu-west", provider: "openai-sim", model: "gpt-4o", factor: 4 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { regionPartition } from "../../engine/faults/region-partition";
 import { describeFault } from "../../engine/scenario/describeFault";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 import { drillFixture } from "./drill";
 
 const partition = regionPartition.schema.parse({ kind: "region-partition", at_s: 30, heal_s: 120, from: "us-east", to: "eu-west" });

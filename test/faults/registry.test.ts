@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FAULT_KINDS, FAULT_MENU, FAULT_SCHEMAS, INSTANT_FAULTS, faultKind } from "../../engine/faults/registry";
 import { describeFault } from "../../engine/scenario/describeFault";
 import { faultSchema } from "../../engine/scenario/schema";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 
 const faultsDir = join(import.meta.dirname, "../../engine/faults");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { trafficSurge } from "../../engine/faults/traffic-surge";
 import { describeFault } from "../../engine/scenario/describeFault";
-import { FaultBook } from "../../engine/sim/faults";
+import { FaultBook } from "../../engine/faults/book";
 import { drillFixture } from "./drill";
 
 const surge = trafficSurge.schema.parse({ kind: "traffic-surge", at_s: 40, heal_s: 80, population: "eu-web", factor: 4 });

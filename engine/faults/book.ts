@@ -1,10 +1,12 @@
 /**
- * The faults in force in the simulated world, and their history (status pages report it late).
- * Pure bookkeeping: the world's request handlers ask it questions, the session injects and heals. Each
- * question is answered by the hooks of the active faults' kinds (engine/faults/), never by kind here.
+ * The faults in force, and their history (status pages report it late). Pure bookkeeping: the simulated
+ * world, the gateways and the traffic generator ask it questions, the session injects and heals. Each
+ * question is answered by the hooks of the active faults' kinds, never by kind here. It lives beside the
+ * kinds rather than in engine/sim/, so the request path (which asks whether its gateway is down) depends on
+ * no module of the simulator.
  */
-import type { RequestMisbehaviour, StatusPageState, WorldHooks } from "../faults/kind";
-import { faultKind } from "../faults/registry";
+import type { RequestMisbehaviour, StatusPageState, WorldHooks } from "./kind";
+import { faultKind } from "./registry";
 import type { Fault } from "../scenario/schema";
 
 export interface FaultSpan {
