@@ -11,6 +11,7 @@ export const gatewayDown = defineFault({
   references: (fault, context) => knownRegion(context, fault.region, "region"),
   describe: (fault) => `gateway ${fault.region} down`,
   region: (fault) => fault.region,
+  faultedGateway: (fault) => fault.region,
   world: { gatewayDown: (fault, region) => fault.region === region },
   impact: {
     requestTouches: (fault, record) => record.gateway === fault.region,

@@ -106,6 +106,8 @@ export interface FaultKindModule<F extends { readonly kind: string; readonly at_
   describe(fault: Omit<F, "at_s" | "heal_s">): string;
   /** The region the fault belongs to in the audit log; `global` for none. */
   region(fault: F): string;
+  /** The region whose gateway the app draws as faulted while this fault holds. Absent: none. */
+  faultedGateway?(fault: F): string;
   readonly world: WorldHooks<F>;
   readonly impact: ImpactHooks<F>;
   /** Its entries in the app's fault menus. */

@@ -17,6 +17,7 @@ export const regionOutage = defineFault({
   references: (fault, context) => knownEndpoint(context, fault, false),
   describe: (fault) => `region outage in ${fault.region}${fault.provider ? ` (${fault.provider})` : ""}, ${fault.behaviour}`,
   region: (fault) => fault.region,
+  faultedGateway: (fault) => fault.region,
   world: {
     regionOutage: (fault, provider, region) => (fault.region === region && (fault.provider ?? provider) === provider ? fault.behaviour : undefined),
     statusPage: (fault, provider, region) => (fault.region === region && (fault.provider ?? provider) === provider ? "major_outage" : undefined),

@@ -3,6 +3,7 @@
  * session and the drill's recorder and changes nothing. The four answers and the expectations come from
  * `measureRun`, the function the report takes them from, so at the end of a run the two agree.
  */
+import { faultKind } from "../faults/registry";
 import { measureRun } from "../drill";
 import type { SecondTraffic } from "../report/recorder";
 import type { IdentityCost } from "../report/identityCost";
@@ -105,6 +106,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
       injectedAt: Math.round(measure.at_s * 1000),
       healedAt: measure.heal_s === null ? null : Math.round(measure.heal_s * 1000),
       byUser: measure.id.startsWith("u"),
+      faultedGateway: faultKind(measure.fault).faultedGateway?.(measure.fault) ?? null,
     })),
     totals: { requests: recorder.totals.requests, ok: recorder.totals.ok, errors: recorder.totals.errors, rejected: recorder.totals.rejected },
     questions: {

@@ -71,6 +71,8 @@ export interface FaultView {
   readonly injectedAt: number;
   readonly healedAt: number | null;
   readonly byUser: boolean;
+  /** The region whose gateway this fault marks as faulted on the graph, if any. */
+  readonly faultedGateway: string | null;
 }
 
 export interface TimelineItem {

@@ -70,7 +70,7 @@ function identityPolicy(identity: IdentityView): string {
 
 export function nodesFor(snapshot: LabSnapshot): LabNode[] {
   const faultedRegions = new Set(
-    snapshot.faults.filter((f) => f.healedAt === null && "region" in f.fault && (f.fault.kind === "region-outage" || f.fault.kind === "gateway-down")).map((f) => (f.fault as { region: string }).region),
+    snapshot.faults.flatMap((f) => (f.healedAt === null && f.faultedGateway !== null ? [f.faultedGateway] : [])),
   );
   const identity = snapshot.identity;
   const node = (id: string, data: LabNodeData): LabNode => ({ id, type: data.kind, position: { x: 0, y: 0 }, data: data as LabNode["data"], ...SIZE[data.kind] });

@@ -23,6 +23,28 @@ describe("topology graph", () => {
     expect(edgesFor(snapshot).some((e) => e.target === nodeIds.idp)).toBe(false);
   });
 
+  it("draws a gateway as faulted while a fault whose kind says so holds there, and not for other kinds or once healed", async () => {
+    const faulting = new LabController({ scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")), wallNow: () => 0, waitWallMs: async () => undefined });
+    try {
+      await faulting.execute("loadScenario", { source: "library", name: "active-passive.yaml" });
+      const region = snapshot.regions[0]!.id;
+      const faulted = async () => {
+        const now = await faulting.execute("getSnapshot", {});
+        return nodesFor(now).filter((n) => n.data.kind === "gateway" && n.data.faulted).map((n) => n.id);
+      };
+      const { faultId } = await faulting.execute("injectFault", { fault: { kind: "audit-partition", region } });
+      expect(await faulted()).toEqual([]);
+      await faulting.execute("heal", { faultId });
+      const down = await faulting.execute("injectFault", { fault: { kind: "gateway-down", region } });
+      expect(await faulted()).toEqual([nodeIds.gateway(region)]);
+      await faulting.execute("runTo", { ms: 1_000 });
+      await faulting.execute("heal", { faultId: down.faultId });
+      expect(await faulted()).toEqual([]);
+    } finally {
+      await faulting.close();
+    }
+  });
+
   it("with an identity provider: its node, a link to every gateway that breaks when partitioned, and each gateway's cache age and policy", async () => {
     const identityController = new LabController({ scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")), wallNow: () => 0, waitWallMs: async () => undefined });
     try {

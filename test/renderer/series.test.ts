@@ -54,7 +54,7 @@ describe("metricsSeries", () => {
 });
 
 describe("faultMarkers", () => {
-  const view = (id: string, fault: FaultView["fault"], injectedAt: number, healedAt: number | null): FaultView => ({ id, fault, kind: fault.kind, injectedAt, healedAt, byUser: false });
+  const view = (id: string, fault: FaultView["fault"], injectedAt: number, healedAt: number | null): FaultView => ({ id, fault, kind: fault.kind, injectedAt, healedAt, byUser: false, faultedGateway: null });
 
   it("marks each injection, and each heal that happened, in virtual seconds", () => {
     const markers = faultMarkers([
