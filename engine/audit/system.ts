@@ -24,11 +24,11 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build as buildHistogram, type Histogram } from "hdr-histogram-js";
 import type { Clock } from "../clock";
 import type { TransitionEvent } from "../events";
 import type { AuditConfig } from "../scenario/schema";
 import { AuditLog, type AuditRecord, type StoredEntry } from "./AuditLog";
+import { MillisecondCounts } from "../stats/percentile";
 import { AuditWriter } from "./writer";
 
 /** The region of entries that belong to no one region: the run, the traffic director. */
@@ -112,7 +112,7 @@ export interface BufferStats {
   readonly depth_max: number;
   /** Entries still only in the buffer at the end: at risk if the region were lost. */
   readonly depth_end: number;
-  /** Time from an entry's event to its arrival at the destination; null when nothing was flushed. */
+  /** Time from an entry's event to its arrival at the destination (p95 by the one percentile definition, engine/stats/percentile.ts, rounded to the ms); null when nothing was flushed. */
   readonly flush_lag_ms: { readonly p95: number | null; readonly max: number | null };
 }
 
@@ -129,7 +129,7 @@ interface RegionBuffer {
   /** Event times of the entries waiting, for the flush lag. */
   waitingSince: number[];
   depthMax: number;
-  readonly lag: Histogram;
+  readonly lag: MillisecondCounts;
   lagMax: number | null;
 }
 
@@ -202,7 +202,7 @@ export class AuditSystem {
       state: "flushing",
       waitingSince: [],
       depthMax: 0,
-      lag: buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 7 * 86_400_000, numberOfSignificantValueDigits: 3 }),
+      lag: new MillisecondCounts(),
       lagMax: null,
     });
   }
@@ -320,7 +320,7 @@ export class AuditSystem {
     this.writer.forward(buffer.store.id, buffer.destination.id, buffer.written, flushedAt);
     for (const t of buffer.waitingSince) {
       const lag = flushedAt - t;
-      buffer.lag.recordValue(Math.max(1, Math.round(lag)));
+      buffer.lag.record(lag);
       buffer.lagMax = Math.max(buffer.lagMax ?? 0, lag);
     }
     buffer.waitingSince = [];
@@ -340,7 +340,7 @@ export class AuditSystem {
       flushed: b.flushedSeq,
       depth_max: b.depthMax,
       depth_end: b.written - b.flushedSeq,
-      flush_lag_ms: { p95: b.lagMax === null ? null : b.lag.getValueAtPercentile(95), max: b.lagMax === null ? null : Math.round(b.lagMax) },
+      flush_lag_ms: { p95: b.lagMax === null ? null : Math.round(b.lag.percentile(0.95)), max: b.lagMax === null ? null : Math.round(b.lagMax) },
     }));
   }
 
