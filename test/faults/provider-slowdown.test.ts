@@ -36,4 +36,28 @@ describe("provider-slowdown", () => {
     expect(report.totals.errors).toBe(0);
     expect(report.passed).toBe(true);
   }, 300_000);
+
+  it("as a drill with the director's drain settings: eu-west is drained during the slowdown on its served p95 and restored after the heal", async () => {
+    const report = await drillFixture("provider-slowdown-drained.yaml");
+    const director = report.transitions.filter((t) => t.machine === "director");
+    expect(director.map((t) => [t.subject, t.to])).toEqual([
+      ["eu-west", "regionsWithdrawn"],
+      ["eu-west", "allServing"],
+    ]);
+    const [drained, restored] = director as [(typeof director)[number], (typeof director)[number]];
+    // Slowed from 30 s to 120 s; its gateway stays ready throughout (p95 inside its 10 s budget).
+    expect(report.transitions.filter((t) => t.machine === "gateway")).toEqual([]);
+    expect(drained.cause).toMatch(/^eu-west withdrawn: 3 consecutive health checks failed \(last: served p95 \d+ ms over the 5000 ms drain threshold\)$/);
+    // Three failed rounds, 10 s apart, once slow answers pass 5 % of the window: after 50 s, before the heal.
+    expect(drained.t).toBeGreaterThan(50_000);
+    expect(drained.t).toBeLessThan(120_000);
+    // The status page reads operational 10 s after the heal; then three passed rounds, 10 s apart.
+    expect(restored.cause).toBe("eu-west restored: 3 consecutive health checks passed");
+    expect(restored.t).toBeGreaterThan(150_000);
+    expect(restored.t).toBeLessThan(240_000);
+    expect(report.questions.detection.faults[0]!.detected_by).toMatchObject({ machine: "director", subject: "eu-west", to: "regionsWithdrawn" });
+    expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(500);
+    expect(report.totals.errors).toBe(0);
+    expect(report.passed).toBe(true);
+  }, 300_000);
 });
