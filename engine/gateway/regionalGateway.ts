@@ -80,12 +80,13 @@ export class RegionalGateway {
   readiness(): ReadinessReport {
     const { clock, topology, scenario } = this.ctx;
     const { usable, total } = this.health.localUsability();
+    // A provider is deployed at most once per region, so each appears once.
     const degraded = topology.endpoints.filter((e) => e.region === this.region && this.health.statusPage(e) !== "operational").map((e) => e.provider);
     return {
       ready: this.machineState !== "failed",
       detail: `${this.machineState}; ${usable}/${total} local targets usable`,
       served_p95_ms: this.served.p95(clock.now(), scenario.health.passive.min_requests) ?? null,
-      degraded_providers: [...new Set(degraded)],
+      degraded_providers: degraded,
     };
   }
 
