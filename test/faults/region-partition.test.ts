@@ -22,6 +22,10 @@ describe("region-partition", () => {
     expect(regionPartition.impact.alarmDetects?.(partition, opened, "openai-sim@eu-central/gpt-4o")).toBe(false);
   });
 
+  it("a withdrawal of either region it cuts detects it: the director's checkers at the other end lost sight", () => {
+    expect(["us-east", "eu-west", "eu-central"].map((r) => regionPartition.impact.withdrawalDetects?.(partition, r))).toEqual([true, true, false]);
+  });
+
   it("as a drill: probes across the cut time out, the target goes unhealthy and traffic falls back to eu-central", async () => {
     const report = await drillFixture("region-partition.yaml");
     const measured = report.questions.detection.faults.find((f) => f.kind === "region-partition")!;

@@ -15,7 +15,7 @@ export const DIRECTOR_DEFAULTS = {
   failure_threshold: 3,
 } as const;
 
-/** Route 53 runs checkers in up to 16 regions at once. */
+/** Every round asks every gateway from each checker region, so the list is bounded to keep a run's cost in check. */
 const MAX_CHECKERS = 16;
 
 export const director = z
