@@ -1,25 +1,23 @@
 /**
  * The health-aware traffic director in front of the regional gateways (seed, layer 3). It checks each
- * gateway's readiness like Route 53 (interval, failure threshold; the same count to recover) and answers
+ * gateway's readiness like Route 53 (interval, failure threshold; the same count to recover; from the checker
+ * regions, with their quorum, when the scenario names them — `directorChecks.ts`), drains a ready gateway whose
+ * report says its answers are slow or its providers degraded when the scenario asks (`readiness.ts`), and answers
  * callers with a gateway region. In DNS mode callers cache the answer for the TTL, so stale resolutions keep
  * hitting a failed region until they expire; in anycast mode the next packet already follows the change.
  */
 import { createActor, type Actor } from "xstate";
 import type { EngineContext } from "./context";
-import { fetchOnClock } from "./http";
+import { checkGateway } from "./directorChecks";
 import { HealthCheckCounter } from "./hysteresis";
 import { directorMachine, type DirectorState } from "./machines/director";
 import type { Random } from "./random";
-import { gatewayBaseUrl } from "./topology";
 
 /** The cached answers of one caller population's resolvers (DNS mode). */
 interface Resolvers {
   readonly region: string[];
   readonly expiresAt: number[];
 }
-
-/** The checkers' origin. It is no region of the topology, so the simulated network charges it a flat 1 ms. */
-const CHECKER_REGION = "director";
 
 export class TrafficDirector {
   private readonly machine: Actor<typeof directorMachine>;
@@ -128,19 +126,12 @@ export class TrafficDirector {
   }
 
   private async check(region: string): Promise<void> {
-    const { clock, scenario } = this.ctx;
+    const { clock } = this.ctx;
     const key = `check:${region}:${++this.checkSeq}`;
     clock.work.open(key);
     try {
-      const result = await fetchOnClock(clock, {
-        url: `${gatewayBaseUrl(region)}/ready`,
-        timeoutMs: scenario.health.probe.timeout_ms,
-        callerKey: key,
-        key: `${key}/http`,
-        worldId: this.ctx.worldId,
-        fromRegion: CHECKER_REGION,
-      });
-      this.recordCheck(region, result.status === 200, result.error ?? describeReadiness(result.body, result.status));
+      const { ok, detail } = await checkGateway(this.ctx, region, key);
+      this.recordCheck(region, ok, detail);
     } finally {
       clock.work.close(key);
     }
@@ -152,9 +143,4 @@ export class TrafficDirector {
     if (change === "came-back") this.machine.send({ type: "REGION_UP", region, detail: `${check.consecutivePassed} consecutive health checks passed` });
     else if (change === "went-down") this.machine.send({ type: "REGION_DOWN", region, detail: `${check.consecutiveFailed} consecutive health checks failed (last: ${detail})` });
   }
-}
-
-function describeReadiness(body: unknown, status: number): string {
-  const detail = (body as { detail?: unknown } | undefined)?.detail;
-  return typeof detail === "string" ? `HTTP ${status}: ${detail}` : `HTTP ${status}`;
 }

@@ -26,8 +26,8 @@ export interface Finding {
 
 const P95_REFRESH_MS = 1000;
 
-/** Sliding window of passive outcomes for one target: error rate, and p95 of latencies. */
-class PassiveWindow {
+/** Sliding window of passive outcomes (one target's, or the answers a gateway served): error rate, and p95 of latencies. */
+export class PassiveWindow {
   private times: number[] = [];
   private failed: boolean[] = [];
   private latencies: (number | undefined)[] = [];
@@ -255,6 +255,11 @@ export class GatewayHealthView {
     page.status = status;
     page.since = this.clock.now();
     this.reassessEndpoint(endpoint);
+  }
+
+  /** The endpoint's status as the gateway last read it on its provider's status page. */
+  statusPage(endpoint: Endpoint): StatusPageStatus {
+    return this.statusPages.get(endpoint.id)!.status;
   }
 
   /** Number of targets in the gateway's own region, and how many of them are usable. */

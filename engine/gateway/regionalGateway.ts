@@ -6,9 +6,10 @@
 import { createActor, type Actor } from "xstate";
 import type { ChatSink } from "../chat";
 import type { EngineContext } from "../context";
-import { GatewayHealthView } from "../health";
+import { GatewayHealthView, PassiveWindow } from "../health";
 import { TokenValidator } from "../identity/validator";
 import { gatewayMachine, type GatewayState } from "../machines/gateway";
+import type { ReadinessReport } from "../readiness";
 import { admit } from "./admission";
 import { Dispatcher } from "./dispatch";
 import { afterDurableWrite, durableWaitMs } from "./durability";
@@ -24,6 +25,8 @@ export class RegionalGateway {
   private readonly probes: GatewayProbes;
   private readonly dispatcher: Dispatcher;
   private readonly machine: Actor<typeof gatewayMachine>;
+  /** The answers the gateway served and how long each took it, for the p95 its readiness reports. */
+  private readonly served: PassiveWindow;
   private machineState: GatewayState = "healthy";
   /** Bumped each time the gateway process dies: requests begun under an older life are lost. */
   private life = 0;
@@ -37,6 +40,7 @@ export class RegionalGateway {
     this.identity = ctx.scenario.identity ? new TokenValidator(region, ctx) : undefined;
     this.probes = new GatewayProbes(region, ctx, this.health);
     this.dispatcher = new Dispatcher({ region, ctx, health: this.health });
+    this.served = new PassiveWindow(ctx.scenario.health.passive.window_s * 1000);
     const d = ctx.scenario.director;
     this.machine = createActor(gatewayMachine, {
       clock: ctx.clock,
@@ -69,10 +73,21 @@ export class RegionalGateway {
     this.health.stop();
   }
 
-  /** What the gateway's readiness endpoint answers: not ready while failed. */
-  readiness(): { ready: boolean; detail: string } {
+  /**
+   * What the gateway's readiness endpoint answers: not ready while failed; and, for the director to weigh,
+   * how slow its answers are and which local providers' status pages say they are not operational.
+   */
+  readiness(): ReadinessReport {
+    const { clock, topology, scenario } = this.ctx;
     const { usable, total } = this.health.localUsability();
-    return { ready: this.machineState !== "failed", detail: `${this.machineState}; ${usable}/${total} local targets usable` };
+    // A provider is deployed at most once per region, so each appears once.
+    const degraded = topology.endpoints.filter((e) => e.region === this.region && this.health.statusPage(e) !== "operational").map((e) => e.provider);
+    return {
+      ready: this.machineState !== "failed",
+      detail: `${this.machineState}; ${usable}/${total} local targets usable`,
+      served_p95_ms: this.served.p95(clock.now(), scenario.health.passive.min_requests) ?? null,
+      degraded_providers: degraded,
+    };
   }
 
   /** Re-evaluates the gateway's state from its inputs; called whenever one changes. */
@@ -100,9 +115,12 @@ export class RegionalGateway {
    * (`request.chat`) streams its answer into `sink` as it arrives.
    */
   async handle(request: CallerRequest, key: string, sink?: ChatSink): Promise<HandledRequest> {
+    const { clock, audit } = this.ctx;
+    const arrived = clock.now();
     const handled = await this.process(request, key, sink);
-    const waitMs = durableWaitMs(handled, this.region, this.ctx.audit);
-    return waitMs > 0 ? afterDurableWrite(handled, waitMs, this.ctx.clock, key) : handled;
+    const waitMs = durableWaitMs(handled, this.region, audit);
+    if (handled.record.outcome === "ok") this.served.record(clock.now(), true, clock.now() + waitMs - arrived);
+    return waitMs > 0 ? afterDurableWrite(handled, waitMs, clock, key) : handled;
   }
 
   /** Every stage but durability. */

@@ -9,6 +9,7 @@ import { messageText, type ChatMessage, type ChatUsage } from "../chat";
 import type { Clock } from "../clock";
 import type { IdentityProvider } from "../identity/provider";
 import type { Random } from "../random";
+import type { ReadinessReport } from "../readiness";
 import type { Scenario } from "../scenario/schema";
 import type { Endpoint, Topology } from "../topology";
 import { FROM_REGION_HEADER, WORK_HEADER } from "../labHeaders";
@@ -18,7 +19,7 @@ import { attachWorld, type SimulatedHost } from "./transport";
 
 
 /** What a gateway reports on its readiness endpoint; the engine supplies it. */
-export type GatewayReadiness = (region: string) => { ready: boolean; detail: string };
+export type GatewayReadiness = (region: string) => ReadinessReport;
 
 /** Time a provider takes to send an error response once the request arrived, ms. */
 const ERROR_SERVICE_MS = 5;
@@ -291,8 +292,8 @@ export class SimulatedWorld implements SimulatedHost {
   private async gatewayReady(region: string, from: string, work: string): Promise<Response> {
     if (this.faults.gatewayDown(region) || this.faults.pathCut(from, region)) return this.hang(work);
     if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
-    const { ready, detail } = this.gatewayReadiness(region);
-    return HttpResponse.json({ ready, detail }, { status: ready ? 200 : 503 });
+    const report = this.gatewayReadiness(region);
+    return HttpResponse.json(report, { status: report.ready ? 200 : 503 });
   }
 
   /** The identity provider's discovery document, JWKS and revocation list, as served in `region`. */

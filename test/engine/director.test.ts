@@ -82,4 +82,20 @@ describe("TrafficDirector", () => {
     expect(counts["eu-central"]! / 4000).toBeGreaterThan(0.7);
     expect(counts["eu-central"]! / 4000).toBeLessThan(0.8);
   });
+
+  it("told to, drains a region whose local provider's status page says degraded, and restores it once the page reads operational", async () => {
+    const { clock, events, session } = start({ ...dns, drain_on_provider_status: true });
+    // A slowdown by a factor of 1 changes nothing but the status page, 120 s late both ways; gateways poll it every 60 s.
+    const fault = session.inject({ kind: "provider-slowdown", at_s: 0, region: "eu-west", provider: "anthropic-sim", factor: 1 });
+    await clock.runUntil(115_000);
+    expect(session.director.withdrawn.size).toBe(0);
+    await clock.runUntil(220_000);
+    const director = () => events.filter((e) => e.type === "transition" && e.machine === "director");
+    expect(director()).toMatchObject([{ subject: "eu-west", to: "regionsWithdrawn", cause: "eu-west withdrawn: 3 consecutive health checks failed (last: status page of anthropic-sim not operational)" }]);
+    session.heal(fault);
+    await clock.runUntil(335_000);
+    expect(session.director.withdrawn.has("eu-west")).toBe(true);
+    await clock.runUntil(450_000);
+    expect(director()).toMatchObject([{ to: "regionsWithdrawn" }, { subject: "eu-west", to: "allServing", cause: "eu-west restored: 3 consecutive health checks passed" }]);
+  });
 });

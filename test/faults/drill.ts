@@ -2,12 +2,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadScenarioFile, runDrill, type DrillReport } from "../../engine";
+import { loadScenarioFile, runDrill, type DrillReport, type Scenario } from "../../engine";
 
-export async function drillFixture(file: string): Promise<DrillReport> {
+/** `vary` bends the fixture for one test, to show what a setting changes. */
+export async function drillFixture(file: string, vary: (scenario: Scenario) => Scenario = (s) => s): Promise<DrillReport> {
   const dir = mkdtempSync(join(tmpdir(), "failover-lab-fault-kind-"));
   try {
-    return await runDrill(loadScenarioFile(join(import.meta.dirname, "../fixtures/fault-kinds", file)), { auditDir: dir });
+    return await runDrill(vary(loadScenarioFile(join(import.meta.dirname, "../fixtures/fault-kinds", file))), { auditDir: dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,4 +36,46 @@ describe("provider-slowdown", () => {
     expect(report.totals.errors).toBe(0);
     expect(report.passed).toBe(true);
   }, 300_000);
+
+  it("as a drill with the director's drain settings: eu-west is drained on its served p95, held drained by its status page, and restored after the heal", async () => {
+    const report = await drillFixture("provider-slowdown-drained.yaml");
+    const director = report.transitions.filter((t) => t.machine === "director");
+    expect(director.map((t) => [t.subject, t.to])).toEqual([
+      ["eu-west", "regionsWithdrawn"],
+      ["eu-west", "allServing"],
+    ]);
+    const [drained, restored] = director as [(typeof director)[number], (typeof director)[number]];
+    // Slowed from 30 s to 180 s; its gateway stays ready throughout (p95 inside its 10 s budget).
+    expect(report.transitions.filter((t) => t.machine === "gateway")).toEqual([]);
+    expect(drained.cause).toMatch(/^eu-west withdrawn: 3 consecutive health checks failed \(last: served p95 \d+ ms over the 5000 ms drain threshold\)$/);
+    // Three failed rounds, 10 s apart, once slow answers pass 5 % of the window.
+    expect(drained.t).toBeGreaterThan(50_000);
+    expect(drained.t).toBeLessThan(90_000);
+    // The status page reads operational from 190 s, at the gateway's next poll; then three passed rounds.
+    expect(restored.cause).toBe("eu-west restored: 3 consecutive health checks passed");
+    expect(restored.t).toBeGreaterThan(210_000);
+    expect(restored.t).toBeLessThan(300_000);
+    expect(report.questions.detection.faults[0]!.detected_by).toMatchObject({ machine: "director", subject: "eu-west", to: "regionsWithdrawn" });
+    expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(1000);
+    expect(report.totals.errors).toBe(0);
+    expect(report.passed).toBe(true);
+  }, 300_000);
+
+  it("as a drill draining on the p95 alone: drained, eu-west's p95 runs dry, it is let back on trial and drained again while still slow", async () => {
+    // No status page to hold the drain, and a slowdown long enough to outlast the first trial.
+    const report = await drillFixture("provider-slowdown-drained.yaml", (s) => ({
+      ...s,
+      duration_s: 360,
+      director: { ...s.director, drain_on_provider_status: undefined },
+      faults: s.faults.map((f) => ({ ...f, heal_s: 260 })),
+    }));
+    const director = report.transitions.filter((t) => t.machine === "director");
+    expect(director.map((t) => t.to)).toEqual(["regionsWithdrawn", "allServing", "regionsWithdrawn", "allServing"]);
+    const [drained, trial, again, restored] = director.map((t) => t.t) as [number, number, number, number];
+    // Back on trial once its p95 ran dry (one 60 s passive window) and three rounds passed ...
+    expect(trial - drained).toBeGreaterThanOrEqual(60_000 + 20_000);
+    // ... drained again on fresh slow answers before the heal at 260 s, and restored only after it.
+    expect(again).toBeLessThan(260_000);
+    expect(restored).toBeGreaterThan(260_000);
+  }, 300_000);
 });

@@ -22,6 +22,10 @@ describe("region-partition", () => {
     expect(regionPartition.impact.alarmDetects?.(partition, opened, "openai-sim@eu-central/gpt-4o")).toBe(false);
   });
 
+  it("a withdrawal of either region it cuts detects it: the director's checkers at the other end lost sight", () => {
+    expect(["us-east", "eu-west", "eu-central"].map((r) => regionPartition.impact.withdrawalDetects?.(partition, r))).toEqual([true, true, false]);
+  });
+
   it("as a drill: probes across the cut time out, the target goes unhealthy and traffic falls back to eu-central", async () => {
     const report = await drillFixture("region-partition.yaml");
     const measured = report.questions.detection.faults.find((f) => f.kind === "region-partition")!;
@@ -35,5 +39,33 @@ describe("region-partition", () => {
     expect(measured.reroute_s).not.toBeNull();
     expect(measured.requests_touched).toBeGreaterThan(0);
     expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(report.totals.served_in["eu-west"]!);
+  }, 300_000);
+
+  it("as a drill with checker regions: cut off from every checker, eu-west is withdrawn three rounds later and restored three rounds after the heal", async () => {
+    const report = await drillFixture("region-partition-checkers.yaml");
+    const director = report.transitions.filter((t) => t.machine === "director");
+    expect(director.map((t) => [t.subject, t.to])).toEqual([
+      ["eu-west", "regionsWithdrawn"],
+      ["eu-west", "allServing"],
+    ]);
+    const [withdrawn, restored] = director as [(typeof director)[number], (typeof director)[number]];
+    expect(withdrawn.cause).toBe(
+      "eu-west withdrawn: 3 consecutive health checks failed (last: seen down from 2 of 2 checker regions (eu-central: timeout after 2000 ms; us-east: timeout after 2000 ms))",
+    );
+    // Cut at 30 s: the first failed round starts within one 10 s interval and times out 2 s later; two more follow.
+    expect(withdrawn.t).toBeGreaterThan(50_000);
+    expect(withdrawn.t).toBeLessThanOrEqual(62_000);
+    // Healed at 120 s: three passed rounds, the first within one interval.
+    expect(restored.t).toBeGreaterThan(140_000);
+    expect(restored.t).toBeLessThan(150_500);
+    expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(0);
+    expect(report.passed).toBe(true);
+  }, 300_000);
+
+  it("as a drill with checker regions: one of three checkers cut still leaves more than 18 % seeing eu-west, which keeps serving", async () => {
+    const report = await drillFixture("region-partition-checkers-minority.yaml");
+    expect(report.transitions.filter((t) => t.machine === "director")).toEqual([]);
+    expect(report.totals.served_in).toEqual({ "eu-west": report.totals.requests });
+    expect(report.passed).toBe(true);
   }, 300_000);
 });
