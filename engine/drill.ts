@@ -11,7 +11,7 @@ import { Topology } from "./topology";
 import { VirtualClock } from "./clock";
 import type { TransitionEvent } from "./events";
 import { seededRandom } from "./random";
-import { reviewAudit, type AuditReview } from "./report/auditReview";
+import { reviewAudit, reviewScope, type AuditReview } from "./report/auditReview";
 import { evaluateExpectations, type ExpectationResult, type Metrics } from "./report/expectations";
 import { withdrawnRegion } from "./report/faultImpact";
 import type { IdentityCost } from "./report/identityCost";
@@ -147,11 +147,9 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
     await finishRun(session, clock, scenario);
     options.onSimulated?.();
     recorder.finish();
-    const regionJurisdiction = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
     const review = reviewAudit(
       session.audit.destinations().map((store) => ({ name: store.name, entries: store.log.entries() })),
-      scenario.policy,
-      regionJurisdiction,
+      reviewScope(scenario),
     );
     return buildReport(scenario, seed, recorder, review, auditFindings(session.audit, undefined, crossCheckStores(session.audit)), session.inflight.size);
   } finally {

@@ -9,7 +9,7 @@ import { leafHash, MerkleTree } from "../audit/merkle";
 import type { AuditSystem } from "../audit/system";
 import type { VirtualClock } from "../clock";
 import { auditFindings, crossCheckStores, runChain, type AuditFindings } from "../drill";
-import { AuditReviewer } from "../report/auditReview";
+import { AuditReviewer, reviewScope } from "../report/auditReview";
 import type { Scenario } from "../scenario/schema";
 import type { ChainStatus } from "./contract";
 
@@ -30,7 +30,7 @@ export class AuditTrail {
     private readonly clock: VirtualClock,
   ) {
     for (const store of system.allStores()) this.verifiers.set(store.name, new ChainVerifier());
-    this.reviewer = new AuditReviewer(scenario.policy, new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string])));
+    this.reviewer = new AuditReviewer(reviewScope(scenario));
     this.chain = this.catchUp();
   }
 

@@ -1,9 +1,30 @@
 /**
- * An independent review of a drill's audit log. It reads only the log's entries and the scenario's policy
- * as data, and deliberately shares no code with the enforcing side (engine/policy.ts, engine/routing.ts):
- * a bug in enforcement must not be able to hide itself from the check.
+ * An independent review of a drill's audit log. It reads only the log's entries and the scenario as data,
+ * and deliberately shares no code with the enforcing side (engine/policy.ts, engine/routing.ts): a bug in
+ * enforcement must not be able to hide itself from the check. Nor does it believe an entry's own labels:
+ * which jurisdiction a request came from and where it was served are looked up in the scenario (its
+ * caller populations and regions), so an entry that says `jurisdiction: EU` of a us-east answer is judged
+ * as a us-east answer.
  */
 import type { Scenario } from "../scenario/schema";
+
+/** What the review takes from the scenario, and nothing else: the policy, and whose jurisdiction is what. */
+export interface ReviewScope {
+  readonly policy: Scenario["policy"];
+  /** Region id → its jurisdiction. */
+  readonly regionJurisdiction: ReadonlyMap<string, string>;
+  /** Caller population id → the jurisdiction of its data subjects. */
+  readonly populationJurisdiction: ReadonlyMap<string, string>;
+}
+
+/** The review's view of a scenario. */
+export function reviewScope(scenario: Pick<Scenario, "policy" | "topology">): ReviewScope {
+  return {
+    policy: scenario.policy,
+    regionJurisdiction: new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string])),
+    populationJurisdiction: new Map(scenario.topology.callers.map((c) => [c.id, c.jurisdiction as string])),
+  };
+}
 
 /** One stored entry as the review needs it: its sequence number in its store and its canonical JSON body. */
 export interface ReviewedEntry {
@@ -15,7 +36,8 @@ export interface ResidencyViolation {
   readonly requestId: string;
   readonly origin: string;
   readonly destination: string;
-  readonly what: "served" | "attempted";
+  /** `unattributed`: the entry names no population nor origin region the scenario has. */
+  readonly what: "served" | "attempted" | "unattributed";
   readonly why: string;
 }
 
@@ -40,27 +62,26 @@ export interface AuditReview {
   };
 }
 
+/** A request entry as the review reads it; its `jurisdiction` labels are deliberately not read. */
 interface RequestEntry {
   kind: "request";
   rejectedBy?: string;
   requestId: string;
+  population: string;
+  gateway: string;
   region: string;
   t: number;
   outcome: string;
   consent: boolean;
-  origin: { jurisdiction: string };
+  origin: { region: string };
   policy: { basis?: string } | null;
   attempts: { region: string }[];
-  servedBy?: { region: string; jurisdiction: string };
+  servedBy?: { region: string };
 }
 
 /** Reviews the destination stores, each read in seq order (a store's name keys its own seq count). */
-export function reviewAudit(
-  stores: Iterable<{ readonly name: string; readonly entries: Iterable<ReviewedEntry> }>,
-  policy: Scenario["policy"],
-  regionJurisdiction: ReadonlyMap<string, string>,
-): AuditReview {
-  const reviewer = new AuditReviewer(policy, regionJurisdiction);
+export function reviewAudit(stores: Iterable<{ readonly name: string; readonly entries: Iterable<ReviewedEntry> }>, scope: ReviewScope): AuditReview {
+  const reviewer = new AuditReviewer(scope);
   for (const store of stores) for (const entry of store.entries) reviewer.add(entry, store.name);
   return reviewer.result();
 }
@@ -79,10 +100,24 @@ export class AuditReviewer {
   private readonly expectedBufferSeq = new Map<string, number>();
   private readonly lastT = new Map<string, number>();
 
-  constructor(
-    private readonly policy: Scenario["policy"],
-    private readonly regionJurisdiction: ReadonlyMap<string, string>,
-  ) {}
+  private readonly policy: Scenario["policy"];
+
+  constructor(private readonly scope: ReviewScope) {
+    this.policy = scope.policy;
+  }
+
+  /** Where a region is, by the scenario; a region the scenario does not have is in no jurisdiction it allows. */
+  private jurisdictionOf(region: string): string {
+    return this.scope.regionJurisdiction.get(region) ?? "unknown region";
+  }
+
+  /**
+   * Whose data the request carried: its population's jurisdiction, or for a call from an OpenAI client (no
+   * population of the scenario) that of the region whose endpoint it called.
+   */
+  private originOf(request: RequestEntry): string | undefined {
+    return this.scope.populationJurisdiction.get(request.population) ?? this.scope.regionJurisdiction.get(request.origin.region);
+  }
 
   private nextSeq(store: string): number {
     return this.expectedSeq.get(store) ?? 1;
@@ -135,28 +170,41 @@ export class AuditReviewer {
       }
       this.rejectedByPolicy++;
     }
-    const allowed = policy.residency[request.origin.jurisdiction as keyof typeof policy.residency];
+    const origin = this.originOf(request);
+    if (origin === undefined) {
+      this.record({
+        requestId: request.requestId,
+        origin: "unknown",
+        destination: `${request.gateway}`,
+        what: "unattributed",
+        why: `the scenario has no caller population "${request.population}" and no region "${request.origin.region}": whose data this was cannot be told`,
+      });
+      return;
+    }
+    const allowed = policy.residency[origin as keyof typeof policy.residency];
     if (!allowed) return;
-    const outside = (jurisdiction: string | undefined) => jurisdiction !== undefined && !(allowed as readonly string[]).includes(jurisdiction);
+    const outside = (region: string) => !(allowed as readonly string[]).includes(this.jurisdictionOf(region));
     const basis = this.lawfulBasis(request);
-    const report = (what: ResidencyViolation["what"], destination: string, jurisdiction: string) => {
-      this.violations++;
-      if (this.examples.length < 20)
-        this.examples.push({
-          requestId: request.requestId,
-          origin: request.origin.jurisdiction,
-          destination: `${destination} (${jurisdiction})`,
-          what,
-          why: `${request.origin.jurisdiction} data may go to ${allowed.join("/")} only, and no lawful cross-border basis under "${policy.outage_choice}" is recorded`,
-        });
-    };
-    if (request.outcome === "ok" && request.servedBy && outside(request.servedBy.jurisdiction)) {
+    const report = (what: ResidencyViolation["what"], region: string) =>
+      this.record({
+        requestId: request.requestId,
+        origin,
+        destination: `${region} (${this.jurisdictionOf(region)})`,
+        what,
+        why: `${origin} data may go to ${allowed.join("/")} only, and no lawful cross-border basis under "${policy.outage_choice}" is recorded`,
+      });
+    if (request.outcome === "ok" && request.servedBy && outside(request.servedBy.region)) {
       if (basis) this.crossBorderServed[basis]++;
-      else report("served", request.servedBy.region, request.servedBy.jurisdiction);
+      else report("served", request.servedBy.region);
       return;
     }
     if (basis) return;
-    const stray = request.attempts.find((a) => outside(this.regionJurisdiction.get(a.region)));
-    if (stray) report("attempted", stray.region, this.regionJurisdiction.get(stray.region)!);
+    const stray = request.attempts.find((a) => outside(a.region));
+    if (stray) report("attempted", stray.region);
+  }
+
+  private record(violation: ResidencyViolation): void {
+    this.violations++;
+    if (this.examples.length < 20) this.examples.push(violation);
   }
 }
