@@ -8,7 +8,7 @@ import type { CrossCheck } from "../audit/crossCheck";
 import { leafHash, MerkleTree } from "../audit/merkle";
 import type { AuditSystem } from "../audit/system";
 import type { VirtualClock } from "../clock";
-import { auditFindings, crossCheckStores, runChain, type AuditFindings } from "../drill";
+import { auditFindings, bufferReaders, crossCheckStores, runChain, type AuditFindings } from "../drill";
 import { AuditReviewer, reviewScope } from "../report/auditReview";
 import type { Scenario } from "../scenario/schema";
 import type { ChainStatus } from "./contract";
@@ -53,9 +53,15 @@ export class AuditTrail {
     return this.chain;
   }
 
-  /** The run is over: the buffers are checked against the destinations once, entry by entry. */
+  /**
+   * The run is over: the buffers are checked against the destinations once, entry by entry, and what they
+   * still hold is reviewed, after the destinations' last entries.
+   */
   crossCheckStores(): void {
-    this.crossCheck ??= crossCheckStores(this.system);
+    if (this.crossCheck) return;
+    this.catchUp();
+    this.crossCheck = crossCheckStores(this.system);
+    this.reviewer.addBuffers(bufferReaders(this.system));
   }
 
   proofTree(store: string): MerkleTree {

@@ -51,6 +51,11 @@ export interface AuditReview {
   readonly gaps: number;
   /** Per region, the buffer entries that reached a destination. */
   readonly flushedPerRegion: Record<string, number>;
+  /**
+   * Request entries reviewed: at the destinations, and still only in a region's buffer when the review ran
+   * (a region cut off from its destination to the end). Entries anywhere else were not reviewed.
+   */
+  readonly requests: { readonly atDestinations: number; readonly inBuffers: number };
   /** High-risk calls rejected because the audit destination was unreachable under fail-closed. */
   readonly rejectedForAudit: number;
   readonly residency: {
@@ -79,10 +84,21 @@ interface RequestEntry {
   servedBy?: { region: string };
 }
 
-/** Reviews the destination stores, each read in seq order (a store's name keys its own seq count). */
-export function reviewAudit(stores: Iterable<{ readonly name: string; readonly entries: Iterable<ReviewedEntry> }>, scope: ReviewScope): AuditReview {
+/** A region's buffer store as the review reads it: its entries from a buffer seq on. */
+export type BufferReader = (fromSeq: number) => Iterable<ReviewedEntry>;
+
+/**
+ * Reviews the destination stores, each read in seq order (a store's name keys its own seq count), then
+ * what each region's buffer still holds beyond them.
+ */
+export function reviewAudit(
+  stores: Iterable<{ readonly name: string; readonly entries: Iterable<ReviewedEntry> }>,
+  scope: ReviewScope,
+  buffers: ReadonlyMap<string, BufferReader> = new Map(),
+): AuditReview {
   const reviewer = new AuditReviewer(scope);
   for (const store of stores) for (const entry of store.entries) reviewer.add(entry, store.name);
+  reviewer.addBuffers(buffers);
   return reviewer.result();
 }
 
@@ -91,6 +107,7 @@ export class AuditReviewer {
   private readonly perRegion: Record<string, number> = {};
   private readonly examples: ResidencyViolation[] = [];
   private count = 0;
+  private readonly requests = { atDestinations: 0, inBuffers: 0 };
   private gaps = 0;
   private violations = 0;
   private rejectedByPolicy = 0;
@@ -137,7 +154,26 @@ export class AuditReviewer {
     if (entry.t < (this.lastT.get(entry.region) ?? Number.NEGATIVE_INFINITY)) this.gaps++;
     this.lastT.set(entry.region, entry.t);
     this.perRegion[entry.region] = (this.perRegion[entry.region] ?? 0) + 1;
-    if (entry.kind === "request") this.reviewRequest(entry as RequestEntry);
+    if (entry.kind === "request") {
+      this.requests.atDestinations++;
+      this.reviewRequest(entry as RequestEntry);
+    }
+  }
+
+  /**
+   * Reviews, once the destinations have been read, the request entries still only in each region's buffer:
+   * from the first buffer seq no destination holds, as the destinations' own buffer seqs tell. They count
+   * for residency and coverage; the destinations' entries, gaps and per-region counts stay the destinations'.
+   */
+  addBuffers(buffers: ReadonlyMap<string, BufferReader>): void {
+    for (const [region, read] of buffers) {
+      for (const { body } of read(this.expectedBufferSeq.get(region) ?? 1)) {
+        const entry = JSON.parse(body) as { kind: string };
+        if (entry.kind !== "request") continue;
+        this.requests.inBuffers++;
+        this.reviewRequest(entry as RequestEntry);
+      }
+    }
   }
 
   result(): AuditReview {
@@ -145,6 +181,7 @@ export class AuditReviewer {
       entries: this.count,
       perRegion: { ...this.perRegion },
       gaps: this.gaps,
+      requests: { ...this.requests },
       flushedPerRegion: Object.fromEntries([...this.expectedBufferSeq].map(([region, next]) => [region, next - 1])),
       rejectedForAudit: this.rejectedForAudit,
       residency: { violations: this.violations, examples: [...this.examples], rejectedByPolicy: this.rejectedByPolicy, crossBorderServed: { ...this.crossBorderServed } },

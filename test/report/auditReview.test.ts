@@ -85,6 +85,15 @@ describe("reviewAudit (independent residency check)", () => {
     ]);
   });
 
+  it("reviews what a region's buffer still holds beyond the destinations, once each", () => {
+    const flushed = (seq: number) => request(seq, { buffer: { seq, flushedAt: 99 } });
+    const buffer = [request(1, {}), request(2, {}), request(3, servedInUs)];
+    const review = reviewAudit([{ name: "canonical", entries: [flushed(1), flushed(2)] }], scope(policy("reject")), new Map([["eu-west", (from: number) => buffer.slice(from - 1)]]));
+    expect(review.requests).toEqual({ atDestinations: 2, inBuffers: 1 });
+    expect(review.residency.examples.map((v) => v.requestId)).toEqual(["r3"]);
+    expect(review).toMatchObject({ entries: 2, perRegion: { "eu-west": 2 }, gaps: 0 });
+  });
+
   it("counts a failed attempt that carried EU data to the US as a violation", () => {
     const entries = [request(1, { outcome: "error", servedBy: undefined, attempts: [{ region: "us-east", target: "p@us-east/m", status: 503 }] })];
     const review = reviewAudit([{ name: "canonical", entries }], scope(policy("reject")));

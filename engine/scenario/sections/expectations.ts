@@ -8,6 +8,7 @@ export const METRICS = [
   "residency_violations",
   "rejected_by_policy",
   "cross_border_served",
+  "review_coverage",
   "errors",
   "success_rate",
   "requests",
