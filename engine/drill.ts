@@ -295,6 +295,7 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     rejected_by_policy: review.residency.rejectedByPolicy,
     cross_border_served: review.residency.crossBorderServed.consent + review.residency.crossBorderServed.transferMechanism,
     review_coverage: coverage.share,
+    gateway_cross_border: review.residency.gatewayCrossBorder,
     errors: t.errors,
     success_rate: t.requests === 0 ? null : round(t.ok / t.requests, 4),
     requests: t.requests,

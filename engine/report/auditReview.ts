@@ -36,8 +36,11 @@ export interface ResidencyViolation {
   readonly requestId: string;
   readonly origin: string;
   readonly destination: string;
-  /** `unattributed`: the entry names no population nor origin region the scenario has. */
-  readonly what: "served" | "attempted" | "unattributed";
+  /**
+   * `processed`: received by a gateway outside the allowed jurisdictions under `residency_scope:
+   * gateway-and-model`; `unattributed`: the entry names no population nor origin region the scenario has.
+   */
+  readonly what: "served" | "attempted" | "processed" | "unattributed";
   readonly why: string;
 }
 
@@ -64,6 +67,11 @@ export interface AuditReview {
     readonly examples: readonly ResidencyViolation[];
     readonly rejectedByPolicy: number;
     readonly crossBorderServed: { readonly consent: number; readonly transferMechanism: number };
+    /**
+     * Requests received by a gateway outside the jurisdictions their origin allows, lawful or not, under
+     * either residency scope: under `model` they break no rule, under `gateway-and-model` they need a basis.
+     */
+    readonly gatewayCrossBorder: number;
   };
 }
 
@@ -113,6 +121,7 @@ export class AuditReviewer {
   private rejectedByPolicy = 0;
   private rejectedForAudit = 0;
   private readonly crossBorderServed = { consent: 0, transferMechanism: 0 };
+  private gatewayCrossBorder = 0;
   private readonly expectedSeq = new Map<string, number>();
   private readonly expectedBufferSeq = new Map<string, number>();
   private readonly lastT = new Map<string, number>();
@@ -184,7 +193,7 @@ export class AuditReviewer {
       requests: { ...this.requests },
       flushedPerRegion: Object.fromEntries([...this.expectedBufferSeq].map(([region, next]) => [region, next - 1])),
       rejectedForAudit: this.rejectedForAudit,
-      residency: { violations: this.violations, examples: [...this.examples], rejectedByPolicy: this.rejectedByPolicy, crossBorderServed: { ...this.crossBorderServed } },
+      residency: { violations: this.violations, examples: [...this.examples], rejectedByPolicy: this.rejectedByPolicy, crossBorderServed: { ...this.crossBorderServed }, gatewayCrossBorder: this.gatewayCrossBorder },
     };
   }
 
@@ -198,6 +207,12 @@ export class AuditReviewer {
 
   private reviewRequest(request: RequestEntry): void {
     const { policy } = this;
+    const origin = this.originOf(request);
+    const allowed = origin === undefined ? undefined : policy.residency[origin as keyof typeof policy.residency];
+    const outside = (region: string) => allowed !== undefined && !(allowed as readonly string[]).includes(this.jurisdictionOf(region));
+    // Refused at connection (an error before any policy decision): the gateway never received it.
+    const receivedAbroad = !(request.outcome === "error" && request.policy === null) && outside(request.gateway);
+    if (receivedAbroad) this.gatewayCrossBorder++;
     if (request.outcome === "rejected") {
       // Refused before policy was evaluated: the token check is counted by the drill recorder.
       if (request.rejectedBy === "identity") return;
@@ -207,20 +222,17 @@ export class AuditReviewer {
       }
       this.rejectedByPolicy++;
     }
-    const origin = this.originOf(request);
     if (origin === undefined) {
       this.record({
         requestId: request.requestId,
         origin: "unknown",
-        destination: `${request.gateway}`,
+        destination: request.gateway,
         what: "unattributed",
         why: `the scenario has no caller population "${request.population}" and no region "${request.origin.region}": whose data this was cannot be told`,
       });
       return;
     }
-    const allowed = policy.residency[origin as keyof typeof policy.residency];
     if (!allowed) return;
-    const outside = (region: string) => !(allowed as readonly string[]).includes(this.jurisdictionOf(region));
     const basis = this.lawfulBasis(request);
     const report = (what: ResidencyViolation["what"], region: string) =>
       this.record({
@@ -228,8 +240,12 @@ export class AuditReviewer {
         origin,
         destination: `${region} (${this.jurisdictionOf(region)})`,
         what,
-        why: `${origin} data may go to ${allowed.join("/")} only, and no lawful cross-border basis under "${policy.outage_choice}" is recorded`,
+        why: `${origin} data may go to ${allowed.join("/")} only${what === "processed" ? ", its gateway included (residency scope gateway-and-model)" : ""}, and no lawful cross-border basis under "${policy.outage_choice}" is recorded`,
       });
+    if (receivedAbroad && policy.residency_scope === "gateway-and-model" && !basis) {
+      report("processed", request.gateway);
+      return;
+    }
     if (request.outcome === "ok" && request.servedBy && outside(request.servedBy.region)) {
       if (basis) this.crossBorderServed[basis]++;
       else report("served", request.servedBy.region);

@@ -47,6 +47,7 @@ export function formatSummary(report: DrillReport): string {
   lines.push(`   ${formatCoverage(p.coverage)}`);
   for (const v of p.examples.slice(0, 3)) lines.push(`      ${v.requestId}: ${v.what} in ${v.destination}: ${v.why}`);
   lines.push(`   rejected by policy: ${formatCount(p.rejectedByPolicy)} · served cross-border: ${formatCount(p.crossBorderServed.consent)} with consent, ${formatCount(p.crossBorderServed.transferMechanism)} under a transfer mechanism`);
+  lines.push(`   received by a gateway outside the caller's allowed jurisdictions: ${formatCount(p.gatewayCrossBorder)}`);
   lines.push("", `3. ${QUESTIONS[2]}`);
   if (questions.inflight.failovers.length === 0) lines.push("   no failover happened");
   for (const f of questions.inflight.failovers)

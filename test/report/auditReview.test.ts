@@ -35,6 +35,7 @@ function request(seq: number, fields: Record<string, unknown>): ReviewedEntry {
 
 const policy = (outage_choice: Scenario["policy"]["outage_choice"]): Scenario["policy"] => ({
   residency: { EU: ["EU"] },
+  residency_scope: "model",
   outage_choice,
   transfer_mechanism: "SCC",
   latency_budget_ms: 10_000,
@@ -92,6 +93,19 @@ describe("reviewAudit (independent residency check)", () => {
     expect(review.requests).toEqual({ atDestinations: 2, inBuffers: 1 });
     expect(review.residency.examples.map((v) => v.requestId)).toEqual(["r3"]);
     expect(review).toMatchObject({ entries: 2, perRegion: { "eu-west": 2 }, gaps: 0 });
+  });
+
+  it("counts a request received by a gateway abroad, a violation only when the gateway's jurisdiction counts", () => {
+    const viaUs = request(1, { gateway: "us-east", region: "us-east" });
+    const refused = request(2, { gateway: "us-east", region: "us-east", outcome: "error", policy: null, attempts: [], servedBy: undefined });
+    const model = reviewAudit([{ name: "canonical", entries: [viaUs, refused] }], scope(policy("reject")));
+    expect(model.residency).toMatchObject({ violations: 0, gatewayCrossBorder: 1 });
+    const gateway = reviewAudit([{ name: "canonical", entries: [viaUs, refused] }], scope({ ...policy("reject"), residency_scope: "gateway-and-model" }));
+    expect(gateway.residency).toMatchObject({ violations: 1, gatewayCrossBorder: 1 });
+    expect(gateway.residency.examples[0]).toMatchObject({ requestId: "r1", what: "processed", destination: "us-east (US)" });
+    const covered = request(1, { gateway: "us-east", region: "us-east", policy: { allowed: ["EU"], crossBorder: true, basis: "transfer-mechanism:SCC", reasons: [] } });
+    const transfer = { ...policy("cross-border-with-transfer-mechanism"), residency_scope: "gateway-and-model" as const };
+    expect(reviewAudit([{ name: "canonical", entries: [covered] }], scope(transfer)).residency).toMatchObject({ violations: 0, gatewayCrossBorder: 1 });
   });
 
   it("counts a failed attempt that carried EU data to the US as a violation", () => {

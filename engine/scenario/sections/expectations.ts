@@ -9,6 +9,7 @@ export const METRICS = [
   "rejected_by_policy",
   "cross_border_served",
   "review_coverage",
+  "gateway_cross_border",
   "errors",
   "success_rate",
   "requests",
