@@ -126,11 +126,7 @@ export class AuditReviewer {
   private readonly expectedBufferSeq = new Map<string, number>();
   private readonly lastT = new Map<string, number>();
 
-  private readonly policy: Scenario["policy"];
-
-  constructor(private readonly scope: ReviewScope) {
-    this.policy = scope.policy;
-  }
+  constructor(private readonly scope: ReviewScope) {}
 
   /** Where a region is, by the scenario; a region the scenario does not have is in no jurisdiction it allows. */
   private jurisdictionOf(region: string): string {
@@ -199,14 +195,14 @@ export class AuditReviewer {
 
   private lawfulBasis(entry: RequestEntry): "consent" | "transferMechanism" | undefined {
     const basis = entry.policy?.basis;
-    const { policy } = this;
+    const { policy } = this.scope;
     if (policy.outage_choice === "cross-border-with-consent" && entry.consent === true && basis === "consent") return "consent";
     if (policy.outage_choice === "cross-border-with-transfer-mechanism" && basis === `transfer-mechanism:${policy.transfer_mechanism}`) return "transferMechanism";
     return undefined;
   }
 
   private reviewRequest(request: RequestEntry): void {
-    const { policy } = this;
+    const { policy } = this.scope;
     const origin = this.originOf(request);
     const allowed = origin === undefined ? undefined : policy.residency[origin as keyof typeof policy.residency];
     const outside = (region: string) => allowed !== undefined && !(allowed as readonly string[]).includes(this.jurisdictionOf(region));
