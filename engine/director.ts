@@ -9,6 +9,7 @@
 import { createActor, type Actor } from "xstate";
 import type { EngineContext } from "./context";
 import { checkGateway } from "./directorChecks";
+import { allowedGatewayRegions } from "./gatewayResidency";
 import { HealthCheckCounter } from "./hysteresis";
 import { directorMachine, type DirectorState } from "./machines/director";
 import type { Random } from "./random";
@@ -25,11 +26,14 @@ export class TrafficDirector {
   private readonly checks = new Map<string, HealthCheckCounter>();
   private readonly resolvers = new Map<string, Resolvers>();
   private readonly regionIds: readonly string[];
+  /** Caller population → the jurisdiction of its data subjects. */
+  private readonly populationJurisdiction: ReadonlyMap<string, string>;
   private checkSeq = 0;
 
   constructor(private readonly ctx: EngineContext) {
     const d = ctx.scenario.director;
     this.regionIds = ctx.scenario.topology.regions.map((r) => r.id);
+    this.populationJurisdiction = new Map(ctx.scenario.topology.callers.map((c) => [c.id, c.jurisdiction]));
     // Route 53 counts the same number of checks both ways.
     for (const region of this.regionIds) this.checks.set(region, new HealthCheckCounter({ unhealthy: d.failure_threshold, healthy: d.failure_threshold }));
     this.machine = createActor(directorMachine, { clock: ctx.clock, input: { layout: d.layout, primary: d.primary } });
@@ -50,7 +54,7 @@ export class TrafficDirector {
     const ttlMs = d.ttl_s * 1000;
     const stagger = ctx.random.fork("director:resolvers");
     for (const population of ctx.scenario.topology.callers) {
-      const answer = this.answer(population.region, stagger);
+      const answer = this.answer(population.region, population.jurisdiction, stagger);
       this.resolvers.set(population.id, {
         region: Array.from({ length: population.clients }, () => answer),
         // Resolvers refreshed at random moments before the run, so their expiries are spread over one TTL.
@@ -91,24 +95,26 @@ export class TrafficDirector {
    */
   route(populationId: string, callerRegion: string, random: Random): string {
     const d = this.ctx.scenario.director;
-    if (d.mode === "anycast") return this.answer(callerRegion, random);
+    const jurisdiction = this.populationJurisdiction.get(populationId)!;
+    if (d.mode === "anycast") return this.answer(callerRegion, jurisdiction, random);
     const resolvers = this.resolvers.get(populationId)!;
     const client = Math.floor(random.next() * resolvers.region.length);
     const now = this.ctx.clock.now();
     if (resolvers.expiresAt[client]! <= now) {
-      resolvers.region[client] = this.answer(callerRegion, random);
+      resolvers.region[client] = this.answer(callerRegion, jurisdiction, random);
       resolvers.expiresAt[client] = now + d.ttl_s * 1000;
     }
     return resolvers.region[client]!;
   }
 
-  /** The director's current answer for a caller in `callerRegion`. */
-  answer(callerRegion: string, random: Random): string {
+  /** The director's current answer for a caller in `callerRegion` whose data is of `jurisdiction`. */
+  answer(callerRegion: string, jurisdiction: string, random: Random): string {
     const d = this.ctx.scenario.director;
     const { withdrawn } = this.machine.getSnapshot().context;
-    const serving = this.regionIds.filter((r) => !withdrawn.has(r));
+    const candidates = allowedGatewayRegions(this.ctx.scenario, jurisdiction, (r) => !withdrawn.has(r));
+    const serving = candidates.filter((r) => !withdrawn.has(r));
     // Like Route 53 when every record is unhealthy: answer as if all were healthy rather than nothing.
-    const pool = serving.length > 0 ? serving : this.regionIds;
+    const pool = serving.length > 0 ? serving : candidates;
     if (d.layout === "active-passive" && d.primary !== undefined && pool.includes(d.primary)) return d.primary;
     if (d.balancing === "weights" && d.layout === "active-active") {
       const weights = pool.map((r) => d.weights?.[r] ?? 0);

@@ -11,7 +11,7 @@ import { Topology } from "./topology";
 import { VirtualClock } from "./clock";
 import type { TransitionEvent } from "./events";
 import { seededRandom } from "./random";
-import { reviewAudit, type AuditReview } from "./report/auditReview";
+import { reviewAudit, reviewScope, type AuditReview, type BufferReader } from "./report/auditReview";
 import { evaluateExpectations, type ExpectationResult, type Metrics } from "./report/expectations";
 import { withdrawnRegion } from "./report/faultImpact";
 import type { IdentityCost } from "./report/identityCost";
@@ -81,7 +81,7 @@ export interface DrillReport {
   /** The seed article's four questions. */
   readonly questions: {
     readonly detection: { readonly faults: readonly FaultReport[] };
-    readonly policy: AuditReview["residency"];
+    readonly policy: AuditReview["residency"] & { readonly coverage: ReviewCoverage };
     readonly inflight: { readonly failovers: readonly FailoverMeasure[] };
     readonly audit: {
       readonly pattern: Scenario["audit"]["pattern"];
@@ -118,6 +118,20 @@ export interface DrillReport {
   readonly passed: boolean;
 }
 
+/**
+ * How much of the run the residency review saw: request entries it reviewed (at the destinations or still
+ * in a region's buffer), of the requests the drill recorded as answered. Below 1 when entries are missing
+ * from every store; above 1 when the stores hold requests the drill never saw.
+ */
+export interface ReviewCoverage {
+  readonly reviewed: number;
+  /** Of those reviewed, how many were still only in a region's buffer. */
+  readonly inBuffers: number;
+  readonly of: number;
+  /** reviewed / of, to 4 digits; 1 when there were no requests. */
+  readonly share: number;
+}
+
 /** Virtual time the drill waits after the run for requests already sent, ms, beyond their own retry budget. */
 const DRAIN_SLACK_MS = 10_000;
 
@@ -147,16 +161,20 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
     await finishRun(session, clock, scenario);
     options.onSimulated?.();
     recorder.finish();
-    const regionJurisdiction = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
     const review = reviewAudit(
       session.audit.destinations().map((store) => ({ name: store.name, entries: store.log.entries() })),
-      scenario.policy,
-      regionJurisdiction,
+      reviewScope(scenario),
+      bufferReaders(session.audit),
     );
     return buildReport(scenario, seed, recorder, review, auditFindings(session.audit, undefined, crossCheckStores(session.audit)), session.inflight.size);
   } finally {
     session.audit.close();
   }
+}
+
+/** Each region's buffer store as the review reads what it still holds. */
+export function bufferReaders(audit: AuditSystem): Map<string, BufferReader> {
+  return new Map([...audit.bufferStores()].map(([region, store]) => [region, (fromSeq: number) => store.log.entries({ fromSeq })]));
 }
 
 /** Every region's buffer against the destinations, and every replica against the buffers, read from the stores. */
@@ -237,6 +255,7 @@ export interface RunFacts {
   readonly chain: ChainSummary;
   readonly lost: number;
   readonly identity: IdentityCost | null;
+  readonly coverage: ReviewCoverage;
   readonly metrics: Metrics;
 }
 
@@ -266,6 +285,8 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     : audit.buffers.reduce((n, b) => n + (b.written - (flushed[b.region] ?? 0) - b.depth_end), 0);
   const lags = audit.buffers.map((b) => b.flush_lag_ms.max);
   const identity = scenario.identity ? recorder.identity.result(scenario.identity) : null;
+  const reviewed = review.requests.atDestinations + review.requests.inBuffers;
+  const coverage: ReviewCoverage = { reviewed, inBuffers: review.requests.inBuffers, of: t.requests, share: t.requests === 0 ? 1 : round(reviewed / t.requests, 4) };
   const metrics: Metrics = {
     detection_s: maxOf(faults.map((f) => f.detection_s)),
     reroute_s: maxOf(faults.map((f) => f.reroute_s)),
@@ -273,6 +294,8 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     residency_violations: review.residency.violations,
     rejected_by_policy: review.residency.rejectedByPolicy,
     cross_border_served: review.residency.crossBorderServed.consent + review.residency.crossBorderServed.transferMechanism,
+    review_coverage: coverage.share,
+    gateway_cross_border: review.residency.gatewayCrossBorder,
     errors: t.errors,
     success_rate: t.requests === 0 ? null : round(t.ok / t.requests, 4),
     requests: t.requests,
@@ -293,7 +316,7 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     identity_staleness_max_s: identity?.totals.staleness_max_s ?? null,
     p95_latency_ms: t.ok === 0 ? null : recorder.latencyPercentile(95),
   };
-  return { faults, chain, lost, identity, metrics };
+  return { faults, chain, lost, identity, coverage, metrics };
 }
 
 export function buildReport(
@@ -304,7 +327,7 @@ export function buildReport(
   audit: AuditFindings,
   unfinished: number,
 ): DrillReport {
-  const { faults, chain, lost, identity, metrics } = measureRun(scenario, recorder, review, audit);
+  const { faults, chain, lost, identity, coverage, metrics } = measureRun(scenario, recorder, review, audit);
   const t = recorder.totals;
   const expectations = evaluateExpectations(scenario.expect, metrics);
   return {
@@ -326,7 +349,7 @@ export function buildReport(
     },
     questions: {
       detection: { faults },
-      policy: review.residency,
+      policy: { ...review.residency, coverage },
       inflight: { failovers: recorder.failovers },
       audit: {
         pattern: audit.pattern,

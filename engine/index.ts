@@ -18,7 +18,7 @@ export { formatSummary } from "./report/summary";
 export { measureConduct, formatConductTable, type ConductRow } from "./report/conduct";
 export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
 export { REPORT_PAGE_FILES, useReportPageBuild } from "./report/page";
-export { reviewAudit, type AuditReview, type ResidencyViolation } from "./report/auditReview";
+export { reviewAudit, reviewScope, type AuditReview, type ResidencyViolation } from "./report/auditReview";
 export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
 export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";
 export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";

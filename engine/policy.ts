@@ -34,8 +34,10 @@ export class ResidencyPolicy {
   /**
    * @param usableWithin whether some usable destination for the request's model lies in these jurisdictions
    *   (the gateway's live health view).
+   * @param gatewayJurisdiction where the gateway evaluating the request is; it counts only under
+   *   `residency_scope: gateway-and-model`, where a request received abroad has crossed the border already.
    */
-  evaluate(request: PolicyRequest, usableWithin: (allowed: ReadonlySet<Jurisdiction>) => boolean): PolicyDecision {
+  evaluate(request: PolicyRequest, usableWithin: (allowed: ReadonlySet<Jurisdiction>) => boolean, gatewayJurisdiction: Jurisdiction): PolicyDecision {
     const home = this.home.get(request.jurisdiction);
     if (!home) {
       return {
@@ -46,7 +48,13 @@ export class ResidencyPolicy {
       };
     }
     const homeList = [...home].join("/");
-    if (usableWithin(home)) {
+    const homeUsable = usableWithin(home);
+    if (this.policy.residency_scope === "gateway-and-model" && !home.has(gatewayJurisdiction)) {
+      // Received abroad: crossing needs the same lawful basis as an answer abroad; the model stays home when it can.
+      const abroad = `${request.jurisdiction}-origin request received by a gateway in ${gatewayJurisdiction}, outside ${homeList} (residency scope gateway-and-model)`;
+      return this.crossBorder(request, abroad, homeUsable ? home : undefined);
+    }
+    if (homeUsable) {
       return {
         verdict: "allow",
         allowed: home,
@@ -54,36 +62,40 @@ export class ResidencyPolicy {
         reasons: [`${request.jurisdiction}-origin request must be served in ${homeList}: a usable destination exists`],
       };
     }
-    const outage = `no usable ${homeList} destination for ${request.model}`;
+    return this.crossBorder(request, `no usable ${homeList} destination for ${request.model}`, undefined);
+  }
+
+  /** The deployer's outage choice, for a request that would cross the border for `why`; `allowed` bounds the model. */
+  private crossBorder(request: PolicyRequest, why: string, allowed: ReadonlySet<Jurisdiction> | undefined): PolicyDecision {
     switch (this.policy.outage_choice) {
       case "reject":
         return {
           verdict: "reject",
-          reason: `${outage}; deployer policy "reject" forbids cross-border failover`,
-          reasons: [outage, 'outage choice "reject"'],
+          reason: `${why}; deployer policy "reject" forbids cross-border failover`,
+          reasons: [why, 'outage choice "reject"'],
         };
       case "cross-border-with-consent":
         return request.consent
           ? {
               verdict: "allow",
-              allowed: undefined,
+              allowed,
               crossBorder: true,
               basis: "consent",
-              reasons: [outage, 'outage choice "cross-border-with-consent"', "cross-border consent is recorded"],
+              reasons: [why, 'outage choice "cross-border-with-consent"', "cross-border consent is recorded"],
             }
           : {
               verdict: "reject",
-              reason: `${outage}; cross-border failover needs recorded consent and this request has none`,
-              reasons: [outage, 'outage choice "cross-border-with-consent"', "no consent recorded"],
+              reason: `${why}; cross-border failover needs recorded consent and this request has none`,
+              reasons: [why, 'outage choice "cross-border-with-consent"', "no consent recorded"],
             };
       case "cross-border-with-transfer-mechanism": {
         const mechanism = this.policy.transfer_mechanism ?? "unspecified";
         return {
           verdict: "allow",
-          allowed: undefined,
+          allowed,
           crossBorder: true,
           basis: `transfer-mechanism:${mechanism}`,
-          reasons: [outage, 'outage choice "cross-border-with-transfer-mechanism"', `transfer mechanism ${mechanism} recorded`],
+          reasons: [why, 'outage choice "cross-border-with-transfer-mechanism"', `transfer mechanism ${mechanism} recorded`],
         };
       }
     }

@@ -13,7 +13,7 @@ import type { CallerRequest, Decision, Route } from "./request";
 export function decideRoute(request: CallerRequest, region: string, ctx: EngineContext, health: GatewayHealthView): Decision {
   const { scenario, topology, policy } = ctx;
   const targets = topology.targetsFor(request.model);
-  const decision = policy.evaluate(request, (allowed) => targets.some((t) => allowed.has(t.endpoint.jurisdiction) && health.usable(t)));
+  const decision = policy.evaluate(request, (allowed) => targets.some((t) => allowed.has(t.endpoint.jurisdiction) && health.usable(t)), topology.regions.get(region)!.jurisdiction);
   if (decision.verdict === "reject") return { verdict: "reject", by: "residency", reason: decision.reason, policy: { allowed: [], crossBorder: false, reasons: decision.reasons } };
   const plan = planRoute(targets, region, decision.allowed, health, scenario.policy.latency_budget_ms);
   return {

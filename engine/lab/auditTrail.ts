@@ -8,8 +8,8 @@ import type { CrossCheck } from "../audit/crossCheck";
 import { leafHash, MerkleTree } from "../audit/merkle";
 import type { AuditSystem } from "../audit/system";
 import type { VirtualClock } from "../clock";
-import { auditFindings, crossCheckStores, runChain, type AuditFindings } from "../drill";
-import { AuditReviewer } from "../report/auditReview";
+import { auditFindings, bufferReaders, crossCheckStores, runChain, type AuditFindings } from "../drill";
+import { AuditReviewer, reviewScope } from "../report/auditReview";
 import type { Scenario } from "../scenario/schema";
 import type { ChainStatus } from "./contract";
 
@@ -30,7 +30,7 @@ export class AuditTrail {
     private readonly clock: VirtualClock,
   ) {
     for (const store of system.allStores()) this.verifiers.set(store.name, new ChainVerifier());
-    this.reviewer = new AuditReviewer(scenario.policy, new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string])));
+    this.reviewer = new AuditReviewer(reviewScope(scenario));
     this.chain = this.catchUp();
   }
 
@@ -53,9 +53,15 @@ export class AuditTrail {
     return this.chain;
   }
 
-  /** The run is over: the buffers are checked against the destinations once, entry by entry. */
+  /**
+   * The run is over: the buffers are checked against the destinations once, entry by entry, and what they
+   * still hold is reviewed, after the destinations' last entries.
+   */
   crossCheckStores(): void {
-    this.crossCheck ??= crossCheckStores(this.system);
+    if (this.crossCheck) return;
+    this.catchUp();
+    this.crossCheck = crossCheckStores(this.system);
+    this.reviewer.addBuffers(bufferReaders(this.system));
   }
 
   proofTree(store: string): MerkleTree {

@@ -166,8 +166,10 @@ function policySection(report: DrillReport): Html {
   return html`<section class="question">${questionHeading(1)}
 <dl class="facts">
 <div><dt>Residency violations</dt><dd class="${p.violations === 0 ? "good" : "bad"}">${formatCount(p.violations)}</dd><dd class="sub">independent check of the audit log</dd></div>
+<div><dt>Requests reviewed</dt><dd class="${p.coverage.share === 1 ? "good" : "bad"}">${formatCount(p.coverage.reviewed)} of ${formatCount(p.coverage.of)}</dd><dd class="sub">${(p.coverage.share * 100).toFixed(1)} % · ${formatCount(p.coverage.inBuffers)} still only in a regional buffer</dd></div>
 <div><dt>Rejected by policy</dt><dd>${formatCount(p.rejectedByPolicy)}</dd></div>
 <div><dt>Served cross-border</dt><dd>${formatCount(p.crossBorderServed.consent + p.crossBorderServed.transferMechanism)}</dd><dd class="sub">${formatCount(p.crossBorderServed.consent)} with consent · ${formatCount(p.crossBorderServed.transferMechanism)} under a transfer mechanism</dd></div>
+<div><dt>Received by a gateway abroad</dt><dd>${formatCount(p.gatewayCrossBorder)}</dd><dd class="sub">gateway outside the caller's allowed jurisdictions</dd></div>
 </dl>
 ${
   p.examples.length > 0 &&

@@ -11,6 +11,10 @@ export const formatCount = (value: number): string => value.toLocaleString("en-U
 /** Virtual seconds to a tenth, or "not measured" when the drill produced no value. */
 export const formatDuration = (value: number | null): string => (value === null ? "not measured" : `${value.toFixed(1)} s`);
 
+/** What the residency review saw. */
+const formatCoverage = (c: DrillReport["questions"]["policy"]["coverage"]): string =>
+  `reviewed ${formatCount(c.reviewed)} of ${formatCount(c.of)} requests (${(c.share * 100).toFixed(1)} %), ${formatCount(c.inBuffers)} of them still only in a regional buffer`;
+
 /** The seed article's four questions, worded the same in every rendering of the report. */
 export const QUESTIONS = [
   "How fast was each failure detected and routed around?",
@@ -40,8 +44,10 @@ export function formatSummary(report: DrillReport): string {
   const p = questions.policy;
   lines.push("", `2. ${QUESTIONS[1]}`);
   lines.push(`   residency violations: ${formatCount(p.violations)} (independent check of the audit log)`);
+  lines.push(`   ${formatCoverage(p.coverage)}`);
   for (const v of p.examples.slice(0, 3)) lines.push(`      ${v.requestId}: ${v.what} in ${v.destination}: ${v.why}`);
   lines.push(`   rejected by policy: ${formatCount(p.rejectedByPolicy)} · served cross-border: ${formatCount(p.crossBorderServed.consent)} with consent, ${formatCount(p.crossBorderServed.transferMechanism)} under a transfer mechanism`);
+  lines.push(`   received by a gateway outside the caller's allowed jurisdictions: ${formatCount(p.gatewayCrossBorder)}`);
   lines.push("", `3. ${QUESTIONS[2]}`);
   if (questions.inflight.failovers.length === 0) lines.push("   no failover happened");
   for (const f of questions.inflight.failovers)

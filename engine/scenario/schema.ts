@@ -63,7 +63,7 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
   const refs = referencesOf(scenario.topology, scenario.identity !== undefined);
   const issues: Issue[] = [
     ...checkTopology(scenario.topology, refs),
-    ...checkPolicy(scenario.policy),
+    ...checkPolicy(scenario.policy, scenario.topology.regions),
     ...checkDirector(scenario.director, refs),
     ...checkHealth(scenario.health),
     ...checkAudit(scenario.audit, refs),

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadScenarioFile, reviewAudit, runDrill, verifyChain, type DrillReport, type Scenario, type StoreChain } from "../../engine";
+import { loadScenarioFile, reviewAudit, reviewScope, runDrill, verifyChain, type DrillReport, type Scenario, type StoreChain } from "../../engine";
 import { crossCheckBuffers } from "../../engine/audit/crossCheck";
 import { Mutation, mutationSchema, tamper } from "./tamperKit";
 
@@ -157,8 +157,7 @@ function review({ scenario, report }: Pristine, dir: string): { gaps: number; lo
   const { stores, buffers } = report.questions.audit;
   const read = (file: string) => rows<{ seq: number; body: string }>(join(dir, file), "SELECT seq, body FROM entries ORDER BY seq");
   const destinations = stores.filter((s) => s.role === "destination").map((s) => ({ name: s.name, entries: read(s.file) }));
-  const jurisdictions = new Map(scenario.topology.regions.map((r) => [r.id, r.jurisdiction as string]));
-  const result = reviewAudit(destinations, scenario.policy, jurisdictions);
+  const result = reviewAudit(destinations, reviewScope(scenario));
   const bufferEntries = new Map(stores.filter((s) => s.role === "buffer").map((s) => [s.name.slice("buffer:".length), read(s.file)]));
   const check = crossCheckBuffers(destinations, bufferEntries);
   const lost = check.regions.reduce((n, r) => n + r.missing + r.altered + r.unmatched + Math.max(0, r.pending - buffers.find((b) => b.region === r.region)!.depth_end), 0);

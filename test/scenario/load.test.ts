@@ -32,6 +32,7 @@ describe("loading scenarios", () => {
     const { scenario } = result;
     expect(scenario.health).toEqual(HEALTH_DEFAULTS);
     expect(scenario.policy.outage_choice).toBe(POLICY_DEFAULTS.outage_choice);
+    expect(scenario.policy.residency_scope).toBe(POLICY_DEFAULTS.residency_scope);
     expect(scenario.topology.callers[0]).toMatchObject({ consent_share: CALLER_DEFAULTS.consent_share, clients: CALLER_DEFAULTS.clients });
     expect(scenario.topology.providers[0]!.deployments[0]!.latency).toEqual(PROVIDER_DEFAULTS.deployment.latency);
     expect(scenario.seed).toBe(HEADER_DEFAULTS.seed);

@@ -8,6 +8,8 @@ export const METRICS = [
   "residency_violations",
   "rejected_by_policy",
   "cross_border_served",
+  "review_coverage",
+  "gateway_cross_border",
   "errors",
   "success_rate",
   "requests",
