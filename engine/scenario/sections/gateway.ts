@@ -17,7 +17,21 @@ export const GATEWAY_DEFAULTS = {
   max_retry_after_s: 10,
   /** Envoy's retry budget: retries may be at most 20 % of the requests in flight, but 3 are always allowed. */
   retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
+  /**
+   * Statuses retried once on the same target, then failed over (Envoy's `retriable_status_codes`, LiteLLM's
+   * retry on 429 and 500): a rate limit and an internal error usually pass.
+   */
+  retriable_status_codes: [429, 500],
+  /**
+   * Statuses failed over at once (Portkey's fallback `on_status_codes`): the target cannot serve now, and
+   * another may. Any other status is a refusal of the request itself, which ends it.
+   */
+  failover_status_codes: ["5xx", 404, 408, 409],
 } as const;
+
+/** An HTTP error status, or a class of them (`4xx`, `5xx`). */
+const statusCode = z.union([z.int().min(400).max(599), z.enum(["4xx", "5xx"])]);
+export type StatusCode = z.infer<typeof statusCode>;
 
 const retryBudget = z.strictObject({
   budget_percent: z.number().min(0).max(100).default(GATEWAY_DEFAULTS.retry_budget.budget_percent),
@@ -33,5 +47,13 @@ export const gateway = z
     backoff_base_ms: z.number().min(1).max(60_000).default(GATEWAY_DEFAULTS.backoff_base_ms),
     max_retry_after_s: z.number().min(0).max(3_600).default(GATEWAY_DEFAULTS.max_retry_after_s),
     retry_budget: retryBudget.prefault({}),
+    retriable_status_codes: z
+      .array(statusCode)
+      .default(() => [...GATEWAY_DEFAULTS.retriable_status_codes])
+      .describe("Statuses retried once on the same target, then failed over; a class such as 5xx covers its hundred"),
+    failover_status_codes: z
+      .array(statusCode)
+      .default(() => [...GATEWAY_DEFAULTS.failover_status_codes])
+      .describe("Statuses failed over at once; a status in neither list ends the request with the provider's error"),
   })
   .prefault({});
