@@ -38,7 +38,7 @@ export class Dispatcher {
   private async tryCandidates(request: CallerRequest, key: string, route: Route, sink: ChatSink | undefined): Promise<Dispatched> {
     const { ctx, region, health } = this.site;
     const attempts: AttemptRecord[] = [];
-    const answered = new AnswerSoFar(request);
+    const answered = new AnswerSoFar(request, ctx.scenario.gateway.stream_holdback, ctx.clock);
     let plan = route.candidates;
     let index = 0;
     let sameTargetRetries = 0;
@@ -66,7 +66,11 @@ export class Dispatcher {
         }
       } else result = await run();
       attempts.push(result.record);
-      if (result.ok) return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };
+      if (result.ok) {
+        answered.finish(sink);
+        return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };
+      }
+      answered.attemptFailed();
       const { failure } = result;
       const replan = replanFor(failure);
       if (failure.breaksAnswer) firstBreak ??= `${target.id}: ${failure.error}`;
