@@ -73,3 +73,13 @@ describe("a stream cut after the hold-back, or with none", () => {
     });
   }
 });
+
+describe("what a hold-back costs", () => {
+  it("a healthy stream's first chunk reaches the caller later by the held time, and the answer is the same", async () => {
+    const scenario = conductScenario();
+    const at = (holdback: StreamHoldback) => calls({ ...scenario, gateway: { ...scenario.gateway, stream_holdback: holdback } }, [{ at: 1_000, body: ask(true) }]).then(([r]) => r!);
+    const [none, held] = [await at({ chunks: 0 }), await at({ ms: 200 })];
+    expect(held.firstChunkMs! - none.firstChunkMs!).toBeGreaterThanOrEqual(200);
+    expect(held.chunks).toEqual(none.chunks);
+  });
+});
