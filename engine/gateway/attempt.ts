@@ -86,7 +86,8 @@ export async function attempt(
   }
   const failure = classify(outcome, resume, scenario.gateway);
   // A refusal of the request itself says the target is up; only the target's own failures count against it.
-  const targetFailed = !REFUSALS.has(failure.kind);
+  // A server error is the target's own, even one the scenario's status lists do not retry or fail over.
+  const targetFailed = !REFUSALS.has(failure.kind) || outcome.status >= 500;
   // A fast error says nothing about latency; a timeout says the target is at least that slow.
   health.recordOutcome(target, !targetFailed, failure.kind === "silent" ? outcome.ms : undefined, outcome.error);
   return { ok: false, record, failure };

@@ -105,9 +105,15 @@ describe("which statuses are retried and which failed over", () => {
     expect([r.count(PRIMARY), r.count(FALLBACK)]).toEqual([2, 1]);
   });
 
-  it("a 500 in neither list is not retried nor failed over: it ends the request", async () => {
-    const r = await one((input) => void (input.gateway = { retriable_status_codes: [429], failover_status_codes: [503] }), onPrimary("server-error"));
-    expect(r.outcome.kind).toBe("error");
-    expect([r.count(PRIMARY), r.count(FALLBACK)]).toEqual([1, 0]);
+  it("a 500 in neither list is not retried nor failed over: it ends the request, but still counts against the target's circuit", async () => {
+    const unlisted = scenario((input) => void (input.gateway = { retriable_status_codes: [429], failover_status_codes: [503] }), onPrimary("server-error"));
+    const results = await calls(unlisted, Array.from({ length: 6 }, (_, i) => ({ at: 1_000 + i * 1_000, body: ask() })));
+    for (const r of results.slice(0, 5)) {
+      expect(r.outcome.kind).toBe("error");
+      expect(r.outcome.record!.attempts).toHaveLength(1);
+    }
+    // Five consecutive failures opened the primary's circuit: the sixth call goes to the fallback.
+    expect(results[5]!.outcome.meta.servedBy).toBe(FALLBACK);
+    expect(results[5]!.count(PRIMARY)).toBe(5);
   });
 });
