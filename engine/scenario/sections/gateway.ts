@@ -32,7 +32,7 @@ export const GATEWAY_DEFAULTS = {
 } as const;
 
 /** An HTTP error status, or a class of them (`4xx`, `5xx`). */
-const statusCode = z.union([z.int().min(400).max(599), z.enum(["4xx", "5xx"])]);
+const statusCode = z.union([z.int().min(400).max(599), z.enum(["4xx", "5xx"])], { error: 'must be an HTTP error status (400–599), "4xx" or "5xx"' });
 export type StatusCode = z.infer<typeof statusCode>;
 
 /**
@@ -40,12 +40,15 @@ export type StatusCode = z.infer<typeof statusCode>;
  * cleanly on any fallback instead of needing one that continues from a prefill: up to `chunks` chunks, or
  * the chunks of the first `ms` after the first one arrived. It costs time to first token (BENCHMARKS.md).
  */
-const streamHoldback = z.union([
-  z.strictObject({ chunks: z.int().min(0).max(1_000).describe("Chunks held back; they go out when one more arrives or the answer ends") }),
-  z.strictObject({
-    ms: z.int().min(0).max(60_000).describe("Virtual ms after the first chunk during which chunks are held; they go out with the first chunk after it, or when the answer ends"),
-  }),
-]);
+const streamHoldback = z.union(
+  [
+    z.strictObject({ chunks: z.int().min(0).max(1_000).describe("Chunks held back; they go out when one more arrives or the answer ends") }),
+    z.strictObject({
+      ms: z.int().min(0).max(60_000).describe("Virtual ms after the first chunk during which chunks are held; they go out with the first chunk after it, or when the answer ends"),
+    }),
+  ],
+  { error: "must be { chunks: N } or { ms: M }, not both" },
+);
 export type StreamHoldback = z.infer<typeof streamHoldback>;
 
 const retryBudget = z.strictObject({
