@@ -8,14 +8,16 @@
  *     memory stays flat;
  *  4. the audit log (bench/audit.ts): append and verify next to bare SQLite and bare SHA-256, lookups and
  *     Merkle proofs over a million entries;
- *  5. token validation per request with a warm JWKS cache (bench/identity.ts; median, p99, µs).
+ *  5. token validation per request with a warm JWKS cache (bench/identity.ts; median, p99, µs);
+ *  6. the stream hold-back (bench/holdBack.ts): time to first token with each setting, in virtual ms, and
+ *     whether a stream cut early still reaches the caller whole when the only fallback cannot continue.
  *
  * This machine is a shared VM whose speed wanders by ±20 % from one minute to the next, so rates are
  * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
  * and each side reports its best run; and once more finely interleaved (bench/interleaved.ts), which is
  * the steadiest ratio. Results go to stdout as a Markdown table for BENCHMARKS.md.
  *
- *   npm run bench [-- decisions drill audit identity]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5)
+ *   npm run bench [-- decisions drill audit identity holdback]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6)
  */
 import { cpus, totalmem } from "node:os";
 import { http, HttpResponse } from "msw";
@@ -23,6 +25,7 @@ import { setupServer } from "msw/node";
 import { runDrill, scenarioSchema, type Scenario } from "../engine";
 import { benchAudit } from "./audit";
 import { benchDecisions } from "./decisions";
+import { benchHoldBack } from "./holdBack";
 import { benchIdentity } from "./identity";
 import { interleaved } from "./interleaved";
 import { selectParts } from "./parts";
@@ -91,7 +94,7 @@ async function drillMemory(scenario: Scenario): Promise<{ heapMb: number[]; rssM
   return { heapMb, rssMb };
 }
 
-const PARTS = ["decisions", "drill", "audit", "identity"] as const;
+const PARTS = ["decisions", "drill", "audit", "identity", "holdback"] as const;
 const wanted = selectParts(PARTS);
 const scenario = scenarioSchema.parse(benchScenario());
 process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
@@ -139,4 +142,13 @@ if (wanted("identity")) {
   line("token validation, warm JWKS cache (EdDSA, iss, aud, exp, revocation list), median", `${identity.medianUs.toFixed(1)} µs`);
   line("token validation, warm JWKS cache, p99", `${identity.p99Us.toFixed(1)} µs (50,000 tokens, one at a time)`);
   line("of which the floor: WebCrypto Ed25519 verify of the signature alone, median / p99", `${identity.bareVerify.medianUs.toFixed(1)} / ${identity.bareVerify.p99Us.toFixed(1)} µs`);
+}
+
+if (wanted("holdback")) {
+  const { cutAfter, rows } = await benchHoldBack();
+  for (const row of rows)
+    line(
+      `stream hold-back ${row.setting}: time to first token (virtual), median / p95`,
+      `${row.ttftMedianMs.toFixed(0)} / ${row.ttftP95Ms.toFixed(0)} ms; cut after ${cutAfter.join(", ")} chunks, fallback without prefill: ${row.wholeAfterCut.map((whole) => (whole ? "whole" : "error")).join(", ")}`,
+    );
 }

@@ -21,6 +21,8 @@ export interface ChatCallResult {
   readonly outcome: ChatOutcome;
   /** The chunks a streaming call received, in order. */
   readonly chunks: readonly ChatCompletionChunk[];
+  /** Virtual ms from the call to its first chunk, for a streamed call that got one: its time to first token. */
+  readonly firstChunkMs: number | undefined;
   /** The answer's text as the caller assembled it. */
   readonly text: string;
   /** Completion requests each target (`provider@region/model`) had received when this call ended. */
@@ -36,12 +38,19 @@ export async function runChatCalls(scenario: Scenario, plans: readonly ChatCallP
       new Promise<ChatCallResult>((resolve) => {
         clock.setTimeout(() => {
           const chunks: ChatCompletionChunk[] = [];
-          void session.chat(region, body, { chunk: (chunk) => chunks.push(chunk) }).then((outcome) => {
+          let firstChunkMs: number | undefined;
+          const sink = {
+            chunk: (chunk: ChatCompletionChunk) => {
+              firstChunkMs ??= clock.now() - at;
+              chunks.push(chunk);
+            },
+          };
+          void session.chat(region, body, sink).then((outcome) => {
             const text =
               outcome.kind === "completion"
                 ? outcome.completion.choices[0].message.content
                 : chunks.map((chunk) => chunk.choices.map((choice) => choice.delta.content ?? "").join("")).join("");
-            resolve({ outcome, chunks, text, seen: new Map(session.providerCompletions) });
+            resolve({ outcome, chunks, firstChunkMs, text, seen: new Map(session.providerCompletions) });
           });
         }, at);
       }),

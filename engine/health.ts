@@ -150,7 +150,7 @@ export class GatewayHealthView {
       this.statusPages.set(endpoint.id, { status: "operational", since: 0 });
     }
     for (const model of scenario.topology.models)
-      for (const target of [...topology.targetsFor(model.id), ...topology.longContextTargetsFor(model.id)]) {
+      for (const target of topology.reachableTargetsFor(model.id)) {
         if (this.targets.has(target.id)) continue;
         const circuit = createActor(circuitMachine, {
           clock,

@@ -15,6 +15,7 @@ export { runDrill, needsRealTime, ENGINE_VERSION, type DrillOptions, type DrillR
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
 export { seededRandom, type Random } from "./random";
 export { formatSummary } from "./report/summary";
+export { percentile } from "./stats/percentile";
 export { measureConduct, formatConductTable, type ConductRow } from "./report/conduct";
 export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
 export { REPORT_PAGE_FILES, useReportPageBuild } from "./report/page";

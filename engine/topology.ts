@@ -4,6 +4,7 @@
  * what the simulation serves besides the providers (gateways' readiness, status pages, the identity
  * provider), so the request path finds them here rather than in the simulator.
  */
+import { deployedModelName } from "./scenario/sections/providers";
 import type { Jurisdiction, Scenario } from "./scenario/schema";
 
 export interface Region {
@@ -22,8 +23,11 @@ export interface Endpoint {
   readonly baseUrl: string;
   readonly models: ReadonlySet<string>;
   readonly latency: { readonly median_ms: number; readonly p95_ms: number };
-  /** Its models continue an answer from a trailing assistant message (scenario `supports_prefill`). */
-  readonly supportsPrefill: boolean;
+  /**
+   * The models here that continue an answer from a trailing assistant message: a property of a model at a
+   * deployment (its `models` entry's `supports_prefill`, else the provider's).
+   */
+  readonly prefillModels: ReadonlySet<string>;
   /** A real server outside the simulation, and the environment variable holding its API key. */
   readonly real: { readonly apiKeyEnv: string | undefined } | undefined;
 }
@@ -36,7 +40,16 @@ export interface Target {
   readonly model: string;
   /** True when the target serves an equivalent model at another provider rather than the logical model's own. */
   readonly equivalent: boolean;
+  /** The model here continues an answer from an assistant prefill, so a cut stream can be resumed on it. */
+  readonly supportsPrefill: boolean;
 }
+
+/**
+ * The models a logical model moves to when a provider refuses a request for what it is rather than failing:
+ * `long-context` on context_length_exceeded (scenario `long_context`), `content-policy` on
+ * content_policy_violation (`content_policy_fallbacks`).
+ */
+export type FallbackKind = "long-context" | "content-policy";
 
 /** Round-trip time within one region, ms. */
 const SAME_REGION_RTT_MS = 1;
@@ -57,7 +70,7 @@ export class Topology {
   readonly statusPageUrls: ReadonlyMap<string, string>;
   private readonly endpointsByOrigin: ReadonlyMap<string, Endpoint>;
   private readonly targetsByModel: ReadonlyMap<string, readonly Target[]>;
-  private readonly longContextByModel: ReadonlyMap<string, readonly Target[]>;
+  private readonly fallbacksByModel: ReadonlyMap<string, Readonly<Record<FallbackKind, readonly Target[]>>>;
   private readonly rtt = new Map<string, number>();
 
   constructor(scenario: Scenario) {
@@ -72,9 +85,9 @@ export class Topology {
           region: d.region,
           jurisdiction: this.region(d.region).jurisdiction,
           baseUrl: d.endpoint.replace(/\/+$/, ""),
-          models: new Set(d.models),
+          models: new Set(d.models.map(deployedModelName)),
           latency: d.latency,
-          supportsPrefill: provider.supports_prefill,
+          prefillModels: new Set(d.models.filter((m) => (typeof m === "string" ? undefined : m.supports_prefill) ?? provider.supports_prefill).map(deployedModelName)),
           real: d.real ? { apiKeyEnv: d.api_key_env } : undefined,
         });
       }
@@ -83,17 +96,17 @@ export class Topology {
     this.statusPageUrls = new Map(t.providers.map((p) => [p.id, p.status_page.url ?? defaultStatusPageUrl(p.id)]));
     this.endpointsByOrigin = new Map(endpoints.map((e) => [new URL(e.baseUrl).origin, e]));
     const byModel = new Map<string, Target[]>();
-    const longContext = new Map<string, Target[]>();
+    const fallbacks = new Map<string, Record<FallbackKind, Target[]>>();
     const targetsOf = (refs: readonly { provider: string; model: string }[], equivalent: boolean): Target[] =>
       refs.flatMap((ref) =>
-        endpoints.filter((e) => e.provider === ref.provider && e.models.has(ref.model)).map((e) => ({ id: `${e.id}/${ref.model}`, endpoint: e, model: ref.model, equivalent })),
+        endpoints.filter((e) => e.provider === ref.provider && e.models.has(ref.model)).map((e) => ({ id: `${e.id}/${ref.model}`, endpoint: e, model: ref.model, equivalent, supportsPrefill: e.prefillModels.has(ref.model) })),
       );
     for (const m of t.models) {
       byModel.set(m.id, [...targetsOf(m.serves, false), ...targetsOf(m.equivalents, true)]);
-      longContext.set(m.id, targetsOf(m.long_context, true));
+      fallbacks.set(m.id, { "long-context": targetsOf(m.long_context, true), "content-policy": targetsOf(m.content_policy_fallbacks, true) });
     }
     this.targetsByModel = byModel;
-    this.longContextByModel = longContext;
+    this.fallbacksByModel = fallbacks;
     for (const [a, b, ms] of t.rtt_ms) {
       this.rtt.set(`${a}|${b}`, ms);
       this.rtt.set(`${b}|${a}`, ms);
@@ -111,9 +124,15 @@ export class Topology {
     return this.targetsByModel.get(logicalModel) ?? [];
   }
 
-  /** The targets with a larger context window that a logical model falls back to on context_length_exceeded. */
-  longContextTargetsFor(logicalModel: string): readonly Target[] {
-    return this.longContextByModel.get(logicalModel) ?? [];
+  /** The targets a logical model moves to when a provider refuses a request as `kind` says. */
+  fallbackTargetsFor(logicalModel: string, kind: FallbackKind): readonly Target[] {
+    return this.fallbacksByModel.get(logicalModel)?.[kind] ?? [];
+  }
+
+  /** Every target a request for a logical model may reach, its fallbacks included: each needs a circuit. */
+  reachableTargetsFor(logicalModel: string): readonly Target[] {
+    const fallbacks = this.fallbacksByModel.get(logicalModel);
+    return [...this.targetsFor(logicalModel), ...(fallbacks ? [...fallbacks["long-context"], ...fallbacks["content-policy"]] : [])];
   }
 
   /** The endpoint a simulated request was addressed to, by URL origin. */

@@ -3,19 +3,30 @@
  * stream: checked event by event, restamped as the gateway's one completion, forwarded to the caller.
  */
 import type { ChatCompletionChunk, ChatSink, ChatUsage } from "../chat";
+import type { Clock } from "../clock";
+import type { StreamHoldback } from "../scenario/sections/gateway";
 import type { Target } from "../topology";
+import { HoldBack } from "./holdBack";
 import type { CallerRequest } from "./request";
 
 /**
  * The answer as far as it has come: its text across attempts (a resumed stream adds to it), and how many
- * chunks reached the caller. Each attempt reads the provider's events through {@link AnswerReading}.
+ * chunks reached the caller, the start held back as `gateway.stream_holdback` says. Each attempt reads the
+ * provider's events through {@link AnswerReading}.
  */
 export class AnswerSoFar {
   text = "";
   forwarded = 0;
   private roleSent = false;
+  private readonly holdBack: HoldBack<ChatCompletionChunk>;
 
-  constructor(private readonly request: CallerRequest) {}
+  constructor(
+    private readonly request: CallerRequest,
+    holdBack: StreamHoldback,
+    private readonly clock: Clock,
+  ) {
+    this.holdBack = new HoldBack(holdBack);
+  }
 
   /** Chunks reached the caller: the answer can only go on where a target continues it from a prefill. */
   get mustContinue(): boolean {
@@ -28,9 +39,24 @@ export class AnswerSoFar {
     return new AnswerReading(this, target, this.request);
   }
 
-  /** Passes a checked chunk on, restamped as the gateway's one completion. */
+  /** Passes a checked chunk on, or holds it back while the answer's start is held. */
   forward(chunk: ChatCompletionChunk, sink: ChatSink | undefined): void {
     if (!sink) return;
+    for (const out of this.holdBack.take(chunk, this.clock.now())) this.send(out, sink);
+  }
+
+  /** The answer is whole: the chunks still held go out. */
+  finish(sink: ChatSink | undefined): void {
+    if (sink) for (const out of this.holdBack.release()) this.send(out, sink);
+  }
+
+  /** The attempt failed: chunks it had held never reach the caller, so the answer can restart anywhere. */
+  attemptFailed(): void {
+    this.holdBack.discard();
+  }
+
+  /** Sends a chunk, restamped as the gateway's one completion with one role. */
+  private send(chunk: ChatCompletionChunk, sink: ChatSink): void {
     const choices = chunk.choices.map((choice) => {
       if (choice.delta.role === undefined) return choice;
       if (!this.roleSent) {

@@ -84,13 +84,16 @@ export async function attempt(
     health.recordOutcome(target, true, outcome.ms, "ok");
     return { ok: true, record, ...(usage ? { usage } : {}), ...(finishReason ? { finishReason } : {}) };
   }
-  const failure = classify(outcome, resume);
+  const failure = classify(outcome, resume, scenario.gateway);
   // A refusal of the request itself says the target is up; only the target's own failures count against it.
-  const targetFailed = failure.kind !== "too-long" && failure.kind !== "refused" && failure.kind !== "prefill-refused";
+  // A server error is the target's own, even one the scenario's status lists do not retry or fail over.
+  const targetFailed = !REFUSALS.has(failure.kind) || outcome.status >= 500;
   // A fast error says nothing about latency; a timeout says the target is at least that slow.
   health.recordOutcome(target, !targetFailed, failure.kind === "silent" ? outcome.ms : undefined, outcome.error);
   return { ok: false, record, failure };
 }
+
+const REFUSALS: ReadonlySet<Failure["kind"]> = new Set(["too-long", "content-policy", "refused", "prefill-refused"]);
 
 /** A non-streamed completion body; anything else from a 200 is a broken answer. */
 function isCompletion(body: unknown): boolean {

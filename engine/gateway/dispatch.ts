@@ -9,8 +9,8 @@ import { AnswerSoFar } from "./answer";
 import { attempt, type AttemptResult, type AttemptSite } from "./attempt";
 import type { Answer, CallerRequest, Route } from "./request";
 import { RetryBudget } from "./retryBudget";
-import { firstStep, nextStep, type Step } from "./retryPolicy";
-import { longContextRoute } from "./route";
+import { firstStep, nextStep, replanFor, type Step } from "./retryPolicy";
+import { fallbackRoute } from "./route";
 
 /** What dispatch came to: the attempts, and the answer or why there is none. */
 export interface Dispatched {
@@ -38,7 +38,7 @@ export class Dispatcher {
   private async tryCandidates(request: CallerRequest, key: string, route: Route, sink: ChatSink | undefined): Promise<Dispatched> {
     const { ctx, region, health } = this.site;
     const attempts: AttemptRecord[] = [];
-    const answered = new AnswerSoFar(request);
+    const answered = new AnswerSoFar(request, ctx.scenario.gateway.stream_holdback, ctx.clock);
     let plan = route.candidates;
     let index = 0;
     let sameTargetRetries = 0;
@@ -47,7 +47,7 @@ export class Dispatcher {
       if (step.kind === "stop") return { attempts, reason: step.reason, streamed: answered.forwarded > 0, ...(step.providerError ? { providerError: step.providerError } : {}) };
       if (step.kind === "retry-same") sameTargetRetries++;
       else {
-        if (step.kind === "long-context") plan = step.plan;
+        if (step.kind === "replan") plan = step.plan;
         index = step.index;
         sameTargetRetries = 0;
       }
@@ -66,8 +66,13 @@ export class Dispatcher {
         }
       } else result = await run();
       attempts.push(result.record);
-      if (result.ok) return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };
+      if (result.ok) {
+        answered.finish(sink);
+        return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };
+      }
+      answered.attemptFailed();
       const { failure } = result;
+      const replan = replanFor(failure);
       if (failure.breaksAnswer) firstBreak ??= `${target.id}: ${failure.error}`;
       step = nextStep(
         {
@@ -81,7 +86,7 @@ export class Dispatcher {
           forwarded: answered.forwarded,
           resuming: answered.mustContinue,
           firstBreak,
-          longContext: failure.kind === "too-long" ? longContextRoute(request, route, region, ctx, health) : [],
+          fallbacks: replan ? fallbackRoute(replan, request, route, region, ctx, health) : [],
           config: ctx.scenario.gateway,
         },
         failure,

@@ -4,17 +4,25 @@
  */
 import type { ChatError } from "../chat";
 import type { AttemptFailure } from "../http";
+import type { StatusCode } from "../scenario/sections/gateway";
+
+/** The gateway settings (scenario `gateway`) that say which statuses are retried and which failed over. */
+export interface StatusConfig {
+  readonly retriable_status_codes: readonly StatusCode[];
+  readonly failover_status_codes: readonly StatusCode[];
+}
 
 /** A failed attempt, as the retry policy sees it. */
 export interface Failure {
   /**
-   * `transient`: worth one more try on the same target (429, 500, a reset before any header).
-   * `unavailable`: the target cannot serve now (503, other 5xx, 404/408/409). `silent`: a limit on silence
-   * ran out. `broken`: the answer began and broke off. `too-long`: the model's context is too small.
-   * `prefill-refused`: the target cannot continue an answer from a prefill. `refused`: the request itself
-   * is wrong, and any target would refuse it.
+   * `transient`: worth one more try on the same target (`retriable_status_codes`, by default 429 and 500;
+   * a reset before any header). `unavailable`: the target cannot serve now (`failover_status_codes`, by
+   * default 5xx, 404, 408, 409). `silent`: a limit on silence ran out. `broken`: the answer began and broke
+   * off. `too-long`: the model's context is too small. `content-policy`: the model's content policy refused
+   * the request. `prefill-refused`: the target cannot continue an answer from a prefill. `refused`: the
+   * request itself is wrong, and any target would refuse it.
    */
-  readonly kind: "transient" | "unavailable" | "silent" | "broken" | "too-long" | "prefill-refused" | "refused";
+  readonly kind: "transient" | "unavailable" | "silent" | "broken" | "too-long" | "content-policy" | "prefill-refused" | "refused";
   /** The attempt's error as the audit record keeps it. */
   readonly error: string;
   /** The answer's Retry-After, seconds. */
@@ -25,11 +33,17 @@ export interface Failure {
   readonly breaksAnswer: boolean;
 }
 
-/** Client errors other than these (and 429, a transient answer) say the request itself is wrong; another target would refuse it too. */
-const RETRYABLE_CLIENT_STATUSES = new Set([404, 408, 409]);
+/** `status` is `code`, or of its class (`5xx`). */
+function matches(status: number, codes: readonly StatusCode[]): boolean {
+  return codes.some((code) => (typeof code === "number" ? code === status : Math.floor(status / 100) === Number(code[0])));
+}
 
-/** `sentPrefill`: the attempt asked the target to continue an answer from an assistant prefill. */
-export function classify(outcome: AttemptFailure, sentPrefill: boolean): Failure {
+/**
+ * `sentPrefill`: the attempt asked the target to continue an answer from an assistant prefill. A 400 whose
+ * code names what the model refused (context too long, content policy, a prefill) is that refusal whatever
+ * the status lists say; otherwise the retriable statuses come first, then the failover ones.
+ */
+export function classify(outcome: AttemptFailure, sentPrefill: boolean, statuses: StatusConfig): Failure {
   const { error } = outcome;
   switch (outcome.kind) {
     case "timeout":
@@ -41,14 +55,15 @@ export function classify(outcome: AttemptFailure, sentPrefill: boolean): Failure
       return { kind: "transient", error, breaksAnswer: false };
   }
   const { status, retryAfterS } = outcome;
-  if (status === 429 || status === 500) return { kind: "transient", error, breaksAnswer: false, ...(retryAfterS === undefined ? {} : { retryAfterS }) };
-  if (status >= 500) return { kind: "unavailable", error, breaksAnswer: false };
   const providerError = asChatError(outcome.body, status);
-  const code = providerError?.code;
-  if (status === 400 && code === "context_length_exceeded") return { kind: "too-long", error, breaksAnswer: false, ...(providerError ? { providerError } : {}) };
-  if (status === 400 && code === "prefill_not_supported" && sentPrefill) return { kind: "prefill-refused", error, breaksAnswer: false };
-  if (RETRYABLE_CLIENT_STATUSES.has(status)) return { kind: "unavailable", error, breaksAnswer: false };
-  return { kind: "refused", error, breaksAnswer: false, ...(providerError ? { providerError } : {}) };
+  const withError = providerError ? { providerError } : {};
+  const code = status === 400 ? providerError?.code : undefined;
+  if (code === "context_length_exceeded") return { kind: "too-long", error, breaksAnswer: false, ...withError };
+  if (code === "content_policy_violation") return { kind: "content-policy", error, breaksAnswer: false, ...withError };
+  if (code === "prefill_not_supported" && sentPrefill) return { kind: "prefill-refused", error, breaksAnswer: false };
+  if (matches(status, statuses.retriable_status_codes)) return { kind: "transient", error, breaksAnswer: false, ...(retryAfterS === undefined ? {} : { retryAfterS }) };
+  if (matches(status, statuses.failover_status_codes)) return { kind: "unavailable", error, breaksAnswer: false };
+  return { kind: "refused", error, breaksAnswer: false, ...withError };
 }
 
 const CHAT_ERROR_TYPES: ReadonlySet<string> = new Set<ChatError["type"]>(["invalid_request_error", "server_error", "rate_limit_error", "not_found_error"]);

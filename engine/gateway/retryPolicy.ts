@@ -7,12 +7,13 @@
  * The conduct it encodes (docs/REQUEST-FAULTS.md, after failoverbench's classes in shared/ANCHORS.md): a
  * transient answer (500, 429, a reset connection) is retried once on the same target after a backoff or
  * its Retry-After; a silent or broken route fails over at once and is not tried again; a request the
- * provider refuses as too long moves to the long-context models; other refusals of the request itself end
- * it with the provider's reason.
+ * provider refuses as too long moves to the long-context models, one its content policy refuses to the
+ * content-policy fallbacks (each a "replan"); other refusals of the request itself end it with the
+ * provider's reason. Which statuses are transient and which fail over is the scenario's (`classify`).
  */
 import type { ChatError } from "../chat";
 import type { Scenario } from "../scenario/schema";
-import type { Target } from "../topology";
+import type { FallbackKind, Target } from "../topology";
 import type { Failure } from "./failure";
 
 /** The gateway settings the policy reads. */
@@ -39,8 +40,11 @@ export interface RetryState {
   readonly resuming: boolean;
   /** `target: error` of the failure that first broke the answer, the last one included; no later refusal hides it. */
   readonly firstBreak: string | undefined;
-  /** The routed long-context candidates, read only when the failure is `too-long`. */
-  readonly longContext: readonly Target[];
+  /**
+   * The routed fallback candidates for the failure's kind (see {@link replanFor}): long-context ones after
+   * `too-long`, content-policy ones after `content-policy`; read for no other failure.
+   */
+  readonly fallbacks: readonly Target[];
   readonly config: RetryConfig;
 }
 
@@ -50,10 +54,15 @@ export type Step =
   | { readonly kind: "retry-same"; readonly delayMs: number }
   /** Try `plan[index]`, a later candidate. */
   | { readonly kind: "next-target"; readonly index: number }
-  /** Go on with `plan`, the candidates tried so far followed by the long-context ones, at `plan[index]`. */
-  | { readonly kind: "long-context"; readonly plan: readonly Target[]; readonly index: number }
+  /** Go on with `plan`, the candidates tried so far followed by the fallbacks for the refusal, at `plan[index]`. */
+  | { readonly kind: "replan"; readonly plan: readonly Target[]; readonly index: number }
   /** Give up: `reason` goes to the audit record, `providerError` (when the request itself was refused) to the caller. */
   | { readonly kind: "stop"; readonly reason: string; readonly providerError?: ChatError };
+
+/** The fallbacks a failure moves the request to, if it is a refusal that has any. */
+export function replanFor(failure: Failure): FallbackKind | undefined {
+  return failure.kind === "too-long" ? "long-context" : failure.kind === "content-policy" ? "content-policy" : undefined;
+}
 
 /** The first step for a plan: its first candidate, or a stop when no target can serve. */
 export function firstStep(plan: readonly Target[]): Step {
@@ -80,18 +89,26 @@ export function nextStep(state: RetryState, failure: Failure): Step {
     case "prefill-refused":
       // A refused prefill is recorded, but the break before it stays the reason.
       return moveOn(state, failure);
-    case "too-long": {
+    case "too-long":
+    case "content-policy": {
       const tried = plan.slice(0, index + 1);
-      const longer = state.longContext.filter((t) => !tried.includes(t));
-      if (longer.length === 0)
-        return stop(`${target.id} refused the request: ${failure.error}; no long-context model is configured for ${state.model}`, failure.providerError);
-      return moveOn(state, failure, [...tried, ...longer]);
+      const more = state.fallbacks.filter((t) => !tried.some((x) => x.id === t.id));
+      if (more.length > 0) return moveOn(state, failure, [...tried, ...more]);
+      return failure.kind === "too-long"
+        ? stop(`${target.id} refused the request: ${failure.error}; no long-context model is configured for ${state.model}`, failure.providerError)
+        : refusal(state, failure);
     }
     case "refused":
-      return state.firstBreak
-        ? stop(`${state.firstBreak}; then ${target.id} refused: ${failure.error}`)
-        : stop(`${target.id} refused the request: ${failure.error}`, failure.providerError);
+      return refusal(state, failure);
   }
+}
+
+/** The request itself was refused and nothing else may take it: the caller learns why, unless a break came first. */
+function refusal(state: RetryState, failure: Failure): Step {
+  const target = state.plan[state.index]!;
+  return state.firstBreak
+    ? stop(`${state.firstBreak}; then ${target.id} refused: ${failure.error}`)
+    : stop(`${target.id} refused the request: ${failure.error}`, failure.providerError);
 }
 
 /**
@@ -108,16 +125,16 @@ function retrySame(state: RetryState, failure: Failure, delayMs: number): Step {
 }
 
 /**
- * The next candidate that may take the request, in the plan or in `longContextPlan` when the request moves
- * to the long-context models, passing over those that cannot continue the answer.
+ * The next candidate that may take the request, in the plan or in `replanned` when the request moves to a
+ * refusal's fallbacks, passing over those that cannot continue the answer.
  */
-function moveOn(state: RetryState, failure: Failure, longContextPlan?: readonly Target[]): Step {
+function moveOn(state: RetryState, failure: Failure, replanned?: readonly Target[]): Step {
   if (state.attempts >= state.config.max_attempts) return exhausted(state, failure);
-  const plan = longContextPlan ?? state.plan;
+  const plan = replanned ?? state.plan;
   let index = state.index + 1;
-  while (index < plan.length && state.resuming && !plan[index]!.endpoint.supportsPrefill) index++;
+  while (index < plan.length && state.resuming && !plan[index]!.supportsPrefill) index++;
   if (index >= plan.length) return exhausted(state, failure);
-  return longContextPlan ? { kind: "long-context", plan, index } : { kind: "next-target", index };
+  return replanned ? { kind: "replan", plan, index } : { kind: "next-target", index };
 }
 
 /** The stop when attempts or candidates ran out, naming what broke the answer first and what failed last. */

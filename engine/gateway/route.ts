@@ -6,7 +6,7 @@
 import type { EngineContext } from "../context";
 import type { GatewayHealthView } from "../health";
 import { planRoute } from "../routing";
-import type { Target } from "../topology";
+import type { FallbackKind, Target } from "../topology";
 import type { CallerRequest, Decision, Route } from "./request";
 
 /** Residency policy, then the route: a rejection with its reasons, or the candidates in order. */
@@ -29,7 +29,7 @@ export function decideRoute(request: CallerRequest, region: string, ctx: EngineC
   };
 }
 
-/** The logical model's long-context targets in routing order; residency binds them as it binds the rest. */
-export function longContextRoute(request: CallerRequest, route: Route, region: string, ctx: EngineContext, health: GatewayHealthView): readonly Target[] {
-  return planRoute(ctx.topology.longContextTargetsFor(request.model), region, route.allowed, health, ctx.scenario.policy.latency_budget_ms).candidates;
+/** The logical model's fallback targets of `kind` in routing order; residency binds them as it binds the rest. */
+export function fallbackRoute(kind: FallbackKind, request: CallerRequest, route: Route, region: string, ctx: EngineContext, health: GatewayHealthView): readonly Target[] {
+  return planRoute(ctx.topology.fallbackTargetsFor(request.model, kind), region, route.allowed, health, ctx.scenario.policy.latency_budget_ms).candidates;
 }

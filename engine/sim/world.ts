@@ -170,7 +170,7 @@ export class SimulatedWorld implements SimulatedHost {
           });
     }
     const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) * this.faults.serviceTimeFactor(endpoint.provider, endpoint.region, model) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
-    const answer = continuation(messages, endpoint.supportsPrefill ? prefill : undefined);
+    const answer = continuation(messages, endpoint.prefillModels.has(model) ? prefill : undefined);
     const usage = { prompt_tokens: promptTokens(messages), completion_tokens: Math.max(1, Math.round(answer.length / 4)) };
     const meta = { id: `chatcmpl-${work}`, created: Math.floor(this.clock.now() / 1000), model };
     if (body.stream) return this.streamedAnswer(endpoint, model, work, answer, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }, meta, network, serviceMs, fault, body.stream_options?.include_usage === true);

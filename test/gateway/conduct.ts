@@ -14,12 +14,17 @@ export const PRIMARY = "openai-sim@eu-west/gpt-4o";
 export const FALLBACK = "anthropic-sim@eu-west/claude-sonnet";
 export const LONG = "openai-sim@eu-west/gpt-4o-long";
 
+/** scenarios/request-faults.yaml as written, for a test to change before it is parsed. */
+export function requestFaultsInput(): ScenarioInput {
+  return parse(readFileSync(SCENARIO, "utf8")) as ScenarioInput;
+}
+
 /** scenarios/request-faults.yaml with `faults`; the options take the fallback's prefill or the long-context model away, or add an identity provider. */
 export function conductScenario(
   faults: ScenarioInput["faults"] = [],
   options: { fallbackPrefill?: boolean; longContext?: boolean; identity?: ScenarioInput["identity"] } = {},
 ): Scenario {
-  const input = parse(readFileSync(SCENARIO, "utf8")) as ScenarioInput;
+  const input = requestFaultsInput();
   const [openai, anthropic] = input.topology.providers;
   const [model] = input.topology.models;
   return scenarioSchema.parse({

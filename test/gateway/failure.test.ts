@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classify, type Failure } from "../../engine/gateway/failure";
 import type { AttemptFailure } from "../../engine/http";
+import { GATEWAY_DEFAULTS } from "../../engine/scenario/schema";
 import { statusOutcome } from "./targets";
 
 type Expected = Pick<Failure, "kind" | "breaksAnswer"> & Partial<Pick<Failure, "retryAfterS">> & { providerErrorCode?: string | null };
@@ -24,7 +25,7 @@ const rows: { looks: string; outcome: AttemptFailure; sentPrefill?: boolean; exp
     expected: { kind: "broken", breaksAnswer: true },
   },
   { looks: "400 context_length_exceeded", outcome: statusOutcome(400, "context_length_exceeded"), expected: { kind: "too-long", breaksAnswer: false, providerErrorCode: "context_length_exceeded" } },
-  { looks: "400 content_policy_violation", outcome: statusOutcome(400, "content_policy_violation"), expected: { kind: "refused", breaksAnswer: false, providerErrorCode: "content_policy_violation" } },
+  { looks: "400 content_policy_violation", outcome: statusOutcome(400, "content_policy_violation"), expected: { kind: "content-policy", breaksAnswer: false, providerErrorCode: "content_policy_violation" } },
   { looks: "400 prefill_not_supported to a prefill", outcome: statusOutcome(400, "prefill_not_supported"), sentPrefill: true, expected: { kind: "prefill-refused", breaksAnswer: false } },
   { looks: "400 prefill_not_supported without one", outcome: statusOutcome(400, "prefill_not_supported"), expected: { kind: "refused", breaksAnswer: false, providerErrorCode: "prefill_not_supported" } },
   { looks: "401 with a body that is no OpenAI error", outcome: { kind: "status", status: 401, body: "Unauthorized", error: "HTTP 401", ms: 3 }, expected: { kind: "refused", breaksAnswer: false } },
@@ -32,15 +33,23 @@ const rows: { looks: string; outcome: AttemptFailure; sentPrefill?: boolean; exp
 
 describe("classify: what a failed attempt means", () => {
   it.each(rows)("$looks → $expected.kind", ({ outcome, sentPrefill, expected }) => {
-    const failure = classify(outcome, sentPrefill ?? false);
+    const failure = classify(outcome, sentPrefill ?? false, GATEWAY_DEFAULTS);
     const { providerErrorCode, ...rest } = expected;
     expect(failure).toMatchObject({ ...rest, error: outcome.error });
     expect(failure.retryAfterS).toBe(expected.retryAfterS);
     expect(failure.providerError?.code).toBe(providerErrorCode);
   });
 
+  it("reads a 400's code before the status lists: a 400 listed for failover still moves a content-policy refusal to its fallbacks", () => {
+    const lists = { retriable_status_codes: [400], failover_status_codes: ["4xx" as const] };
+    expect(classify(statusOutcome(400, "content_policy_violation"), false, lists).kind).toBe("content-policy");
+    expect(classify(statusOutcome(400, "context_length_exceeded"), false, lists).kind).toBe("too-long");
+    expect(classify(statusOutcome(400, "invalid_value"), false, lists).kind).toBe("transient");
+    expect(classify(statusOutcome(418, "teapot"), false, lists).kind).toBe("unavailable");
+  });
+
   it("hands the caller the provider's error as OpenAI shapes it, defaulting the type by status", () => {
-    const failure = classify({ kind: "status", status: 400, body: { error: { message: "too long", type: "odd_type", code: "context_length_exceeded" } }, error: "x", ms: 1 }, false);
+    const failure = classify({ kind: "status", status: 400, body: { error: { message: "too long", type: "odd_type", code: "context_length_exceeded" } }, error: "x", ms: 1 }, false, GATEWAY_DEFAULTS);
     expect(failure.providerError).toEqual({ message: "too long", type: "invalid_request_error", param: null, code: "context_length_exceeded" });
   });
 });

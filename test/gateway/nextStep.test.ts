@@ -7,12 +7,15 @@ import { REQUEST_FAULT_CLASSES, type RequestFaultClass } from "../../engine/faul
 import { classify } from "../../engine/gateway/failure";
 import { firstStep, nextStep, type RetryState, type Step } from "../../engine/gateway/retryPolicy";
 import type { AttemptOutcome } from "../../engine/http";
+import { GATEWAY_DEFAULTS } from "../../engine/scenario/schema";
+import type { StatusCode } from "../../engine/scenario/sections/gateway";
 import { statusOutcome, target } from "./targets";
 
 const primary = target("openai-sim", "gpt-4o");
 const fallback = target("anthropic-sim", "claude-sonnet", { supportsPrefill: true });
 const noPrefill = target("mistral-sim", "mistral-large");
 const longModel = target("openai-sim", "gpt-4o-long");
+const lenient = target("mistral-sim", "mistral-lenient", { supportsPrefill: true });
 
 /** The request has tried the first of two candidates once; jitter 0.5 puts a 100 ms base backoff at 75 ms. */
 const start: RetryState = {
@@ -26,7 +29,7 @@ const start: RetryState = {
   forwarded: 0,
   resuming: false,
   firstBreak: undefined,
-  longContext: [],
+  fallbacks: [],
   config: { max_attempts: 3, backoff_base_ms: 100, max_retry_after_s: 10 },
 };
 
@@ -37,7 +40,7 @@ const cutBreak = `${primary.id}: ${cut.error}`;
 function stepAfter(outcome: AttemptOutcome, state: Partial<RetryState> = {}): Step | "answered" {
   if (outcome.kind === "ok") return "answered";
   const full = { ...start, ...state };
-  return nextStep(full, classify(outcome, full.resuming));
+  return nextStep(full, classify(outcome, full.resuming, GATEWAY_DEFAULTS));
 }
 
 const perClass: Record<RequestFaultClass, { looks: AttemptOutcome; state?: Partial<RetryState>; expected: Step | "answered" }> = {
@@ -59,8 +62,8 @@ const perClass: Record<RequestFaultClass, { looks: AttemptOutcome; state?: Parti
   "no-done": { looks: { kind: "ok", ms: 1_100 }, expected: "answered" },
   "context-length": {
     looks: statusOutcome(400, "context_length_exceeded"),
-    state: { longContext: [longModel] },
-    expected: { kind: "long-context", plan: [primary, longModel], index: 1 },
+    state: { fallbacks: [longModel] },
+    expected: { kind: "replan", plan: [primary, longModel], index: 1 },
   },
   "content-policy": {
     looks: statusOutcome(400, "content_policy_violation"),
@@ -106,8 +109,8 @@ describe("nextStep: budget, caps, the last candidate, long context, prefill, a r
     {
       when: "context too long: long-context targets already tried are not tried again, and later candidates are dropped",
       looks: statusOutcome(400, "context_length_exceeded"),
-      state: { plan: [primary, longModel, fallback], index: 1, attempts: 2, longContext: [longModel, noPrefill] },
-      expected: { kind: "long-context", plan: [primary, longModel, noPrefill], index: 2 },
+      state: { plan: [primary, longModel, fallback], index: 1, attempts: 2, fallbacks: [longModel, noPrefill] },
+      expected: { kind: "replan", plan: [primary, longModel, noPrefill], index: 2 },
     },
     {
       when: "context too long without a long-context model: the provider's error reaches the caller",
@@ -121,7 +124,7 @@ describe("nextStep: budget, caps, the last candidate, long context, prefill, a r
     {
       when: "context too long with the attempts used up",
       looks: statusOutcome(400, "context_length_exceeded"),
-      state: { attempts: 3, longContext: [longModel] },
+      state: { attempts: 3, fallbacks: [longModel] },
       expected: { kind: "stop", reason: "all 3 attempts failed; last: context_length_exceeded: context_length_exceeded at the provider" },
     },
     {
@@ -149,6 +152,40 @@ describe("nextStep: budget, caps, the last candidate, long context, prefill, a r
       expected: { kind: "next-target", index: 1 },
     },
     {
+      when: "content policy: the request moves to the model's content-policy fallbacks, later candidates dropped",
+      looks: statusOutcome(400, "content_policy_violation"),
+      state: { fallbacks: [lenient] },
+      expected: { kind: "replan", plan: [primary, lenient], index: 1 },
+    },
+    {
+      when: "content policy: a fallback already tried is not tried again; the next one is",
+      looks: statusOutcome(400, "content_policy_violation"),
+      state: { plan: [primary, lenient], index: 1, attempts: 2, fallbacks: [lenient, noPrefill] },
+      expected: { kind: "replan", plan: [primary, lenient, noPrefill], index: 2 },
+    },
+    {
+      when: "content policy with every fallback tried: the provider's error reaches the caller",
+      looks: statusOutcome(400, "content_policy_violation"),
+      state: { plan: [primary, lenient], index: 1, attempts: 2, fallbacks: [lenient] },
+      expected: {
+        kind: "stop",
+        reason: `${lenient.id} refused the request: content_policy_violation: content_policy_violation at the provider`,
+        providerError: { message: "content_policy_violation at the provider", type: "invalid_request_error", param: null, code: "content_policy_violation" },
+      },
+    },
+    {
+      when: "content policy on a resumed stream: a fallback that cannot continue is passed over",
+      looks: statusOutcome(400, "content_policy_violation"),
+      state: { plan: [primary, fallback], index: 1, attempts: 2, forwarded: 4, resuming: true, firstBreak: cutBreak, fallbacks: [noPrefill, lenient] },
+      expected: { kind: "replan", plan: [primary, fallback, noPrefill, lenient], index: 3 },
+    },
+    {
+      when: "content policy with the attempts used up",
+      looks: statusOutcome(400, "content_policy_violation"),
+      state: { attempts: 3, fallbacks: [lenient] },
+      expected: { kind: "stop", reason: "all 3 attempts failed; last: content_policy_violation: content_policy_violation at the provider" },
+    },
+    {
       when: "a refusal after a break names the break and hides the provider's error",
       looks: statusOutcome(400, "content_policy_violation"),
       state: { index: 1, attempts: 2, forwarded: 4, resuming: true, firstBreak: cutBreak },
@@ -158,6 +195,27 @@ describe("nextStep: budget, caps, the last candidate, long context, prefill, a r
 
   it.each(rows)("$when", ({ looks, state, expected }) => {
     expect(stepAfter(looks, state)).toEqual(expected);
+  });
+});
+
+describe("nextStep: the scenario's status lists (gateway.retriable_status_codes, failover_status_codes)", () => {
+  const statuses = (retriable: StatusCode[], failover: StatusCode[]) => ({ retriable_status_codes: retriable, failover_status_codes: failover });
+  const rows: { when: string; looks: AttemptOutcome; lists: ReturnType<typeof statuses>; expected: Step }[] = [
+    { when: "a 503 listed as retriable is retried on the same target", looks: statusOutcome(503, "overloaded"), lists: statuses([429, 500, 503], ["5xx"]), expected: { kind: "retry-same", delayMs: 75 } },
+    { when: "a 500 not listed as retriable fails over at once", looks: statusOutcome(500, "internal_error"), lists: statuses([429], ["5xx"]), expected: { kind: "next-target", index: 1 } },
+    { when: "a 429 listed in neither ends the request with the provider's error", looks: statusOutcome(429, "rate_limit_exceeded"), lists: statuses([], ["5xx"]), expected: { kind: "stop", reason: `${primary.id} refused the request: rate_limit_exceeded: rate_limit_exceeded at the provider`, providerError: { message: "rate_limit_exceeded at the provider", type: "invalid_request_error", param: null, code: "rate_limit_exceeded" } } },
+    { when: "a 404 fails over only while it is listed", looks: statusOutcome(404, "model_not_found"), lists: statuses([429, 500], ["5xx"]), expected: { kind: "stop", reason: `${primary.id} refused the request: model_not_found: model_not_found at the provider`, providerError: { message: "model_not_found at the provider", type: "invalid_request_error", param: null, code: "model_not_found" } } },
+    { when: "a 4xx class fails over every client error", looks: statusOutcome(422, "unprocessable"), lists: statuses([429, 500], ["5xx", "4xx"]), expected: { kind: "next-target", index: 1 } },
+  ];
+
+  it.each(rows)("$when", ({ looks, lists, expected }) => {
+    if (looks.kind === "ok") throw new Error("a failure is needed");
+    expect(nextStep(start, classify(looks, false, lists))).toEqual(expected);
+  });
+
+  it("the defaults are today's conduct: 429 and 500 retried, 5xx, 404, 408 and 409 failed over, other 4xx refused", () => {
+    expect(GATEWAY_DEFAULTS.retriable_status_codes).toEqual([429, 500]);
+    expect(GATEWAY_DEFAULTS.failover_status_codes).toEqual(["5xx", 404, 408, 409]);
   });
 });
 

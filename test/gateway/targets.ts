@@ -9,6 +9,7 @@ export function target(provider: string, model: string, options: { region?: stri
     id: `${id}/${model}`,
     model,
     equivalent: false,
+    supportsPrefill: options.supportsPrefill ?? false,
     endpoint: {
       id,
       provider,
@@ -17,7 +18,7 @@ export function target(provider: string, model: string, options: { region?: stri
       baseUrl: `https://${provider}.${region}.sim.test`,
       models: new Set([model]),
       latency: { median_ms: 300, p95_ms: 600 },
-      supportsPrefill: options.supportsPrefill ?? false,
+      prefillModels: new Set(options.supportsPrefill ? [model] : []),
       real: undefined,
     },
   };

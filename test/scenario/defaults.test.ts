@@ -47,7 +47,7 @@ describe("scenario defaults", () => {
         ...minimal.topology,
         rtt_ms: [],
         providers: [{ ...provider, ...PROVIDER_OWN_DEFAULTS, deployments: [{ ...deployment, ...DEPLOYMENT_DEFAULTS }] }],
-        models: [{ ...model, equivalents: [], long_context: [] }],
+        models: [{ ...model, equivalents: [], long_context: [], content_policy_fallbacks: [] }],
         callers: [{ ...population, ...POPULATION_DEFAULTS }],
       },
       policy: { ...minimal.policy, ...POLICY_DEFAULTS },

@@ -84,6 +84,9 @@ describe("loading scenarios", () => {
       backoff_base_ms: 100,
       max_retry_after_s: 10,
       retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
+      retriable_status_codes: [429, 500],
+      failover_status_codes: ["5xx", 404, 408, 409],
+      stream_holdback: { chunks: 0 },
     });
   });
 

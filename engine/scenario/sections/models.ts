@@ -17,6 +17,10 @@ export const logicalModel = z.strictObject({
     .array(modelRef)
     .default([])
     .describe("Models with a larger context window, tried when a provider answers context_length_exceeded"),
+  content_policy_fallbacks: z
+    .array(modelRef)
+    .default([])
+    .describe("Models tried when a provider's content policy refuses the request (content_policy_violation), as LiteLLM's content_policy_fallbacks; none: the refusal reaches the caller"),
 });
 export type LogicalModel = z.infer<typeof logicalModel>;
 
@@ -35,6 +39,7 @@ export function checkModels(models: readonly LogicalModel[], refs: References): 
     m.serves.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "serves", j]));
     m.equivalents.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "equivalents", j]));
     m.long_context.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "long_context", j]));
+    m.content_policy_fallbacks.forEach((ref, j) => knownModelRef(ref, ["topology", "models", i, "content_policy_fallbacks", j]));
   });
   return issues;
 }

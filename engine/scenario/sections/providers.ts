@@ -19,10 +19,26 @@ const latency = z.strictObject({
   p95_ms: z.number().positive().max(600_000),
 });
 
+/** A model at a deployment: its name, or its name and what it can do there unlike the provider's default. */
+const deployedModel = z.union([
+  z.string().min(1),
+  z.strictObject({
+    model: z.string().min(1),
+    supports_prefill: z
+      .boolean()
+      .optional()
+      .describe("This model at this deployment continues an answer from an assistant prefill (or cannot); the provider's supports_prefill when absent"),
+  }),
+]);
+export type DeployedModel = z.infer<typeof deployedModel>;
+
+/** The model a deployment's `models` entry names. */
+export const deployedModelName = (entry: DeployedModel): string => (typeof entry === "string" ? entry : entry.model);
+
 const deployment = z.strictObject({
   region: id,
   endpoint: z.url({ protocol: /^https?$/ }).describe("Base URL of the provider in that region"),
-  models: z.array(z.string().min(1)).min(1),
+  models: z.array(deployedModel).min(1).describe("Model names, or { model, supports_prefill } where one model at this deployment differs from the provider"),
   latency: latency.default(PROVIDER_DEFAULTS.deployment.latency),
   real: z
     .boolean()
@@ -47,7 +63,7 @@ export const provider = z.strictObject({
   supports_prefill: z
     .boolean()
     .default(PROVIDER_DEFAULTS.supports_prefill)
-    .describe("Its models continue an answer from an assistant message at the end of the conversation, so a gateway can resume a cut stream there"),
+    .describe("Its models continue an answer from an assistant message at the end of the conversation, so a gateway can resume a cut stream there; a deployment's model entry may say otherwise"),
 });
 export type Provider = z.infer<typeof provider>;
 
@@ -65,6 +81,12 @@ export function checkProviders(providers: readonly Provider[], refs: References)
       if (providerRegions.has(d.region)) issues.push({ path: [...path, "region"], message: `provider "${p.id}" is already deployed in "${d.region}"` });
       providerRegions.add(d.region);
       if (d.api_key_env !== undefined && !d.real) issues.push({ path: [...path, "api_key_env"], message: "only a real endpoint (real: true) is sent an API key" });
+      const deployed = new Set<string>();
+      d.models.forEach((entry, k) => {
+        const name = deployedModelName(entry);
+        if (deployed.has(name)) issues.push({ path: [...path, "models", k], message: `model "${name}" is listed twice in this deployment` });
+        deployed.add(name);
+      });
       if (d.latency.p95_ms < d.latency.median_ms) issues.push({ path: [...path, "latency", "p95_ms"], message: "p95_ms must not be below median_ms" });
     });
   });

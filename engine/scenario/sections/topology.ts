@@ -3,7 +3,7 @@ import { z } from "zod";
 import { callers, checkCallers } from "./callers";
 import { id, jurisdiction } from "./fields";
 import { checkModels, logicalModel } from "./models";
-import { checkProviders, provider } from "./providers";
+import { checkProviders, deployedModelName, provider } from "./providers";
 import { unknownRegion, type Issue, type References } from "./references";
 
 const region = z.strictObject({
@@ -27,7 +27,7 @@ export type Topology = z.infer<typeof topology>;
 export function referencesOf(topology: Topology, hasIdentity: boolean): References {
   return {
     regions: new Set(topology.regions.map((r) => r.id)),
-    providerModels: new Map(topology.providers.map((p) => [p.id, new Set(p.deployments.flatMap((d) => d.models))])),
+    providerModels: new Map(topology.providers.map((p) => [p.id, new Set(p.deployments.flatMap((d) => d.models.map(deployedModelName)))])),
     deployedIn: new Map(topology.providers.map((p) => [p.id, new Set(p.deployments.map((d) => d.region))])),
     logicalModels: new Set(topology.models.map((m) => m.id)),
     callers: new Set(topology.callers.map((c) => c.id)),
