@@ -11,7 +11,7 @@ import { TokenValidator } from "../identity/validator";
 import { gatewayMachine, type GatewayState } from "../machines/gateway";
 import { admit } from "./admission";
 import { Dispatcher } from "./dispatch";
-import { afterDurableWrite, durableWaitMs } from "./durability";
+import { afterDurableWrite, answerOrRefuse, durableWaitMs } from "./durability";
 import { GatewayProbes } from "./probing";
 import { recordBase, type CallerRequest, type Decision, type HandledRequest } from "./request";
 import { decideRoute } from "./route";
@@ -102,7 +102,9 @@ export class RegionalGateway {
   async handle(request: CallerRequest, key: string, sink?: ChatSink): Promise<HandledRequest> {
     const handled = await this.process(request, key, sink);
     const waitMs = durableWaitMs(handled, this.region, this.ctx.audit);
-    return waitMs > 0 ? afterDurableWrite(handled, waitMs, this.ctx.clock, key) : handled;
+    const durable = waitMs > 0 ? await afterDurableWrite(handled, waitMs, this.ctx.clock, key) : handled;
+    // Admission checked the audit policy when the call arrived; a partition may have begun since.
+    return answerOrRefuse(durable, this.region, this.ctx.audit);
   }
 
   /** Every stage but durability. */
