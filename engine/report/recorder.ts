@@ -20,7 +20,7 @@ export interface FaultMeasure {
   /** Seconds from the fault to the first state change that noticed it. */
   detection_s: number | null;
   detected_by: { machine: string; subject: string; to: string; cause: string } | null;
-  /** Seconds from the fault to the first request of an affected population served without touching it. */
+  /** Seconds from the fault to the sending of the first request of an affected population served without touching it. */
   reroute_s: number | null;
   /** Seconds from the fault to the last caller-visible failure it caused; 0 when retries hid every failure. */
   rto_s: number | null;
@@ -29,6 +29,11 @@ export interface FaultMeasure {
   /** Of those, how many the caller saw fail. */
   failed: number;
   readonly populations: Set<string>;
+  /**
+   * Per population, when the earliest request served without touching the fault was sent (virtual ms):
+   * requests finish out of order, so the first rerouted request to finish need not be the first sent.
+   */
+  readonly firstRerouted: Map<string, number>;
 }
 
 export interface FailoverMeasure {
@@ -131,6 +136,7 @@ export class DrillRecorder {
       touched: 0,
       failed: 0,
       populations: new Set(),
+      firstRerouted: new Map(),
     });
   }
 
@@ -205,9 +211,13 @@ export class DrillRecorder {
           measure.failed++;
           measure.rto_s = Math.max(measure.rto_s ?? 0, seconds(t - measure.at_s * 1000));
         }
-      } else if (measure.reroute_s === null && record.outcome === "ok" && measure.populations.has(record.population)) {
-        measure.reroute_s = seconds(record.sentAt - measure.at_s * 1000);
+      } else if (record.outcome === "ok") {
+        const earliest = measure.firstRerouted.get(record.population);
+        if (earliest === undefined || record.sentAt < earliest) measure.firstRerouted.set(record.population, record.sentAt);
       }
+      // A population counts once one of its requests touched the fault, which may finish after its rerouted ones.
+      const rerouted = measure.populations.has(record.population) ? measure.firstRerouted.get(record.population) : undefined;
+      if (rerouted !== undefined) measure.reroute_s = Math.min(measure.reroute_s ?? Infinity, seconds(rerouted - measure.at_s * 1000));
     }
   }
 
