@@ -26,6 +26,10 @@ export const regionOutage = defineFault({
     attemptHits: (fault, attempt) => attempt.region === fault.region && (fault.provider === undefined || attempt.target.startsWith(`${fault.provider}@`)),
     // A fault naming one provider is noticed only by its targets: the region withdrawn, or its gateway
     // failing, may be the doing of another fault in the same region.
+    // With its own region out, a caller whose residency allows no other destination (outage choice
+    // `reject`, or no consent) is refused. A fault naming one provider cannot tell it left no lawful
+    // destination: another provider may have been down too.
+    refuses: (fault, record) => fault.provider === undefined && record.rejectedBy === "residency" && record.origin.region === fault.region,
     withdrawalDetects: (fault, region) => fault.provider === undefined && fault.region === region,
     alarmDetects: (fault, event, target) => {
       if (target) return regionOf(target) === fault.region && (fault.provider === undefined || target.startsWith(`${fault.provider}@`));

@@ -1,7 +1,7 @@
 /** Which requests a fault touched and which state changes noticed it: the predicates the drill report measures with. */
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord, RequestRecord, TransitionEvent } from "../../engine/events";
-import { requestTouches, transitionDetects } from "../../engine/report/faultImpact";
+import { faultRefused, requestTouches, transitionDetects } from "../../engine/report/faultImpact";
 import type { Fault } from "../../engine/scenario/schema";
 
 const transition = (machine: TransitionEvent["machine"], region: string, subject: string, to: string, cause = "test"): TransitionEvent => ({
@@ -87,5 +87,39 @@ describe("latency faults", () => {
 
   it("is not detected by an alarm across the path that is not about latency", () => {
     expect(transitionDetects(atlantic, transition("target-health", "us-east", "us-east→openai-sim@eu-west/gpt-4o", "degraded", "error rate 60 % over 20 requests"))).toBe(false);
+  });
+});
+
+describe("which refusals a fault caused", () => {
+  const refused = (gateway: string, rejectedBy: "identity" | "audit" | "residency", rejection?: "idp-unreachable" | "unknown-key" | "expired"): RequestRecord => ({
+    ...request(gateway),
+    outcome: "rejected",
+    rejectedBy,
+    reason: "refused",
+    ...(rejection ? { identity: { kid: "k1", jti: "j", subject: "web", verdict: "rejected" as const, rejection, cacheAgeMs: 300_000 } } : {}),
+  });
+
+  it("an identity partition: its gateway's tokens refused for want of the identity provider, not tokens bad in themselves", () => {
+    const fault: Fault = { kind: "idp-partition", at_s: 0, region: "eu-west" };
+    expect(faultRefused(fault, refused("eu-west", "identity", "idp-unreachable"))).toBe(true);
+    expect(faultRefused(fault, refused("eu-west", "identity", "unknown-key"))).toBe(true);
+    expect(faultRefused(fault, refused("eu-west", "identity", "expired"))).toBe(false);
+    expect(faultRefused(fault, refused("eu-central", "identity", "idp-unreachable"))).toBe(false);
+  });
+
+  it("an audit partition: its gateway's fail-closed refusals", () => {
+    const fault: Fault = { kind: "audit-partition", at_s: 0, region: "eu-west" };
+    expect(faultRefused(fault, refused("eu-west", "audit"))).toBe(true);
+    expect(faultRefused(fault, refused("eu-west", "residency"))).toBe(false);
+    expect(faultRefused(fault, refused("eu-central", "audit"))).toBe(false);
+  });
+
+  it("a whole region's outage: residency refusals of its callers, which touch it though nothing was attempted there", () => {
+    const fault: Fault = { kind: "region-outage", at_s: 0, region: "eu-west", behaviour: "error-503" };
+    expect(faultRefused(fault, refused("eu-west", "residency"))).toBe(true);
+    expect(requestTouches(fault, refused("eu-west", "residency"))).toBe(true);
+    expect(faultRefused(fault, refused("eu-west", "identity", "expired"))).toBe(false);
+    // A fault naming one provider cannot know that no other provider was left.
+    expect(faultRefused({ ...fault, provider: "openai-sim" }, refused("eu-west", "residency"))).toBe(false);
   });
 });
