@@ -15,7 +15,7 @@ export const formatDuration = (value: number | null): string => (value === null 
  * Refusals as every rendering of the report words them: "refused", with what refused them named. A refusal
  * is a failure the caller sees; "failed" stays for errors, so the two add up to what callers did not get.
  */
-export function formatRefused(totals: Pick<DrillReport["totals"], "rejected" | "rejected_by">): string {
+function formatRefused(totals: Pick<DrillReport["totals"], "rejected" | "rejected_by">): string {
   const by = refusedBy(totals);
   return `${formatCount(totals.rejected)} refused${by ? ` (${by})` : ""}`;
 }
