@@ -55,9 +55,13 @@ export interface FaultReport {
   readonly detection_s: number | null;
   readonly detected_by: { machine: string; subject: string; to: string; cause: string } | null;
   readonly reroute_s: number | null;
+  /** To the last error or refusal a caller saw because of the fault. */
   readonly rto_s: number | null;
   readonly requests_touched: number;
+  /** Touching requests that ended in an error. */
   readonly requests_failed: number;
+  /** Requests refused because of the fault: identity, audit fail-closed, residency. */
+  readonly requests_refused: number;
 }
 
 export interface DrillReport {
@@ -69,7 +73,9 @@ export interface DrillReport {
     readonly requests: number;
     readonly ok: number;
     readonly errors: number;
+    /** Refused requests, a failure the caller sees as much as an error; `rejected_by` names what refused them. */
     readonly rejected: number;
+    readonly rejected_by: { readonly identity: number; readonly audit: number; readonly residency: number };
     readonly retried: number;
     readonly success_rate: number;
     readonly latency_ms: { readonly p50: number; readonly p95: number; readonly p99: number };
@@ -272,6 +278,7 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     rto_s: m.rto_s,
     requests_touched: m.touched,
     requests_failed: m.failed,
+    requests_refused: m.refused,
   }));
   const t = recorder.totals;
   const maxOf = (values: (number | null)[]) => {
@@ -340,6 +347,7 @@ export function buildReport(
       ok: t.ok,
       errors: t.errors,
       rejected: t.rejected,
+      rejected_by: { ...recorder.rejectedBy },
       retried: t.retried,
       success_rate: metrics.success_rate ?? 0,
       latency_ms: { p50: recorder.latencyPercentile(50), p95: recorder.latencyPercentile(95), p99: recorder.latencyPercentile(99) },

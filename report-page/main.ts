@@ -49,7 +49,7 @@ function drawCharts(data: ReportPageData): void {
         line("all", "#8a93a6", amount, { width: 1, dash: [4, 3] }),
         line("ok", "#2f7d4f", amount, { fill: "rgba(47, 125, 79, 0.10)" }),
         line("failed", "#c0392b", amount),
-        line("rejected by policy", "#d08a1c", amount),
+        line("refused", "#d08a1c", amount),
       ],
       columns: [columns.requests, columns.ok, columns.errors, columns.rejected],
       yTicks: amountTicks,

@@ -16,6 +16,7 @@ export const auditDestinationOutage = defineFault({
   impact: {
     // Every request's entry waits in its region's buffer until the log is back.
     requestTouches: () => true,
+    refuses: (_fault, record) => record.rejectedBy === "audit",
     alarmDetects: (_fault, event) => event.machine === "audit",
   },
   menu: [{ node: "audit", label: "Take the canonical log down (every region cut off)", testId: "audit-destination-outage", fromTarget: {}, fixed: {}, params: [] }],

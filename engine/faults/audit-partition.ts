@@ -15,6 +15,7 @@ export const auditPartition = defineFault({
   impact: {
     // Cut off from its audit destination, the region's every entry waits in its buffer.
     requestTouches: (fault, record) => record.gateway === fault.region,
+    refuses: (fault, record) => record.gateway === fault.region && record.rejectedBy === "audit",
     withdrawalDetects: regionWithdrawn,
     alarmDetects: (fault, event) => event.machine === "audit" && event.region === fault.region,
   },

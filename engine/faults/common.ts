@@ -34,6 +34,11 @@ export function needsIdentity(context: FaultCheckContext, kind: string): FaultIs
   return context.identityRegions ? [] : [{ field: "kind", message: `${kind} needs an identity section: without one there is no identity provider` }];
 }
 
+/** The region of a `provider@region/model` target; undefined for a subject that is not a target. */
+export function regionOf(target: string): string | undefined {
+  return target.split("/")[0]!.split("@")[1];
+}
+
 /** A `provider@region/model` target of the endpoint, of one model or (model undefined) any. */
 function targetAt(target: string, provider: string, region: string, model: string | undefined): boolean {
   return model === undefined ? target.startsWith(`${provider}@${region}/`) : target === `${provider}@${region}/${model}`;
@@ -47,9 +52,11 @@ export function regionWithdrawn(fault: { readonly region: string }, region: stri
 /** A fault at one endpoint: one of its models, or (model absent) every model. */
 type EndpointFault = { readonly region: string; readonly provider: string; readonly model?: string | undefined };
 
-/** What a fault at an endpoint is about: attempts at it and alarms of its targets, and its region's withdrawal. */
+/**
+ * What a fault at an endpoint is about: attempts at it and alarms of its own targets. Only those: a region's
+ * withdrawal, or its gateway's state, may be another fault's doing when two share the region.
+ */
 export const endpointImpact: ImpactHooks<EndpointFault> = {
   attemptHits: (fault, attempt) => targetAt(attempt.target, fault.provider, fault.region, fault.model),
-  withdrawalDetects: regionWithdrawn,
   alarmDetects: (fault, _event, target) => target !== undefined && targetAt(target, fault.provider, fault.region, fault.model),
 };

@@ -22,6 +22,8 @@ export const idpOutage = defineFault({
   region: (fault) => fault.region,
   world: { idpDown: (fault, region) => fault.region === region },
   impact: {
+    // Refused when no identity provider region answered the gateway, this one among them.
+    refuses: (_fault, record) => record.rejectedBy === "identity" && record.identity?.rejection === "idp-unreachable",
     withdrawalDetects: regionWithdrawn,
     identityDetects: (fault, event) => event.subject === `${event.region}→idp` && event.from === fault.region,
   },

@@ -15,6 +15,9 @@ export const idpPartition = defineFault({
   impact: {
     // Cut off from the identity provider, the region's every token is checked against a cache that cannot be refreshed.
     requestTouches: (fault, record) => record.gateway === fault.region,
+    // Fail-closed over a cache it cannot refresh, or a key it cannot fetch; a forged or expired token is refused anyway.
+    refuses: (fault, record) =>
+      record.gateway === fault.region && record.rejectedBy === "identity" && (record.identity?.rejection === "idp-unreachable" || record.identity?.rejection === "unknown-key"),
     withdrawalDetects: regionWithdrawn,
     identityDetects: (fault, event) => event.subject === fault.region && (event.to === "stale" || event.to === "fail-closed"),
   },

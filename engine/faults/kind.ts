@@ -84,6 +84,12 @@ export interface ImpactHooks<F> {
   attemptHits?(fault: F, attempt: AttemptRecord, record: RequestRecord): boolean;
   /** The request depended on the faulted component. Absent: one of its attempts hit it. */
   requestTouches?(fault: F, record: RequestRecord): boolean;
+  /**
+   * The refusal the caller got (`record.outcome` is `rejected`) was this fault's doing: a token that could not
+   * be checked, an audit entry that could not be made durable, no lawful destination left. A refusal is a
+   * failure the caller sees, so it counts towards the fault's RTO. Absent: the fault refuses nothing.
+   */
+  refuses?(fault: F, record: RequestRecord): boolean;
   /** The traffic director withdrawing `region` shows the fault was noticed. */
   withdrawalDetects?(fault: F, region: string): boolean;
   /** An alarmed transition (open, unhealthy, degraded, failed, buffering) of a circuit, target, gateway or audit machine detects it; `target` is the `provider@region/model` of a per-target machine. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { id } from "../scenario/sections/fields";
 import { knownRegion } from "./common";
 import { defineFault, timing } from "./kind";
-import { acrossPath, onPath, p95AlarmAtEnd } from "./latency";
+import { acrossPath, onPath, p95AlarmAcross } from "./latency";
 
 const addedMs = z.number().min(0).max(600_000);
 
@@ -35,7 +35,7 @@ export const latencyRamp = defineFault({
   },
   impact: {
     attemptHits: acrossPath,
-    alarmDetects: p95AlarmAtEnd,
+    alarmDetects: p95AlarmAcross,
   },
   menu: [
     {

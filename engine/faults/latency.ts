@@ -1,7 +1,7 @@
 /** Added round-trip latency on the path between two regions. */
 import { z } from "zod";
 import { id } from "../scenario/sections/fields";
-import { knownRegion } from "./common";
+import { knownRegion, regionOf } from "./common";
 import { defineFault, timing } from "./kind";
 
 /** Whether a path between two regions is the fault's, either way round. */
@@ -9,13 +9,16 @@ export function onPath(fault: { readonly from: string; readonly to: string }, a:
   return (fault.from === a && fault.to === b) || (fault.from === b && fault.to === a);
 }
 
-/** An attempt from its request's gateway to another region, across the faulted path. */
+/** An attempt from its request's gateway across the faulted path: to the other end, or (a region's own link) within it. */
 export const acrossPath = (fault: { readonly from: string; readonly to: string }, attempt: { readonly region: string }, record: { readonly gateway: string }) =>
-  record.gateway !== attempt.region && onPath(fault, record.gateway, attempt.region);
+  onPath(fault, record.gateway, attempt.region);
 
-/** A target's p95 alarm at either end of the path. */
-export const p95AlarmAtEnd = (fault: { readonly from: string; readonly to: string }, event: { readonly machine: string; readonly region: string; readonly cause: string }, target: string | undefined) =>
-  event.machine === "target-health" && target !== undefined && (event.region === fault.from || event.region === fault.to) && event.cause.includes("p95");
+/**
+ * A p95 alarm of a target across the path: raised by the gateway at one end about a target at the other.
+ * Another target's p95, even at a gateway at one end, measured a path this fault does not slow.
+ */
+export const p95AlarmAcross = (fault: { readonly from: string; readonly to: string }, event: { readonly machine: string; readonly region: string; readonly cause: string }, target: string | undefined) =>
+  event.machine === "target-health" && target !== undefined && onPath(fault, event.region, regionOf(target) ?? "") && event.cause.includes("p95");
 
 export const latency = defineFault({
   kind: "latency",
@@ -29,7 +32,7 @@ export const latency = defineFault({
   },
   impact: {
     attemptHits: acrossPath,
-    alarmDetects: p95AlarmAtEnd,
+    alarmDetects: p95AlarmAcross,
   },
   menu: [
     {

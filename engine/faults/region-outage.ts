@@ -1,7 +1,7 @@
 /** Every provider (or one) in a region fails: answers 503, or does not answer at all. */
 import { z } from "zod";
 import { id } from "../scenario/sections/fields";
-import { knownEndpoint, regionWithdrawn } from "./common";
+import { knownEndpoint, regionOf } from "./common";
 import { defineFault, timing } from "./kind";
 
 export const regionOutage = defineFault({
@@ -24,10 +24,16 @@ export const regionOutage = defineFault({
   },
   impact: {
     attemptHits: (fault, attempt) => attempt.region === fault.region && (fault.provider === undefined || attempt.target.startsWith(`${fault.provider}@`)),
-    withdrawalDetects: regionWithdrawn,
+    // A fault naming one provider is noticed only by its targets: the region withdrawn, or its gateway
+    // failing, may be the doing of another fault in the same region.
+    // With its own region out, a caller whose residency allows no other destination (outage choice
+    // `reject`, or no consent) is refused. A fault naming one provider cannot tell it left no lawful
+    // destination: another provider may have been down too.
+    refuses: (fault, record) => fault.provider === undefined && record.rejectedBy === "residency" && record.origin.region === fault.region,
+    withdrawalDetects: (fault, region) => fault.provider === undefined && fault.region === region,
     alarmDetects: (fault, event, target) => {
-      if (target) return target.split("/")[0]!.endsWith(`@${fault.region}`) && (fault.provider === undefined || target.startsWith(`${fault.provider}@`));
-      return event.subject === fault.region;
+      if (target) return regionOf(target) === fault.region && (fault.provider === undefined || target.startsWith(`${fault.provider}@`));
+      return fault.provider === undefined && event.machine === "gateway" && event.subject === fault.region;
     },
   },
   menu: [

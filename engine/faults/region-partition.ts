@@ -8,12 +8,9 @@
  */
 import { z } from "zod";
 import { id } from "../scenario/sections/fields";
-import { knownRegion } from "./common";
+import { knownRegion, regionOf } from "./common";
 import { defineFault, timing } from "./kind";
 import { acrossPath, onPath } from "./latency";
-
-/** The region of a `provider@region/model` target. */
-const regionOf = (target: string) => target.split("/")[0]!.split("@")[1];
 
 export const regionPartition = defineFault({
   kind: "region-partition",

@@ -12,7 +12,7 @@ import { gatewayMachine, type GatewayState } from "../machines/gateway";
 import type { ReadinessReport } from "../readiness";
 import { admit } from "./admission";
 import { Dispatcher } from "./dispatch";
-import { afterDurableWrite, durableWaitMs } from "./durability";
+import { afterDurableWrite, answerOrRefuse, durableWaitMs } from "./durability";
 import { GatewayProbes } from "./probing";
 import { recordBase, type CallerRequest, type Decision, type HandledRequest } from "./request";
 import { decideRoute } from "./route";
@@ -119,8 +119,11 @@ export class RegionalGateway {
     const arrived = clock.now();
     const handled = await this.process(request, key, sink);
     const waitMs = durableWaitMs(handled, this.region, audit);
-    if (handled.record.outcome === "ok") this.served.record(clock.now(), true, clock.now() + waitMs - arrived);
-    return waitMs > 0 ? afterDurableWrite(handled, waitMs, clock, key) : handled;
+    const durable = waitMs > 0 ? await afterDurableWrite(handled, waitMs, clock, key) : handled;
+    // Admission checked the audit policy when the call arrived; a partition may have begun since.
+    const answered = answerOrRefuse(durable, this.region, audit);
+    if (answered.record.outcome === "ok") this.served.record(clock.now(), true, clock.now() - arrived);
+    return answered;
   }
 
   /** Every stage but durability. */

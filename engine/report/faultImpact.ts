@@ -6,9 +6,15 @@ import type { RequestRecord, TransitionEvent } from "../events";
 import { faultKind } from "../faults/registry";
 import type { Fault } from "../scenario/schema";
 
-/** The request depended on the faulted component: one of its attempts hit it, or its gateway is the one down. */
+/** The caller was refused because of the fault (its kind says which refusals are its doing). */
+export function faultRefused(fault: Fault, record: RequestRecord): boolean {
+  return record.outcome === "rejected" && (faultKind(fault).impact.refuses?.(fault, record) ?? false);
+}
+
+/** The request depended on the faulted component: one of its attempts hit it, its gateway is the one down, or the fault refused it. */
 export function requestTouches(fault: Fault, record: RequestRecord): boolean {
   const { requestTouches: touches, attemptHits: hits } = faultKind(fault).impact;
+  if (faultRefused(fault, record)) return true;
   if (touches) return touches(fault, record);
   return hits !== undefined && record.attempts.some((a) => hits(fault, a, record));
 }

@@ -10,7 +10,7 @@ import { describeFault } from "../scenario/describeFault";
 import { reportPageAssets } from "./page";
 import type { ReportPageData } from "./pageData";
 import type { SecondPoint } from "./recorder";
-import { formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS } from "./summary";
+import { formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy } from "./summary";
 
 export interface HtmlReportOptions {
   /** The scenario file's text as it was run; the page ends with it verbatim. */
@@ -129,7 +129,7 @@ function verdict(report: DrillReport): Html {
     ["Requests", formatCount(totals.requests)],
     ["Success rate", percent(totals.success_rate)],
     ["Failed", formatCount(totals.errors)],
-    ["Rejected by policy", formatCount(totals.rejected)],
+    ["Refused", `${formatCount(totals.rejected)}${refusedBy(totals) ? ` (${refusedBy(totals)})` : ""}`],
     ["Latency p50", ms(totals.latency_ms.p50)],
     ["Latency p95", ms(totals.latency_ms.p95)],
     ["Unfinished", formatCount(totals.unfinished)],
@@ -146,10 +146,10 @@ function detectionSection(faults: readonly FaultReport[]): Html {
   if (faults.length === 0) return html`<section class="question">${questionHeading(0)}<p class="empty">No faults in this scenario.</p></section>`;
   return html`<section class="question">${questionHeading(0)}
 <table class="numbers">
-<thead><tr><th>Fault</th><th>Active</th><th class="num">Detected after</th><th class="num">Rerouted after</th><th class="num" title="From the fault to the last failure a caller saw; 0 when retries hid every failure">RTO</th><th class="num">Failed / touching</th></tr></thead>
+<thead><tr><th>Fault</th><th>Active</th><th class="num">Detected after</th><th class="num">Rerouted after</th><th class="num" title="From the fault to the last failure or refusal a caller saw because of it; 0 when retries hid every failure">RTO</th><th class="num">Failed / refused / touching</th></tr></thead>
 ${faults.map(
   (f) => html`<tbody class="fault">
-<tr><td><span class="fault-id">${f.id}</span> ${describeFault(f.fault)}</td><td class="nowrap">${at(f.at_s)} – ${f.heal_s === null ? "end" : at(f.heal_s)}</td><td class="num">${formatDuration(f.detection_s)}</td><td class="num">${formatDuration(f.reroute_s)}</td><td class="num">${formatDuration(f.rto_s)}</td><td class="num">${formatCount(f.requests_failed)} / ${formatCount(f.requests_touched)}</td></tr>
+<tr><td><span class="fault-id">${f.id}</span> ${describeFault(f.fault)}</td><td class="nowrap">${at(f.at_s)} – ${f.heal_s === null ? "end" : at(f.heal_s)}</td><td class="num">${formatDuration(f.detection_s)}</td><td class="num">${formatDuration(f.reroute_s)}</td><td class="num">${formatDuration(f.rto_s)}</td><td class="num">${formatCount(f.requests_failed)} / ${formatCount(f.requests_refused)} / ${formatCount(f.requests_touched)}</td></tr>
 <tr class="detail"><td colspan="6">${
     f.detected_by
       ? html`Detected by ${f.detected_by.machine} <code>${f.detected_by.subject}</code> → ${f.detected_by.to}: ${f.detected_by.cause}`
@@ -167,7 +167,7 @@ function policySection(report: DrillReport): Html {
 <dl class="facts">
 <div><dt>Residency violations</dt><dd class="${p.violations === 0 ? "good" : "bad"}">${formatCount(p.violations)}</dd><dd class="sub">independent check of the audit log</dd></div>
 <div><dt>Requests reviewed</dt><dd class="${p.coverage.share === 1 ? "good" : "bad"}">${formatCount(p.coverage.reviewed)} of ${formatCount(p.coverage.of)}</dd><dd class="sub">${(p.coverage.share * 100).toFixed(1)} % · ${formatCount(p.coverage.inBuffers)} still only in a regional buffer</dd></div>
-<div><dt>Rejected by policy</dt><dd>${formatCount(p.rejectedByPolicy)}</dd></div>
+<div><dt>Refused by residency policy</dt><dd>${formatCount(p.rejectedByPolicy)}</dd></div>
 <div><dt>Served cross-border</dt><dd>${formatCount(p.crossBorderServed.consent + p.crossBorderServed.transferMechanism)}</dd><dd class="sub">${formatCount(p.crossBorderServed.consent)} with consent · ${formatCount(p.crossBorderServed.transferMechanism)} under a transfer mechanism</dd></div>
 <div><dt>Received by a gateway abroad</dt><dd>${formatCount(p.gatewayCrossBorder)}</dd><dd class="sub">gateway outside the caller's allowed jurisdictions</dd></div>
 </dl>
@@ -185,7 +185,7 @@ function inflightSection(report: DrillReport): Html {
   if (failovers.length === 0) return html`<section class="question">${questionHeading(2)}<p class="empty">No failover happened.</p></section>`;
   return html`<section class="question">${questionHeading(2)}
 <table class="numbers">
-<thead><tr><th class="num">At</th><th>Failover</th><th class="num">In flight</th><th class="num">Completed</th><th class="num">Failed</th><th class="num">Rejected</th><th class="num">Retried</th></tr></thead>
+<thead><tr><th class="num">At</th><th>Failover</th><th class="num">In flight</th><th class="num">Completed</th><th class="num">Failed</th><th class="num">Refused</th><th class="num">Retried</th></tr></thead>
 <tbody>
 ${failovers.map(
   (f) => html`<tr><td class="num">${f.t_s.toFixed(1)} s</td><td>${f.machine} <code>${f.subject}</code> → ${f.to}<div class="cause">${f.cause}</div></td><td class="num">${formatCount(f.inflight)}</td><td class="num">${formatCount(f.completed)}</td><td class="num ${f.failed > 0 ? "bad" : ""}">${formatCount(f.failed)}</td><td class="num">${formatCount(f.rejected)}</td><td class="num">${formatCount(f.retried)}</td></tr>`,
@@ -207,7 +207,7 @@ function auditSection(report: DrillReport): Html {
       : html`<dd class="bad">broken at entry ${a.chain.first_bad?.seq}</dd><dd class="sub">${a.chain.first_bad?.reason}</dd>`
   }</div>
 </dl>
-<p class="sub">${a.pattern === "central" ? "Pattern A: one canonical log fed by regional buffers" : "Pattern B: a log per region, merged by time"} · entries lost <strong class="${a.lost === 0 ? "good" : "bad"}">${formatCount(a.lost)}</strong> · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, in regional replicas ${formatCount(a.high_risk.durable_in_replicas)}, only in a regional buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}</p>
+<p class="sub">${a.pattern === "central" ? "Pattern A: one canonical log fed by regional buffers" : "Pattern B: a log per region, merged by time"} · entries lost <strong class="${a.lost === 0 ? "good" : "bad"}">${formatCount(a.lost)}</strong> · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, in regional replicas ${formatCount(a.high_risk.durable_in_replicas)}, only in a regional buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, refused fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}</p>
 ${
   a.cross_check &&
   html`<p class="sub ${a.cross_check.ok ? "good" : "bad"}">${
@@ -270,7 +270,7 @@ ${phaseTable(report, end)}
 ${
   report.series.length > 0 &&
   html`<details class="per-second"><summary>Every second as plotted (${report.series.length} seconds with traffic)</summary>
-<table class="numbers compact"><thead><tr><th class="num">Second</th><th class="num">Requests</th><th class="num">Ok</th><th class="num">Failed</th><th class="num">Rejected</th><th class="num">p95</th></tr></thead><tbody>
+<table class="numbers compact"><thead><tr><th class="num">Second</th><th class="num">Requests</th><th class="num">Ok</th><th class="num">Failed</th><th class="num">Refused</th><th class="num">p95</th></tr></thead><tbody>
 ${report.series.map((p) => html`<tr><td class="num">${p.t_s}</td><td class="num">${p.requests}</td><td class="num">${p.ok}</td><td class="num">${p.errors}</td><td class="num">${p.rejected}</td><td class="num">${ms(p.p95_ms)}</td></tr>`)}
 </tbody></table></details>`
 }
@@ -290,7 +290,7 @@ function phaseTable(report: DrillReport, end: number): Html {
   });
   return html`<table class="numbers phases">
 <caption>Traffic by phase, between fault edges</caption>
-<thead><tr><th>Span</th><th>Active faults</th><th class="num">Requests</th><th class="num">Ok</th><th class="num">Failed</th><th class="num">Rejected</th><th class="num">Per second</th><th class="num">Worst p95</th></tr></thead>
+<thead><tr><th>Span</th><th>Active faults</th><th class="num">Requests</th><th class="num">Ok</th><th class="num">Failed</th><th class="num">Refused</th><th class="num">Per second</th><th class="num">Worst p95</th></tr></thead>
 <tbody>
 ${phases.map(
   (p) => html`<tr><td>${at(p.from)} – ${at(p.to)}</td><td>${p.label}</td><td class="num">${formatCount(p.requests)}</td><td class="num">${formatCount(p.ok)}</td><td class="num ${p.errors > 0 ? "bad" : ""}">${formatCount(p.errors)}</td><td class="num">${formatCount(p.rejected)}</td><td class="num">${(p.requests / (p.to - p.from)).toFixed(1)}</td><td class="num">${ms(p.worstP95)}</td></tr>`,

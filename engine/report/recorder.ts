@@ -6,7 +6,7 @@ import type { LabEvent, RequestRecord, TransitionEvent } from "../events";
 import type { Fault } from "../scenario/schema";
 import type { InflightRequest } from "../session";
 import { MillisecondCounts, percentile } from "../stats/percentile";
-import { requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
+import { faultRefused, requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
 import { IdentityCostRecorder } from "./identityCost";
 import type { ReportPageSecond } from "./pageData";
 
@@ -20,15 +20,25 @@ export interface FaultMeasure {
   /** Seconds from the fault to the first state change that noticed it. */
   detection_s: number | null;
   detected_by: { machine: string; subject: string; to: string; cause: string } | null;
-  /** Seconds from the fault to the first request of an affected population served without touching it. */
+  /** Seconds from the fault to the sending of the first request of an affected population served without touching it. */
   reroute_s: number | null;
-  /** Seconds from the fault to the last caller-visible failure it caused; 0 when retries hid every failure. */
+  /**
+   * Seconds from the fault to the last caller-visible failure it caused: an error of a request that touched
+   * it, or a refusal that was its doing; 0 when retries hid every failure.
+   */
   rto_s: number | null;
-  /** Requests that touched the faulted component while it was active. */
+  /** Requests that touched the faulted component while it was active (its refusals included). */
   touched: number;
-  /** Of those, how many the caller saw fail. */
+  /** Of those, how many ended in an error. */
   failed: number;
+  /** Of those, how many were refused because of the fault (identity, audit fail-closed, residency). */
+  refused: number;
   readonly populations: Set<string>;
+  /**
+   * Per population, when the earliest request served without touching the fault was sent (virtual ms):
+   * requests finish out of order, so the first rerouted request to finish need not be the first sent.
+   */
+  readonly firstRerouted: Map<string, number>;
 }
 
 export interface FailoverMeasure {
@@ -75,6 +85,8 @@ export class DrillRecorder {
   readonly failovers: FailoverMeasure[] = [];
   readonly transitions: TransitionEvent[] = [];
   readonly totals = { requests: 0, ok: 0, errors: 0, rejected: 0, crossBorderServed: 0, retried: 0 };
+  /** Refusals by what refused them; they add up to `totals.rejected`. */
+  readonly rejectedBy = { identity: 0, audit: 0, residency: 0 };
   readonly byGateway: Record<string, number> = {};
   readonly servedIn: Record<string, number> = {};
   readonly identity = new IdentityCostRecorder();
@@ -130,7 +142,9 @@ export class DrillRecorder {
       rto_s: null,
       touched: 0,
       failed: 0,
+      refused: 0,
       populations: new Set(),
+      firstRerouted: new Map(),
     });
   }
 
@@ -183,7 +197,11 @@ export class DrillRecorder {
       this.servedIn[served.region] = (this.servedIn[served.region] ?? 0) + 1;
       if (record.policy?.crossBorder) totals.crossBorderServed++;
     } else if (record.outcome === "error") totals.errors++;
-    else totals.rejected++;
+    else {
+      totals.rejected++;
+      // Unnamed counts as residency, as the independent audit review counts it.
+      this.rejectedBy[record.rejectedBy ?? "residency"]++;
+    }
 
     this.countSecond(t, record);
 
@@ -201,13 +219,17 @@ export class DrillRecorder {
       if (touched) {
         measure.touched++;
         measure.populations.add(record.population);
-        if (record.outcome === "error") {
-          measure.failed++;
-          measure.rto_s = Math.max(measure.rto_s ?? 0, seconds(t - measure.at_s * 1000));
-        }
-      } else if (measure.reroute_s === null && record.outcome === "ok" && measure.populations.has(record.population)) {
-        measure.reroute_s = seconds(record.sentAt - measure.at_s * 1000);
+        const refused = faultRefused(measure.fault, record);
+        if (refused) measure.refused++;
+        else if (record.outcome === "error") measure.failed++;
+        if (refused || record.outcome === "error") measure.rto_s = Math.max(measure.rto_s ?? 0, seconds(t - measure.at_s * 1000));
+      } else if (record.outcome === "ok") {
+        const earliest = measure.firstRerouted.get(record.population);
+        if (earliest === undefined || record.sentAt < earliest) measure.firstRerouted.set(record.population, record.sentAt);
       }
+      // A population counts once one of its requests touched the fault, which may finish after its rerouted ones.
+      const rerouted = measure.populations.has(record.population) ? measure.firstRerouted.get(record.population) : undefined;
+      if (rerouted !== undefined) measure.reroute_s = Math.min(measure.reroute_s ?? Infinity, seconds(rerouted - measure.at_s * 1000));
     }
   }
 

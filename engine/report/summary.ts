@@ -15,6 +15,23 @@ export const formatDuration = (value: number | null): string => (value === null 
 const formatCoverage = (c: DrillReport["questions"]["policy"]["coverage"]): string =>
   `reviewed ${formatCount(c.reviewed)} of ${formatCount(c.of)} requests (${(c.share * 100).toFixed(1)} %), ${formatCount(c.inBuffers)} of them still only in a regional buffer`;
 
+/**
+ * Refusals as every rendering of the report words them: "refused", with what refused them named. A refusal
+ * is a failure the caller sees; "failed" stays for errors, so the two add up to what callers did not get.
+ */
+function formatRefused(totals: Pick<DrillReport["totals"], "rejected" | "rejected_by">): string {
+  const by = refusedBy(totals);
+  return `${formatCount(totals.rejected)} refused${by ? ` (${by})` : ""}`;
+}
+
+/** What refused the refused requests, e.g. `identity 579, audit 3`; empty when nothing was refused. */
+export function refusedBy(totals: Pick<DrillReport["totals"], "rejected_by">): string {
+  return Object.entries(totals.rejected_by)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${what} ${formatCount(n)}`)
+    .join(", ");
+}
+
 /** The seed article's four questions, worded the same in every rendering of the report. */
 export const QUESTIONS = [
   "How fast was each failure detected and routed around?",
@@ -28,7 +45,7 @@ export function formatSummary(report: DrillReport): string {
   const { totals, questions } = report;
   lines.push(`Failover Lab drill: ${report.scenario.name} (seed ${report.seed})`);
   lines.push(
-    `${formatCount(totals.requests)} requests over ${report.scenario.duration_s} virtual s · ${formatCount(totals.ok)} ok · ${formatCount(totals.errors)} failed · ${formatCount(totals.rejected)} rejected by policy · p95 ${totals.latency_ms.p95} ms`,
+    `${formatCount(totals.requests)} requests over ${report.scenario.duration_s} virtual s · ${formatCount(totals.ok)} ok · ${formatCount(totals.errors)} failed · ${formatRefused(totals)} · p95 ${totals.latency_ms.p95} ms`,
   );
   lines.push("", `1. ${QUESTIONS[0]}`);
   if (questions.detection.faults.length === 0) lines.push("   no faults in this scenario");
@@ -39,20 +56,22 @@ export function formatSummary(report: DrillReport): string {
         ? `      detected after ${formatDuration(f.detection_s)} by ${f.detected_by.machine} ${f.detected_by.subject} → ${f.detected_by.to} (${f.detected_by.cause})`
         : "      never detected",
     );
-    lines.push(`      rerouted after ${formatDuration(f.reroute_s)} · RTO (last caller-visible failure) ${formatDuration(f.rto_s)} · ${formatCount(f.requests_failed)} of ${formatCount(f.requests_touched)} touching requests failed`);
+    lines.push(
+      `      rerouted after ${formatDuration(f.reroute_s)} · RTO (last failure or refusal a caller saw) ${formatDuration(f.rto_s)} · of ${formatCount(f.requests_touched)} touching requests ${formatCount(f.requests_failed)} failed, ${formatCount(f.requests_refused)} refused`,
+    );
   }
   const p = questions.policy;
   lines.push("", `2. ${QUESTIONS[1]}`);
   lines.push(`   residency violations: ${formatCount(p.violations)} (independent check of the audit log)`);
   lines.push(`   ${formatCoverage(p.coverage)}`);
   for (const v of p.examples.slice(0, 3)) lines.push(`      ${v.requestId}: ${v.what} in ${v.destination}: ${v.why}`);
-  lines.push(`   rejected by policy: ${formatCount(p.rejectedByPolicy)} · served cross-border: ${formatCount(p.crossBorderServed.consent)} with consent, ${formatCount(p.crossBorderServed.transferMechanism)} under a transfer mechanism`);
+  lines.push(`   refused by residency policy: ${formatCount(p.rejectedByPolicy)} · served cross-border: ${formatCount(p.crossBorderServed.consent)} with consent, ${formatCount(p.crossBorderServed.transferMechanism)} under a transfer mechanism`);
   lines.push(`   received by a gateway outside the caller's allowed jurisdictions: ${formatCount(p.gatewayCrossBorder)}`);
   lines.push("", `3. ${QUESTIONS[2]}`);
   if (questions.inflight.failovers.length === 0) lines.push("   no failover happened");
   for (const f of questions.inflight.failovers)
     lines.push(
-      `   ${f.t_s.toFixed(1)} s ${f.machine} ${f.subject} → ${f.to}: ${f.inflight} in flight: ${f.completed} completed, ${f.failed} failed, ${f.rejected} rejected; ${f.retried} were retried`,
+      `   ${f.t_s.toFixed(1)} s ${f.machine} ${f.subject} → ${f.to}: ${f.inflight} in flight: ${f.completed} completed, ${f.failed} failed, ${f.rejected} refused; ${f.retried} were retried`,
     );
   const a = questions.audit;
   lines.push("", `4. ${QUESTIONS[3]}`);
@@ -60,7 +79,7 @@ export function formatSummary(report: DrillReport): string {
   lines.push(`   ${formatCount(a.entries)} entries (${regions}) · gaps ${a.gaps}`);
   lines.push(a.chain.ok ? `   hash chain verified, head ${a.chain.head}` : `   hash chain BROKEN at entry ${a.chain.first_bad?.seq}: ${a.chain.first_bad?.reason}`);
   lines.push(
-    `   ${a.pattern === "central" ? "Pattern A (canonical log, regional buffers)" : "Pattern B (a log per region)"} · entries lost ${formatCount(a.lost)} · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, in replicas ${formatCount(a.high_risk.durable_in_replicas)}, only in a buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, rejected fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}`,
+    `   ${a.pattern === "central" ? "Pattern A (canonical log, regional buffers)" : "Pattern B (a log per region)"} · entries lost ${formatCount(a.lost)} · high-risk calls durable at the destination ${formatCount(a.high_risk.durable_at_destination)}, in replicas ${formatCount(a.high_risk.durable_in_replicas)}, only in a buffer ${formatCount(a.high_risk.durable_in_buffer_only)}, refused fail-closed ${formatCount(a.high_risk.rejected_fail_closed)}`,
   );
   if (a.cross_check)
     lines.push(

@@ -22,7 +22,7 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
               <th>fault</th>
               <th>detected</th>
               <th>rerouted</th>
-              <th>RTO</th>
+              <th title="From the fault to the last failure or refusal a caller saw because of it">RTO</th>
             </tr>
           </thead>
           <tbody>
@@ -42,7 +42,7 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
       <h3>2 · Residency under failover</h3>
       <p data-testid="residency" data-violations={q.residency.violations} data-rejected={q.residency.rejected} data-cross-border={q.residency.crossBorder}>
         <strong className={q.residency.violations === 0 ? "good" : "bad"}>{q.residency.violations} violations</strong> (independent check of the audit log) ·{" "}
-        {q.residency.rejected} rejected · {q.residency.crossBorder} served cross-border lawfully
+        {q.residency.rejected} refused by residency policy · {q.residency.crossBorder} served cross-border lawfully
       </p>
       <h3>3 · In-flight requests at failover</h3>
       <p data-testid="inflight" data-failovers={q.inflight.failovers} data-completed={q.inflight.completed} data-retried={q.inflight.retried} data-failed={q.inflight.failed}>

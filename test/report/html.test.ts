@@ -98,6 +98,17 @@ describe("renderHtmlReport", () => {
     expect(requests.reduce((a, b) => a + b, 0)).toBe(report.totals.requests);
   });
 
+  it("calls refusals 'refused', with what refused them, and counts a fault's refusals beside its errors", () => {
+    const n = report.totals.rejected.toLocaleString("en-US");
+    expect(page).toContain(`<dt>Refused</dt><dd>${n} (residency ${n})</dd>`);
+    expect(page).toContain("<dt>Refused by residency policy</dt>");
+    const [outage] = report.questions.detection.faults;
+    expect(page).toContain(`<td class="num">${outage!.requests_failed} / ${outage!.requests_refused} / ${outage!.requests_touched}</td>`);
+    // Only the expectations quote metric names (`rejected_by_policy`); no text a reader sees says "rejected".
+    const markup = page.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/g, "").replace(/rejected_by_policy/g, "");
+    expect(markup).not.toMatch(/>[^<]*\brejected\b[^<]*</i);
+  });
+
   it("renders the same report to the same bytes", () => {
     expect(render(report)).toBe(page);
   });
