@@ -55,7 +55,8 @@ describe("provider-slowdown", () => {
     expect(restored.cause).toBe("eu-west restored: 3 consecutive health checks passed");
     expect(restored.t).toBeGreaterThan(210_000);
     expect(restored.t).toBeLessThan(300_000);
-    expect(report.questions.detection.faults[0]!.detected_by).toMatchObject({ machine: "director", subject: "eu-west", to: "regionsWithdrawn" });
+    // A fault naming a provider is detected by that provider's own targets, never by the withdrawal it led to.
+    expect(report.questions.detection.faults[0]!.detected_by).toMatchObject({ machine: "target-health", subject: "eu-west→openai-sim@eu-west/gpt-4o", to: "degraded" });
     expect(report.totals.served_in["eu-central"]!).toBeGreaterThan(1000);
     expect(report.totals.errors).toBe(0);
     expect(report.passed).toBe(true);
