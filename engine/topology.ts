@@ -71,7 +71,7 @@ export class Topology {
           provider: provider.id,
           region: d.region,
           jurisdiction: this.region(d.region).jurisdiction,
-          baseUrl: d.endpoint.replace(/\/+$/, ""),
+          baseUrl: d.endpoint,
           models: new Set(d.models),
           latency: d.latency,
           supportsPrefill: provider.supports_prefill,

@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function withRealPrimary(): Scenario {
+function withRealPrimary(endpoint = baseUrl): Scenario {
   const base = conductScenario();
   const [openai, anthropic] = base.topology.providers;
   return scenarioSchema.parse({
@@ -49,7 +49,7 @@ function withRealPrimary(): Scenario {
     topology: {
       ...base.topology,
       providers: [
-        { ...openai!, id: "local", deployments: [{ region: "eu-west", endpoint: baseUrl, models: ["local-model"], real: true, api_key_env: "LAB_TEST_KEY" }] },
+        { ...openai!, id: "local", deployments: [{ region: "eu-west", endpoint, models: ["local-model"], real: true, api_key_env: "LAB_TEST_KEY" }] },
         anthropic!,
       ],
       models: [{ ...base.topology.models[0]!, serves: [{ provider: "local", model: "local-model" }], long_context: [] }],
@@ -87,6 +87,17 @@ describe("a real upstream", () => {
     expect(call.headers.authorization).toBe("Bearer sk-lab-test");
     expect(call.headers[WORLD_HEADER]).toBeUndefined();
     expect(JSON.parse(call.body)).toMatchObject({ model: "local-model", stream: true });
+  });
+
+  it("whose endpoint is written as an OpenAI base URL, ending in /v1, is called at /v1/chat/completions, not /v1/v1/…", async () => {
+    const scenario = withRealPrimary(`${baseUrl}/v1/`);
+    expect(scenario.topology.providers[0]!.deployments[0]!.endpoint).toBe(baseUrl);
+    seen.length = 0;
+    const { outcome } = await callInRealTime(scenario);
+    expect(outcome.kind).toBe("stream-complete");
+    expect(outcome.meta.servedBy).toBe("local@eu-west/local-model");
+    expect(seen.map((s) => s.path)).toContain("/v1/chat/completions");
+    expect(seen.filter((s) => s.path.startsWith("/v1/v1/"))).toEqual([]);
   });
 
   it("that fails is failed over to the simulated fallback like any target", async () => {
