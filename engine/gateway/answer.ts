@@ -12,7 +12,9 @@ import type { CallerRequest } from "./request";
  */
 export class AnswerSoFar {
   text = "";
+  /** Chunks, and characters of content, that reached the caller. */
   forwarded = 0;
+  forwardedCharacters = 0;
   private roleSent = false;
 
   constructor(private readonly request: CallerRequest) {}
@@ -42,6 +44,7 @@ export class AnswerSoFar {
     });
     sink.chunk({ ...chunk, id: `chatcmpl-${this.request.id}`, choices });
     this.forwarded++;
+    for (const choice of choices) this.forwardedCharacters += choice.delta.content?.length ?? 0;
   }
 }
 
