@@ -271,12 +271,12 @@ export class EngineSession {
     this.inflightRequests.set(request.id, { gateway: region, sentAt: request.sentAt });
     const finish = (handled: HandledRequest): HandledRequest => {
       const { record } = handled;
-      this.inflightRequests.delete(request.id);
-      // Given up because the session closed: its audit is closed too, and the request stays one in flight.
+      // Given up because the session closed: its audit is closing too, and the request stays one in flight.
       if (this.closing.signal.aborted) {
         clock.work.close(key);
         return handled;
       }
+      this.inflightRequests.delete(request.id);
       this.ctx.bus.emit({ type: "request", t: clock.now(), region, record });
       // A fail-closed rejection answered nothing that needed durability; it is only the record of refusing.
       if (record.highRisk && record.rejectedBy !== "audit") this.ctx.audit.commitHighRisk(region);
