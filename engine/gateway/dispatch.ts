@@ -63,7 +63,8 @@ export class Dispatcher {
       const target = plan[index]!;
       const resume = answered.mustContinue;
       // Nothing more is tried for a caller who has gone, not even a retry whose wait began before it went.
-      const run = async (): Promise<AttemptResult | undefined> => (signal?.aborted ? undefined : attempt(this.site, target, request, key, attempts.length, answered, resume, sink));
+      const run = (): Promise<AttemptResult | undefined> =>
+        signal?.aborted ? Promise.resolve(undefined) : attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
       let result: AttemptResult | undefined;
       if (step.kind === "retry-same") {
         // The retry holds its unit of the budget from its wait to the end of its attempt.
