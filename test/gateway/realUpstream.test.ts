@@ -172,6 +172,29 @@ describe("a misbehaving real upstream is let go: its connection closes within a 
     expect(held).toBeLessThanOrEqual(LIMIT_MS + 1_000);
   });
 
+  it("stalled when its client goes away: closed at once, no fallback tried, and the call ends cancelled with what was sent", async () => {
+    upstream.mode = "stall";
+    const before = upstream.calls.length;
+    const { session, end } = playInRealTime(withRealPrimary(upstream.baseUrl, { stream_idle_timeout_ms: 60_000 }));
+    try {
+      const client = new AbortController();
+      const chunks: ChatCompletionChunk[] = [];
+      // The client leaves once the stall's one chunk has reached it.
+      const call = session.chat("eu-west", ask(true), { chunk: (c) => (chunks.push(c), client.abort("the client closed the connection")) }, client.signal);
+      const outcome = await call;
+      const leftAt = performance.now();
+      expect(outcome).toMatchObject({ kind: "error", status: 499, error: { code: "cancelled" } });
+      expect(outcome.record).toMatchObject({ outcome: "cancelled", reason: "the client closed the connection", sent: { chunks: 1, characters: "The first words, ".length } });
+      expect(outcome.record!.attempts).toHaveLength(1);
+      expect(session.providerCompletions.get(FALLBACK) ?? 0).toBe(0);
+      const c = upstream.calls[before]!;
+      expect(await within(1_000, () => c.closedAt !== undefined), "the connection was still open a second after the client left").toBe(true);
+      expect(c.closedAt! - leftAt).toBeLessThanOrEqual(1_000);
+    } finally {
+      await end();
+    }
+  });
+
   it("in flight when the session closes: closed at once, and the call ends cancelled rather than waiting out its limit", async () => {
     upstream.mode = "silent";
     const before = upstream.calls.length;
