@@ -24,4 +24,6 @@ export interface EngineContext {
   readonly worldId: string;
   /** Reads an environment variable: the API keys of real upstreams (scenario `api_key_env`). */
   readonly env: (name: string) => string | undefined;
+  /** Aborts when the session closes: exchanges with real upstreams still open are given up and their connections closed. */
+  readonly closing: AbortSignal;
 }

@@ -75,6 +75,12 @@ export interface IdentityRecord {
   readonly cacheAgeMs: number | null;
 }
 
+/** What of an answer reached its caller: chunks, and characters of their content. */
+export interface SentToCaller {
+  readonly chunks: number;
+  readonly characters: number;
+}
+
 export interface RequestRecord {
   readonly requestId: string;
   readonly population: string;
@@ -88,7 +94,13 @@ export interface RequestRecord {
   readonly gateway: string;
   readonly policy: PolicyRecord | null;
   readonly attempts: readonly AttemptRecord[];
-  readonly outcome: "ok" | "error" | "rejected";
+  /**
+   * `cancelled`: the caller gave up before the answer was whole (an OpenAI client closed its connection, or
+   * the session closed), and the gateway stopped: no further attempt, no fallback.
+   */
+  readonly outcome: "ok" | "error" | "rejected" | "cancelled";
+  /** What a cancelled call's caller had been sent before it went. */
+  readonly sent?: SentToCaller;
   /** What a rejection enforced: token validation, residency policy, or the audit policy's fail-closed. */
   readonly rejectedBy?: "identity" | "residency" | "audit";
   /** Present when the scenario has an identity section: the token check, which comes before everything else. */

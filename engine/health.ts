@@ -209,6 +209,15 @@ export class GatewayHealthView {
   }
 
   /**
+   * An attempt ended with no outcome: its caller gave up on it. It says nothing about the target, so the
+   * window and the circuit are left as they were, and a trial it held is free for the next request.
+   */
+  releaseAttempt(target: Target): void {
+    const view = this.view(target);
+    if (view.trialsInFlight > 0) view.trialsInFlight--;
+  }
+
+  /**
    * Outcome of one attempt. `latencyMs` is undefined for answers whose speed says nothing about the
    * target's latency (fast errors); timeouts count with their full duration (LiteLLM does the same).
    */

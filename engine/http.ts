@@ -7,6 +7,11 @@
  * `AbortSignal.timeout()` ignores injected clocks and MSW does not reject a pending fetch on abort, so the
  * timeout races the fetch instead; closing the exchange's work key tells the simulated host to drop its
  * timer. (An AbortController per request also cost ~8 % of a drill's time in signal bookkeeping.)
+ *
+ * A real server is another matter: nothing but its own socket tells it the gateway stopped listening, so each
+ * exchange with one has an AbortController, aborted the moment the exchange ends short of a whole answer (a
+ * limit, a broken stream, the caller giving up): otherwise a silent server holds the connection until it
+ * closes it itself. Only real exchanges pay for it; simulated ones live on the virtual clock.
  */
 import { createParser } from "eventsource-parser";
 import type { Clock } from "./clock";
@@ -22,6 +27,8 @@ export interface HttpResult {
   readonly ms: number;
   /** The Retry-After header of the answer, in seconds, when it had one. */
   readonly retryAfterS?: number;
+  /** The caller gave the exchange up (`HttpCall.signal`); `error` says why. */
+  readonly abandoned?: true;
 }
 
 export interface HttpCall {
@@ -41,6 +48,39 @@ export interface HttpCall {
    * will hold it; virtual time then follows the wall clock, as it does when paced.
    */
   readonly real?: { readonly authorization: string | undefined };
+  /**
+   * The caller gives the exchange up when this aborts (its client went away, or the session closed): the
+   * exchange ends at once, as abandoned, and a real server's connection is closed. Its reason, a string, says why.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** An exchange its caller gave up on: nothing the upstream did, so kept out of {@link AttemptOutcome}. */
+export interface Abandoned {
+  readonly kind: "abandoned";
+  /** The HTTP status seen, 0 before any header. */
+  readonly status: number;
+  readonly ms: number;
+  readonly reason: string;
+}
+
+const noop = (): void => undefined;
+
+/** Runs `abandon` when the caller's signal aborts (at once if it has); returns what stops listening. */
+function whenAbandoned(signal: AbortSignal | undefined, abandon: (reason: string) => void): () => void {
+  if (!signal) return noop;
+  const listener = () => abandon(abandonReason(signal));
+  if (signal.aborted) {
+    listener();
+    return noop;
+  }
+  signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
+
+/** Why the caller gave up, from its signal's reason. */
+export function abandonReason(signal: AbortSignal): string {
+  return typeof signal.reason === "string" ? signal.reason : "the caller gave up";
 }
 
 /** The exchange's own work key runs while the caller's waits; returns the virtual time it started. */
@@ -64,19 +104,27 @@ export function fetchOnClock(clock: Clock, call: HttpCall): Promise<HttpResult> 
   // request, and a race of two promises plus an async wrapper showed up in profiles.
   return new Promise<HttpResult>((resolve) => {
     let settled = false;
+    let stopListening = noop;
+    const connection = call.real ? new AbortController() : undefined;
     const settle = (result: Omit<HttpResult, "ms">) => {
       if (settled) return;
       settled = true;
       clock.clearTimeout(timer);
+      stopListening();
+      // A no-op once the body is read; otherwise it closes the real server's connection.
+      connection?.abort();
       work.resume(call.callerKey);
       work.close(call.key);
       resolve({ ...result, ms: clock.now() - started });
     };
     const timer = clock.setTimeout(() => settle({ status: 0, body: undefined, error: `timeout after ${call.timeoutMs} ms` }), call.timeoutMs);
+    stopListening = whenAbandoned(call.signal, (reason) => settle({ status: 0, body: undefined, error: reason, abandoned: true }));
+    if (settled) return;
     fetch(call.url, {
       method: call.method ?? "GET",
       headers: requestHeaders(call),
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      ...(connection ? { signal: connection.signal } : {}),
     })
       .then(async (response) => {
         const retryAfterS = retryAfter(response);
@@ -139,8 +187,9 @@ export type AttemptFailure = Exclude<AttemptOutcome, { kind: "ok" }>;
  * A non-streamed completion as one attempt: an answer of 200 is whole only when `isAnswer` accepts its
  * body; anything else from a 200 is a malformed answer.
  */
-export async function attemptOnClock(clock: Clock, call: HttpCall, isAnswer: (body: unknown) => boolean): Promise<AttemptOutcome> {
-  const { status, body, error, ms, retryAfterS } = await fetchOnClock(clock, call);
+export async function attemptOnClock(clock: Clock, call: HttpCall, isAnswer: (body: unknown) => boolean): Promise<AttemptOutcome | Abandoned> {
+  const { status, body, error, ms, retryAfterS, abandoned } = await fetchOnClock(clock, call);
+  if (abandoned) return { kind: "abandoned", status, ms, reason: error! };
   if (error !== undefined) return error.startsWith("timeout") ? { kind: "timeout", limit: "response", status, error, ms } : { kind: "network", status: 0, error, ms };
   if (status !== 200) return { kind: "status", status, body, error: errorText(body) ?? `HTTP ${status}`, ms, ...(retryAfterS === undefined ? {} : { retryAfterS }) };
   return isAnswer(body) ? { kind: "ok", ms, body } : { kind: "broken", how: "malformed", status, body, error: "malformed completion body", ms };
@@ -159,11 +208,13 @@ export function streamOnClock(
   limits: StreamLimits,
   onEvent: (event: unknown) => boolean,
   finished: () => boolean,
-): Promise<AttemptOutcome> {
+): Promise<AttemptOutcome | Abandoned> {
   const { work } = clock;
   const started = openExchange(clock, call);
-  return new Promise<AttemptOutcome>((resolve) => {
+  return new Promise<AttemptOutcome | Abandoned>((resolve) => {
     let settled = false;
+    let stopListening = noop;
+    const connection = call.real ? new AbortController() : undefined;
     let events = 0;
     let status = 0;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -173,13 +224,16 @@ export function streamOnClock(
     let limitTimer = clock.setTimeout(() => timeout("response", `no response headers after ${limits.headersMs} ms`), limits.headersMs);
     const firstTokenTimer = clock.setTimeout(() => timeout("first-token", `no first token after ${limits.firstTokenMs} ms`), limits.firstTokenMs);
     let gotFirstToken = false;
-    const end = (result: AttemptOutcome) => {
+    const end = (result: AttemptOutcome | Abandoned) => {
       if (settled) return;
       settled = true;
       clock.clearTimeout(limitTimer);
       clock.clearTimeout(firstTokenTimer);
-      // Cancelling tells the simulated host (through the closed work key) to stop producing.
+      stopListening();
+      // Cancelling tells the simulated host (through the closed work key) to stop producing; aborting closes
+      // a real server's connection, whether or not its headers came (a no-op after a whole stream).
       void reader?.cancel().catch(() => undefined);
+      connection?.abort();
       work.resume(call.callerKey);
       work.close(call.key);
       resolve(result);
@@ -218,10 +272,13 @@ export function streamOnClock(
         if (gotFirstToken) armIdle();
       },
     });
+    stopListening = whenAbandoned(call.signal, (reason) => end({ kind: "abandoned", status, ms: clock.now() - started, reason }));
+    if (settled) return;
     fetch(call.url, {
       method: "POST",
       headers: { ...requestHeaders(call), accept: "text/event-stream" },
       body: JSON.stringify(call.body),
+      ...(connection ? { signal: connection.signal } : {}),
     })
       .then(async (response) => {
         if (settled) return;

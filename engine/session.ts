@@ -53,6 +53,8 @@ export class EngineSession {
   private readonly identity: IdentityProvider | undefined;
   private readonly tokens: CallerTokens | undefined;
   private readonly inflightRequests = new Map<string, InflightRequest>();
+  /** Aborted by {@link close}: what is still in flight with a real upstream or an OpenAI client is given up. */
+  private readonly closing = new AbortController();
   private userFaults = 0;
   private externalCalls = 0;
   private started = false;
@@ -82,6 +84,7 @@ export class EngineSession {
       audit,
       worldId: `session-${++sessionCounter}`,
       env: options.env ?? ((name) => process.env[name]),
+      closing: this.closing.signal,
     };
     bus.subscribe((event) => this.recordEvent(event));
     this.gateways = new Map(scenario.topology.regions.map((r) => [r.id, new RegionalGateway(r.id, this.ctx)]));
@@ -156,6 +159,7 @@ export class EngineSession {
   }
 
   close(): void {
+    this.closing.abort("the session closed");
     this.traffic.stop();
     this.tokens?.stop();
     this.director.stop();
@@ -180,9 +184,10 @@ export class EngineSession {
    * A call from outside the simulation — an OpenAI client, through the host's HTTP endpoint — to the
    * gateway of `region`. It is checked like any request (identity, policy, routing), audited, and shown;
    * the director is not asked, since the client chose its gateway by its base URL. A streaming call's
-   * chunks go to `sink` as they arrive.
+   * chunks go to `sink` as they arrive. `signal` aborts when the client goes away (its reason, a string, says
+   * so): the gateway then stops, tries nothing more, and audits the call as cancelled with what it had sent.
    */
-  async chat(region: string, body: unknown, sink?: ChatSink): Promise<ChatOutcome> {
+  async chat(region: string, body: unknown, sink?: ChatSink, signal?: AbortSignal): Promise<ChatOutcome> {
     const { clock, topology, scenario } = this.ctx;
     const requestId = `ext-${++this.externalCalls}`;
     const meta = (attempts: number, elapsedMs: number, servedBy?: string): ChatMeta => ({ requestId, attempts, elapsedMs, ...(servedBy ? { servedBy } : {}) });
@@ -215,7 +220,12 @@ export class EngineSession {
       consent: false,
       highRisk: false,
       sentAt: clock.now(),
-      chat: { messages: chat.messages, stream, includeUsage: stream && chat.stream_options?.include_usage === true },
+      chat: {
+        messages: chat.messages,
+        stream,
+        includeUsage: stream && chat.stream_options?.include_usage === true,
+        signal: signal ? AbortSignal.any([this.closing.signal, signal]) : this.closing.signal,
+      },
       ...(token === undefined ? {} : { token }),
     };
     const handled = await this.serve(region, request, stream ? sink : undefined);
@@ -243,10 +253,9 @@ export class EngineSession {
       message: record.reason ?? "the gateway could not answer",
       type: record.outcome === "rejected" ? "invalid_request_error" : "server_error",
       param: null,
-      code: record.outcome === "rejected" ? `rejected_by_${record.rejectedBy ?? "gateway"}` : "upstream_failed",
+      code: record.outcome === "rejected" ? `rejected_by_${record.rejectedBy ?? "gateway"}` : record.outcome === "cancelled" ? "cancelled" : "upstream_failed",
     };
-    const status = handled.providerError ? 400 : record.outcome === "rejected" ? (record.rejectedBy === "identity" ? 401 : 403) : record.attempts.length === 0 ? 503 : 502;
-    return { kind: "error", status, error, streamed: handled.streamed === true, meta: outcomeMeta, record };
+    return { kind: "error", status: errorStatus(handled), error, streamed: handled.streamed === true, meta: outcomeMeta, record };
   }
 
   private dispatch(request: CallerRequest, random: Random): void {
@@ -262,6 +271,11 @@ export class EngineSession {
     this.inflightRequests.set(request.id, { gateway: region, sentAt: request.sentAt });
     const finish = (handled: HandledRequest): HandledRequest => {
       const { record } = handled;
+      // Given up because the session closed: its audit is closing too, and the request stays one in flight.
+      if (this.closing.signal.aborted) {
+        clock.work.close(key);
+        return handled;
+      }
       this.inflightRequests.delete(request.id);
       this.ctx.bus.emit({ type: "request", t: clock.now(), region, record });
       // A fail-closed rejection answered nothing that needed durability; it is only the record of refusing.
@@ -297,6 +311,15 @@ export class EngineSession {
         audit.record({ kind: "fault", t: event.t, region: event.region, action: event.action, faultId: event.faultId, fault: event.fault });
     }
   }
+}
+
+/** The HTTP status of a call that got no whole answer. */
+function errorStatus({ record, providerError }: HandledRequest): number {
+  if (providerError) return 400;
+  if (record.outcome === "rejected") return record.rejectedBy === "identity" ? 401 : 403;
+  // nginx's "client closed request": no client reads it, but the host's log line says what became of the call.
+  if (record.outcome === "cancelled") return 499;
+  return record.attempts.length === 0 ? 503 : 502;
 }
 
 /** The record of a request whose gateway could not be reached (connection refused). */

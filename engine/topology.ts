@@ -84,7 +84,7 @@ export class Topology {
           provider: provider.id,
           region: d.region,
           jurisdiction: this.region(d.region).jurisdiction,
-          baseUrl: d.endpoint.replace(/\/+$/, ""),
+          baseUrl: d.endpoint,
           models: new Set(d.models.map(deployedModelName)),
           latency: d.latency,
           prefillModels: new Set(d.models.filter((m) => (typeof m === "string" ? undefined : m.supports_prefill) ?? provider.supports_prefill).map(deployedModelName)),

@@ -142,7 +142,12 @@ async function route(request: IncomingMessage, response: ServerResponse, options
 /** One call handed to the gateway: a JSON answer, or a stream that starts with the first chunk the gateway releases. */
 async function chat(region: string, body: unknown, response: ServerResponse, options: OpenAiServerOptions): Promise<void> {
   let clientGone = false;
-  response.on("close", () => (clientGone = !response.writableFinished));
+  // The client going away cancels the call: the gateway stops, tries no fallback, and audits it as cancelled.
+  const cancel = new AbortController();
+  response.on("close", () => {
+    clientGone = !response.writableFinished;
+    if (clientGone) cancel.abort("the client closed the connection");
+  });
   // Once the answer is sent (or the call given up on), chunks the gateway still releases go nowhere.
   const open = () => !response.writableEnded && !response.destroyed;
   const sink = {
@@ -153,7 +158,7 @@ async function chat(region: string, body: unknown, response: ServerResponse, opt
       response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     },
   };
-  const outcome = await options.backend.chat(region, body, sink);
+  const outcome = await options.backend.chat(region, body, sink, cancel.signal);
   let status: number;
   if (response.headersSent) {
     status = 200;

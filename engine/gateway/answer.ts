@@ -16,7 +16,9 @@ import type { CallerRequest } from "./request";
  */
 export class AnswerSoFar {
   text = "";
+  /** Chunks, and characters of content, that reached the caller. */
   forwarded = 0;
+  forwardedCharacters = 0;
   private roleSent = false;
   private readonly holdBack: HoldBack<ChatCompletionChunk>;
 
@@ -68,6 +70,7 @@ export class AnswerSoFar {
     });
     sink.chunk({ ...chunk, id: `chatcmpl-${this.request.id}`, choices });
     this.forwarded++;
+    for (const choice of choices) this.forwardedCharacters += choice.delta.content?.length ?? 0;
   }
 }
 

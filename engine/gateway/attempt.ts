@@ -6,7 +6,7 @@ import type { ChatSink, ChatUsage } from "../chat";
 import type { EngineContext } from "../context";
 import type { AttemptRecord } from "../events";
 import type { GatewayHealthView } from "../health";
-import { attemptOnClock, streamOnClock, type AttemptOutcome } from "../http";
+import { attemptOnClock, streamOnClock, type Abandoned, type AttemptOutcome } from "../http";
 import type { Target } from "../topology";
 import type { AnswerSoFar } from "./answer";
 import { classify, type Failure } from "./failure";
@@ -16,7 +16,9 @@ import { realUpstream } from "./upstream";
 /** An attempt's result: its audit record, and either what the answer carried or how it failed. */
 export type AttemptResult =
   | { readonly ok: true; readonly record: AttemptRecord; readonly usage?: ChatUsage; readonly finishReason?: string }
-  | { readonly ok: false; readonly record: AttemptRecord; readonly failure: Failure };
+  | { readonly ok: false; readonly record: AttemptRecord; readonly failure: Failure }
+  /** The caller gave up while it ran (`reason`): not the target's failure, so its health is told nothing. */
+  | { readonly ok: false; readonly record: AttemptRecord; readonly abandoned: string };
 
 /** Where an attempt runs: the gateway's region, its session and its view of the targets. */
 export interface AttemptSite {
@@ -51,9 +53,11 @@ export async function attempt(
     key: `${key}/${n}`,
     worldId: ctx.worldId,
     fromRegion: region,
-    ...realUpstream(target.endpoint, ctx.env),
+    ...realUpstream(target.endpoint, ctx),
+    // A call from an OpenAI client is given up when its client goes (or the session closes), whatever the target.
+    ...(request.chat?.signal ? { signal: request.chat.signal } : {}),
   };
-  let outcome: AttemptOutcome;
+  let outcome: AttemptOutcome | Abandoned;
   let usage: ChatUsage | undefined;
   let finishReason: string | undefined;
   if (request.chat) {
@@ -77,9 +81,13 @@ export async function attempt(
     startedAt,
     ms: outcome.ms,
     status: outcome.kind === "ok" ? 200 : outcome.status,
-    ...(outcome.kind === "ok" ? {} : { error: outcome.error }),
+    ...(outcome.kind === "ok" ? {} : { error: outcome.kind === "abandoned" ? `cancelled: ${outcome.reason}` : outcome.error }),
     ...(resume ? { resumedFrom: answered.text.length } : {}),
   };
+  if (outcome.kind === "abandoned") {
+    health.releaseAttempt(target);
+    return { ok: false, record, abandoned: outcome.reason };
+  }
   if (outcome.kind === "ok") {
     health.recordOutcome(target, true, outcome.ms, "ok");
     return { ok: true, record, ...(usage ? { usage } : {}), ...(finishReason ? { finishReason } : {}) };

@@ -4,7 +4,8 @@
  * and gathers the facts the next decision needs.
  */
 import type { ChatError, ChatSink } from "../chat";
-import type { AttemptRecord } from "../events";
+import type { AttemptRecord, SentToCaller } from "../events";
+import { abandonReason } from "../http";
 import { AnswerSoFar } from "./answer";
 import { attempt, type AttemptResult, type AttemptSite } from "./attempt";
 import type { Answer, CallerRequest, Route } from "./request";
@@ -20,6 +21,8 @@ export interface Dispatched {
   readonly providerError?: ChatError;
   /** Some chunks of the answer reached the caller. */
   readonly streamed: boolean;
+  /** The caller gave up (its client went away, or the session closed): why, and what it had been sent. No attempt followed. */
+  readonly cancelled?: { readonly reason: string; readonly sent: SentToCaller };
 }
 
 /** A gateway's dispatch stage, with the retry budget its requests share. */
@@ -43,6 +46,12 @@ export class Dispatcher {
     let index = 0;
     let sameTargetRetries = 0;
     let firstBreak: string | undefined;
+    const { signal } = request.chat ?? {};
+    const cancelled = (reason: string): Dispatched => ({
+      attempts,
+      cancelled: { reason, sent: { chunks: answered.forwarded, characters: answered.forwardedCharacters } },
+      streamed: answered.forwarded > 0,
+    });
     for (let step: Step = firstStep(plan); ; ) {
       if (step.kind === "stop") return { attempts, reason: step.reason, streamed: answered.forwarded > 0, ...(step.providerError ? { providerError: step.providerError } : {}) };
       if (step.kind === "retry-same") sameTargetRetries++;
@@ -53,8 +62,10 @@ export class Dispatcher {
       }
       const target = plan[index]!;
       const resume = answered.mustContinue;
-      const run = (): Promise<AttemptResult> => attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
-      let result: AttemptResult;
+      // Nothing more is tried for a caller who has gone, not even a retry whose wait began before it went.
+      const run = (): Promise<AttemptResult | undefined> =>
+        signal?.aborted ? Promise.resolve(undefined) : attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
+      let result: AttemptResult | undefined;
       if (step.kind === "retry-same") {
         // The retry holds its unit of the budget from its wait to the end of its attempt.
         const unit = this.budget.take();
@@ -65,7 +76,9 @@ export class Dispatcher {
           unit.release();
         }
       } else result = await run();
+      if (!result) return cancelled(abandonReason(signal!));
       attempts.push(result.record);
+      if ("abandoned" in result) return cancelled(result.abandoned);
       if (result.ok) {
         answered.finish(sink);
         return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };

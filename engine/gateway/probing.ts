@@ -50,14 +50,15 @@ export class GatewayProbes {
       const result = await fetchOnClock(clock, {
         // A real OpenAI-compatible server has no health route; listing its models is the cheapest live call.
         url: `${endpoint.baseUrl}${endpoint.real ? "/v1/models" : "/health"}`,
-        ...realUpstream(endpoint, this.ctx.env),
+        ...realUpstream(endpoint, this.ctx),
         timeoutMs: scenario.health.probe.timeout_ms,
         callerKey: key,
         key: `${key}/http`,
         worldId: this.ctx.worldId,
         fromRegion: this.region,
       });
-      this.health.recordProbe(endpoint, result.status === 200, result.error ?? `HTTP ${result.status}`);
+      // Given up only when the session closes: there is no one left to tell.
+      if (!result.abandoned) this.health.recordProbe(endpoint, result.status === 200, result.error ?? `HTTP ${result.status}`);
     } finally {
       clock.work.close(key);
     }

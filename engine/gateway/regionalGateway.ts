@@ -146,6 +146,10 @@ export class RegionalGateway {
     if (this.life !== life)
       // The answer, if any, arrived at a process that no longer exists: the caller's connection was reset.
       return { record: { ...common, outcome: "error", reason: `gateway ${this.region} went down while the request was in flight`, latencyMs: latencyMs() } };
+    if (dispatched.cancelled) {
+      const { reason, sent } = dispatched.cancelled;
+      return { record: { ...common, outcome: "cancelled", reason, sent, latencyMs: latencyMs() }, streamed: dispatched.streamed };
+    }
     if (dispatched.answer) {
       const { target, usage } = dispatched.answer;
       return {

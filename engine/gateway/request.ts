@@ -10,6 +10,8 @@ export interface ChatCall {
   readonly stream: boolean;
   /** The client asked for a last chunk with the usage. */
   readonly includeUsage: boolean;
+  /** Aborts when the client goes away (or the session closes); its reason, a string, says which. */
+  readonly signal?: AbortSignal;
 }
 
 /** A request as a caller sends it. Times in virtual ms. */

@@ -7,6 +7,7 @@
  * hosts check every payload against `validation.ts`, whose schemas are proved to produce exactly the
  * inputs written here.
  */
+import type { RequestRecord } from "../events";
 import type { FaultMenuEntry } from "../faults/menu";
 import type { FaultSpec } from "../scenario/schema";
 import type { LabSnapshot } from "./views";
@@ -47,6 +48,8 @@ export const AUDIT_PAGE_LIMIT = 500;
 /** Slowest and fastest play speed, as multiples of wall time. */
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 100;
+/** What became of a request, as its audit record says; `cancelled`: its caller went away before the answer was whole. */
+export const REQUEST_OUTCOMES = ["ok", "error", "rejected", "cancelled"] as const satisfies readonly RequestRecord["outcome"][];
 
 /** A command without arguments. */
 export type NoInput = Record<string, never>;
@@ -56,7 +59,7 @@ export interface AuditFilter {
   region?: string;
   requestId?: string;
   kind?: "request" | "transition" | "fault" | "run";
-  outcome?: "ok" | "error" | "rejected";
+  outcome?: (typeof REQUEST_OUTCOMES)[number];
 }
 
 /**

@@ -29,9 +29,10 @@ export interface GatewayApiBackend {
   offer(): GatewayOffer | Unavailable;
   /**
    * Hands a call, its body still unchecked, to the named regional gateway (no traffic director). Streamed
-   * chunks reach `sink` as the gateway releases them.
+   * chunks reach `sink` as the gateway releases them. `signal` aborts when the client goes away, with the
+   * reason as a string: the gateway stops and audits the call as cancelled.
    */
-  chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable>;
+  chat(region: string, body: unknown, sink: ChatSink, signal?: AbortSignal): Promise<ChatOutcome | Unavailable>;
 }
 
 export const unavailable = (message: string): Unavailable => ({ kind: "unavailable", message });
@@ -65,11 +66,11 @@ export class RunGatewayApi implements GatewayApiBackend {
     return { scenario: run.scenario.name, regions: topology.regions.map((r) => r.id), models: topology.models.map((m) => m.id) };
   }
 
-  async chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
+  async chat(region: string, body: unknown, sink: ChatSink, signal?: AbortSignal): Promise<ChatOutcome | Unavailable> {
     const run = this.currentRun();
     const why = refusal(run);
     if (why !== null || !run) return unavailable(why ?? NOT_PLAYING.empty);
-    return run.chat(region, body, sink);
+    return run.chat(region, body, sink, signal);
   }
 
   /** What the UI shows of the endpoint served at `origin`. */

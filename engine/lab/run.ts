@@ -116,9 +116,9 @@ export class Run {
   }
 
   /** Hands a call from outside to its regional gateway; answered 503 instead if the world stops for good first. */
-  chat(region: string, body: unknown, sink: ChatSink): Promise<ChatOutcome | Unavailable> {
+  chat(region: string, body: unknown, sink: ChatSink, signal?: AbortSignal): Promise<ChatOutcome | Unavailable> {
     this.externalCalls++;
-    const answered = this.session.chat(region, body, sink).then((outcome) => {
+    const answered = this.session.chat(region, body, sink, signal).then((outcome) => {
       // Refused before any gateway saw it (a bad body, an unknown model): the world is as it was.
       if (outcome.kind === "error" && outcome.record === null) this.externalCalls--;
       return outcome;

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { faultKinds } from "../scenario/schema";
-import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, MAX_SPEED, MIN_SPEED, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
+import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
 
 /** A type with `readonly` taken off at every depth: the contract writes it, zod's outputs do not. */
 type Writable<T> = T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
@@ -39,7 +39,7 @@ const auditFilterSchema = z.strictObject({
   region: z.string().min(1).max(64).optional(),
   requestId: requestId.optional(),
   kind: z.enum(["request", "transition", "fault", "run"]).optional(),
-  outcome: z.enum(["ok", "error", "rejected"]).optional(),
+  outcome: z.enum(REQUEST_OUTCOMES).optional(),
 });
 
 /** Every command's schema, keyed like the contract's inputs. */

@@ -197,18 +197,20 @@ export class DrillRecorder {
       this.servedIn[served.region] = (this.servedIn[served.region] ?? 0) + 1;
       if (record.policy?.crossBorder) totals.crossBorderServed++;
     } else if (record.outcome === "error") totals.errors++;
-    else {
+    else if (record.outcome === "rejected") {
       totals.rejected++;
       // Unnamed counts as residency, as the independent audit review counts it.
       this.rejectedBy[record.rejectedBy ?? "residency"]++;
     }
+    // A cancelled request (its caller went away first) is none of served, failed or refused: it counts among
+    // the requests only. Simulated callers never go away, so only the app's calls from OpenAI clients can be.
 
     this.countSecond(t, record);
 
     for (const failover of this.watched.get(record.requestId) ?? []) {
       if (record.outcome === "ok") failover.completed++;
       else if (record.outcome === "error") failover.failed++;
-      else failover.rejected++;
+      else if (record.outcome === "rejected") failover.rejected++;
       if (record.attempts.length > 1) failover.retried++;
     }
     this.watched.delete(record.requestId);
@@ -250,7 +252,7 @@ export class DrillRecorder {
       second.ok++;
       second.latencies.push(record.latencyMs);
     } else if (record.outcome === "error") second.errors++;
-    else second.rejected++;
+    else if (record.outcome === "rejected") second.rejected++;
   }
 
   private closeSecond(): void {

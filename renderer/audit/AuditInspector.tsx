@@ -5,7 +5,7 @@
  */
 import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, InclusionProofView, LabApi } from "../../engine/lab/contract";
+import { REQUEST_OUTCOMES, type AuditEntryDetail, type AuditFilter, type AuditRow, type ChainStatus, type InclusionProofView, type LabApi } from "../../engine/lab/contract";
 import { AuditPageCache } from "./pageCache";
 
 const ROW_HEIGHT = 26;
@@ -14,13 +14,12 @@ const REQUEST_ID_DEBOUNCE_MS = 250;
 const REQUEST_ID_MAX = 200;
 /** Rows are fetched once the visible range has held still this long. */
 const SCROLL_SETTLE_MS = 60;
-const OUTCOMES = ["ok", "error", "rejected"] as const satisfies readonly NonNullable<AuditFilter["outcome"]>[];
 const KINDS = ["request", "transition", "fault", "run"] as const satisfies readonly NonNullable<AuditFilter["kind"]>[];
 /** Run entries are written under this region rather than a real one. */
 const GLOBAL_REGION = "global";
 const numberFormat = new Intl.NumberFormat("en-US");
 
-type Outcome = (typeof OUTCOMES)[number];
+type Outcome = (typeof REQUEST_OUTCOMES)[number];
 type Kind = (typeof KINDS)[number];
 
 type Detail =
@@ -198,7 +197,7 @@ export function AuditInspector(props: {
             <span className="audit-field-label">Outcome</span>
             <select data-testid="audit-filter-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome | "")}>
               <option value="">all</option>
-              {OUTCOMES.map((o) => (
+              {REQUEST_OUTCOMES.map((o) => (
                 <option key={o} value={o}>
                   {o}
                 </option>

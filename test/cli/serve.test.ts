@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/serve";
+import { startMisbehavingUpstream } from "../fixtures/misbehavingUpstream";
 import { inProcess, root, runCli } from "./runCli";
 
 const fixture = join(root, "test/fixtures/short-drill.yaml");
@@ -105,6 +106,36 @@ describe("npm run serve", () => {
       expect(existsSync(join(stores, "canonical.db"))).toBe(true);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  it("exits promptly on SIGINT with a call in flight to a silent real upstream, whose connection it closes", async () => {
+    const upstream = await startMisbehavingUpstream("silent");
+    const scenario = join(dir, "silent-upstream.yaml");
+    // Limits far beyond the test, so only the shutdown can end the call.
+    const text = readFileSync(join(root, "test/fixtures/real-upstream.yaml"), "utf8").replace('"http://127.0.0.1:9"', JSON.stringify(upstream.baseUrl));
+    writeFileSync(scenario, `${text}gateway: { attempt_timeout_ms: 600000, first_token_timeout_ms: 600000 }\n`);
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/serve.ts"), scenario, "--port", "0"], { cwd: root, env });
+    try {
+      let stdout = "";
+      child.stdout.on("data", (part: Buffer) => (stdout += part.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      await until(() => stdout.includes("Ctrl+C stops."));
+      const base = /eu-west +(http:\/\/127\.0\.0\.1:\d+\/eu-west\/v1)\n/.exec(stdout)![1]!;
+      const call = fetch(`${base}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat-large", messages: [{ role: "user", content: "hi" }] }) });
+      call.catch(() => undefined);
+      await upstream.arrived(1);
+      const signalled = performance.now();
+      child.kill("SIGINT");
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running 5 s after SIGINT"), 5_000))]);
+      expect(code).toBe(0);
+      expect(stdout).toContain("SIGINT: stopping.");
+      const closedAt = upstream.calls[0]!.closedAt;
+      expect(closedAt, "the upstream connection was never closed").toBeDefined();
+      expect(closedAt! - signalled).toBeLessThanOrEqual(1_000);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await upstream.close();
     }
   });
 });

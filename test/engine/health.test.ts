@@ -46,6 +46,20 @@ describe("GatewayHealthView circuits", () => {
     expect(events.filter((e) => e.machine === "circuit").map((e) => e.to)).toEqual(["open", "halfOpen", "open", "halfOpen", "closed"]);
   });
 
+  it("takes an attempt its caller gave up on as no outcome: the half-open trial it held is free, and nothing is counted", async () => {
+    const { clock, events, health, target } = setup();
+    for (let i = 0; i < 5; i++) health.recordOutcome(target, false, undefined, "HTTP 503");
+    await clock.runUntil(30_000);
+    expect(health.circuitState(target)).toBe("halfOpen");
+    health.beginAttempt(target);
+    expect(health.usable(target)).toBe(false);
+    health.releaseAttempt(target);
+    // Neither a failed trial (open again) nor a passed one (closed): the next request is the trial.
+    expect(health.circuitState(target)).toBe("halfOpen");
+    expect(health.usable(target)).toBe(true);
+    expect(events.filter((e) => e.machine === "circuit").map((e) => e.to)).toEqual(["open", "halfOpen"]);
+  });
+
   it("trips on a failure rate over 50 % of at least 5 requests in the window (LiteLLM), without 5 in a row", () => {
     const { health, target } = setup();
     const pattern = [true, false, false, true, false, false];

@@ -44,6 +44,12 @@ describe("command validation", () => {
     expect(received).toEqual([{ name: "play", input: {} }]);
   });
 
+  it("filters audit pages by every outcome a request record can have, cancelled included, and by no other", () => {
+    for (const outcome of ["ok", "error", "rejected", "cancelled"])
+      expect(parseCommand("auditPage", { filter: { outcome }, offset: 0, limit: 10 }), outcome).toMatchObject({ ok: true, input: { filter: { outcome } } });
+    expect(parseCommand("auditPage", { filter: { outcome: "served" }, offset: 0, limit: 10 })).toMatchObject({ ok: false, error: expect.stringContaining("filter.outcome") });
+  });
+
   it("refuses a fault with timing: the host takes it from the clock", () => {
     expect(parseCommand("injectFault", { fault: { kind: "gateway-down", region: "eu-west", at_s: 5 } })).toMatchObject({ ok: false });
   });

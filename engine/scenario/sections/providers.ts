@@ -37,7 +37,12 @@ export const deployedModelName = (entry: DeployedModel): string => (typeof entry
 
 const deployment = z.strictObject({
   region: id,
-  endpoint: z.url({ protocol: /^https?$/ }).describe("Base URL of the provider in that region"),
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    // Written either way: as a server's root, or as an OpenAI base URL (`…/v1`, what every client is given).
+    // The gateway adds `/v1/chat/completions` itself, so the `/v1` and trailing slashes are dropped here, once.
+    .overwrite((url) => url.replace(/\/+$/, "").replace(/\/v1$/, ""))
+    .describe("Base URL of the provider in that region: its root or its OpenAI base URL ending in /v1, the same server either way"),
   models: z.array(deployedModel).min(1).describe("Model names, or { model, supports_prefill } where one model at this deployment differs from the provider"),
   latency: latency.default(PROVIDER_DEFAULTS.deployment.latency),
   real: z
