@@ -71,8 +71,8 @@ export class RegionalGateway {
 
   /** What the gateway's readiness endpoint answers: not ready while failed. */
   readiness(): { ready: boolean; detail: string } {
-    const { usable, total } = this.health.localUsability();
-    return { ready: this.machineState !== "failed", detail: `${this.machineState}; ${usable}/${total} local targets usable` };
+    const { available, total } = this.health.localUsability();
+    return { ready: this.machineState !== "failed", detail: `${this.machineState}; ${available}/${total} local targets available` };
   }
 
   /** Re-evaluates the gateway's state from its inputs; called whenever one changes. */
@@ -80,13 +80,14 @@ export class RegionalGateway {
     const up = !this.ctx.faults.gatewayDown(this.region);
     if (this.up && !up) this.life++;
     this.up = up;
-    const { usable, total } = this.health.localUsability();
+    const { available, passing, total } = this.health.localUsability();
     this.machine.send({
       type: "ASSESS",
       up,
-      usableLocal: usable,
+      availableLocal: available,
+      passingLocal: passing,
       totalLocal: total,
-      detail: up ? `${usable} of ${total} local targets usable` : "gateway process is down",
+      detail: up ? `${available} of ${total} local targets available, ${passing} passing their probes` : "gateway process is down",
     });
   }
 
