@@ -5,11 +5,16 @@
 import { describeFault } from "../scenario/describeFault";
 import type { DrillReport } from "../drill";
 import type { IdentityCost } from "./identityCost";
+import { returnMeasured } from "./recovery";
 
 /** A count with thousands separators, the same in every locale. */
 export const formatCount = (value: number): string => value.toLocaleString("en-US");
 /** Virtual seconds to a tenth, or "not measured" when the drill produced no value. */
 export const formatDuration = (value: number | null): string => (value === null ? "not measured" : `${value.toFixed(1)} s`);
+
+/** What became of the faulted component after its heal, worded the same in every rendering of the report. */
+export const describeReturn = (returnS: number | null): string =>
+  returnS === null ? "not served again before the run ended" : `served again ${formatDuration(returnS)} after the heal`;
 
 /** The seed article's four questions, worded the same in every rendering of the report. */
 export const QUESTIONS = [
@@ -36,6 +41,7 @@ export function formatSummary(report: DrillReport): string {
         : "      never detected",
     );
     lines.push(`      rerouted after ${formatDuration(f.reroute_s)} · RTO (last caller-visible failure) ${formatDuration(f.rto_s)} · ${formatCount(f.requests_failed)} of ${formatCount(f.requests_touched)} touching requests failed`);
+    if (f.heal_s !== null && returnMeasured(f.fault)) lines.push(`      ${describeReturn(f.return_s)}`);
   }
   const p = questions.policy;
   lines.push("", `2. ${QUESTIONS[1]}`);
