@@ -1,8 +1,9 @@
 /**
  * Resolves a logical model to an ordered list of targets for one gateway: same region first (seed,
- * layer 2), then by health (a half-open target ranks healthy, so it gets its trial), then the model's own deployments before equivalents at other providers, then
- * by expected latency. A per-request latency budget skips targets whose recent p95 exceeds it, as long as
- * an alternative within budget exists (the seed's cross-region latency failure mode).
+ * layer 2), then by health (a half-open target ranks healthy, so it gets its trial), then the model's own
+ * deployments before equivalents at other providers, then by expected latency. A per-request latency budget
+ * skips targets whose recent p95 exceeds it, as long as an alternative within budget exists (the seed's
+ * cross-region latency failure mode).
  */
 import type { GatewayHealthView } from "./health";
 import type { Jurisdiction } from "./scenario/schema";
