@@ -58,6 +58,10 @@ describe("a recovering home jurisdiction (item 1)", () => {
     // The outage itself sent requests abroad, lawfully: the fixture exercises the transfer mechanism.
     expect(abroad.filter((r) => euAvailable(transitions, r.gateway, r.sentAt) === false).length).toBeGreaterThan(100);
     expect(abroad.filter((r) => euAvailable(transitions, r.gateway, r.sentAt) === true).map((r) => `${r.requestId} at ${r.sentAt} ms via ${r.gateway}`)).toEqual([]);
+    // Those that found every EU target in its trial joined one, and were served in the EU.
+    const joined = requests.filter((r) => r.policy?.reasons.includes("every permitted target is in its half-open trial: joining the trial"));
+    expect(joined.length).toBeGreaterThan(0);
+    expect(joined.filter((r) => r.outcome !== "ok" || r.servedBy!.jurisdiction !== "EU")).toEqual([]);
     // Every EU request after the heal, once the EU's probes pass again (3 × 10 s), is served in the EU.
     const late = requests.filter((r) => r.sentAt >= 80_000 + 32_000);
     expect(late.length).toBeGreaterThan(200);
