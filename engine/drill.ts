@@ -14,6 +14,7 @@ import { seededRandom } from "./random";
 import { reviewAudit, reviewScope, type AuditReview, type BufferReader } from "./report/auditReview";
 import { evaluateExpectations, type ExpectationResult, type Metrics } from "./report/expectations";
 import { withdrawnRegion } from "./report/faultImpact";
+import { longestReturn } from "./report/recovery";
 import type { IdentityCost } from "./report/identityCost";
 import { DrillRecorder, type FailoverMeasure, type SecondPoint } from "./report/recorder";
 import type { Fault, Scenario } from "./scenario/schema";
@@ -57,6 +58,8 @@ export interface FaultReport {
   readonly reroute_s: number | null;
   /** To the last error or refusal a caller saw because of the fault. */
   readonly rto_s: number | null;
+  /** Seconds from the heal to the first answer the component the fault hit served again; null if none did. */
+  readonly return_s: number | null;
   readonly requests_touched: number;
   /** Touching requests that ended in an error. */
   readonly requests_failed: number;
@@ -276,6 +279,7 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     detected_by: m.detected_by,
     reroute_s: m.reroute_s,
     rto_s: m.rto_s,
+    return_s: m.return_s,
     requests_touched: m.touched,
     requests_failed: m.failed,
     requests_refused: m.refused,
@@ -298,6 +302,7 @@ export function measureRun(scenario: Scenario, recorder: DrillRecorder, review: 
     detection_s: maxOf(faults.map((f) => f.detection_s)),
     reroute_s: maxOf(faults.map((f) => f.reroute_s)),
     rto_s: maxOf(faults.map((f) => f.rto_s)),
+    return_s: longestReturn(faults),
     residency_violations: review.residency.violations,
     rejected_by_policy: review.residency.rejectedByPolicy,
     cross_border_served: review.residency.crossBorderServed.consent + review.residency.crossBorderServed.transferMechanism,

@@ -180,8 +180,18 @@ export class GatewayHealthView {
   /** The target may be sent a request now. */
   usable(target: Target): boolean {
     const view = this.view(target);
-    if (view.state === "unhealthy" || view.circuitState === "open") return false;
+    if (!this.available(target)) return false;
     return view.circuitState === "closed" || view.trialsInFlight < this.cfg.circuit.half_open_trials;
+  }
+
+  /**
+   * The target is not down: its probes pass and its circuit is not open, though a half-open circuit may have
+   * its trial in flight. Residency asks this rather than {@link usable}: a jurisdiction whose targets are all
+   * in their trial is recovering, not gone, so its requests must neither go abroad nor be refused.
+   */
+  available(target: Target): boolean {
+    const view = this.view(target);
+    return view.state !== "unhealthy" && view.circuitState !== "open";
   }
 
   state(target: Target): TargetHealthState {
@@ -247,6 +257,10 @@ export class GatewayHealthView {
     const probe = this.probes.get(endpoint.id)!;
     const { counter } = probe;
     const change = counter.record(ok);
+    // Envoy unejects an outlier once its active health check passes again (`successful_active_health_check_uneject_host`,
+    // on by default): an ejection that outlasts the outage would keep a recovered target idle for up to 300 s.
+    if (change === "came-back")
+      for (const view of this.targets.values()) if (view.target.endpoint === endpoint) view.circuit.send({ type: "PROBES_PASSED", detail: `${counter.consecutivePassed} consecutive probes passed` });
     if (change !== undefined) {
       const { unhealthy_threshold, healthy_threshold } = this.cfg.probe;
       probe.since = this.clock.now();
@@ -271,16 +285,21 @@ export class GatewayHealthView {
     return this.statusPages.get(endpoint.id)!.status;
   }
 
-  /** Number of targets in the gateway's own region, and how many of them are usable. */
-  localUsability(): { usable: number; total: number } {
-    let usable = 0;
+  /**
+   * The targets in the gateway's own region: how many there are, how many are available (not down, maybe in
+   * their trial) and how many pass their probes, whatever their circuits say.
+   */
+  localUsability(): { available: number; passing: number; total: number } {
+    let available = 0;
+    let passing = 0;
     let total = 0;
     for (const view of this.targets.values()) {
       if (view.target.endpoint.region !== this.region) continue;
       total++;
-      if (this.usable(view.target)) usable++;
+      if (this.available(view.target)) available++;
+      if (view.state !== "unhealthy") passing++;
     }
-    return { usable, total };
+    return { available, passing, total };
   }
 
   stop(): void {
@@ -336,8 +355,11 @@ export class GatewayHealthView {
     const from = view.circuitState;
     view.circuitState = state;
     view.trialsInFlight = 0;
-    // A circuit that closes after a successful trial starts with a clean window; old failures would re-trip it.
-    if (from === "halfOpen" && state === "closed") view.window.clear();
+    // A half-open target is judged by its trial, not by the failures that opened it: with them still in the
+    // window it would rank "degraded" behind a healthy fallback and never be sent its trial. A circuit that
+    // closes after a successful trial starts clean too; old failures would re-trip it.
+    const cleared = state === "halfOpen" || (from === "halfOpen" && state === "closed");
+    if (cleared) view.window.clear();
     this.emit({
       type: "transition",
       t: this.clock.now(),
@@ -348,6 +370,7 @@ export class GatewayHealthView {
       to: state,
       cause,
     });
+    if (cleared) this.reassess(view);
     this.onChange();
   }
 }

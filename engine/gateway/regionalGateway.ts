@@ -79,12 +79,12 @@ export class RegionalGateway {
    */
   readiness(): ReadinessReport {
     const { clock, topology, scenario } = this.ctx;
-    const { usable, total } = this.health.localUsability();
+    const { available, total } = this.health.localUsability();
     // A provider is deployed at most once per region, so each appears once.
     const degraded = topology.endpoints.filter((e) => e.region === this.region && this.health.statusPage(e) !== "operational").map((e) => e.provider);
     return {
       ready: this.machineState !== "failed",
-      detail: `${this.machineState}; ${usable}/${total} local targets usable`,
+      detail: `${this.machineState}; ${available}/${total} local targets available`,
       served_p95_ms: this.served.p95(clock.now(), scenario.health.passive.min_requests) ?? null,
       degraded_providers: degraded,
     };
@@ -95,13 +95,14 @@ export class RegionalGateway {
     const up = !this.ctx.faults.gatewayDown(this.region);
     if (this.up && !up) this.life++;
     this.up = up;
-    const { usable, total } = this.health.localUsability();
+    const { available, passing, total } = this.health.localUsability();
     this.machine.send({
       type: "ASSESS",
       up,
-      usableLocal: usable,
+      availableLocal: available,
+      passingLocal: passing,
       totalLocal: total,
-      detail: up ? `${usable} of ${total} local targets usable` : "gateway process is down",
+      detail: up ? `${available} of ${total} local targets available, ${passing} passing their probes` : "gateway process is down",
     });
   }
 

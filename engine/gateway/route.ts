@@ -1,5 +1,5 @@
 /**
- * Policy, then routing: which jurisdictions may serve a request given which are usable now
+ * Policy, then routing: which jurisdictions may serve a request given which are available now
  * (`ResidencyPolicy`), then the permitted, usable targets in order (`planRoute`). Synchronous and
  * allocation-light, since it runs for every request (see `npm run bench`).
  */
@@ -13,7 +13,9 @@ import type { CallerRequest, Decision, Route } from "./request";
 export function decideRoute(request: CallerRequest, region: string, ctx: EngineContext, health: GatewayHealthView): Decision {
   const { scenario, topology, policy } = ctx;
   const targets = topology.targetsFor(request.model);
-  const decision = policy.evaluate(request, (allowed) => targets.some((t) => allowed.has(t.endpoint.jurisdiction) && health.usable(t)), topology.regions.get(region)!.jurisdiction);
+  // Available, not usable: a home jurisdiction whose targets are all in their half-open trial is recovering,
+  // and its request joins the trial rather than going abroad or being refused (planRoute).
+  const decision = policy.evaluate(request, (allowed) => targets.some((t) => allowed.has(t.endpoint.jurisdiction) && health.available(t)), topology.regions.get(region)!.jurisdiction);
   if (decision.verdict === "reject") return { verdict: "reject", by: "residency", reason: decision.reason, policy: { allowed: [], crossBorder: false, reasons: decision.reasons } };
   const plan = planRoute(targets, region, decision.allowed, health, scenario.policy.latency_budget_ms);
   return {

@@ -3,7 +3,8 @@
  * half-open (trial requests) → closed. Thresholds follow Envoy outlier detection (5 consecutive 5xx; ejection
  * 30 s × ejections, capped at 300 s) and LiteLLM's cooldown (over 50 % failing among at least 5 requests);
  * half-open lets Hystrix's single trial through by default. The growing ejection time is what keeps a
- * flapping provider from causing failover ping-pong.
+ * flapping provider from causing failover ping-pong; probes that pass again end an ejection early, as Envoy
+ * unejects a host whose active health check passes, so an ejection never outlasts a recovery the probes saw.
  */
 import { assign, setup } from "xstate";
 
@@ -25,7 +26,9 @@ export type CircuitEvent =
   | { type: "SUCCESS" }
   | { type: "FAILURE"; detail: string }
   /** The passive window judged the failure rate too high (LiteLLM-style cooldown). */
-  | { type: "TRIP"; detail: string };
+  | { type: "TRIP"; detail: string }
+  /** The endpoint's probes came back healthy: an ejection ends early (Envoy unejects on a passing health check). */
+  | { type: "PROBES_PASSED"; detail: string };
 
 export const circuitMachine = setup({
   types: {
@@ -74,6 +77,9 @@ export const circuitMachine = setup({
               `ejection of ${Math.min(context.baseEjectionMs * context.ejections, context.maxEjectionMs) / 1000} s elapsed`,
           }),
         },
+      },
+      on: {
+        PROBES_PASSED: { target: "halfOpen", actions: assign({ cause: ({ event }) => `ejection ended early: ${event.detail}` }) },
       },
     },
     halfOpen: {

@@ -1,7 +1,9 @@
 /**
- * The state of one regional gateway: healthy → degraded (some local targets unusable) → failed (down, or
- * no local target usable) → recovering → healthy. Recovery waits a hold period so a gateway that comes
- * back is watched before it is called healthy again.
+ * The state of one regional gateway: healthy → degraded (some local targets not available: down or ejected)
+ * → failed (down, or no local target passes its probes) → recovering → healthy. Recovery waits a hold
+ * period so a gateway that comes back is watched before it is called healthy again. A circuit alone never
+ * fails a gateway: one trip of an only provider that still passes its probes is a degradation, and a
+ * "failed" gateway is what the director withdraws, so a flapping provider would otherwise cause false failovers.
  */
 import { assign, setup } from "xstate";
 
@@ -9,7 +11,10 @@ import { assign, setup } from "xstate";
 export interface GatewayAssessment {
   type: "ASSESS";
   up: boolean;
-  usableLocal: number;
+  /** Local targets not down (probes passing, circuit closed or half-open). */
+  availableLocal: number;
+  /** Local targets whose probes pass, whatever their circuits say. */
+  passingLocal: number;
   totalLocal: number;
   detail: string;
 }
@@ -20,8 +25,8 @@ export interface GatewayContext {
   last: GatewayAssessment | undefined;
 }
 
-const failing = (a: GatewayAssessment) => !a.up || a.usableLocal === 0;
-const partial = (a: GatewayAssessment) => a.usableLocal < a.totalLocal;
+const failing = (a: GatewayAssessment) => !a.up || a.passingLocal === 0;
+const partial = (a: GatewayAssessment) => a.availableLocal < a.totalLocal;
 
 export const gatewayMachine = setup({
   types: {

@@ -10,7 +10,8 @@ import { describeFault } from "../scenario/describeFault";
 import { reportPageAssets } from "./page";
 import type { ReportPageData } from "./pageData";
 import type { SecondPoint } from "./recorder";
-import { formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy } from "./summary";
+import { returnMeasured } from "./recovery";
+import { describeReturn, formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy } from "./summary";
 
 export interface HtmlReportOptions {
   /** The scenario file's text as it was run; the page ends with it verbatim. */
@@ -154,7 +155,7 @@ ${faults.map(
     f.detected_by
       ? html`Detected by ${f.detected_by.machine} <code>${f.detected_by.subject}</code> → ${f.detected_by.to}: ${f.detected_by.cause}`
       : html`<strong class="bad">Never detected.</strong>`
-  }</td></tr>
+  }${f.heal_s !== null && returnMeasured(f.fault) && html` · <span class="return">${describeReturn(f.return_s)}</span>`}</td></tr>
 </tbody>`,
 )}
 </table>

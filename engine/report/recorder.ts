@@ -8,6 +8,7 @@ import type { InflightRequest } from "../session";
 import { MillisecondCounts, percentile } from "../stats/percentile";
 import { faultRefused, requestTouches, transitionDetects, withdrawnRegion } from "./faultImpact";
 import { IdentityCostRecorder } from "./identityCost";
+import { answeredByHealed } from "./recovery";
 import type { ReportPageSecond } from "./pageData";
 
 export interface FaultMeasure {
@@ -27,6 +28,8 @@ export interface FaultMeasure {
    * it, or a refusal that was its doing; 0 when retries hid every failure.
    */
   rto_s: number | null;
+  /** Seconds from the heal to the first answer the component it hit served again; null before that. */
+  return_s: number | null;
   /** Requests that touched the faulted component while it was active (its refusals included). */
   touched: number;
   /** Of those, how many ended in an error. */
@@ -140,6 +143,7 @@ export class DrillRecorder {
       detected_by: null,
       reroute_s: null,
       rto_s: null,
+      return_s: null,
       touched: 0,
       failed: 0,
       refused: 0,
@@ -216,6 +220,11 @@ export class DrillRecorder {
     this.watched.delete(record.requestId);
 
     for (const measure of this.faults.values()) {
+      if (measure.heal_s !== null && measure.return_s === null) {
+        const healMs = measure.heal_s * 1000;
+        const answeredAt = answeredByHealed(measure.fault, healMs, record);
+        if (answeredAt !== undefined) measure.return_s = seconds(answeredAt - healMs);
+      }
       if (!this.active(measure, record.sentAt)) continue;
       const touched = requestTouches(measure.fault, record);
       if (touched) {

@@ -5,6 +5,7 @@
 import { describeFault } from "../scenario/describeFault";
 import type { DrillReport } from "../drill";
 import type { IdentityCost } from "./identityCost";
+import { returnMeasured } from "./recovery";
 
 /** A count with thousands separators, the same in every locale. */
 export const formatCount = (value: number): string => value.toLocaleString("en-US");
@@ -31,6 +32,10 @@ export function refusedBy(totals: Pick<DrillReport["totals"], "rejected_by">): s
     .map(([what, n]) => `${what} ${formatCount(n)}`)
     .join(", ");
 }
+
+/** What became of the faulted component after its heal, worded the same in every rendering of the report. */
+export const describeReturn = (returnS: number | null): string =>
+  returnS === null ? "not served again before the run ended" : `served again ${formatDuration(returnS)} after the heal`;
 
 /** The seed article's four questions, worded the same in every rendering of the report. */
 export const QUESTIONS = [
@@ -59,6 +64,7 @@ export function formatSummary(report: DrillReport): string {
     lines.push(
       `      rerouted after ${formatDuration(f.reroute_s)} · RTO (last failure or refusal a caller saw) ${formatDuration(f.rto_s)} · of ${formatCount(f.requests_touched)} touching requests ${formatCount(f.requests_failed)} failed, ${formatCount(f.requests_refused)} refused`,
     );
+    if (f.heal_s !== null && returnMeasured(f.fault)) lines.push(`      ${describeReturn(f.return_s)}`);
   }
   const p = questions.policy;
   lines.push("", `2. ${QUESTIONS[1]}`);

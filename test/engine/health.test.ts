@@ -107,6 +107,22 @@ describe("GatewayHealthView signals", () => {
     expect(health.state(target)).toBe("degraded");
   });
 
+  it("ends an ejection early when the endpoint's probes come back, so it never outlasts a recovery the probes saw", async () => {
+    const { clock, health, target, events } = setup();
+    for (let i = 0; i < 5; i++) health.recordOutcome(target, false, undefined, "HTTP 503");
+    for (let i = 0; i < 3; i++) health.recordProbe(target.endpoint, false, "HTTP 503");
+    await clock.runUntil(30_000);
+    // Unhealthy, so no trial goes out; force a second, longer ejection (60 s) with a failed trial.
+    health.beginAttempt(target);
+    health.recordOutcome(target, false, undefined, "HTTP 503");
+    expect(health.circuitState(target)).toBe("open");
+    await clock.runUntil(40_000);
+    for (let i = 0; i < 3; i++) health.recordProbe(target.endpoint, true, "ok");
+    expect(health.circuitState(target)).toBe("halfOpen");
+    expect(health.usable(target)).toBe(true);
+    expect(events.filter((e) => e.machine === "circuit").at(-1)).toMatchObject({ t: 40_000, to: "halfOpen", cause: "ejection ended early: 3 consecutive probes passed" });
+  });
+
   it("forgets outcomes older than the window", async () => {
     const { clock, health, target } = setup();
     for (const ok of [true, false, true, false]) health.recordOutcome(target, ok, ok ? 500 : undefined, "x");

@@ -35,6 +35,43 @@ describe("planRoute", () => {
     expect(plan.candidates).toHaveLength(3);
   });
 
+  it("sends a half-open target its trial first, though its status page still reports the outage (issue 13, item 2)", async () => {
+    const scenario = baseScenario({ policy: { residency: { EU: ["EU"] }, latency_budget_ms: 10_000 } });
+    const topology = new Topology(scenario);
+    const clock = new VirtualClock();
+    const health = new GatewayHealthView("eu-west", scenario, topology, clock, () => {}, () => {});
+    const targets = topology.targetsFor("chat-large");
+    const primary = targets.find((t) => t.id === "openai-sim@eu-west/gpt-4o")!;
+    for (let i = 0; i < 5; i++) health.recordOutcome(primary, false, undefined, "HTTP 503");
+    health.recordStatusPage(primary.endpoint, "major_outage");
+    await clock.runUntil(30_000);
+    expect(health.circuitState(primary)).toBe("halfOpen");
+    // The failures that opened the circuit are forgotten: the trial decides, not the minute-long error window.
+    expect(health.findings(primary).map((f) => f.signal)).toEqual(["status-page"]);
+    expect(planRoute(targets, "eu-west", EU, health, 10_000).candidates[0]).toBe(primary);
+    health.beginAttempt(primary);
+    expect(planRoute(targets, "eu-west", EU, health, 10_000).candidates.map((t) => t.id)).toEqual(["anthropic-sim@eu-west/claude-sonnet", "openai-sim@eu-central/gpt-4o"]);
+  });
+
+  it("joins a trial rather than failing open when every permitted target is in its half-open trial (issue 13, item 1)", async () => {
+    const scenario = baseScenario({ policy: { residency: { EU: ["EU"] }, latency_budget_ms: 10_000 } });
+    const topology = new Topology(scenario);
+    const clock = new VirtualClock();
+    const health = new GatewayHealthView("eu-west", scenario, topology, clock, () => {}, () => {});
+    const targets = topology.targetsFor("chat-large");
+    const eu = targets.filter((t) => t.endpoint.jurisdiction === "EU");
+    for (const t of eu) for (let i = 0; i < 5; i++) health.recordOutcome(t, false, undefined, "HTTP 503");
+    // A third EU deployment down for good: its probes fail, so it is not available.
+    const down = eu.find((t) => t.id === "openai-sim@eu-central/gpt-4o")!;
+    for (let i = 0; i < 3; i++) health.recordProbe(down.endpoint, false, "HTTP 503");
+    await clock.runUntil(30_000);
+    for (const t of eu) if (t !== down) health.beginAttempt(t);
+    expect(eu.map((t) => [health.usable(t), health.available(t)])).toEqual(eu.map((t) => [false, t !== down]));
+    const plan = planRoute(targets, "eu-west", EU, health, 10_000);
+    expect(plan.candidates.map((t) => t.id)).toEqual(["openai-sim@eu-west/gpt-4o", "anthropic-sim@eu-west/claude-sonnet"]);
+    expect(plan.notes).toEqual(["every permitted target is in its half-open trial: joining the trial"]);
+  });
+
   it("routes around a target whose circuit is open", () => {
     const { targets, health, byId, budget } = setup();
     const primary = byId("openai-sim@eu-west/gpt-4o");

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioFile, renderHtmlReport, runDrill, type DrillReport } from "../../engine";
+import { formatDuration, formatSummary } from "../../engine/report/summary";
 
 const SCENARIO = join(import.meta.dirname, "..", "fixtures", "short-drill.yaml");
 const ATTACK = "</script><img src=x onerror=alert(1)>";
@@ -90,6 +91,16 @@ describe("renderHtmlReport", () => {
     expect(page).toContain(report.questions.audit.chain.head);
     expect(report.questions.audit.chain.head).toMatch(/^[0-9a-f]{64}$/);
     expect(page).toContain(escaped(readFileSync(SCENARIO, "utf8")));
+  });
+
+  it("says when each healed fault's component served again, as the text summary does", () => {
+    const healed = report.questions.detection.faults.filter((f) => f.heal_s !== null);
+    expect(healed.length).toBeGreaterThan(0);
+    for (const f of healed) {
+      expect(f.return_s).not.toBeNull();
+      expect(page).toContain(`served again ${formatDuration(f.return_s)} after the heal`);
+      expect(formatSummary(report)).toContain(`served again ${formatDuration(f.return_s)} after the heal`);
+    }
   });
 
   it("prints the traffic per phase, so the numbers stand without the charts", () => {

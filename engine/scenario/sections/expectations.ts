@@ -5,6 +5,7 @@ export const METRICS = [
   "detection_s",
   "reroute_s",
   "rto_s",
+  "return_s",
   "residency_violations",
   "rejected_by_policy",
   "cross_border_served",
