@@ -20,6 +20,20 @@ const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 };
 
+/**
+ * Spawns `serve` on a free port and waits until it serves: its process, its stdout so far, when it exits, and
+ * the eu-west base URL. The caller kills it.
+ */
+async function startServe(scenario: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/serve.ts"), scenario, "--port", "0"], { cwd: root, env });
+  const out = { text: "" };
+  child.stdout.on("data", (part: Buffer) => (out.text += part.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  await until(() => out.text.includes("Ctrl+C stops."));
+  const base = /eu-west +(http:\/\/127\.0\.0\.1:\d+\/eu-west\/v1)\n/.exec(out.text)![1]!;
+  return { child, out, exited, base };
+}
+
 /** Runs serve's `main` in this process, never stopped: every case here ends before it would serve. */
 const serveInProcess = (...args: string[]) => inProcess(() => main(args, new Promise(() => undefined)));
 
@@ -82,26 +96,21 @@ describe("npm run serve", () => {
 
   it("prints a base URL per regional gateway, serves until SIGINT, then prints the audit head and where the stores stay", async () => {
     // At the default speed, 1×, the call lands long before the fixture's eu-west outage at 20 s.
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/serve.ts"), fixture, "--port", "0"], { cwd: root, env });
+    const { child, out, exited, base } = await startServe(fixture);
     // A test that fails half-way must not leave a server running.
     try {
-      let stdout = "";
-      child.stdout.on("data", (part: Buffer) => (stdout += part.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-      await until(() => stdout.includes("Ctrl+C stops."));
-      const base = /eu-west +(http:\/\/127\.0\.0\.1:\d+\/eu-west\/v1)\n/.exec(stdout)![1]!;
-      expect(stdout).toMatch(/us-east +http:\/\/127\.0\.0\.1:\d+\/us-east\/v1\n/);
+      expect(out.text).toMatch(/us-east +http:\/\/127\.0\.0\.1:\d+\/us-east\/v1\n/);
       expect(await (await fetch(`${base}/models`)).json()).toMatchObject({ object: "list", data: [{ id: "chat-large", object: "model" }] });
       const answer = await fetch(`${base}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat-large", messages: [{ role: "user", content: "hi" }] }) });
       expect(answer.status).toBe(200);
       const id = answer.headers.get("x-request-id")!;
       const line = new RegExp(`\n${id}  eu-west  200 completion served by openai-sim@eu-west/gpt-4o · 1 attempt\\(s\\) · \\d+ ms simulated\n`);
-      await until(() => line.test(stdout));
+      await until(() => line.test(out.text));
       child.kill("SIGINT");
       expect(await exited).toBe(0);
-      expect(stdout).toContain("SIGINT: stopping.");
-      expect(stdout).toMatch(/Audit head [0-9a-f]{64} \([\d,]+ entries in 3 stores, every chain verified\)\./);
-      const stores = /Audit stores: (.+)\n/.exec(stdout)![1]!;
+      expect(out.text).toContain("SIGINT: stopping.");
+      expect(out.text).toMatch(/Audit head [0-9a-f]{64} \([\d,]+ entries in 3 stores, every chain verified\)\./);
+      const stores = /Audit stores: (.+)\n/.exec(out.text)![1]!;
       expect(stores.startsWith(join(dir, "home", "serve", "short-drill-"))).toBe(true);
       expect(existsSync(join(stores, "canonical.db"))).toBe(true);
     } finally {
@@ -115,13 +124,8 @@ describe("npm run serve", () => {
     // Limits far beyond the test, so only the shutdown can end the call.
     const text = readFileSync(join(root, "test/fixtures/real-upstream.yaml"), "utf8").replace('"http://127.0.0.1:9"', JSON.stringify(upstream.baseUrl));
     writeFileSync(scenario, `${text}gateway: { attempt_timeout_ms: 600000, first_token_timeout_ms: 600000 }\n`);
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/serve.ts"), scenario, "--port", "0"], { cwd: root, env });
+    const { child, out, exited, base } = await startServe(scenario);
     try {
-      let stdout = "";
-      child.stdout.on("data", (part: Buffer) => (stdout += part.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-      await until(() => stdout.includes("Ctrl+C stops."));
-      const base = /eu-west +(http:\/\/127\.0\.0\.1:\d+\/eu-west\/v1)\n/.exec(stdout)![1]!;
       const call = fetch(`${base}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat-large", messages: [{ role: "user", content: "hi" }] }) });
       call.catch(() => undefined);
       await upstream.arrived(1);
@@ -129,7 +133,7 @@ describe("npm run serve", () => {
       child.kill("SIGINT");
       const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running 5 s after SIGINT"), 5_000))]);
       expect(code).toBe(0);
-      expect(stdout).toContain("SIGINT: stopping.");
+      expect(out.text).toContain("SIGINT: stopping.");
       const closedAt = upstream.calls[0]!.closedAt;
       expect(closedAt, "the upstream connection was never closed").toBeDefined();
       expect(closedAt! - signalled).toBeLessThanOrEqual(1_000);
