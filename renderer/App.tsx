@@ -110,7 +110,7 @@ export function App({ connection }: { connection: LabConnection }) {
     <div className="app">
       <header className="topbar">
         <h1>Failover Lab</h1>
-        <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario?.fileName}>
+        <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario ? `${snapshot.scenario.name} (${snapshot.scenario.fileName})` : undefined}>
           {snapshot.scenario ? snapshot.scenario.name : "no scenario"}
         </span>
         <TimeControls

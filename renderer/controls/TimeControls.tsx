@@ -1,11 +1,7 @@
 import type { LabSnapshot, TimelineItem } from "../../engine/lab/contract";
 import { MAX_SPEED, MIN_SPEED } from "../../engine/lab/contract";
+import { formatClock } from "../format";
 
-export const formatClock = (ms: number): string => {
-  const total = Math.floor(ms / 1000);
-  const minutes = Math.floor(total / 60);
-  return `${String(minutes).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}.${String(Math.floor(ms % 1000)).padStart(3, "0")}`;
-};
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100];
 

@@ -1,5 +1,5 @@
 import type { TimelineItem } from "../../engine/lab/contract";
-import { formatClock } from "../controls/TimeControls";
+import { formatClock } from "../format";
 
 /** Faults, state changes and the user's commands, newest first. */
 export function Timeline({ items }: { items: readonly TimelineItem[] }) {
