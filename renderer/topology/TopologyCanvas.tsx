@@ -120,7 +120,7 @@ const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
       </div>
       <div data-testid="identity-cost">
         {idp.cost.rejected.toLocaleString("en")} refused ({idp.cost.rejectedUnreachable.toLocaleString("en")} fail-closed) · {idp.cost.acceptedRevoked.toLocaleString("en")} revoked and{" "}
-        {idp.cost.acceptedRotatedKey.toLocaleString("en")} rotated-key tokens accepted
+        {plural(idp.cost.acceptedRotatedKey, "rotated-key token")} accepted
       </div>
     </Box>
   );
