@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { ExpectationStatus, LabSnapshot } from "../../engine/lab/contract";
 import { plural } from "../format";
 
@@ -30,7 +31,7 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
             {q.detection.map((f) => (
               <tr key={f.faultId} data-testid="detection" data-fault={f.faultId} data-kind={f.kind} data-detection-s={exact(f.detectionS)} data-reroute-s={exact(f.rerouteS)} data-rto-s={exact(f.rtoS)}>
                 <td>
-                  {f.faultId} <span className="fault-kind">{f.kind}</span>
+                  {f.faultId} <span className="whole">{f.kind}</span>
                 </td>
                 <td>{seconds(f.detectionS)}</td>
                 <td>{seconds(f.rerouteS)}</td>
@@ -52,10 +53,15 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
       <h3>4 · Audit timeline</h3>
       <p data-testid="audit-answer" data-entries={q.audit.entries} data-gaps={q.audit.gaps} data-per-region={JSON.stringify(q.audit.perRegion)}>
         {plural(q.audit.entries, "entry", "entries")} ·{" "}
-        {Object.entries(q.audit.perRegion)
-          .map(([region, n]) => `${region} ${n}`)
-          .join(" · ")}{" "}
-        · {plural(q.audit.gaps, "gap")}
+        {Object.entries(q.audit.perRegion).map(([region, n]) => (
+          <Fragment key={region}>
+            <span className="whole">
+              {region} {n}
+            </span>{" "}
+            ·{" "}
+          </Fragment>
+        ))}
+        {plural(q.audit.gaps, "gap")}
       </p>
       <h3>Expectations</h3>
       {snapshot.expectations.length === 0 ? (

@@ -17,11 +17,11 @@ const VIEWPORTS = [
 ] as const;
 
 /**
- * What of the drill table is split across lines or spills out of its cell: a header or figure cell on more
+ * What of the drill panel is split across lines or spills out of its cell: a header or figure cell on more
  * than one line (`150.0` over `s`), a word on more than one (`idp-` over `partition`), a cell wider than its box,
- * the table wider than the panel (the sidebar then scrolls sideways).
+ * the table wider than the panel (the sidebar then scrolls sideways); and a region's name split in the audit answer.
  */
-function splitsInDrillTable(page: Page): Promise<string[]> {
+function splitsInDrillPanel(page: Page): Promise<string[]> {
   return page.evaluate(SPLITS_IN_TABLE) as Promise<string[]>;
 }
 
@@ -32,7 +32,7 @@ const SPLITS_IN_TABLE = `(() => {
   const panel = table.closest("section");
   const width = table.getBoundingClientRect().width;
   const found = width > panel.clientWidth ? ["table " + width + " px wide in " + panel.clientWidth + " px"] : [];
-  [...table.querySelectorAll("th, td")].forEach((cell, i) => {
+  [...table.querySelectorAll("th, td"), document.querySelector('[data-testid="audit-answer"]')].forEach((cell, i) => {
     if (cell.scrollWidth > cell.clientWidth) found.push("overflows: " + cell.textContent);
     const whole = document.createRange();
     whole.selectNodeContents(cell);
@@ -69,14 +69,14 @@ describe.skipIf(!chromiumAvailable)("the app's text", () => {
   });
 
   for (const viewport of VIEWPORTS) {
-    it(`keeps the drill table's words and figures whole in the sidebar at ${viewport.width}×${viewport.height}`, async () => {
+    it(`keeps the drill panel's words and figures whole in the sidebar at ${viewport.width}×${viewport.height}`, async () => {
       const { page } = app;
       await page.setViewportSize(viewport);
       await shot(`ui-text-${viewport.width}`);
       await page.getByTestId("drill-panel").locator("table").scrollIntoViewIfNeeded();
       await shot(`ui-text-${viewport.width}-drill`);
       expect(await page.getByTestId("detection").count()).toBe(2);
-      expect(await splitsInDrillTable(page)).toEqual([]);
+      expect(await splitsInDrillPanel(page)).toEqual([]);
     });
   }
 
