@@ -11,7 +11,7 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 /** Virtual ms as mm:ss.mmm, or h:mm:ss.mmm from an hour up (a 10-hour drill reads 10:00:00.000, not 600:00.000). */
-export function formatClock(ms: number): string {
+export function formatVirtualTime(ms: number): string {
   const whole = Math.max(0, Math.floor(ms));
   const seconds = Math.floor(whole / 1000);
   const hours = Math.floor(seconds / 3600);
