@@ -5,6 +5,7 @@ import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
+import { plural } from "./format";
 import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
 import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
@@ -110,7 +111,7 @@ export function App({ connection }: { connection: LabConnection }) {
     <div className="app">
       <header className="topbar">
         <h1>Failover Lab</h1>
-        <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario?.fileName}>
+        <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario ? `${snapshot.scenario.name} (${snapshot.scenario.fileName})` : undefined}>
           {snapshot.scenario ? snapshot.scenario.name : "no scenario"}
         </span>
         <TimeControls
@@ -140,7 +141,7 @@ export function App({ connection }: { connection: LabConnection }) {
       </header>
       {evidence && (
         <div className="banner banner-info" data-testid="evidence-written" role="status">
-          Evidence bundle written to <code>{evidence.dir}</code> ({evidence.files.length} files, signed with key {evidence.keyId}
+          Evidence bundle written to <code>{evidence.dir}</code> ({plural(evidence.files.length, "file")}, signed with key {evidence.keyId}
           {evidence.pdfMissing ? `; no PDF: ${evidence.pdfMissing}` : ", PDF included"}). Check it with <code>npm run verify -- {evidence.dir}</code>.
           <button className="banner-close" onClick={() => setEvidence(null)}>
             Close

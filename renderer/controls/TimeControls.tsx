@@ -1,11 +1,7 @@
 import type { LabSnapshot, TimelineItem } from "../../engine/lab/contract";
 import { MAX_SPEED, MIN_SPEED } from "../../engine/lab/contract";
+import { formatVirtualTime } from "../format";
 
-export const formatClock = (ms: number): string => {
-  const total = Math.floor(ms / 1000);
-  const minutes = Math.floor(total / 60);
-  return `${String(minutes).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}.${String(Math.floor(ms % 1000)).padStart(3, "0")}`;
-};
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100];
 
@@ -52,8 +48,8 @@ export function TimeControls(props: {
         </select>
       </label>
       <div className="clock" data-testid="clock" data-ms={snapshot.nowMs}>
-        {formatClock(snapshot.nowMs)}
-        {snapshot.scenario && <span className="clock-total"> / {formatClock(snapshot.scenario.durationS * 1000)}</span>}
+        {formatVirtualTime(snapshot.nowMs)}
+        {snapshot.scenario && <span className="clock-total"> / {formatVirtualTime(snapshot.scenario.durationS * 1000)}</span>}
       </div>
       <span className={`status status-${snapshot.status}`} data-testid="status">
         {snapshot.status}
@@ -91,7 +87,7 @@ export function Scrubber(props: { snapshot: LabSnapshot; onRunTo: (ms: number) =
     >
       <div className="scrubber-played" style={{ width: at(snapshot.nowMs) }} />
       {snapshot.timeline.map((item) => (
-        <span key={item.n} className={`scrubber-tick ${TICK_CLASS[item.kind]}`} style={{ left: at(item.t) }} title={`${formatClock(item.t)} ${item.text}`} />
+        <span key={item.n} className={`scrubber-tick ${TICK_CLASS[item.kind]}`} style={{ left: at(item.t) }} title={`${formatVirtualTime(item.t)} ${item.text}`} />
       ))}
       {snapshot.faults.map((fault) => (
         <span key={fault.id} className="scrubber-fault" style={{ left: at(fault.injectedAt), width: `calc(${at((fault.healedAt ?? snapshot.nowMs) - fault.injectedAt)} + 2px)` }} title={`${fault.id}: ${fault.kind}`} />

@@ -1,4 +1,6 @@
+import { Fragment } from "react";
 import type { ExpectationStatus, LabSnapshot } from "../../engine/lab/contract";
+import { plural } from "../format";
 
 /** Pending is neither: the metric has no value yet (a fault not over, nothing served), so nothing is decided. */
 const STATUS_MARK: Record<ExpectationStatus, string> = { pass: "✔", fail: "✘", pending: "…" };
@@ -29,7 +31,7 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
             {q.detection.map((f) => (
               <tr key={f.faultId} data-testid="detection" data-fault={f.faultId} data-kind={f.kind} data-detection-s={exact(f.detectionS)} data-reroute-s={exact(f.rerouteS)} data-rto-s={exact(f.rtoS)}>
                 <td>
-                  {f.faultId} {f.kind}
+                  {f.faultId} <span className="whole">{f.kind}</span>
                 </td>
                 <td>{seconds(f.detectionS)}</td>
                 <td>{seconds(f.rerouteS)}</td>
@@ -41,20 +43,25 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
       )}
       <h3>2 · Residency under failover</h3>
       <p data-testid="residency" data-violations={q.residency.violations} data-rejected={q.residency.rejected} data-cross-border={q.residency.crossBorder}>
-        <strong className={q.residency.violations === 0 ? "good" : "bad"}>{q.residency.violations} violations</strong> (independent check of the audit log) ·{" "}
+        <strong className={q.residency.violations === 0 ? "good" : "bad"}>{plural(q.residency.violations, "violation")}</strong> (independent check of the audit log) ·{" "}
         {q.residency.rejected} refused by residency policy · {q.residency.crossBorder} served cross-border lawfully
       </p>
       <h3>3 · In-flight requests at failover</h3>
       <p data-testid="inflight" data-failovers={q.inflight.failovers} data-completed={q.inflight.completed} data-retried={q.inflight.retried} data-failed={q.inflight.failed}>
-        {q.inflight.failovers} failovers: {q.inflight.completed} completed, {q.inflight.retried} retried, {q.inflight.failed} failed
+        {plural(q.inflight.failovers, "failover")}: {q.inflight.completed} completed, {q.inflight.retried} retried, {q.inflight.failed} failed
       </p>
       <h3>4 · Audit timeline</h3>
       <p data-testid="audit-answer" data-entries={q.audit.entries} data-gaps={q.audit.gaps} data-per-region={JSON.stringify(q.audit.perRegion)}>
-        {q.audit.entries.toLocaleString("en")} entries ·{" "}
-        {Object.entries(q.audit.perRegion)
-          .map(([region, n]) => `${region} ${n}`)
-          .join(" · ")}{" "}
-        · {q.audit.gaps} gaps
+        {plural(q.audit.entries, "entry", "entries")} ·{" "}
+        {Object.entries(q.audit.perRegion).map(([region, n]) => (
+          <Fragment key={region}>
+            <span className="whole">
+              {region} {n}
+            </span>{" "}
+            ·{" "}
+          </Fragment>
+        ))}
+        {plural(q.audit.gaps, "gap")}
       </p>
       <h3>Expectations</h3>
       {snapshot.expectations.length === 0 ? (

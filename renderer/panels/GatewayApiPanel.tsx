@@ -1,4 +1,5 @@
 import type { GatewayApiView } from "../../engine/lab/contract";
+import { plural } from "../format";
 
 /** Where an OpenAI client reaches each regional gateway, and whether its calls go through now. */
 export function GatewayApiPanel({ gatewayApi }: { gatewayApi: GatewayApiView }) {
@@ -6,7 +7,7 @@ export function GatewayApiPanel({ gatewayApi }: { gatewayApi: GatewayApiView }) 
     <section className="gateway-api" data-testid="gateway-api">
       <h3>OpenAI endpoint</h3>
       <p className={gatewayApi.refusal ? "muted" : "good"} data-testid="gateway-api-state">
-        {gatewayApi.refusal ? `503 for now: ${gatewayApi.refusal}` : `Open while the scenario plays · ${gatewayApi.calls} calls so far`}
+        {gatewayApi.refusal ? `503 for now: ${gatewayApi.refusal}` : `Open while the scenario plays · ${plural(gatewayApi.calls, "call")} so far`}
       </p>
       <ul>
         {gatewayApi.baseUrls.map(({ region, url }) => (

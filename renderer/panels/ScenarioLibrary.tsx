@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { LabApi, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
+import { plural } from "../format";
 
 /** A file that failed validation: its text with each problem shown under the line it is about. */
 export interface RejectedFile {
@@ -88,7 +89,7 @@ export function ProblemsView({ file, onClose }: { file: RejectedFile; onClose: (
   return (
     <div className="problems" role="alertdialog" data-testid="scenario-problems">
       <header>
-        <strong>{file.fileName}</strong> was not loaded: {file.problems.length} problem{file.problems.length === 1 ? "" : "s"}. Nothing changed.
+        <strong>{file.fileName}</strong> was not loaded: {plural(file.problems.length, "problem")}. Nothing changed.
         <button onClick={onClose}>Close</button>
       </header>
       <pre>

@@ -1,5 +1,5 @@
 import type { TimelineItem } from "../../engine/lab/contract";
-import { formatClock } from "../controls/TimeControls";
+import { formatVirtualTime } from "../format";
 
 /** Faults, state changes and the user's commands, newest first. */
 export function Timeline({ items }: { items: readonly TimelineItem[] }) {
@@ -8,7 +8,7 @@ export function Timeline({ items }: { items: readonly TimelineItem[] }) {
     <ol className="timeline" data-testid="timeline">
       {[...items].reverse().map((item) => (
         <li key={item.n} className={`timeline-${item.kind}`}>
-          <span className="timeline-time">{formatClock(item.t)}</span> <span className="timeline-region">{item.region}</span> {item.text}
+          <span className="timeline-time">{formatVirtualTime(item.t)}</span> <span className="timeline-region">{item.region}</span> {item.text}
         </li>
       ))}
     </ol>

@@ -1,16 +1,7 @@
 import { Fragment, useLayoutEffect, useRef, useState } from "react";
 import type { FaultMenuEntry, FaultMenuParam, FaultMenuTarget, FaultRequest, FaultView } from "../../engine/lab/contract";
 import type { GraphTarget } from "./graph";
-
-function title(target: GraphTarget): string {
-  if (target.kind === "gateway") return `Region ${target.region}`;
-  if (target.kind === "endpoint") return `Endpoint ${target.endpoint}`;
-  if (target.kind === "population") return `Callers ${target.population}`;
-  if (target.kind === "audit") return target.regions.length === 1 ? `Audit link of ${target.regions[0]}` : "Audit store";
-  if (target.kind === "idp") return target.idpRegions.length === 0 ? `Identity link of ${target.regions[0]}` : "Identity provider";
-  return `Link ${target.from} ↔ ${target.to}`;
-}
-
+import { menuTitle } from "./menuTitle";
 
 const NODE_OF: Record<GraphTarget["kind"], FaultMenuEntry["node"]> = { gateway: "region", endpoint: "endpoint", link: "link", audit: "audit", idp: "identity", population: "population" };
 
@@ -192,7 +183,7 @@ export function FaultMenu(props: {
   };
   return (
     <div ref={menu} className="fault-menu" role="menu" data-testid="fault-menu" style={{ left: place.x, top: place.y }} onKeyDown={(e) => e.key === "Escape" && props.onClose()}>
-      <div className="fault-menu-title">{title(target)}</div>
+      <div className="fault-menu-title">{menuTitle(target)}</div>
       {itemsFor(props.entries, target).map((item) =>
         item.entry.params.length > 0 ? (
           <FieldsItem key={item.key} item={item} act={act} />

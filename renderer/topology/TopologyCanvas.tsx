@@ -1,6 +1,8 @@
 import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef } from "react";
 import type { LabSnapshot } from "../../engine/lab/contract";
+import { plural } from "../format";
+import { stateLabel } from "../stateLabels";
 import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
 
 /** A cache age as the nodes show it: whole seconds. */
@@ -36,7 +38,7 @@ const DirectorNode = memo(function DirectorNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "director") return null;
   const d = data.director;
   return (
-    <Box health="#adb5bd" testId="director" title="traffic director" badge={d.state}>
+    <Box health="#adb5bd" testId="director" title="traffic director" badge={stateLabel(d.state)}>
       {d.mode} · {d.layout}
     </Box>
   );
@@ -46,7 +48,7 @@ const GatewayNode = memo(function GatewayNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "gateway") return null;
   const r = data.region;
   // The state worth a glance first: withdrawn by the director, then the gateway's own machine, then its role.
-  const badge = r.withdrawn ? "withdrawn" : data.standbyPromoted ? "standby promoted" : r.gateway !== "healthy" ? r.gateway : r.role !== "active" ? r.role : undefined;
+  const badge = r.withdrawn ? "withdrawn" : data.standbyPromoted ? "standby promoted" : r.gateway !== "healthy" ? stateLabel(r.gateway) : r.role !== "active" ? r.role : undefined;
   return (
     <Box health={HEALTH_COLOUR[r.health]} testId={`gateway-${r.id}`} title={`gateway ${r.id}`} badge={badge} extra={{ "data-health": r.health, "data-state": r.gateway, "data-share": r.trafficShare.toFixed(3) }}>
       <div>
@@ -89,12 +91,12 @@ const AuditNode = memo(function AuditNode({ data }: NodeProps<LabNode>) {
   return (
     <Box health={health} testId="audit-store" title="audit store" badge={badge} extra={{ "data-buffering": buffering.map((b) => b.region).join(" ") }}>
       <div>
-        {data.entries.toLocaleString("en")} entries · {where}
+        {plural(data.entries, "entry", "entries")} · {where}
       </div>
       {data.audit && (
         <div className="audit-buffers" data-testid="audit-buffers">
           {data.audit.buffers.map((b) => (
-            <span key={b.region} className={`audit-buffer audit-buffer--${b.state}`} data-testid={`audit-buffer-${b.region}`} data-depth={b.depth} title={`${b.region}: ${b.depth} entries waiting to reach the destination`}>
+            <span key={b.region} className={`audit-buffer audit-buffer--${b.state}`} data-testid={`audit-buffer-${b.region}`} data-depth={b.depth} title={`${b.region}: ${plural(b.depth, "entry", "entries")} waiting to reach the destination`}>
               {b.region} {b.depth.toLocaleString("en")}
             </span>
           ))}
@@ -118,7 +120,7 @@ const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
       </div>
       <div data-testid="identity-cost">
         {idp.cost.rejected.toLocaleString("en")} refused ({idp.cost.rejectedUnreachable.toLocaleString("en")} fail-closed) · {idp.cost.acceptedRevoked.toLocaleString("en")} revoked and{" "}
-        {idp.cost.acceptedRotatedKey.toLocaleString("en")} rotated-key tokens accepted
+        {plural(idp.cost.acceptedRotatedKey, "rotated-key token")} accepted
       </div>
     </Box>
   );

@@ -1,0 +1,21 @@
+/**
+ * How the app writes counts and the simulated clock in its text (the charts' axes have their own, in
+ * charts/format.ts). Pure, so the rules are unit-tested rather than read off screenshots.
+ */
+
+/** A count with its noun, singular for exactly one: `1 entry`, `3 entries`, `0 gaps`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString("en")} ${count === 1 ? singular : pluralForm}`;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/** Virtual ms as mm:ss.mmm, or h:mm:ss.mmm from an hour up (a 10-hour drill reads 10:00:00.000, not 600:00.000). */
+export function formatVirtualTime(ms: number): string {
+  const whole = Math.max(0, Math.floor(ms));
+  const seconds = Math.floor(whole / 1000);
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor(seconds / 60) % 60;
+  const tail = `${pad(seconds % 60, 2)}.${pad(whole % 1000, 3)}`;
+  return hours > 0 ? `${hours}:${pad(minutes, 2)}:${tail}` : `${pad(minutes, 2)}:${tail}`;
+}

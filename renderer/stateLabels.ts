@@ -1,0 +1,31 @@
+/**
+ * Words for the engine machines' state ids. The ids stay camelCase in the snapshot, the audit log and the
+ * `data-state` attributes tests read; only what a person reads goes through here. test/renderer/stateLabels
+ * reads every state of every machine in engine/machines/, so a new state without words fails there.
+ */
+const STATE_LABELS: Readonly<Record<string, string>> = {
+  // traffic director
+  start: "starting",
+  allServing: "all serving",
+  regionsWithdrawn: "regions withdrawn",
+  primaryActive: "primary active",
+  standbyPromoted: "standby promoted",
+  // regional gateway
+  healthy: "healthy",
+  degraded: "degraded",
+  failed: "failed",
+  recovering: "recovering",
+  // circuit breaker
+  closed: "closed",
+  open: "open",
+  halfOpen: "half-open",
+};
+
+/** The label of a machine state id; an unknown id is shown as it is rather than hidden. */
+export function stateLabel(id: string): string {
+  return STATE_LABELS[id] ?? id;
+}
+
+export function hasStateLabel(id: string): boolean {
+  return Object.hasOwn(STATE_LABELS, id);
+}

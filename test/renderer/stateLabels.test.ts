@@ -1,0 +1,44 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasStateLabel, stateLabel } from "../../renderer/stateLabels";
+
+const MACHINES_DIR = join(import.meta.dirname, "..", "..", "engine", "machines");
+
+interface StateNodeLike {
+  readonly key: string;
+  readonly states: Readonly<Record<string, StateNodeLike>>;
+}
+
+/** Every state id of a machine, nested ones included, read from its definition. */
+function stateIds(node: StateNodeLike): string[] {
+  return Object.values(node.states).flatMap((child) => [child.key, ...stateIds(child)]);
+}
+
+/** Each XState machine exported by a file of engine/machines/, by file and export name. */
+async function machines(): Promise<{ name: string; root: StateNodeLike }[]> {
+  const files = readdirSync(MACHINES_DIR).filter((f) => f.endsWith(".ts"));
+  const modules = await Promise.all(files.map(async (file) => ({ file, exports: (await import(join(MACHINES_DIR, file))) as Record<string, unknown> })));
+  return modules.flatMap(({ file, exports }) =>
+    Object.entries(exports)
+      .filter((entry): entry is [string, { root: StateNodeLike }] => typeof entry[1] === "object" && entry[1] !== null && "root" in entry[1] && "config" in entry[1])
+      .map(([name, machine]) => ({ name: `${file}:${name}`, root: machine.root })),
+  );
+}
+
+describe("state labels", () => {
+  it("has words for every state of every machine in engine/machines/", async () => {
+    const found = await machines();
+    expect(found.map((m) => m.name).sort()).toEqual(expect.arrayContaining(["circuit.ts:circuitMachine", "director.ts:directorMachine", "gateway.ts:gatewayMachine"]));
+    const missing = found.flatMap((m) => stateIds(m.root).filter((id) => !hasStateLabel(id)).map((id) => `${m.name} ${id}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("writes camelCase ids as words", () => {
+    expect(["allServing", "regionsWithdrawn", "standbyPromoted", "halfOpen", "degraded"].map(stateLabel)).toEqual(["all serving", "regions withdrawn", "standby promoted", "half-open", "degraded"]);
+  });
+
+  it("shows an id it has no words for as it is, rather than hiding the state", () => {
+    expect(stateLabel("someNewState")).toBe("someNewState");
+  });
+});
