@@ -36,17 +36,16 @@ describe.skipIf(!chromiumAvailable)("switching scenarios in the app", () => {
     await expect.poll(() => attribute(app.page, "scenario-name", "data-file")).toBe(file);
   };
 
-  /** Each node's box, and whether it lies wholly inside the canvas's box. */
-  const nodesOutsideCanvas = () =>
-    app.page.evaluate(() => {
-      const canvas = document.querySelector(".react-flow")!.getBoundingClientRect();
-      return [...document.querySelectorAll<HTMLElement>(".react-flow__node")]
-        .filter((node) => {
-          const box = node.getBoundingClientRect();
-          return box.left < canvas.left || box.top < canvas.top || box.right > canvas.right || box.bottom > canvas.bottom;
-        })
-        .map((node) => node.dataset["id"]);
-    });
+  /** The ids of the nodes not wholly inside the canvas. */
+  const nodesOutsideCanvas = async () => {
+    const canvas = (await app.page.locator(".react-flow").boundingBox())!;
+    const outside: string[] = [];
+    for (const node of await app.page.locator(".react-flow__node").all()) {
+      const box = (await node.boundingBox())!;
+      if (box.x < canvas.x || box.y < canvas.y || box.x + box.width > canvas.x + canvas.width || box.y + box.height > canvas.y + canvas.height) outside.push((await node.getAttribute("data-id")) ?? "");
+    }
+    return outside;
+  };
 
   it("fits the graph of a scenario opened after another one was zoomed and panned away", async () => {
     const { page } = app;
@@ -81,18 +80,18 @@ describe.skipIf(!chromiumAvailable)("switching scenarios in the app", () => {
   });
 
   it("draws the zoom and fit buttons visibly on the dark canvas", async () => {
-    const colours = await app.page.evaluate(() => {
-      const button = document.querySelector(".react-flow__controls-fitview")!;
-      const icon = button.querySelector("svg")!;
+    // Run in the page, as text: the tests compile without the DOM's types.
+    const colours = (await app.page.evaluate(`(() => {
+      const button = document.querySelector(".react-flow__controls-fitview");
       // The canvas is transparent down to the first ancestor that paints a background.
-      let painted: Element | null = document.querySelector(".react-flow");
-      while (painted && getComputedStyle(painted).backgroundColor === "rgba(0, 0, 0, 0)") painted = painted.parentElement;
+      let painted = document.querySelector(".react-flow");
+      while (painted.parentElement && getComputedStyle(painted).backgroundColor === "rgba(0, 0, 0, 0)") painted = painted.parentElement;
       return {
-        canvas: getComputedStyle(painted ?? document.documentElement).backgroundColor,
+        canvas: getComputedStyle(painted).backgroundColor,
         button: getComputedStyle(button).backgroundColor,
-        icon: getComputedStyle(icon).fill,
+        icon: getComputedStyle(button.querySelector("svg")).fill,
       };
-    });
+    })()`)) as { canvas: string; button: string; icon: string };
     expect(colours.button).not.toBe(colours.canvas);
     expect(contrast(colours.icon, colours.button)).toBeGreaterThanOrEqual(4.5);
     expect(contrast(colours.icon, colours.canvas)).toBeGreaterThanOrEqual(4.5);
@@ -100,8 +99,8 @@ describe.skipIf(!chromiumAvailable)("switching scenarios in the app", () => {
 
   it("shows none of the previous run's audit entries once another scenario is opened", async () => {
     const { page } = app;
-    const rowsShown = () =>
-      page.locator('[data-testid="audit-row"]').evaluateAll((list) => list.map((row) => `${row.dataset["store"]}#${row.dataset["seq"]} ${row.textContent}`));
+    // A row's text starts with its sequence number and virtual time and ends with its summary.
+    const rowsShown = () => page.locator('[data-testid="audit-row"]').allTextContents();
     await open("eu-region-outage.yaml");
     await page.getByTestId("tab-audit").click();
     // A few events into the run: its requests still sit in the regional buffers, so the log, like the new
