@@ -181,7 +181,7 @@ export function App({ connection }: { connection: LabConnection }) {
           ))}
         </nav>
         <div className="dock-body">
-          {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} chain={snapshot.chain} regions={regions} />}
+          {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} run={{ file: snapshot.scenario?.fileName ?? null, nowMs: snapshot.nowMs }} chain={snapshot.chain} regions={regions} />}
           {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
           {tab === "timeline" && <Timeline items={snapshot.timeline} />}
         </div>

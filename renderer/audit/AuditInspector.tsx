@@ -32,10 +32,17 @@ export function AuditInspector(props: {
   api: Pick<LabApi, "auditPage" | "auditEntry" | "auditProof" | "verifyChain">;
   /** Entries in the whole log, from the snapshot: growth refreshes the list, a drop means the log was reset. */
   entries: number;
+  /**
+   * The loaded scenario's file and the run's virtual time, from the snapshot: another file, or time going
+   * back, is another run and another log, even when its entry count did not drop (a run just loaded or
+   * stepped holds one entry, as did the one before it).
+   */
+  run: { readonly file: string | null; readonly nowMs: number };
   chain: ChainStatus | null;
   regions: readonly string[];
 }) {
   const { api, entries, chain, regions } = props;
+  const { file, nowMs } = props.run;
   const [region, setRegion] = useState("");
   const [requestText, setRequestText] = useState("");
   const [requestId, setRequestId] = useState("");
@@ -47,7 +54,7 @@ export function AuditInspector(props: {
   const [verifying, setVerifying] = useState(false);
   const [verifyError, setVerifyError] = useState<string | null>(null);
   const detailTicket = useRef(0);
-  const lastEntries = useRef(entries);
+  const last = useRef({ entries, file, nowMs });
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -71,16 +78,19 @@ export function AuditInspector(props: {
   const total = cache.total;
 
   useEffect(() => {
-    if (entries < lastEntries.current) {
+    const before = last.current;
+    const newLog = file !== before.file || nowMs < before.nowMs || entries < before.entries;
+    if (newLog) {
       cache.invalidate();
       detailTicket.current += 1;
       setDetail({ status: "none" });
       setVerified(null);
     }
-    lastEntries.current = entries;
+    last.current = { entries, file, nowMs };
     cache.setFilter(filter);
-    void cache.refreshTotal();
-  }, [cache, filter, entries]);
+    // The log changes only when its entries or its run do; time passing alone asks the host nothing.
+    if (newLog || entries !== before.entries || cache.total === null) void cache.refreshTotal();
+  }, [cache, filter, entries, file, nowMs]);
 
   const virtualizer = useVirtualizer({
     count: total ?? 0,

@@ -1,5 +1,5 @@
-import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
-import { memo, useEffect, useMemo, useRef } from "react";
+import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, useReactFlow, type Edge, type NodeProps } from "@xyflow/react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { LabSnapshot } from "../../engine/lab/contract";
 import { plural } from "../format";
 import { stateLabel } from "../stateLabels";
@@ -126,6 +126,19 @@ const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
   );
 });
 
+/**
+ * Fits the view to the graph each time a new layout is handed to React Flow: another scenario, or the same
+ * one with another topology, would otherwise open at the previous graph's zoom and pan. Rendered inside
+ * `<ReactFlow>`, after its store took the new nodes; React Flow 12 queues `fitView` until they are measured.
+ */
+function FitOnLayout({ layout }: { layout: string }) {
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    if (layout) void fitView();
+  }, [layout, fitView]);
+  return null;
+}
+
 const nodeTypes = { population: PopulationNode, director: DirectorNode, gateway: GatewayNode, endpoint: EndpointNode, audit: AuditNode, idp: IdpNode };
 
 export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target: GraphTarget, at: { x: number; y: number }) => void }) {
@@ -135,11 +148,14 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
   const structure = structureKey(snapshot);
   const laidOut = useRef<{ key: string; positions: Map<string, { x: number; y: number }> } | null>(null);
   const fresh = useMemo(() => ({ nodes: nodesFor(snapshot), edges: edgesFor(snapshot) }), [snapshot]);
+  // Set with the laid-out nodes, in the same render, so the fit sees them rather than the previous graph's.
+  const [fitted, setFitted] = useState("");
 
   useEffect(() => {
     if (laidOut.current?.key !== structure) {
       laidOut.current = { key: structure, positions: layout(fresh.nodes, fresh.edges) };
       setNodes(fresh.nodes.map((n) => ({ ...n, position: laidOut.current!.positions.get(n.id) ?? n.position })));
+      setFitted(structure);
     } else {
       // Restyle only: keep where the user dragged each node, and keep the very same node object where nothing
       // it shows changed, so React Flow re-renders only the nodes that did.
@@ -200,9 +216,9 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
           if (link?.idpOf && snapshot.identity) props.onTarget({ kind: "idp", regions: [link.idpOf], idpRegions: [] }, at);
         }}
         nodesConnectable={false}
-        fitView
         minZoom={0.2}
       >
+        <FitOnLayout layout={fitted} />
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>
