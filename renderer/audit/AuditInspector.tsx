@@ -6,6 +6,7 @@
 import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { REQUEST_OUTCOMES, type AuditEntryDetail, type AuditFilter, type AuditRow, type ChainStatus, type InclusionProofView, type LabApi } from "../../engine/lab/contract";
+import { formatVirtualTime, plural } from "../format";
 import { AuditPageCache } from "./pageCache";
 
 const ROW_HEIGHT = 26;
@@ -226,7 +227,7 @@ export function AuditInspector(props: {
             </select>
           </label>
           <span className="audit-count" aria-live="polite">
-            {total === null ? "" : filtering ? `${numberFormat.format(total)} of ${numberFormat.format(entries)} match` : `${numberFormat.format(total)} entries`}
+            {total === null ? "" : filtering ? `${numberFormat.format(total)} of ${numberFormat.format(entries)} match` : plural(total, "entry", "entries")}
           </span>
         </div>
         <ChainBadge status={latestStatus(chain, verified)} verifying={verifying} error={verifyError} onVerify={verify} />
@@ -332,7 +333,7 @@ function ChainBadge(props: { status: ChainStatus | null; verifying: boolean; err
     status === null
       ? "not verified yet"
       : status.ok
-        ? `${status.stores} chains verified · ${numberFormat.format(status.entries)} entries`
+        ? `${plural(status.stores, "chain")} verified · ${plural(status.entries, "entry", "entries")}`
         : status.firstBad
           ? `chain broken at seq ${status.firstBad.seq} of ${status.firstBad.reason}`
           : "chain broken";
@@ -510,14 +511,6 @@ function reasonsOf(body: unknown): { policyReasons: string[]; reason: string | n
   const reasons = isRecord(policy) && Array.isArray(policy["reasons"]) ? policy["reasons"].filter((r): r is string => typeof r === "string") : [];
   const reason = body["reason"];
   return { policyReasons: reasons, reason: typeof reason === "string" ? reason : null };
-}
-
-/** Virtual ms as mm:ss.mmm (minutes keep counting past 59). */
-function formatVirtualTime(ms: number): string {
-  const whole = Math.max(0, Math.floor(ms));
-  const minutes = Math.floor(whole / 60_000);
-  const seconds = Math.floor(whole / 1000) % 60;
-  return `${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}.${String(whole % 1000).padStart(3, "0")}`;
 }
 
 function messageOf(error: unknown): string {
