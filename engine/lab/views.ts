@@ -98,7 +98,11 @@ export interface MetricsPoint {
  * `pending` while the metric cannot be measured yet (a fault not yet over, nothing served yet): the
  * expectation is neither met nor missed until it can.
  */
-export type ExpectationStatus = "pass" | "fail" | "pending";
+/**
+ * `pass` and `fail` are decided: the run is over, or later seconds cannot change them. `holding`: the bound
+ * is met so far but could still break. `pending`: no value yet, or a bound not reached yet.
+ */
+export type ExpectationStatus = "pass" | "fail" | "holding" | "pending";
 
 export interface ExpectationView {
   readonly text: string;
