@@ -80,8 +80,20 @@ export interface TimelineItem {
   readonly n: number;
   readonly t: number;
   readonly kind: "transition" | "fault" | "command";
+  /** A fault or a command in words; a state change with the machines' ids (`transition` is for showing it). */
   readonly text: string;
   readonly region: string;
+  /** A state change, which the UI words itself (renderer/stateLabels.ts); absent for faults and commands. */
+  readonly transition?: TransitionView;
+}
+
+/** One machine's change of state in the engine's ids (`allServing`, `halfOpen`), for the UI to word. */
+export interface TransitionView {
+  readonly machine: string;
+  readonly subject: string;
+  readonly from: string;
+  readonly to: string;
+  readonly cause: string;
 }
 
 /** One virtual second of traffic. */
