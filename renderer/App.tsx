@@ -152,8 +152,8 @@ export function App({ connection }: { connection: LabConnection }) {
       <Scrubber snapshot={snapshot} onRunTo={(ms) => run(() => api.runTo({ ms }))} />
       <div className="workspace">
         <aside className="sidebar">
-          <ScenarioLibrary api={api} current={snapshot.scenario?.fileName ?? null} onLoaded={() => setRejected(null)} onRejected={setRejected} onError={showError} />
           {snapshot.scenario && <DrillPanel snapshot={snapshot} />}
+          <ScenarioLibrary api={api} current={snapshot.scenario?.fileName ?? null} onLoaded={() => setRejected(null)} onRejected={setRejected} onError={showError} />
           {snapshot.gatewayApi && <GatewayApiPanel gatewayApi={snapshot.gatewayApi} />}
         </aside>
         <main className="stage">

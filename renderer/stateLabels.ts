@@ -3,6 +3,8 @@
  * `data-state` attributes tests read; only what a person reads goes through here. test/renderer/stateLabels
  * reads every state of every machine in engine/machines/, so a new state without words fails there.
  */
+import type { TransitionView } from "../engine/lab/contract";
+
 const STATE_LABELS: Readonly<Record<string, string>> = {
   // traffic director
   start: "starting",
@@ -28,4 +30,9 @@ export function stateLabel(id: string): string {
 
 export function hasStateLabel(id: string): boolean {
   return Object.hasOwn(STATE_LABELS, id);
+}
+
+/** A machine's change of state in words: `director global: all serving → regions withdrawn`. */
+export function transitionText({ machine, subject, from, to }: TransitionView): string {
+  return `${machine} ${subject}: ${stateLabel(from)} → ${stateLabel(to)}`;
 }

@@ -8,7 +8,7 @@ import { leafHash, verifyInclusion } from "../audit/merkle";
 import { byTime, type AuditStore, type LocatedEntry } from "../audit/system";
 import { describeFault } from "../scenario/describeFault";
 import type { Fault } from "../scenario/schema";
-import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, CommandInputs, CommandResults, InclusionProofView } from "./contract";
+import type { AuditEntryDetail, AuditFilter, AuditRow, ChainStatus, CommandInputs, CommandResults, InclusionProofView, TransitionView } from "./contract";
 import type { Run } from "./run";
 
 export function auditPage(run: Run | undefined, { filter, offset, limit }: CommandInputs["auditPage"]): CommandResults["auditPage"] {
@@ -88,12 +88,19 @@ function matches(entry: StoredEntry, filter: AuditFilter): boolean {
 }
 
 function toRow(store: string, entry: StoredEntry): AuditRow {
-  return { store, seq: entry.seq, t: entry.t, region: entry.region, kind: entry.kind, requestId: entry.requestId, summary: summarise(entry) };
+  const body = JSON.parse(entry.body) as Record<string, unknown>;
+  const row = { store, seq: entry.seq, t: entry.t, region: entry.region, kind: entry.kind, requestId: entry.requestId, summary: summarise(entry.kind, body) };
+  return entry.kind === "transition" ? { ...row, transition: transitionOf(body) } : row;
 }
 
-function summarise(entry: StoredEntry): string {
-  const body = JSON.parse(entry.body) as Record<string, unknown>;
-  switch (entry.kind) {
+/** A transition entry's change of state, as the UI words it. */
+function transitionOf(body: Record<string, unknown>): TransitionView {
+  const { machine, subject, from, to, cause } = body as Record<keyof TransitionView, unknown>;
+  return { machine: String(machine), subject: String(subject), from: String(from), to: String(to), cause: String(cause) };
+}
+
+function summarise(kind: string, body: Record<string, unknown>): string {
+  switch (kind) {
     case "request": {
       const served = body.servedBy as { target: string } | undefined;
       return body.outcome === "ok" ? `ok via ${served?.target ?? "?"}` : `${String(body.outcome)}: ${String(body.reason ?? "")}`;

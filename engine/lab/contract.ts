@@ -10,7 +10,7 @@
 import type { RequestRecord } from "../events";
 import type { FaultMenuEntry } from "../faults/menu";
 import type { FaultSpec } from "../scenario/schema";
-import type { LabSnapshot } from "./views";
+import type { LabSnapshot, TransitionView } from "./views";
 
 export type { FaultSpec };
 export type * from "./views";
@@ -134,6 +134,8 @@ export interface AuditRow {
   readonly requestId: string | null;
   /** Outcome of a request entry, the `from→to` of a transition, the action of a fault. */
   readonly summary: string;
+  /** A transition entry's change of state, which the UI words itself; absent for other entries. */
+  readonly transition?: TransitionView;
 }
 
 export interface AuditEntryDetail extends AuditRow {

@@ -10,6 +10,7 @@ import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
 import type { ExpectationView, GatewayApiView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView } from "./contract";
 import { evaluateExpectations } from "../report/expectations";
+import { expectationStatus } from "./expectationStatus";
 import { METRICS_KEPT_S, type Run } from "./run";
 
 /** Virtual seconds of traffic behind the shares drawn on the graph. */
@@ -121,7 +122,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
       audit: { entries: review.entries, perRegion: review.perRegion, gaps: review.gaps },
     },
     expectations: evaluateExpectations(scenario.expect, facts.metrics).map(
-      (e): ExpectationView => ({ text: e.expectation, actual: e.actual, status: e.actual === null ? "pending" : e.pass ? "pass" : "fail" }),
+      (e): ExpectationView => ({ text: e.expectation, actual: e.actual, status: expectationStatus(e, run.status === "finished") }),
     ),
     chain: run.audit.chain,
     audit: {

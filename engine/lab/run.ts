@@ -110,8 +110,10 @@ export class Run {
   private onEvent(event: LabEvent): void {
     this.events++;
     // Requests reach the timeline only through the recorder's counts.
-    if (event.type === "transition")
-      this.note({ t: event.t, kind: "transition", region: event.region, text: `${event.machine} ${event.subject}: ${event.from} → ${event.to} (${event.cause})` });
+    if (event.type === "transition") {
+      const { machine, subject, from, to, cause } = event;
+      this.note({ t: event.t, kind: "transition", region: event.region, text: `${machine} ${subject}: ${from} → ${to} (${cause})`, transition: { machine, subject, from, to, cause } });
+    }
     else if (event.type === "fault") this.note({ t: event.t, kind: "fault", region: event.region, text: `${event.action} ${event.faultId}: ${describeFault(event.fault)}` });
   }
 

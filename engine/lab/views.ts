@@ -80,8 +80,20 @@ export interface TimelineItem {
   readonly n: number;
   readonly t: number;
   readonly kind: "transition" | "fault" | "command";
+  /** A fault or a command in words; a state change with the machines' ids (`transition` is for showing it). */
   readonly text: string;
   readonly region: string;
+  /** A state change, which the UI words itself (renderer/stateLabels.ts); absent for faults and commands. */
+  readonly transition?: TransitionView;
+}
+
+/** One machine's change of state in the engine's ids (`allServing`, `halfOpen`), for the UI to word. */
+export interface TransitionView {
+  readonly machine: string;
+  readonly subject: string;
+  readonly from: string;
+  readonly to: string;
+  readonly cause: string;
 }
 
 /** One virtual second of traffic. */
@@ -98,7 +110,11 @@ export interface MetricsPoint {
  * `pending` while the metric cannot be measured yet (a fault not yet over, nothing served yet): the
  * expectation is neither met nor missed until it can.
  */
-export type ExpectationStatus = "pass" | "fail" | "pending";
+/**
+ * `pass` and `fail` are decided: the run is over, or later seconds cannot change them. `holding`: the bound
+ * is met so far but could still break. `pending`: no value yet, or a bound not reached yet.
+ */
+export type ExpectationStatus = "pass" | "fail" | "holding" | "pending";
 
 export interface ExpectationView {
   readonly text: string;

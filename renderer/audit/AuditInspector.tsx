@@ -7,6 +7,7 @@ import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore, t
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { REQUEST_OUTCOMES, type AuditEntryDetail, type AuditFilter, type AuditRow, type ChainStatus, type InclusionProofView, type LabApi } from "../../engine/lab/contract";
 import { formatVirtualTime, plural } from "../format";
+import { transitionText } from "../stateLabels";
 import { AuditPageCache } from "./pageCache";
 
 const ROW_HEIGHT = 26;
@@ -19,6 +20,9 @@ const KINDS = ["request", "transition", "fault", "run"] as const satisfies reado
 /** Run entries are written under this region rather than a real one. */
 const GLOBAL_REGION = "global";
 const numberFormat = new Intl.NumberFormat("en-US");
+
+/** A transition entry's change of state in words; any other entry as the engine summed it up. */
+const summaryOf = (row: AuditRow) => (row.transition ? transitionText(row.transition) : row.summary);
 
 type Outcome = (typeof REQUEST_OUTCOMES)[number];
 type Kind = (typeof KINDS)[number];
@@ -319,8 +323,8 @@ function EntryRow(props: { row: AuditRow; style: { height: number; transform: st
       <span className="audit-cell audit-cell--mono" title={row.requestId ?? undefined}>
         {row.requestId ?? "—"}
       </span>
-      <span className="audit-cell" title={row.summary}>
-        {row.summary}
+      <span className="audit-cell" title={summaryOf(row)}>
+        {summaryOf(row)}
       </span>
     </div>
   );
@@ -396,7 +400,7 @@ function EntryDetail(props: { detail: Detail; prove: (seq: number, store: string
         <dt>Request</dt>
         <dd className="audit-mono">{entry.requestId ?? "—"}</dd>
         <dt>Summary</dt>
-        <dd>{entry.summary}</dd>
+        <dd>{summaryOf(entry)}</dd>
       </dl>
       {(policyReasons.length > 0 || reason !== null) && (
         <section className="audit-detail-section">

@@ -1,9 +1,18 @@
 import { Fragment } from "react";
-import type { ExpectationStatus, LabSnapshot } from "../../engine/lab/contract";
+import type { ExpectationStatus, ExpectationView, LabSnapshot } from "../../engine/lab/contract";
 import { plural } from "../format";
 
-/** Pending is neither: the metric has no value yet (a fault not over, nothing served), so nothing is decided. */
-const STATUS_MARK: Record<ExpectationStatus, string> = { pass: "✔", fail: "✘", pending: "…" };
+/** Only pass and fail are decided; holding (met so far) and pending (no value, or not reached yet) may still change. */
+const STATUS_MARK: Record<ExpectationStatus, string> = { pass: "✔", fail: "✘", holding: "○", pending: "…" };
+
+/** What the figure means for the expectation now, in words: decided, holding, or not there yet. */
+function expectationNote({ status, actual }: ExpectationView, over: boolean): string {
+  if (actual === null) return over ? "no value" : "not measurable yet";
+  if (over) return String(actual);
+  if (status === "holding") return `now ${actual}, holding so far`;
+  if (status === "pending") return `now ${actual}, not reached yet`;
+  return `now ${actual}, decided`;
+}
 
 const seconds = (s: number | null) => (s === null ? "—" : `${s.toFixed(1)} s`);
 /** The exact figure, for tests and tools that read the page; empty while unknown. */
@@ -70,7 +79,7 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
         <ul className="expectations">
           {snapshot.expectations.map((e) => (
             <li key={e.text} className={e.status} data-testid="expectation" data-expectation={e.text} data-status={e.status} data-actual={exact(e.actual)}>
-              {STATUS_MARK[e.status]} {e.text} <span className="muted">({e.status === "pending" ? "not measurable yet" : `now ${e.actual}`})</span>
+              {STATUS_MARK[e.status]} {e.text} <span className="muted">({expectationNote(e, snapshot.status === "finished")})</span>
             </li>
           ))}
         </ul>

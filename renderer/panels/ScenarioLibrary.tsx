@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { LabApi, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
 import { plural } from "../format";
 
@@ -18,6 +18,7 @@ export function ScenarioLibrary(props: {
 }) {
   const [scenarios, setScenarios] = useState<readonly ScenarioListing[] | null>(null);
   const [loading, setLoading] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const { api, onError } = props;
 
   useEffect(() => {
@@ -62,21 +63,24 @@ export function ScenarioLibrary(props: {
           ))}
         </ul>
       )}
-      <label className="file-open">
+      {/* The native input's "Choose File" box cannot be styled and spilled past the sidebar: a button opens it. */}
+      <button type="button" className="file-open" data-testid="open-file-button" disabled={loading !== null} onClick={() => fileInput.current?.click()}>
         Open from disk…
-        <input
-          type="file"
-          accept=".yaml,.yml"
-          data-testid="open-file"
-          onChange={async (event) => {
-            const file = event.target.files?.[0];
-            event.target.value = "";
-            if (!file) return;
-            const text = await file.text();
-            await load(file.name, () => api.loadScenario({ source: "text", fileName: file.name, text }));
-          }}
-        />
-      </label>
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        hidden
+        accept=".yaml,.yml"
+        data-testid="open-file"
+        onChange={async (event) => {
+          const file = event.target.files?.[0];
+          event.target.value = "";
+          if (!file) return;
+          const text = await file.text();
+          await load(file.name, () => api.loadScenario({ source: "text", fileName: file.name, text }));
+        }}
+      />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 /**
  * The words the app shows and how they fit: state badges in words rather than the machines' camelCase ids,
  * the drill panel's table inside the 300 px sidebar without a word or a figure split across lines, and the
- * scenario's name using the top bar's free width. At a projector's 1280×720 and at 1600×1000, on one page.
- * Screenshots land in test-artifacts/.
+ * scenario's name using the top bar's free width; the drill's answers at the sidebar's top, its file button
+ * inside it; state changes in the timeline and the audit inspector in words. At a projector's 1280×720 and at
+ * 1600×1000, on one page. Screenshots land in test-artifacts/.
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -50,6 +51,31 @@ const SPLITS_IN_TABLE = `(() => {
   return found;
 })()`;
 
+/** A camelCase word, as the machines' state ids are (`allServing`, `halfOpen`); no text a person reads has one. */
+const CAMEL_CASE = /\b[a-z]+[A-Z][A-Za-z]*\b/;
+
+/** Runs in the page: where the drill panel, its last answer and the file button sit, and whether the sidebar spills sideways. */
+const SIDEBAR_LAYOUT = `(() => {
+  const sidebar = document.querySelector(".sidebar");
+  sidebar.scrollTop = 0;
+  const box = (selector) => { const r = document.querySelector(selector).getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; };
+  return {
+    viewport: { width: innerWidth, height: innerHeight },
+    sidebar: box(".sidebar"),
+    spills: sidebar.scrollWidth > sidebar.clientWidth,
+    panel: box('[data-testid="drill-panel"]'),
+    lastAnswer: box('[data-testid="audit-answer"]'),
+    button: box('[data-testid="open-file-button"]'),
+  };
+})()`;
+
+interface Box {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
 describe.skipIf(!chromiumAvailable)("the app's text", () => {
   let app: AppUnderTest;
   const shot = (name: string) => app.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -80,6 +106,22 @@ describe.skipIf(!chromiumAvailable)("the app's text", () => {
     });
   }
 
+  for (const viewport of VIEWPORTS) {
+    it(`shows the drill's four answers without scrolling, and the file button inside the sidebar, at ${viewport.width}×${viewport.height}`, async () => {
+      const { page } = app;
+      await page.setViewportSize(viewport);
+      const layout = (await page.evaluate(SIDEBAR_LAYOUT)) as { viewport: { height: number }; sidebar: Box; spills: boolean; panel: Box; lastAnswer: Box; button: Box };
+      // The answers come first: the fourth one's line is on screen, not under the 21-item library.
+      expect(layout.panel.top).toBeLessThan(layout.sidebar.top + 20);
+      expect(layout.lastAnswer.bottom).toBeLessThanOrEqual(Math.min(layout.viewport.height, layout.sidebar.bottom));
+      expect(layout.button.left).toBeGreaterThanOrEqual(layout.sidebar.left);
+      expect(layout.button.right).toBeLessThanOrEqual(layout.sidebar.right);
+      expect(layout.spills).toBe(false);
+      expect(await page.getByTestId("open-file-button").textContent()).toBe("Open from disk…");
+      expect(await page.getByTestId("open-file").isVisible()).toBe(false);
+    });
+  }
+
   it("gives the scenario's name the top bar's free width, and the whole name in its tooltip", async () => {
     const { page } = app;
     await page.setViewportSize(VIEWPORTS[1]);
@@ -89,5 +131,31 @@ describe.skipIf(!chromiumAvailable)("the app's text", () => {
     // At 1600 px the bar has room for far more than the 28 characters it used to stop at.
     const { shown, needed } = (await page.evaluate(`(() => { const name = document.querySelector('[data-testid="scenario-name"]'); return { shown: name.clientWidth, needed: name.scrollWidth }; })()`)) as { shown: number; needed: number };
     expect(shown).toBeGreaterThanOrEqual(Math.min(needed, 480));
+  });
+
+  it("words every state change in the timeline and the audit inspector, never a camelCase state id", async () => {
+    const { page, controller } = app;
+    await page.setViewportSize(VIEWPORTS[0]);
+    // A gateway taken down moves the director from allServing to regionsWithdrawn (last: it adds a fault to the drill table).
+    await controller.execute("injectFault", { fault: { kind: "gateway-down", region: "eu-west" } });
+    const { nowMs } = await controller.execute("getSnapshot", {});
+    await controller.execute("runTo", { ms: nowMs + 60_000 });
+    const { timeline } = await controller.execute("getSnapshot", {});
+    expect(timeline.filter((item) => item.transition?.machine === "director").map((item) => item.transition!.to)).toContain("regionsWithdrawn");
+
+    await page.getByTestId("tab-timeline").click();
+    await page.getByTestId("timeline").getByText("all serving → regions withdrawn").first().waitFor();
+    const items = await page.getByTestId("timeline").locator("li").allTextContents();
+    expect(items.filter((text) => CAMEL_CASE.test(text))).toEqual([]);
+    await shot("ui-text-timeline");
+
+    await page.getByTestId("tab-audit").click();
+    await page.getByTestId("audit-filter-kind").selectOption("transition");
+    await page.getByTestId("audit-row").filter({ hasText: "regions withdrawn" }).first().waitFor();
+    const rows = await page.getByTestId("audit-row").allTextContents();
+    expect(rows.filter((text) => CAMEL_CASE.test(text))).toEqual([]);
+    await page.getByTestId("audit-row").filter({ hasText: "regions withdrawn" }).first().click();
+    expect(await page.getByTestId("audit-detail").locator("dd").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("all serving → regions withdrawn")]));
+    await shot("ui-text-audit");
   });
 });

@@ -38,7 +38,8 @@ describe("the live view", () => {
     await run.clock.runUntil(15_000);
     const early = liveSnapshot(run, settings);
     expect(early.expectations.find((e) => e.text === "rto_s <= 60")).toEqual({ text: "rto_s <= 60", actual: null, status: "pending" });
-    expect(early.expectations.find((e) => e.text === "residency_violations == 0")).toMatchObject({ actual: 0, status: "pass" });
+    // Met so far, but a violation could still come: not decided before the end.
+    expect(early.expectations.find((e) => e.text === "residency_violations == 0")).toMatchObject({ actual: 0, status: "holding" });
     // The charts' seconds are the report's series, with where each second's requests went.
     expect(early.metrics.map(({ t, requests, errors, p95Ms }) => ({ t_s: t / 1000, requests, errors, p95_ms: p95Ms }))).toEqual(
       run.recorder.series.map(({ t_s, requests, errors, p95_ms }) => ({ t_s, requests, errors, p95_ms })),

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasStateLabel, stateLabel } from "../../renderer/stateLabels";
+import { hasStateLabel, stateLabel, transitionText } from "../../renderer/stateLabels";
 
 const MACHINES_DIR = join(import.meta.dirname, "..", "..", "engine", "machines");
 
@@ -40,5 +40,13 @@ describe("state labels", () => {
 
   it("shows an id it has no words for as it is, rather than hiding the state", () => {
     expect(stateLabel("someNewState")).toBe("someNewState");
+  });
+});
+
+describe("a state change in words", () => {
+  it("words both states, for the timeline and the audit inspector", () => {
+    const change = { machine: "circuit", subject: "eu-west→openai-sim@eu-west/gpt-4o", from: "open", to: "halfOpen", cause: "open for 30 s" };
+    expect(transitionText(change)).toBe("circuit eu-west→openai-sim@eu-west/gpt-4o: open → half-open");
+    expect(transitionText({ ...change, machine: "director", subject: "global", from: "allServing", to: "regionsWithdrawn" })).toBe("director global: all serving → regions withdrawn");
   });
 });
