@@ -5,6 +5,7 @@ import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
+import { evidenceExportState } from "./evidence/exportState";
 import { plural } from "./format";
 import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
@@ -107,6 +108,7 @@ export function App({ connection }: { connection: LabConnection }) {
   }
 
   const regions = snapshot.regions.map((r) => r.id);
+  const exportState = evidenceExportState(snapshot);
   return (
     <div className="app">
       <header className="topbar">
@@ -131,8 +133,8 @@ export function App({ connection }: { connection: LabConnection }) {
           </button>
           <button
             data-testid="export-evidence"
-            disabled={snapshot.status !== "finished"}
-            title={snapshot.status === "finished" ? "Write a signed evidence bundle that `npm run verify` re-checks offline" : "Evidence covers a whole run: play the scenario to its end first"}
+            disabled={!exportState.enabled}
+            title={exportState.reason}
             onClick={() => run(() => api.exportEvidence({}), setEvidence)}
           >
             Export evidence

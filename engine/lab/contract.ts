@@ -164,6 +164,11 @@ export interface EvidenceExport {
   /** Why there is no PDF, when there is none. */
   readonly pdfMissing: string | null;
   readonly keyId: string;
+  /**
+   * Faults injected by hand that the bundled scenario schedules at their virtual times; when there are any,
+   * the bundle holds the headless drill of that scenario (what `npm run verify` re-runs), not the app's run.
+   */
+  readonly replayedFaults: number;
 }
 
 export interface ChainStatus {

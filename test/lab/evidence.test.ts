@@ -110,14 +110,26 @@ describe("the app's audit evidence", () => {
     expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);
   });
 
-  it("refuses to export a run with faults injected by hand, and says what to do instead; a host without a key cannot export", async () => {
+  it("exports a run with a fault injected and healed by hand: the bundled scenario carries it, and the verifier's re-run reproduces the run", async () => {
     const call = start();
     await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
     await call("runTo", { ms: 10_000 });
-    await call("injectFault", { fault: { kind: "gateway-down", region: "us-east" } });
+    const { faultId } = await call<{ faultId: string }>("injectFault", { fault: { kind: "gateway-down", region: "us-east" } });
+    await call("runTo", { ms: 25_500 });
+    await call("heal", { faultId });
     await call("runTo", { ms: 60_000 });
-    await expect(call("exportEvidence")).rejects.toThrow(/1 fault\(s\) injected by hand.*save the scenario, open the saved file/);
-    await controller!.close();
+    const exported = await call<EvidenceExport>("exportEvidence");
+    const bundled = readFileSync(join(exported.dir, "scenario.yaml"), "utf8");
+    expect(bundled).toContain("{ kind: gateway-down, region: us-east, at_s: 10, heal_s: 25.5 }");
+    // The file's own comments stay: the bundled scenario is the loaded file plus the hand-made faults.
+    expect(bundled).toContain("# A one-minute drill for CLI tests");
+    const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.at(-1)).toMatchObject({ check: "reproduces", ok: true });
+    expect(exported.replayedFaults).toBe(1);
+  });
+
+  it("a host without a key cannot export", async () => {
     const bare = start(false);
     await bare("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
     await expect(bare("exportEvidence")).rejects.toThrow(/this host cannot write evidence bundles/);
