@@ -15,7 +15,7 @@ import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { startAppGatewayApi } from "../host/openaiServer";
 import { ensureRendererBuilt, ensureReportPageBuilt, RENDERER_DIR } from "../host/build";
-import { installationKey, newEvidenceDir } from "../host/installation";
+import { installationEvidence } from "../host/installation";
 import { scenarioFolder } from "../host/scenarioLibrary";
 
 const root = join(import.meta.dirname, "..");
@@ -63,8 +63,7 @@ async function main(): Promise<void> {
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     evidence: {
-      newDir: newEvidenceDir,
-      key: installationKey,
+      ...installationEvidence(),
       // Loaded on the first export: playwright-core is heavy, and start-up time is what a user waits for.
       printPdf: async (htmlPath, pdfPath) => (await import("../host/pdf")).printPdf(htmlPath, pdfPath),
     },

@@ -14,7 +14,8 @@ import { keyIdOf, SignedCheckpointSchema, verifyCheckpoint } from "../audit/chec
 import { leafHash, MerkleTree, verifyConsistency } from "../audit/merkle";
 import { runDrill, type DrillReport } from "../drill";
 import { parseScenario } from "../scenario/load";
-import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
+import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, REPORT_HTML_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
+import { bundleFingerprint, FINGERPRINT_BASIS } from "./fingerprint";
 
 
 /** Records one check's verdict. */
@@ -55,6 +56,7 @@ export async function verifyEvidence(dir: string, options: VerifyOptions = {}): 
     return results;
   }
   const { logs, buffers, replicas } = checkChains(dir, report, record);
+  checkFingerprint(dir, manifest.manifest, report, record);
   checkBuffers(report, logs, buffers, replicas, record);
   checkCheckpoints(dir, logs, manifest.publicKey, record);
   if (options.rerun !== false) await checkReproduces(dir, manifest.manifest, report, options, record);
@@ -160,6 +162,26 @@ function checkBuffers(
     problems.length === 0,
     problems.length === 0 ? `${arrived} buffered entries arrived unchanged and in order; ${pending} still waiting, as the report says` : problems.join("; "),
   );
+}
+
+/**
+ * The fingerprint the report prints on every page, recomputed from the scenario file, the seed and the
+ * audit heads (which the chains check has just tied to the entries): a printed page names its bundle.
+ */
+function checkFingerprint(dir: string, manifest: Manifest, report: DrillReport, record: Note): void {
+  const check = "fingerprint";
+  if (manifest.fingerprint === undefined) {
+    record(check, true, "this bundle predates fingerprints: its report prints none");
+    return;
+  }
+  const scenarioFile = join(dir, SCENARIO_FILE);
+  const recomputed = existsSync(scenarioFile) ? bundleFingerprint(readFileSync(scenarioFile, "utf8"), { ...report, seed: manifest.scenario.seed }) : undefined;
+  const printed = existsSync(join(dir, REPORT_HTML_FILE)) && readFileSync(join(dir, REPORT_HTML_FILE), "utf8").includes(manifest.fingerprint);
+  const problems = [
+    ...(recomputed === manifest.fingerprint ? [] : [`${MANIFEST_FILE}: fingerprint ${manifest.fingerprint.slice(0, 16)}… is not the ${FINGERPRINT_BASIS}`]),
+    ...(printed ? [] : [`${REPORT_HTML_FILE} does not print the fingerprint`]),
+  ];
+  record(check, problems.length === 0, problems.length === 0 ? `${manifest.fingerprint} (${FINGERPRINT_BASIS}), as ${REPORT_HTML_FILE} prints it` : problems.join("; "));
 }
 
 function readEntries(file: string, path: string, problems: string[]): { line: number; entry: StoredEntry }[] | undefined {

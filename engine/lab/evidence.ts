@@ -50,8 +50,9 @@ export async function exportEvidence(run: Run, { evidence, nativeBinding }: Pick
   const binding = nativeBinding === undefined ? {} : { nativeBinding };
   const dir = evidence.newDir(run.fileName);
   const key = evidence.key();
+  const writtenAt = evidence.wallDate();
   const write = (report: DrillReport, auditDir: string) =>
-    writeEvidence(dir, { scenarioText: scenario.text, report, auditDir, key, generatedBy: `failover-lab app ${ENGINE_VERSION}`, ...binding });
+    writeEvidence(dir, { scenarioText: scenario.text, report, auditDir, key, generatedBy: `failover-lab app ${ENGINE_VERSION}`, writtenAt, ...binding });
   let report: DrillReport;
   if (run.userFaults.length === 0) {
     report = runReport(run);
@@ -67,6 +68,6 @@ export async function exportEvidence(run: Run, { evidence, nativeBinding }: Pick
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const pdfMissing = evidence.printPdf ? await addPdf(dir, report, key, evidence.printPdf) : "this host prints no PDF";
+  const pdfMissing = evidence.printPdf ? await addPdf(dir, report, key, writtenAt, evidence.printPdf) : "this host prints no PDF";
   return { dir, files: listFiles(dir), pdfMissing, keyId: key.keyId, replayedFaults: run.userFaults.length };
 }

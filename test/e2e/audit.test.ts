@@ -20,7 +20,7 @@ describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
 
   beforeAll(async () => {
     let bundles = 0;
-    app = await openApp({ evidence: { newDir: () => join(work, `bundle-${++bundles}`), key: () => key } });
+    app = await openApp({ evidence: { folder: work, newDir: () => join(work, `bundle-${++bundles}`), key: () => key, wallDate: () => new Date().toISOString() } });
   }, 120_000);
   afterAll(async () => {
     await app?.close();

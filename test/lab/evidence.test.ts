@@ -25,7 +25,7 @@ function start(withEvidence = true) {
     scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => 0,
     waitWallMs: async () => undefined,
-    ...(withEvidence ? { evidence: { newDir: () => join(work, `bundle-${++bundles}`), key: () => key } } : {}),
+    ...(withEvidence ? { evidence: { folder: work, newDir: () => join(work, `bundle-${++bundles}`), key: () => key, wallDate: () => "2026-12-05T11:08:31.123Z" } } : {}),
   });
   const c = controller;
   return async <T>(name: string, payload: unknown = {}): Promise<T> => {
@@ -104,7 +104,7 @@ describe("the app's audit evidence", () => {
     expect(exported.keyId).toBe(key.keyId);
     const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "buffers match destinations", "checkpoints", "reproduces"]);
+    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
     const snapshot = await call<LabSnapshot>("getSnapshot");
     expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", logs: ["canonical"] });
     expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);
