@@ -82,9 +82,9 @@ export const jsonlName = (storeFile: string): string => `${storeFile.replace(/\.
 
 /**
  * Writes and seals the bundle (all but the PDF, which needs a browser) into `dir`, which must be empty or
- * absent. Call {@link sealBundle} again after adding a file.
+ * absent. Call {@link sealBundle} again after adding a file. Returns the signed checkpoints of each destination log.
  */
-export function writeEvidence(dir: string, input: EvidenceInput): void {
+export function writeEvidence(dir: string, input: EvidenceInput): Record<string, LogCheckpoints> {
   mkdirSync(dir, { recursive: true });
   if (readdirSync(dir).length > 0) throw new Error(`evidence directory ${dir} is not empty`);
   const { report } = input;
@@ -111,6 +111,7 @@ export function writeEvidence(dir: string, input: EvidenceInput): void {
   }
   writeFileSync(join(dir, CHECKPOINTS_FILE), `${JSON.stringify({ publicKey: input.key.publicKeyPem, keyId: input.key.keyId, logs }, null, 2)}\n`);
   sealBundle(dir, report, input.key, input.writtenAt);
+  return logs;
 }
 
 /**

@@ -156,6 +156,22 @@ export interface InclusionProofView {
   readonly path: readonly string[];
   /** The proof checked by the verifier, independently of the code that made it. */
   readonly verified: boolean;
+  /**
+   * The signed checkpoint whose root the proof reaches (the first that covers the entry), or null when none
+   * does yet: the app signs checkpoints when it writes an evidence bundle, and the proof is then against the
+   * log's current root.
+   */
+  readonly checkpoint: SignedCheckpointRef | null;
+}
+
+/** A checkpoint of an evidence bundle (checkpoints.json), as a proof names it. */
+export interface SignedCheckpointRef {
+  /** 1-based, in the log's list of checkpoints. */
+  readonly index: number;
+  readonly treeSize: number;
+  /** Latest virtual ms of the entries it covers. */
+  readonly t: number;
+  readonly keyId: string;
 }
 
 export interface EvidenceExport {

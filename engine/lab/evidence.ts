@@ -56,7 +56,8 @@ export async function exportEvidence(run: Run, { evidence, nativeBinding }: Pick
   let report: DrillReport;
   if (run.userFaults.length === 0) {
     report = runReport(run);
-    write(report, run.auditStoresDir);
+    // Signed over this run's own logs: the inspector's inclusion proofs can now name them.
+    run.signedCheckpoints = write(report, run.auditStoresDir);
   } else {
     const parsed = parseScenario(scenario.text, scenario.fileName);
     if (!parsed.ok) throw new Error(`the scenario with the hand-made faults would not load: ${parsed.problems[0]!.message}`);

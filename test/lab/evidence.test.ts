@@ -41,7 +41,8 @@ describe("the app's audit evidence", () => {
     await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
     await call("runTo", { ms: 30_000 });
     const proof = await call<InclusionProofView>("auditProof", { seq: 42 });
-    expect(proof).toMatchObject({ seq: 42, log: "canonical", leafIndex: 41, verified: true });
+    // Nothing is signed before an evidence bundle is written: the proof says no checkpoint matches yet.
+    expect(proof).toMatchObject({ seq: 42, log: "canonical", leafIndex: 41, verified: true, checkpoint: null });
     expect(proof.treeSize).toBeGreaterThanOrEqual(42);
     // An RFC 6962 audit path has one sibling per level at most.
     expect(proof.path.length).toBeGreaterThan(0);
@@ -104,6 +105,15 @@ describe("the app's audit evidence", () => {
     expect(exported.keyId).toBe(key.keyId);
     const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
     expect(results.filter((r) => !r.ok)).toEqual([]);
+    // Once signed, an inclusion proof names the first checkpoint covering its entry, and reaches its root.
+    const { logs } = JSON.parse(readFileSync(join(exported.dir, "checkpoints.json"), "utf8")) as { logs: Record<string, { checkpoints: { checkpoint: { size: number; root: string } }[] }> };
+    const signed = logs["canonical"]!.checkpoints;
+    const proof = await call<InclusionProofView>("auditProof", { seq: 5 });
+    expect(proof.checkpoint).toEqual({ index: 1, treeSize: signed[0]!.checkpoint.size, t: expect.any(Number), keyId: key.keyId });
+    expect(proof.root).toBe(signed[0]!.checkpoint.root);
+    expect(proof.verified).toBe(true);
+    const last = await call<InclusionProofView>("auditProof", { seq: signed.at(-1)!.checkpoint.size });
+    expect(last.checkpoint?.index).toBe(signed.length);
     expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
     const snapshot = await call<LabSnapshot>("getSnapshot");
     expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", logs: ["canonical"] });
