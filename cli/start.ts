@@ -15,7 +15,7 @@ import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { startAppGatewayApi } from "../host/openaiServer";
 import { ensureRendererBuilt, ensureReportPageBuilt, RENDERER_DIR } from "../host/build";
-import { installationEvidence } from "../host/installation";
+import { evidenceFolder, installationEvidence } from "../host/installation";
 import { scenarioFolder } from "../host/scenarioLibrary";
 
 const root = join(import.meta.dirname, "..");
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   });
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
   if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
-  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port });
+  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port, evidenceFolder: evidenceFolder() });
   const api = await startAppGatewayApi(controller.gatewayApi, apiPort, log);
   controller.serveGatewayApiAt(api.origin);
   log(`Desktop app unavailable: ${unavailable}.`);

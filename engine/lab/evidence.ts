@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { buildReport, ENGINE_VERSION, runDrill, type DrillReport } from "../drill";
 import { addPdf, listFiles, writeEvidence } from "../evidence/bundle";
 import { parseScenario } from "../scenario/load";
@@ -70,5 +70,5 @@ export async function exportEvidence(run: Run, { evidence, nativeBinding }: Pick
     }
   }
   const pdfMissing = evidence.printPdf ? await addPdf(dir, report, key, writtenAt, evidence.printPdf) : "this host prints no PDF";
-  return { dir, files: listFiles(dir), pdfMissing, keyId: key.keyId, replayedFaults: run.userFaults.length };
+  return { dir, name: basename(dir), files: listFiles(dir), pdfMissing, keyId: key.keyId, replayedFaults: run.userFaults.length };
 }

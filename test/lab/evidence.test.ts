@@ -2,13 +2,14 @@
  * The app's audit extras: an inclusion proof on demand, and an evidence bundle of a finished run that the
  * offline verifier accepts — including that a headless re-run reproduces the app's run.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generateKeyPair, leafHash, verifyEvidence, verifyInclusion } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
-import type { AuditRow, EvidenceExport, InclusionProofView, LabSnapshot } from "../../engine/lab/contract";
+import type { AuditRow, BundleCheck, EvidenceExport, EvidenceListing, InclusionProofView, LabSnapshot } from "../../engine/lab/contract";
 import { serveCommand } from "../../engine/lab/validation";
 import { scenarioFolder } from "../../host/scenarioLibrary";
 
@@ -133,10 +134,24 @@ describe("the app's audit evidence", () => {
     expect(bundled).toContain("{ kind: gateway-down, region: us-east, at_s: 10, heal_s: 25.5 }");
     // The file's own comments stay: the bundled scenario is the loaded file plus the hand-made faults.
     expect(bundled).toContain("# A one-minute drill for CLI tests");
-    const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
-    expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results.at(-1)).toMatchObject({ check: "reproduces", ok: true });
     expect(exported.replayedFaults).toBe(1);
+
+    // The evidence library lists it, verifies it with npm run verify's checks, and downloads it as one tar.
+    const library = await call<{ folder: string; bundles: EvidenceListing[] }>("listEvidence");
+    expect(library.folder).toBe(work);
+    expect(library.bundles[0]).toMatchObject({ name: exported.name, scenario: "short drill", seed: 1, writtenAt: "2026-12-05T11:08:31.123Z", keyId: key.keyId, files: exported.files.length, hasPdf: false });
+    const { checks } = await call<{ checks: BundleCheck[] }>("verifyBundle", { bundle: exported.name });
+    expect(checks.filter((r) => !r.ok)).toEqual([]);
+    expect(checks.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
+    const archive = await call<{ fileName: string; base64: string }>("evidenceArchive", { bundle: exported.name });
+    expect(archive.fileName).toBe(`${exported.name}.tar`);
+    const unpacked = mkdtempSync(join(work, "unpacked-"));
+    writeFileSync(join(unpacked, archive.fileName), Buffer.from(archive.base64, "base64"));
+    expect(spawnSync("tar", ["-xf", archive.fileName], { cwd: unpacked }).status).toBe(0);
+    const results = await verifyEvidence(join(unpacked, exported.name), { trustedPublicKeyPem: key.publicKeyPem, rerun: false });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    await expect(call("verifyBundle", { bundle: "../etc" })).rejects.toThrow(/must name a bundle of the evidence library/);
+    await expect(call("evidenceArchive", { bundle: "nothing-here" })).rejects.toThrow(/no evidence bundle "nothing-here"/);
   });
 
   it("a host without a key cannot export", async () => {
