@@ -26,13 +26,14 @@ export interface BundleListing {
   readonly hasPdf: boolean;
 }
 
-/** Every bundle in `folder`, newest first (by the date each states, else by name). */
+/** Every bundle in `folder`, newest first by the date each states. */
 export function listBundles(folder: string): BundleListing[] {
   if (!existsSync(folder)) return [];
   const listings = readdirSync(folder, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && BUNDLE_NAME.test(entry.name) && existsSync(join(folder, entry.name, MANIFEST_FILE)))
     .map((entry) => listing(folder, entry.name));
-  const key = (l: BundleListing) => l.writtenAt ?? l.name;
+  // Undated bundles (older formats, unreadable manifests) after the dated ones, by name.
+  const key = (l: BundleListing) => `${l.writtenAt === null ? "0" : "1"}${l.writtenAt ?? ""}${l.name}`;
   return listings.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
 }
 
