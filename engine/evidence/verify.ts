@@ -33,6 +33,8 @@ export interface VerifyOptions {
   /** Re-run the scenario and compare (default true); it takes as long as the drill did. */
   readonly rerun?: boolean;
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
+  /** better-sqlite3 addon built for another ABI (Electron's), for the re-run's audit stores. */
+  readonly nativeBinding?: string;
 }
 
 const checkpointsFileSchema = z.strictObject({
@@ -258,7 +260,11 @@ async function checkReproduces(dir: string, manifest: Manifest, report: DrillRep
     record(check, false, `${SCENARIO_FILE} does not load: ${parsed.problems[0]!.message}`);
     return;
   }
-  const again = await runDrill(parsed.scenario, { seed: manifest.scenario.seed, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const again = await runDrill(parsed.scenario, {
+    seed: manifest.scenario.seed,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+  });
   const heads = (r: DrillReport) => r.questions.audit.stores.map((s) => `${s.name}=${s.head}`);
   const differing = heads(again).filter((head, i) => head !== heads(report)[i]);
   if (differing.length > 0) {

@@ -59,7 +59,8 @@ describe.skipIf(!chromiumAvailable)("evidence from any run", () => {
     const checks = fresh.getByTestId("evidence-checks");
     await checks.waitFor({ timeout: 30_000 });
     expect(await checks.getAttribute("data-verified")).toBe("true");
-    expect(await fresh.getByTestId("evidence-check").evaluateAll((items) => items.map((li) => `${li.getAttribute("data-ok")} ${li.querySelector("strong")!.textContent}`))).toEqual(
+    const verdicts = await Promise.all((await fresh.getByTestId("evidence-check").all()).map(async (li) => `${await li.getAttribute("data-ok")} ${await li.locator("strong").textContent()}`));
+    expect(verdicts).toEqual(
       ["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"].map((check) => `true ${check}`),
     );
     await page.screenshot({ path: join(ARTIFACTS, "evidence-library.png") });

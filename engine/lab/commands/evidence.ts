@@ -13,6 +13,12 @@ function folderOf(lab: Lab): string {
 export const evidenceCommands = {
   listEvidence: { readOnly: true, run: (lab) => ({ folder: folderOf(lab), bundles: listBundles(folderOf(lab)) }) },
   // Read-only: it reads a bundle and re-runs its scenario apart from the loaded run.
-  verifyBundle: { readOnly: true, run: async (lab, { bundle }) => ({ bundle, checks: await verifyEvidence(bundleDir(folderOf(lab), bundle)) }) },
+  verifyBundle: {
+    readOnly: true,
+    run: async (lab, { bundle }) => {
+      const { nativeBinding } = lab.options;
+      return { bundle, checks: await verifyEvidence(bundleDir(folderOf(lab), bundle), nativeBinding === undefined ? {} : { nativeBinding }) };
+    },
+  },
   evidenceArchive: { readOnly: true, run: (lab, { bundle }) => ({ fileName: `${bundle}.tar`, base64: bundleArchive(folderOf(lab), bundle).toString("base64") }) },
 } satisfies Handlers<"listEvidence" | "verifyBundle" | "evidenceArchive">;
