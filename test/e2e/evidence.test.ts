@@ -64,6 +64,12 @@ describe.skipIf(!chromiumAvailable)("evidence from any run", () => {
       ["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"].map((check) => `true ${check}`),
     );
     await page.screenshot({ path: join(ARTIFACTS, "evidence-library.png") });
+    // On a 1280×720 projector the library scrolls in the dock; nothing in it is wider than the dock.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const widths = (await page.evaluate(`(() => { const l = document.querySelector('[data-testid="evidence-library"]'); return { shown: l.clientWidth, needed: l.scrollWidth }; })()`)) as { shown: number; needed: number };
+    expect(widths.needed).toBeLessThanOrEqual(widths.shown);
+    await page.screenshot({ path: join(ARTIFACTS, "evidence-library-1280.png") });
+    await page.setViewportSize({ width: 1600, height: 1000 });
 
     // The report, served read-only by the host to this page's token, prints the bundle's fingerprint.
     const href = (await fresh.getByTestId("evidence-open-report").getAttribute("href"))!;
