@@ -83,9 +83,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
   await ensureReportPageBuilt((line) => process.stderr.write(`${line}\n`));
   const key = installationKey();
-  writeEvidence(dir, { scenarioText, report, auditDir, key, generatedBy: `failover-lab drill ${ENGINE_VERSION}` });
+  const writtenAt = new Date().toISOString();
+  writeEvidence(dir, { scenarioText, report, auditDir, key, generatedBy: `failover-lab drill ${ENGINE_VERSION}`, writtenAt });
   // A machine without Chromium still produces verifiable evidence, only without the PDF.
-  const pdfMissing = await addPdf(dir, report, key, printPdf);
+  const pdfMissing = await addPdf(dir, report, key, writtenAt, printPdf);
   if (pdfMissing) process.stderr.write(`no report.pdf: ${pdfMissing}\n`);
   process.stderr.write(`wrote the evidence bundle to ${dir}, signed with key ${key.keyId}; check it with: npm run verify -- ${dir}\n`);
 }

@@ -15,7 +15,7 @@ import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { startBrowserHost } from "../host/browserHost";
 import { startAppGatewayApi } from "../host/openaiServer";
 import { ensureRendererBuilt, ensureReportPageBuilt, RENDERER_DIR } from "../host/build";
-import { installationKey, newEvidenceDir } from "../host/installation";
+import { evidenceFolder, installationEvidence } from "../host/installation";
 import { scenarioFolder } from "../host/scenarioLibrary";
 
 const root = join(import.meta.dirname, "..");
@@ -63,15 +63,14 @@ async function main(): Promise<void> {
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     evidence: {
-      newDir: newEvidenceDir,
-      key: installationKey,
+      ...installationEvidence(),
       // Loaded on the first export: playwright-core is heavy, and start-up time is what a user waits for.
       printPdf: async (htmlPath, pdfPath) => (await import("../host/pdf")).printPdf(htmlPath, pdfPath),
     },
   });
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
   if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
-  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port });
+  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port, evidenceFolder: evidenceFolder() });
   const api = await startAppGatewayApi(controller.gatewayApi, apiPort, log);
   controller.serveGatewayApiAt(api.origin);
   log(`Desktop app unavailable: ${unavailable}.`);

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { useAuditWriterScript, useReportPageBuild } from "../engine";
 import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
-import { installationKey, newEvidenceDir } from "../host/installation";
+import { installationEvidence } from "../host/installation";
 import { startAppGatewayApi, type OpenAiServer } from "../host/openaiServer";
 import { scenarioFolder } from "../host/scenarioLibrary";
 import { forwardPushes, registerLabIpc } from "./ipc";
@@ -62,7 +62,7 @@ function createController(): LabController {
     wallNow: () => performance.now(),
     waitWallMs: (ms) => sleep(ms),
     nativeBinding,
-    evidence: { newDir: newEvidenceDir, key: installationKey, printPdf: printReportPdf },
+    evidence: { ...installationEvidence(), printPdf: printReportPdf },
   });
 }
 

@@ -31,6 +31,8 @@ export interface DrillOptions {
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
   /** Called when the simulation is over, before the audit log is verified and reviewed (for timing). */
   readonly onSimulated?: () => void;
+  /** better-sqlite3 addon built for another ABI (Electron's), for the audit stores. */
+  readonly nativeBinding?: string;
 }
 
 export interface ChainSummary {
@@ -160,7 +162,10 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   if (realServers) throw new Error(`${realServers}: a drill runs in virtual time; play the scenario with npm run serve or in the app`);
   const seed = options.seed ?? scenario.seed;
   const clock = new VirtualClock();
-  const session = new EngineSession(scenario, { clock, random: seededRandom(seed), ...(options.auditDir === undefined ? {} : { auditDir: options.auditDir }) });
+  const session = new EngineSession(scenario, { clock, random: seededRandom(seed),
+    ...(options.auditDir === undefined ? {} : { auditDir: options.auditDir }),
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+  });
   const recorder = new DrillRecorder(() => session.inflight);
   session.subscribe(recorder.listener);
   const endMs = scenario.duration_s * 1000;

@@ -10,6 +10,7 @@ export { loadOrCreateInstallationKey, generateKeyPair, verifyCheckpoint, type In
 export { leafHash, MerkleTree, verifyInclusion, verifyConsistency, EMPTY_ROOT } from "./audit/merkle";
 export { writeEvidence, sealBundle, addPdf, MANIFEST_FILE } from "./evidence/bundle";
 export { verifyEvidence, type CheckResult, type VerifyOptions } from "./evidence/verify";
+export { openableFile } from "./evidence/library";
 export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./clock";
 export { runDrill, needsRealTime, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";

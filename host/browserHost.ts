@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { HostMessage, LabBackend } from "../engine/lab/contract";
+import { openableFile } from "../engine";
 import { serveCommand } from "../engine/lab/validation";
 import { CONTENT_SECURITY_POLICY } from "./security";
 
@@ -32,6 +33,11 @@ export interface BrowserHostOptions {
   readonly port?: number;
   /** Fixed only by tests; a random 32-byte token otherwise. */
   readonly token?: string;
+  /**
+   * The evidence library's folder: each bundle's report is served read-only at
+   * `/evidence/<bundle>/report.html` (or `.pdf`) to a request carrying the token.
+   */
+  readonly evidenceFolder?: string;
 }
 
 export interface BrowserHost {
@@ -43,6 +49,8 @@ export interface BrowserHost {
 }
 
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+/** Where the evidence library's reports are served; the renderer links to `${EVIDENCE_PATH}<bundle>/report.html`. */
+const EVIDENCE_PATH = "/evidence/";
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -66,6 +74,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const server = createServer((request, response) => {
     if (request.headers.host !== hostHeader) return refuse(response, 421, "wrong Host header");
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith(EVIDENCE_PATH)) {
+      if (!tokenMatches(url.searchParams.get("token"))) return refuse(response, 403, "missing or wrong token");
+      return void serveEvidence(options.evidenceFolder, url.pathname.slice(EVIDENCE_PATH.length), request, response);
+    }
     void serveStatic(options.rendererDir, request, response);
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -143,6 +156,32 @@ async function serveStatic(root: string, request: IncomingMessage, response: Ser
   response.writeHead(200, {
     "Content-Type": TYPES[extname(relative)] ?? "application/octet-stream",
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+  });
+  response.end(request.method === "HEAD" ? undefined : body);
+}
+
+/**
+ * A bundle's report, read-only. Only `<bundle>/report.html` or `<bundle>/report.pdf`, resolved inside the
+ * evidence folder (see `openableFile`); the page is sandboxed to an opaque origin, so its scripts (the
+ * charts) run but cannot reach this host's socket or the app's storage.
+ */
+async function serveEvidence(folder: string | undefined, rest: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== "GET" && request.method !== "HEAD") return refuse(response, 405, "method not allowed");
+  const parts = rest.split("/").map((part) => decodeURIComponent(part));
+  const path = folder !== undefined && parts.length === 2 ? openableFile(folder, parts[0]!, parts[1]!) : undefined;
+  if (!path) return refuse(response, 404, "no such report in the evidence library");
+  let body: Buffer;
+  try {
+    body = await readFile(path);
+  } catch {
+    return refuse(response, 404, "no such report in the evidence library");
+  }
+  response.writeHead(200, {
+    "Content-Type": path.endsWith(".pdf") ? "application/pdf" : "text/html; charset=utf-8",
+    "Content-Security-Policy": "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",

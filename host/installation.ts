@@ -16,8 +16,19 @@ export function installationKey(): InstallationKey {
   return loadOrCreateInstallationKey(installationDir());
 }
 
+/** Where the app writes evidence bundles, one directory each: the evidence library lists it. */
+export const evidenceFolder = (): string => join(installationDir(), "evidence");
+
 /** A new directory for one evidence bundle of a scenario file, under the installation's `evidence/`. */
 export const newEvidenceDir = (scenarioFile: string): string => newDirUnder("evidence", scenarioFile);
+
+/** The app's evidence options but the printer, which differs between Electron and browser mode. */
+export const installationEvidence = () => ({
+  folder: evidenceFolder(),
+  newDir: newEvidenceDir,
+  key: installationKey,
+  wallDate: () => new Date().toISOString(),
+});
 
 /** A new directory for the audit stores of one `npm run serve` of a scenario file, under the installation's `serve/`. */
 export const newServeDir = (scenarioFile: string): string => newDirUnder("serve", scenarioFile);

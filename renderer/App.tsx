@@ -5,7 +5,9 @@ import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
-import { plural } from "./format";
+import { download } from "./download";
+import { EvidenceLibrary } from "./evidence/EvidenceLibrary";
+import { evidenceExportState } from "./evidence/exportState";
 import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
 import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
@@ -14,18 +16,9 @@ import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
 
-type Tab = "audit" | "metrics" | "timeline";
+type Tab = "audit" | "metrics" | "timeline" | "evidence";
 const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
 let toastCount = 0;
-
-function download(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const anchor = document.createElement("a");
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.click();
-  URL.revokeObjectURL(url);
-}
 
 export function App({ connection }: { connection: LabConnection }) {
   const { api } = connection;
@@ -57,6 +50,8 @@ export function App({ connection }: { connection: LabConnection }) {
     if (scenarioFile === undefined) return;
     api.faultCatalog({}).then((catalog) => setFaultMenu(catalog.entries), (e: Error) => showError(e.message));
   }, [api, scenarioFile, showError]);
+  // The "new" mark on the last bundle belongs to the run it came from.
+  useEffect(() => setEvidence(null), [scenarioFile]);
 
   /** Runs a command; its failure is shown, never thrown into React. */
   const run = useCallback(
@@ -107,6 +102,7 @@ export function App({ connection }: { connection: LabConnection }) {
   }
 
   const regions = snapshot.regions.map((r) => r.id);
+  const exportState = evidenceExportState(snapshot);
   return (
     <div className="app">
       <header className="topbar">
@@ -131,23 +127,22 @@ export function App({ connection }: { connection: LabConnection }) {
           </button>
           <button
             data-testid="export-evidence"
-            disabled={snapshot.status !== "finished"}
-            title={snapshot.status === "finished" ? "Write a signed evidence bundle that `npm run verify` re-checks offline" : "Evidence covers a whole run: play the scenario to its end first"}
-            onClick={() => run(() => api.exportEvidence({}), setEvidence)}
+            disabled={!exportState.enabled}
+            title={exportState.reason}
+            onClick={() =>
+              run(
+                () => api.exportEvidence({}),
+                (written) => {
+                  setEvidence(written);
+                  setTab("evidence");
+                },
+              )
+            }
           >
             Export evidence
           </button>
         </div>
       </header>
-      {evidence && (
-        <div className="banner banner-info" data-testid="evidence-written" role="status">
-          Evidence bundle written to <code>{evidence.dir}</code> ({plural(evidence.files.length, "file")}, signed with key {evidence.keyId}
-          {evidence.pdfMissing ? `; no PDF: ${evidence.pdfMissing}` : ", PDF included"}). Check it with <code>npm run verify -- {evidence.dir}</code>.
-          <button className="banner-close" onClick={() => setEvidence(null)}>
-            Close
-          </button>
-        </div>
-      )}
       {link.state === "closed" && <div className="banner banner-error">Disconnected from the engine host: {link.detail}. Restart `npm start` and open its new address.</div>}
       <Scrubber snapshot={snapshot} onRunTo={(ms) => run(() => api.runTo({ ms }))} />
       <div className="workspace">
@@ -174,9 +169,9 @@ export function App({ connection }: { connection: LabConnection }) {
       </div>
       <section className="dock">
         <nav className="tabs" role="tablist">
-          {(["audit", "metrics", "timeline"] as const).map((t) => (
+          {(["audit", "metrics", "timeline", "evidence"] as const).map((t) => (
             <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
-              {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "metrics" ? "Metrics" : `Timeline (${snapshot.timeline.length})`}
+              {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "metrics" ? "Metrics" : t === "timeline" ? `Timeline (${snapshot.timeline.length})` : "Evidence"}
             </button>
           ))}
         </nav>
@@ -184,6 +179,7 @@ export function App({ connection }: { connection: LabConnection }) {
           {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} run={{ file: snapshot.scenario?.fileName ?? null, nowMs: snapshot.nowMs }} chain={snapshot.chain} regions={regions} />}
           {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
           {tab === "timeline" && <Timeline items={snapshot.timeline} />}
+          {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
         </div>
       </section>
       <div className="toasts" aria-live="polite">

@@ -1,7 +1,8 @@
 /**
  * The evidence bundle of a drill: everything a reviewer needs to re-check the outcome offline.
  *
- *   manifest.json        what the bundle holds, each file's SHA-256, signed with the installation key
+ *   manifest.json        what the bundle holds, each file's SHA-256, the date it was written and its
+ *                        fingerprint (./fingerprint.ts), signed with the installation key
  *   scenario.yaml        the scenario exactly as run; the seed is in the manifest and the report
  *   report.json          the drill report
  *   report.html          the same report for people (self-contained; report.pdf is printed from it)
@@ -20,13 +21,16 @@ import { canonicalJson } from "../audit/canonical";
 import { signCheckpoint, type InstallationKey, type SignedCheckpoint } from "../audit/checkpoint";
 import { leafHash, MerkleTree } from "../audit/merkle";
 import type { DrillReport } from "../drill";
-import { renderHtmlReport } from "../report/html";
+import { renderHtmlReport, type ReportStamp } from "../report/html";
+import { bundleFingerprint, FINGERPRINT_BASIS } from "./fingerprint";
 
 const BUNDLE_FORMAT = 1;
 export const MANIFEST_FILE = "manifest.json";
 export const CHECKPOINTS_FILE = "checkpoints.json";
 export const SCENARIO_FILE = "scenario.yaml";
 export const REPORT_FILE = "report.json";
+export const REPORT_HTML_FILE = "report.html";
+export const REPORT_PDF_FILE = "report.pdf";
 export const AUDIT_DIR = "audit";
 /** A checkpoint per virtual minute of each log, like CloudTrail's periodic digest files (hourly there). */
 const CHECKPOINT_EVERY_MS = 60_000;
@@ -37,6 +41,10 @@ const manifestSchema = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
   engine: z.string(),
   scenario: z.strictObject({ file: z.literal(SCENARIO_FILE), name: z.string(), seed: z.int() }),
+  /** When the bundle was written (wall time, ISO 8601): the drill's date printed on the report. Absent in older bundles. */
+  written: z.string().optional(),
+  /** See ./fingerprint.ts; the report prints it on every page. Absent in older bundles. */
+  fingerprint: hex64.optional(),
   /** Path inside the bundle → SHA-256 of its bytes. */
   files: z.record(z.string(), hex64),
 });
@@ -63,6 +71,8 @@ export interface EvidenceInput {
   readonly auditDir: string;
   readonly key: InstallationKey;
   readonly generatedBy: string;
+  /** Wall date and time now, ISO 8601, from the host's clock: the drill's date. */
+  readonly writtenAt: string;
   /** better-sqlite3 addon built for another ABI (Electron's), to read the stores with. */
   readonly nativeBinding?: string;
 }
@@ -72,15 +82,16 @@ export const jsonlName = (storeFile: string): string => `${storeFile.replace(/\.
 
 /**
  * Writes and seals the bundle (all but the PDF, which needs a browser) into `dir`, which must be empty or
- * absent. Call {@link sealBundle} again after adding a file.
+ * absent. Call {@link sealBundle} again after adding a file. Returns the signed checkpoints of each destination log.
  */
-export function writeEvidence(dir: string, input: EvidenceInput): void {
+export function writeEvidence(dir: string, input: EvidenceInput): Record<string, LogCheckpoints> {
   mkdirSync(dir, { recursive: true });
   if (readdirSync(dir).length > 0) throw new Error(`evidence directory ${dir} is not empty`);
   const { report } = input;
+  const stamp: ReportStamp = { writtenAt: input.writtenAt, keyId: input.key.keyId, fingerprint: bundleFingerprint(input.scenarioText, report), fingerprintOf: FINGERPRINT_BASIS };
   writeFileSync(join(dir, SCENARIO_FILE), input.scenarioText);
   writeFileSync(join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, "report.html"), renderHtmlReport(report, { scenarioFile: input.scenarioText, generatedBy: input.generatedBy }));
+  writeFileSync(join(dir, REPORT_HTML_FILE), renderHtmlReport(report, { scenarioFile: input.scenarioText, generatedBy: input.generatedBy, evidence: stamp }));
   mkdirSync(join(dir, AUDIT_DIR));
   const logs: Record<string, LogCheckpoints> = {};
   for (const store of report.questions.audit.stores) {
@@ -99,14 +110,25 @@ export function writeEvidence(dir: string, input: EvidenceInput): void {
     }
   }
   writeFileSync(join(dir, CHECKPOINTS_FILE), `${JSON.stringify({ publicKey: input.key.publicKeyPem, keyId: input.key.keyId, logs }, null, 2)}\n`);
-  sealBundle(dir, report, input.key);
+  sealBundle(dir, report, input.key, input.writtenAt);
+  return logs;
 }
 
-/** (Re)writes the signed manifest over every file now in the bundle. */
-export function sealBundle(dir: string, report: DrillReport, key: InstallationKey): void {
+/**
+ * (Re)writes the signed manifest over every file now in the bundle, with the date it was written and the
+ * fingerprint of its scenario file, seed and audit heads.
+ */
+export function sealBundle(dir: string, report: DrillReport, key: InstallationKey, writtenAt: string): void {
   const files: Record<string, string> = {};
   for (const path of listFiles(dir)) if (path !== MANIFEST_FILE) files[path] = sha256(readFileSync(join(dir, path)));
-  const manifest: Manifest = { format: BUNDLE_FORMAT, engine: report.engine, scenario: { file: SCENARIO_FILE, name: report.scenario.name, seed: report.seed }, files };
+  const manifest: Manifest = {
+    format: BUNDLE_FORMAT,
+    engine: report.engine,
+    scenario: { file: SCENARIO_FILE, name: report.scenario.name, seed: report.seed },
+    written: writtenAt,
+    fingerprint: bundleFingerprint(readFileSync(join(dir, SCENARIO_FILE), "utf8"), report),
+    files,
+  };
   const signature = sign(null, Buffer.from(canonicalJson(manifest)), key.privateKey).toString("base64");
   writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify({ manifest, signature, publicKey: key.publicKeyPem, keyId: key.keyId }, null, 2)}\n`);
 }
@@ -115,13 +137,19 @@ export function sealBundle(dir: string, report: DrillReport, key: InstallationKe
  * Prints the bundle's report.html to report.pdf with the host's printer (the engine never starts a browser)
  * and seals the bundle again over it. Returns why there is no PDF, or null: the bundle stands without one.
  */
-export async function addPdf(dir: string, report: DrillReport, key: InstallationKey, printPdf: (htmlPath: string, pdfPath: string) => Promise<void>): Promise<string | null> {
+export async function addPdf(
+  dir: string,
+  report: DrillReport,
+  key: InstallationKey,
+  writtenAt: string,
+  printPdf: (htmlPath: string, pdfPath: string) => Promise<void>,
+): Promise<string | null> {
   try {
-    await printPdf(join(dir, "report.html"), join(dir, "report.pdf"));
+    await printPdf(join(dir, REPORT_HTML_FILE), join(dir, REPORT_PDF_FILE));
   } catch (error) {
     return (error as Error).message;
   }
-  sealBundle(dir, report, key);
+  sealBundle(dir, report, key, writtenAt);
   return null;
 }
 

@@ -14,7 +14,8 @@ import { keyIdOf, SignedCheckpointSchema, verifyCheckpoint } from "../audit/chec
 import { leafHash, MerkleTree, verifyConsistency } from "../audit/merkle";
 import { runDrill, type DrillReport } from "../drill";
 import { parseScenario } from "../scenario/load";
-import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
+import { AUDIT_DIR, CHECKPOINTS_FILE, jsonlName, listFiles, MANIFEST_FILE, REPORT_FILE, REPORT_HTML_FILE, SCENARIO_FILE, sha256, signedManifestSchema, type Manifest } from "./bundle";
+import { bundleFingerprint, FINGERPRINT_BASIS } from "./fingerprint";
 
 
 /** Records one check's verdict. */
@@ -32,6 +33,8 @@ export interface VerifyOptions {
   /** Re-run the scenario and compare (default true); it takes as long as the drill did. */
   readonly rerun?: boolean;
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
+  /** better-sqlite3 addon built for another ABI (Electron's), for the re-run's audit stores. */
+  readonly nativeBinding?: string;
 }
 
 const checkpointsFileSchema = z.strictObject({
@@ -55,6 +58,7 @@ export async function verifyEvidence(dir: string, options: VerifyOptions = {}): 
     return results;
   }
   const { logs, buffers, replicas } = checkChains(dir, report, record);
+  checkFingerprint(dir, manifest.manifest, report, record);
   checkBuffers(report, logs, buffers, replicas, record);
   checkCheckpoints(dir, logs, manifest.publicKey, record);
   if (options.rerun !== false) await checkReproduces(dir, manifest.manifest, report, options, record);
@@ -162,6 +166,26 @@ function checkBuffers(
   );
 }
 
+/**
+ * The fingerprint the report prints on every page, recomputed from the scenario file, the seed and the
+ * audit heads (which the chains check has just tied to the entries): a printed page names its bundle.
+ */
+function checkFingerprint(dir: string, manifest: Manifest, report: DrillReport, record: Note): void {
+  const check = "fingerprint";
+  if (manifest.fingerprint === undefined) {
+    record(check, true, "this bundle predates fingerprints: its report prints none");
+    return;
+  }
+  const scenarioFile = join(dir, SCENARIO_FILE);
+  const recomputed = existsSync(scenarioFile) ? bundleFingerprint(readFileSync(scenarioFile, "utf8"), { ...report, seed: manifest.scenario.seed }) : undefined;
+  const printed = existsSync(join(dir, REPORT_HTML_FILE)) && readFileSync(join(dir, REPORT_HTML_FILE), "utf8").includes(manifest.fingerprint);
+  const problems = [
+    ...(recomputed === manifest.fingerprint ? [] : [`${MANIFEST_FILE}: fingerprint ${manifest.fingerprint.slice(0, 16)}… is not the ${FINGERPRINT_BASIS}`]),
+    ...(printed ? [] : [`${REPORT_HTML_FILE} does not print the fingerprint`]),
+  ];
+  record(check, problems.length === 0, problems.length === 0 ? `${manifest.fingerprint} (${FINGERPRINT_BASIS}), as ${REPORT_HTML_FILE} prints it` : problems.join("; "));
+}
+
 function readEntries(file: string, path: string, problems: string[]): { line: number; entry: StoredEntry }[] | undefined {
   if (!existsSync(file)) {
     problems.push(`${path} is missing`);
@@ -236,7 +260,11 @@ async function checkReproduces(dir: string, manifest: Manifest, report: DrillRep
     record(check, false, `${SCENARIO_FILE} does not load: ${parsed.problems[0]!.message}`);
     return;
   }
-  const again = await runDrill(parsed.scenario, { seed: manifest.scenario.seed, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const again = await runDrill(parsed.scenario, {
+    seed: manifest.scenario.seed,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+  });
   const heads = (r: DrillReport) => r.questions.audit.stores.map((s) => `${s.name}=${s.head}`);
   const differing = heads(again).filter((head, i) => head !== heads(report)[i]);
   if (differing.length > 0) {

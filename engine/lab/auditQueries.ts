@@ -60,13 +60,27 @@ export function auditProof(run: Run, { seq, store: storeName }: CommandInputs["a
   const entry = log.log.entry(seq);
   if (!entry) throw new Error(`no audit entry with seq ${seq} in ${log.name}`);
   const proofTree = run.audit.proofTree(log.name);
-  const treeSize = proofTree.size;
-  if (seq > treeSize) throw new Error(`entry ${seq} is not in the verified part of the log yet (${treeSize} entries)`);
+  if (seq > proofTree.size) throw new Error(`entry ${seq} is not in the verified part of the log yet (${proofTree.size} entries)`);
+  // Against a signed root where one covers the entry (and is this log's tree at its size), else today's root.
+  const signed = (run.signedCheckpoints[log.name]?.checkpoints ?? [])
+    .map((c, i) => ({ ...c, index: i + 1 }))
+    .find(({ checkpoint }) => checkpoint.size >= seq && checkpoint.size <= proofTree.size && proofTree.root(checkpoint.size) === checkpoint.root);
+  const treeSize = signed?.checkpoint.size ?? proofTree.size;
   const leafIndex = seq - 1;
   const path = proofTree.inclusionProof(leafIndex, treeSize);
   const root = proofTree.root(treeSize);
   const leaf = leafHash(entry.body);
-  return { seq, log: log.name, leafIndex, treeSize, leafHash: leaf, root, path, verified: verifyInclusion(leaf, leafIndex, treeSize, path, root).ok };
+  return {
+    seq,
+    log: log.name,
+    leafIndex,
+    treeSize,
+    leafHash: leaf,
+    root,
+    path,
+    verified: verifyInclusion(leaf, leafIndex, treeSize, path, root).ok,
+    checkpoint: signed ? { index: signed.index, treeSize, t: signed.checkpoint.t, keyId: signed.keyId } : null,
+  };
 }
 
 export function verifyChain(run: Run): ChainStatus {

@@ -9,6 +9,8 @@
  */
 import type { RequestRecord } from "../events";
 import type { FaultMenuEntry } from "../faults/menu";
+import type { BundleListing } from "../evidence/library";
+import type { CheckResult } from "../evidence/verify";
 import type { FaultSpec } from "../scenario/schema";
 import type { LabSnapshot, TransitionView } from "./views";
 
@@ -37,6 +39,9 @@ export const COMMAND_NAMES = [
   "verifyChain",
   "exportEvidence",
   "faultCatalog",
+  "listEvidence",
+  "verifyBundle",
+  "evidenceArchive",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -93,6 +98,12 @@ export interface CommandInputs {
   exportEvidence: NoInput;
   /** The fault menus' entries, one per way to inject a fault: the renderer draws its menus from them. */
   faultCatalog: NoInput;
+  /** The evidence library: the bundles in this host's evidence folder. */
+  listEvidence: NoInput;
+  /** Runs `npm run verify`'s checks on one bundle of the library, re-run included. */
+  verifyBundle: { readonly bundle: string };
+  /** One bundle of the library as a tar archive, to download. */
+  evidenceArchive: { readonly bundle: string };
 }
 
 /**
@@ -158,14 +169,43 @@ export interface InclusionProofView {
   readonly path: readonly string[];
   /** The proof checked by the verifier, independently of the code that made it. */
   readonly verified: boolean;
+  /**
+   * The signed checkpoint whose root the proof reaches (the first that covers the entry), or null when none
+   * does yet: the app signs checkpoints when it writes an evidence bundle, and the proof is then against the
+   * log's current root.
+   */
+  readonly checkpoint: SignedCheckpointRef | null;
 }
+
+/** A checkpoint of an evidence bundle (checkpoints.json), as a proof names it. */
+export interface SignedCheckpointRef {
+  /** 1-based, in the log's list of checkpoints. */
+  readonly index: number;
+  readonly treeSize: number;
+  /** Latest virtual ms of the entries it covers. */
+  readonly t: number;
+  readonly keyId: string;
+}
+
+/** One bundle of the evidence library, named by its directory in the host's evidence folder. */
+export type EvidenceListing = BundleListing;
+
+/** One of `npm run verify`'s checks and its verdict. */
+export type BundleCheck = CheckResult;
 
 export interface EvidenceExport {
   readonly dir: string;
+  /** The bundle's name in the evidence library. */
+  readonly name: string;
   readonly files: readonly string[];
   /** Why there is no PDF, when there is none. */
   readonly pdfMissing: string | null;
   readonly keyId: string;
+  /**
+   * Faults injected by hand that the bundled scenario schedules at their virtual times; when there are any,
+   * the bundle holds the headless drill of that scenario (what `npm run verify` re-runs), not the app's run.
+   */
+  readonly replayedFaults: number;
 }
 
 export interface ChainStatus {
@@ -202,6 +242,10 @@ export interface CommandResults {
   verifyChain: ChainStatus;
   exportEvidence: EvidenceExport;
   faultCatalog: { readonly entries: readonly FaultMenuEntry[] };
+  listEvidence: { readonly folder: string; readonly bundles: readonly EvidenceListing[] };
+  verifyBundle: { readonly bundle: string; readonly checks: readonly BundleCheck[] };
+  /** The archive's bytes as base64: both transports carry JSON. */
+  evidenceArchive: { readonly fileName: string; readonly base64: string };
 }
 
 /** What the host pushes to the UI. */

@@ -31,8 +31,12 @@ export interface LabControllerOptions extends RunOptions {
   readonly pushEveryMs?: number;
   /** Where "export evidence" writes, with which key and printer; without it the command says it is unavailable. */
   readonly evidence?: {
-    /** A new, empty directory for one bundle of this scenario file. */
+    /** The folder this host writes every bundle under: the evidence library lists it. */
+    readonly folder: string;
+    /** A new, empty directory for one bundle of this scenario file, in `folder`. */
     readonly newDir: (scenarioFile: string) => string;
+    /** The wall date and time now, ISO 8601: the drill's date on a bundle (the engine reads no clock itself). */
+    readonly wallDate: () => string;
     readonly key: () => InstallationKey;
     /** Prints the bundle's report.html to report.pdf; throws, saying why, when it cannot. */
     readonly printPdf?: (htmlPath: string, pdfPath: string) => Promise<void>;

@@ -11,6 +11,7 @@ import { VirtualClock } from "../clock";
 import { finishRun } from "../drill";
 import type { LabEvent } from "../events";
 import { seededRandom } from "../random";
+import type { LogCheckpoints } from "../evidence/bundle";
 import { DrillRecorder } from "../report/recorder";
 import { describeFault } from "../scenario/describeFault";
 import type { Fault, Scenario } from "../scenario/schema";
@@ -53,6 +54,8 @@ export class Run {
   stopRequested = false;
   /** The host could not keep up with the speed on the last tick. */
   behind = false;
+  /** Each destination log's checkpoints as signed in the last evidence bundle of this run; inclusion proofs name them. */
+  signedCheckpoints: Readonly<Record<string, LogCheckpoints>> = {};
   /** Calls from outside (OpenAI clients) that reached the world; a re-run of the scenario cannot replay them. */
   externalCalls = 0;
   /** Answers the outside calls still waiting on the world, should it stop for good first. */

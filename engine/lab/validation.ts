@@ -7,6 +7,7 @@
  * field added to one and not the other fails the typecheck.
  */
 import { z } from "zod";
+import { BUNDLE_NAME } from "../evidence/library";
 import { faultKinds } from "../scenario/schema";
 import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
 
@@ -34,6 +35,8 @@ const none = z.strictObject({});
 /** An audit store's name: `canonical`, `global`, `region:<id>` or `buffer:<id>`; absent means the inspected log. */
 const storeName = z.string().regex(/^(canonical|global|(region|buffer):[a-z0-9][a-z0-9-]{0,62})$/, "must name an audit store, e.g. canonical or buffer:eu-west");
 const requestId = z.string().min(1).max(200);
+/** A bundle of the evidence library: its directory's name, never a path. */
+const bundleName = z.string().regex(BUNDLE_NAME, "must name a bundle of the evidence library, e.g. short-drill-2026-12-05T11-08-31-123Z");
 
 const auditFilterSchema = z.strictObject({
   region: z.string().min(1).max(64).optional(),
@@ -70,6 +73,9 @@ export const commandSchemas = {
   verifyChain: none,
   exportEvidence: none,
   faultCatalog: none,
+  listEvidence: none,
+  verifyBundle: z.strictObject({ bundle: bundleName }),
+  evidenceArchive: z.strictObject({ bundle: bundleName }),
 } as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
 
 /** Every command has a schema, and each schema's output is the contract's input, in both directions. */

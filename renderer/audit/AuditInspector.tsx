@@ -471,6 +471,11 @@ function InclusionProof(props: { seq: number; prove: (seq: number) => Promise<In
               ? `✓ Leaf ${state.proof.leafIndex} is in the ${state.proof.treeSize}-entry tree of ${state.proof.log}.`
               : `✗ The proof does not lead to the root of ${state.proof.log}.`}
           </p>
+          <p className="audit-state-text" data-testid="proof-checkpoint">
+            {state.proof.checkpoint
+              ? `Its root is signed checkpoint ${state.proof.checkpoint.index} of ${state.proof.log} (${state.proof.checkpoint.treeSize} entries, to ${formatVirtualTime(state.proof.checkpoint.t)}), key ${state.proof.checkpoint.keyId}.`
+              : "No signed checkpoint matches this root yet: the log's checkpoints are signed when an evidence bundle of the run is written."}
+          </p>
           <dl className="audit-fields">
             <dt>leaf hash</dt>
             <dd className="audit-hash">{state.proof.leafHash}</dd>

@@ -20,7 +20,7 @@ describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
 
   beforeAll(async () => {
     let bundles = 0;
-    app = await openApp({ evidence: { newDir: () => join(work, `bundle-${++bundles}`), key: () => key } });
+    app = await openApp({ evidence: { folder: work, newDir: () => join(work, `bundle-${++bundles}`), key: () => key, wallDate: () => new Date().toISOString() } });
   }, 120_000);
   afterAll(async () => {
     await app?.close();
@@ -63,14 +63,14 @@ describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
 
   it("exports a finished run as evidence that verifies offline, re-run included", async () => {
     const { page } = app;
-    // Hand-made faults cannot be replayed exactly, so evidence comes from a fresh run of the file.
+    // A fresh run of the file, without the faults made by hand above: this bundle holds the app's own run.
     await page.getByTestId("open-audit-partition-central.yaml").click();
     await expect.poll(clockMs).toBe(0);
     expect(await page.getByTestId("export-evidence").isDisabled()).toBe(true);
     await page.getByTestId("play").click();
     await expect.poll(async () => page.getByTestId("status").textContent(), { timeout: 150_000, interval: 250 }).toBe("finished");
     await page.getByTestId("export-evidence").click();
-    const banner = page.getByTestId("evidence-written");
+    const banner = page.getByTestId("evidence-written"); // in the evidence library, which opens on the new bundle
     await banner.waitFor({ timeout: 60_000 });
     const dir = (await banner.locator("code").first().textContent())!;
     expect(dir.startsWith(work)).toBe(true);

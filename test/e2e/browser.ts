@@ -66,7 +66,7 @@ export async function openApp(
     ...(options.evidence ? { evidence: options.evidence } : {}),
   });
   if (options.scenario) await controller.execute("loadScenario", { source: "library", name: options.scenario });
-  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR });
+  const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, ...(options.evidence ? { evidenceFolder: options.evidence.folder } : {}) });
   const api = await startOpenAiServer({ backend: controller.gatewayApi, port: 0 });
   controller.serveGatewayApiAt(api.origin);
   const browser = await launchChromium();

@@ -10,6 +10,7 @@ const root = join(import.meta.dirname, "../..");
 const scenarioPath = join(root, "test/fixtures/short-drill.yaml");
 const work = mkdtempSync(join(tmpdir(), "failover-lab-evidence-"));
 const bundle = join(work, "bundle");
+const WRITTEN = "2026-12-05T11:08:31.123Z";
 let report: DrillReport;
 let key: InstallationKey;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ beforeAll(async () => {
   key = generateKeyPair();
   const auditDir = join(work, "audit");
   report = await runDrill(loadScenarioFile(scenarioPath), { auditDir });
-  writeEvidence(bundle, { scenarioText: readFileSync(scenarioPath, "utf8"), report, auditDir, key, generatedBy: "test" });
+  writeEvidence(bundle, { scenarioText: readFileSync(scenarioPath, "utf8"), report, auditDir, key, generatedBy: "test", writtenAt: WRITTEN });
 });
 
 /** A copy of the fresh bundle to damage. */
@@ -35,7 +36,13 @@ const detail = (results: CheckResult[], check: string) => results.find((r) => r.
 describe("verifyEvidence", () => {
   it("passes a fresh bundle on every check, re-running the scenario to the same audit heads", async () => {
     const results = await verifyEvidence(bundle);
-    expect(verdicts(results)).toEqual({ "manifest signature": true, "file hashes": true, "audit chains": true, "buffers match destinations": true, checkpoints: true, reproduces: true });
+    expect(verdicts(results)).toEqual({ "manifest signature": true, "file hashes": true, "audit chains": true, fingerprint: true, "buffers match destinations": true, checkpoints: true, reproduces: true });
+    // The report prints the date, the key and the fingerprint the verifier recomputed.
+    const fingerprint = /^([0-9a-f]{64}) \(SHA-256 of the scenario file, the seed and every audit store's head\)/.exec(detail(results, "fingerprint"))![1]!;
+    const page = readFileSync(join(bundle, "report.html"), "utf8");
+    expect(page).toContain(`<dd data-stamp="fingerprint"><code>${fingerprint}</code>`);
+    expect(page).toContain(`<dd data-stamp="key">${key.keyId}</dd>`);
+    expect(page).toContain(`<dd data-stamp="date">2026-12-05 11:08:31 UTC</dd>`);
     expect(detail(results, "reproduces")).toContain(report.questions.audit.chain.head.slice(0, 14));
     expect(detail(results, "checkpoints")).toMatch(/^\d+ signed checkpoints over 1 logs/);
   });
@@ -68,14 +75,14 @@ describe("verifyEvidence", () => {
     const checkpoints = JSON.parse(readFileSync(file, "utf8"));
     checkpoints.logs.canonical.checkpoints[0].checkpoint.root = "ab".repeat(32);
     writeFileSync(file, JSON.stringify(checkpoints));
-    sealBundle(forgedRoot, report, key); // even an insider who can re-seal the manifest cannot re-sign the checkpoint
+    sealBundle(forgedRoot, report, key, WRITTEN); // even an insider who can re-seal the manifest cannot re-sign the checkpoint
     let results = await verifyEvidence(forgedRoot, { rerun: false });
     expect(verdicts(results)).toMatchObject({ "file hashes": true, checkpoints: false });
     expect(detail(results, "checkpoints")).toBe("canonical checkpoint 1: bad signature");
 
     const otherKey = copy();
     const mallory = generateKeyPair();
-    writeEvidence(join(otherKey, "resigned"), { scenarioText: readFileSync(scenarioPath, "utf8"), report, auditDir: join(work, "audit"), key: mallory, generatedBy: "mallory" });
+    writeEvidence(join(otherKey, "resigned"), { scenarioText: readFileSync(scenarioPath, "utf8"), report, auditDir: join(work, "audit"), key: mallory, generatedBy: "mallory", writtenAt: WRITTEN });
     results = await verifyEvidence(join(otherKey, "resigned"), { rerun: false, trustedPublicKeyPem: key.publicKeyPem });
     expect(verdicts(results)["manifest signature"]).toBe(false);
     expect(detail(results, "manifest signature")).toContain(`not by the trusted key ${key.keyId}`);
@@ -85,9 +92,11 @@ describe("verifyEvidence", () => {
     const dir = copy();
     const file = join(dir, "scenario.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("rate_per_s: 10", "rate_per_s: 11"));
-    sealBundle(dir, report, key);
+    sealBundle(dir, report, key, WRITTEN);
     const results = await verifyEvidence(dir);
-    expect(verdicts(results)).toMatchObject({ "manifest signature": true, "file hashes": true, "audit chains": true, checkpoints: true, reproduces: false });
+    expect(verdicts(results)).toMatchObject({ "manifest signature": true, "file hashes": true, "audit chains": true, checkpoints: true, fingerprint: false, reproduces: false });
+    // Re-sealed, the manifest names the changed file's fingerprint, which the printed report does not carry.
+    expect(detail(results, "fingerprint")).toBe("report.html does not print the fingerprint");
     expect(detail(results, "reproduces")).toMatch(/^re-running scenario.yaml with seed 1 gives other audit heads: canonical=/);
   });
 });
@@ -107,7 +116,7 @@ describe("npm run verify", () => {
     const good = await verify(bundle, "--no-rerun");
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/^PASS {2}manifest signature: signed by key [0-9a-f]{16}/m);
-    expect(good.stdout).toContain("Bundle verified: 5 checks passed.");
+    expect(good.stdout).toContain("Bundle verified: 6 checks passed.");
     const dir = copy();
     rmSync(join(dir, "report.html"));
     const bad = await verify(dir, "--no-rerun");

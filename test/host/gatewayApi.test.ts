@@ -25,7 +25,7 @@ beforeAll(async () => {
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     // Never reached: a run that answered calls from outside is refused before anything is written.
-    evidence: { newDir: () => expect.unreachable(), key: () => expect.unreachable() },
+    evidence: { folder: "", newDir: () => expect.unreachable(), key: () => expect.unreachable(), wallDate: () => expect.unreachable() },
   });
   server = await startOpenAiServer({ backend: lab.gatewayApi, port: 0 });
   lab.serveGatewayApiAt(server.origin);

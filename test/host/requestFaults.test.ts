@@ -41,7 +41,7 @@ async function gatewayWith(faults: Fault[]) {
     scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    evidence: { newDir: () => expect.unreachable(), key: () => expect.unreachable() },
+    evidence: { folder: "", newDir: () => expect.unreachable(), key: () => expect.unreachable(), wallDate: () => expect.unreachable() },
   });
   const server = await startOpenAiServer({ backend: lab.gatewayApi, port: 0 });
   open = { lab, server };

@@ -41,7 +41,7 @@ describe("the command table", () => {
   it("has one handler for each command of the contract, and declares which change nothing", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
     const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
-    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog"]);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive"]);
   });
 
   it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
@@ -76,6 +76,9 @@ describe("the command table", () => {
     expect(await send("auditProof", { seq: 2 })).toMatchObject({ ok: true, result: { seq: 2, verified: true } });
     expect(await send("verifyChain", {})).toMatchObject({ ok: true, result: { ok: true } });
     expect(await send("exportEvidence", {})).toEqual({ ok: false, error: "this host cannot write evidence bundles" });
+    expect(await send("listEvidence", {})).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
+    expect(await send("verifyBundle", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
+    expect(await send("evidenceArchive", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
     expect(await send("reset", {})).toEqual({ ok: true, result: undefined });
     expect(snapshots.at(-1)).toMatchObject({ status: "ready", nowMs: 0, faults: [] });
     expect([...sent].sort()).toEqual([...COMMAND_NAMES].sort());

@@ -2,13 +2,14 @@
  * The app's audit extras: an inclusion proof on demand, and an evidence bundle of a finished run that the
  * offline verifier accepts — including that a headless re-run reproduces the app's run.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generateKeyPair, leafHash, verifyEvidence, verifyInclusion } from "../../engine";
 import { LabController } from "../../engine/lab/controller";
-import type { AuditRow, EvidenceExport, InclusionProofView, LabSnapshot } from "../../engine/lab/contract";
+import type { AuditRow, BundleCheck, EvidenceExport, EvidenceListing, InclusionProofView, LabSnapshot } from "../../engine/lab/contract";
 import { serveCommand } from "../../engine/lab/validation";
 import { scenarioFolder } from "../../host/scenarioLibrary";
 
@@ -25,7 +26,7 @@ function start(withEvidence = true) {
     scenarios: scenarioFolder(join(import.meta.dirname, "../../scenarios")),
     wallNow: () => 0,
     waitWallMs: async () => undefined,
-    ...(withEvidence ? { evidence: { newDir: () => join(work, `bundle-${++bundles}`), key: () => key } } : {}),
+    ...(withEvidence ? { evidence: { folder: work, newDir: () => join(work, `bundle-${++bundles}`), key: () => key, wallDate: () => "2026-12-05T11:08:31.123Z" } } : {}),
   });
   const c = controller;
   return async <T>(name: string, payload: unknown = {}): Promise<T> => {
@@ -41,7 +42,8 @@ describe("the app's audit evidence", () => {
     await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
     await call("runTo", { ms: 30_000 });
     const proof = await call<InclusionProofView>("auditProof", { seq: 42 });
-    expect(proof).toMatchObject({ seq: 42, log: "canonical", leafIndex: 41, verified: true });
+    // Nothing is signed before an evidence bundle is written: the proof says no checkpoint matches yet.
+    expect(proof).toMatchObject({ seq: 42, log: "canonical", leafIndex: 41, verified: true, checkpoint: null });
     expect(proof.treeSize).toBeGreaterThanOrEqual(42);
     // An RFC 6962 audit path has one sibling per level at most.
     expect(proof.path.length).toBeGreaterThan(0);
@@ -104,20 +106,55 @@ describe("the app's audit evidence", () => {
     expect(exported.keyId).toBe(key.keyId);
     const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "buffers match destinations", "checkpoints", "reproduces"]);
+    // Once signed, an inclusion proof names the first checkpoint covering its entry, and reaches its root.
+    const { logs } = JSON.parse(readFileSync(join(exported.dir, "checkpoints.json"), "utf8")) as { logs: Record<string, { checkpoints: { checkpoint: { size: number; root: string } }[] }> };
+    const signed = logs["canonical"]!.checkpoints;
+    const proof = await call<InclusionProofView>("auditProof", { seq: 5 });
+    expect(proof.checkpoint).toEqual({ index: 1, treeSize: signed[0]!.checkpoint.size, t: expect.any(Number), keyId: key.keyId });
+    expect(proof.root).toBe(signed[0]!.checkpoint.root);
+    expect(proof.verified).toBe(true);
+    const last = await call<InclusionProofView>("auditProof", { seq: signed.at(-1)!.checkpoint.size });
+    expect(last.checkpoint?.index).toBe(signed.length);
+    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
     const snapshot = await call<LabSnapshot>("getSnapshot");
     expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", logs: ["canonical"] });
     expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);
   });
 
-  it("refuses to export a run with faults injected by hand, and says what to do instead; a host without a key cannot export", async () => {
+  it("exports a run with a fault injected and healed by hand: the bundled scenario carries it, and the verifier's re-run reproduces the run", async () => {
     const call = start();
     await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
     await call("runTo", { ms: 10_000 });
-    await call("injectFault", { fault: { kind: "gateway-down", region: "us-east" } });
+    const { faultId } = await call<{ faultId: string }>("injectFault", { fault: { kind: "gateway-down", region: "us-east" } });
+    await call("runTo", { ms: 25_500 });
+    await call("heal", { faultId });
     await call("runTo", { ms: 60_000 });
-    await expect(call("exportEvidence")).rejects.toThrow(/1 fault\(s\) injected by hand.*save the scenario, open the saved file/);
-    await controller!.close();
+    const exported = await call<EvidenceExport>("exportEvidence");
+    const bundled = readFileSync(join(exported.dir, "scenario.yaml"), "utf8");
+    expect(bundled).toContain("{ kind: gateway-down, region: us-east, at_s: 10, heal_s: 25.5 }");
+    // The file's own comments stay: the bundled scenario is the loaded file plus the hand-made faults.
+    expect(bundled).toContain("# A one-minute drill for CLI tests");
+    expect(exported.replayedFaults).toBe(1);
+
+    // The evidence library lists it, verifies it with npm run verify's checks, and downloads it as one tar.
+    const library = await call<{ folder: string; bundles: EvidenceListing[] }>("listEvidence");
+    expect(library.folder).toBe(work);
+    expect(library.bundles[0]).toMatchObject({ name: exported.name, scenario: "short drill", seed: 1, writtenAt: "2026-12-05T11:08:31.123Z", keyId: key.keyId, files: exported.files.length, hasPdf: false });
+    const { checks } = await call<{ checks: BundleCheck[] }>("verifyBundle", { bundle: exported.name });
+    expect(checks.filter((r) => !r.ok)).toEqual([]);
+    expect(checks.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
+    const archive = await call<{ fileName: string; base64: string }>("evidenceArchive", { bundle: exported.name });
+    expect(archive.fileName).toBe(`${exported.name}.tar`);
+    const unpacked = mkdtempSync(join(work, "unpacked-"));
+    writeFileSync(join(unpacked, archive.fileName), Buffer.from(archive.base64, "base64"));
+    expect(spawnSync("tar", ["-xf", archive.fileName], { cwd: unpacked }).status).toBe(0);
+    const results = await verifyEvidence(join(unpacked, exported.name), { trustedPublicKeyPem: key.publicKeyPem, rerun: false });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    await expect(call("verifyBundle", { bundle: "../etc" })).rejects.toThrow(/must name a bundle of the evidence library/);
+    await expect(call("evidenceArchive", { bundle: "nothing-here" })).rejects.toThrow(/no evidence bundle "nothing-here"/);
+  });
+
+  it("a host without a key cannot export", async () => {
     const bare = start(false);
     await bare("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
     await expect(bare("exportEvidence")).rejects.toThrow(/this host cannot write evidence bundles/);

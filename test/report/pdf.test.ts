@@ -18,6 +18,7 @@ import { toolAvailable } from "../missingTool";
 
 const SCENARIO = join(import.meta.dirname, "..", "fixtures", "short-drill.yaml");
 const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
+const STAMP = { writtenAt: "2026-12-05T11:08:31.123Z", keyId: "0123456789abcdef", fingerprint: "f".repeat(64), fingerprintOf: "SHA-256 of the test" };
 
 const chromiumAvailable = toolAvailable(
   existsSync(CHROMIUM_PATH),
@@ -55,7 +56,7 @@ describe.skipIf(!chromiumAvailable)("the report printed to PDF", () => {
     htmlPath = join(dir, "report.html");
     pdfPath = join(dir, "report.pdf");
     const report = await runDrill(loadScenarioFile(SCENARIO), {});
-    writeFileSync(htmlPath, renderHtmlReport(report, { scenarioFile: readFileSync(SCENARIO, "utf8"), generatedBy: "pdf.test" }));
+    writeFileSync(htmlPath, renderHtmlReport(report, { scenarioFile: readFileSync(SCENARIO, "utf8"), generatedBy: "pdf.test", evidence: STAMP }));
     await printPdf(htmlPath, pdfPath);
   }, 120_000);
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -81,6 +82,18 @@ describe.skipIf(!chromiumAvailable)("the report printed to PDF", () => {
     expect(width).toBeGreaterThan(850);
     expect(height / width).toBeCloseTo(Math.SQRT2, 1);
     expect(statSync(`${out}.png`).size).toBeGreaterThan(50_000);
+  });
+
+  it.skipIf(!pdftoppmAvailable)("prints the drill's date, the signing key and the fingerprint on every page, to test-artifacts/report-page2.png", () => {
+    const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync("pdfinfo", [pdfPath], { encoding: "utf8" }).stdout)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    for (let page = 1; page <= pages; page++) {
+      const text = spawnSync("pdftotext", ["-f", String(page), "-l", String(page), "-layout", pdfPath, "-"], { encoding: "utf8" }).stdout.replace(/\s+/g, " ");
+      expect(text, `page ${page}`).toContain("Drill of 2026-12-05 11:08:31 UTC · signed by key 0123456789abcdef · fingerprint");
+      expect(text.replace(/ /g, ""), `page ${page}`).toContain("f".repeat(64));
+    }
+    const out = join(ARTIFACTS, "report-page2");
+    expect(spawnSync("pdftoppm", ["-f", "2", "-l", "2", "-r", "110", "-png", "-singlefile", pdfPath, out]).status).toBe(0);
   });
 
   it("draws the charts in a 1280 px window without fetching anything, to test-artifacts/report-html.png", async () => {

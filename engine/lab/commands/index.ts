@@ -1,5 +1,6 @@
 /** The command table: every command of the contract, by name, to its handler. */
 import { auditCommands } from "./audit";
+import { evidenceCommands } from "./evidence";
 import { exportCommands } from "./export";
 import { faultCommands } from "./faults";
 import type { CommandTable } from "./handler";
@@ -8,4 +9,4 @@ import { scenarioCommands } from "./scenario";
 
 export type { CommandHandler, CommandTable } from "./handler";
 
-export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands };
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands };
