@@ -90,19 +90,20 @@ export function Scrubber(props: { snapshot: LabSnapshot; onRunTo: (ms: number) =
   const at = (ms: number) => `${Math.min(100, Math.max(0, (ms / durationMs) * 100))}%`;
   const seekingTo = snapshot.seekingTo;
   return (
-    <div className="scrubber" data-testid="scrubber" data-seeking={seekingTo ?? ""}>
-      <div
-        ref={trackRef}
-        className={seekingTo === null ? "scrubber-track" : "scrubber-track scrubber-track--seeking"}
-        data-testid="scrubber-track"
-        title={seekingTo === null ? "Click ahead of the cursor to run there, behind it to rewind (the run replayed from its seed)" : undefined}
-        onClick={(event) => {
-          if (seekingTo !== null) return;
-          const box = event.currentTarget.getBoundingClientRect();
-          const ms = Math.round(((event.clientX - box.left) / box.width) * durationMs);
-          if (ms !== snapshot.nowMs) props.onRunTo(Math.min(Math.max(ms, 0), durationMs));
-        }}
-      >
+    // The axis takes clicks too: it is the same time, and a larger target.
+    <div
+      className={seekingTo === null ? "scrubber" : "scrubber scrubber--seeking"}
+      data-testid="scrubber"
+      data-seeking={seekingTo ?? ""}
+      title={seekingTo === null ? "Click ahead of the cursor to run there, behind it to rewind (the run replayed from its seed)" : undefined}
+      onClick={(event) => {
+        if (seekingTo !== null) return;
+        const box = event.currentTarget.getBoundingClientRect();
+        const ms = Math.round(((event.clientX - box.left) / box.width) * durationMs);
+        if (ms !== snapshot.nowMs) props.onRunTo(Math.min(Math.max(ms, 0), durationMs));
+      }}
+    >
+      <div ref={trackRef} className="scrubber-track" data-testid="scrubber-track">
         <div className="scrubber-played" style={{ width: at(snapshot.nowMs) }} />
         {snapshot.scheduledFaults.map((fault) => (
           <span
