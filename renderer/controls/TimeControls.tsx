@@ -59,8 +59,9 @@ export function TimeControls(props: {
         {formatVirtualTime(snapshot.nowMs)}
         {snapshot.scenario && <span className="clock-total"> / {formatVirtualTime(snapshot.scenario.durationS * 1000)}</span>}
       </div>
-      <span className={`status status-${seeking ? "rewinding" : snapshot.status}`} data-testid="status">
-        {seeking ? "rewinding" : snapshot.status}
+      {/* "seeking" rather than "rewinding": short enough for the bar to stay one row on a 1280 px screen; the scrubber says where to. */}
+      <span className={`status status-${seeking ? "seeking" : snapshot.status}`} data-testid="status">
+        {seeking ? "seeking" : snapshot.status}
       </span>
       {snapshot.behind && (
         <span className="behind" title="This machine cannot simulate this fast; the run goes as fast as it can">
