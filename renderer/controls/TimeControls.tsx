@@ -42,9 +42,9 @@ export function TimeControls(props: {
       <button data-testid="reset" onClick={props.onReset} disabled={!loaded || seeking} title="Start the scenario again">
         ↺ Reset
       </button>
-      <label className="speed" title="Virtual seconds per wall second (− and +)">
-        Speed
-        <select data-testid="speed" value={snapshot.speed} onChange={(e) => props.onSpeed(Number(e.target.value))}>
+      {/* The select's "10×" says what it is; the word "Speed" made room for the step to the next change. */}
+      <label className="speed" title="Speed: virtual seconds per wall second (− and +)">
+        <select data-testid="speed" aria-label="Speed" value={snapshot.speed} onChange={(e) => props.onSpeed(Number(e.target.value))}>
           {[...new Set([...SPEEDS, snapshot.speed])]
             .filter((s) => s >= MIN_SPEED && s <= MAX_SPEED)
             .sort((a, b) => a - b)
@@ -59,9 +59,8 @@ export function TimeControls(props: {
         {formatVirtualTime(snapshot.nowMs)}
         {snapshot.scenario && <span className="clock-total"> / {formatVirtualTime(snapshot.scenario.durationS * 1000)}</span>}
       </div>
-      {/* "seeking" rather than "rewinding": short enough for the bar to stay one row on a 1280 px screen; the scrubber says where to. */}
-      <span className={`status status-${seeking ? "seeking" : snapshot.status}`} data-testid="status">
-        {seeking ? "seeking" : snapshot.status}
+      <span className={`status status-${seeking ? "rewinding" : snapshot.status}`} data-testid="status">
+        {seeking ? "rewinding" : snapshot.status}
       </span>
       {snapshot.behind && (
         <span className="behind" title="This machine cannot simulate this fast; the run goes as fast as it can">
