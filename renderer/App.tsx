@@ -66,7 +66,11 @@ export function App({ connection }: { connection: LabConnection }) {
     if (status === "playing") run(() => api.pause({}));
     else if (status === "ready" || status === "paused") run(() => api.play({}));
   }, [api, run, status]);
-  const step = useCallback(() => status !== "empty" && status !== "finished" && run(() => api.step({})), [api, run, status]);
+  const seeking = snapshot?.seekingTo != null;
+  const step = useCallback(
+    (until: "event" | "change") => status !== "empty" && status !== "finished" && !seeking && run(() => api.step({ until })),
+    [api, run, status, seeking],
+  );
   const changeSpeed = useCallback(
     (direction: 1 | -1) => {
       const current = snapshot?.speed ?? 10;
@@ -81,7 +85,8 @@ export function App({ connection }: { connection: LabConnection }) {
       const target = event.target as HTMLElement;
       if (["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === " ") togglePlay();
-      else if (event.key === "ArrowRight" || event.key === ".") step();
+      else if ((event.key === "ArrowRight" && event.shiftKey) || event.key === ">") step("change");
+      else if (event.key === "ArrowRight" || event.key === ".") step("event");
       else if (event.key === "+" || event.key === "=") changeSpeed(1);
       else if (event.key === "-") changeSpeed(-1);
       else if (event.key === "Escape") setMenu(null);
@@ -114,7 +119,8 @@ export function App({ connection }: { connection: LabConnection }) {
           snapshot={snapshot}
           onPlay={() => run(() => api.play({}))}
           onPause={() => run(() => api.pause({}))}
-          onStep={step}
+          onStep={() => step("event")}
+          onStepToChange={() => step("change")}
           onSpeed={(speed) => run(() => api.setSpeed({ speed }))}
           onReset={() => run(() => api.reset({}))}
         />

@@ -12,10 +12,19 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 /** Virtual ms as mm:ss.mmm, or h:mm:ss.mmm from an hour up (a 10-hour drill reads 10:00:00.000, not 600:00.000). */
 export function formatVirtualTime(ms: number): string {
+  return clock(ms, true);
+}
+
+/** Virtual ms as the clock writes it without its milliseconds (mm:ss, h:mm:ss): a time axis's ticks. */
+export function formatVirtualSeconds(ms: number): string {
+  return clock(ms, false);
+}
+
+function clock(ms: number, withMillis: boolean): string {
   const whole = Math.max(0, Math.floor(ms));
   const seconds = Math.floor(whole / 1000);
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor(seconds / 60) % 60;
-  const tail = `${pad(seconds % 60, 2)}.${pad(whole % 1000, 3)}`;
+  const tail = withMillis ? `${pad(seconds % 60, 2)}.${pad(whole % 1000, 3)}` : pad(seconds % 60, 2);
   return hours > 0 ? `${hours}:${pad(minutes, 2)}:${tail}` : `${pad(minutes, 2)}:${tail}`;
 }

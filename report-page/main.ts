@@ -7,7 +7,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./report.css";
 import type { ReportPageData } from "../engine/report/pageData";
-import { faultMarkerPlugin, type FaultMarkerLook } from "../renderer/charts/faultMarkers";
+import { FAULT_LABELS_HEIGHT, faultMarkerPlugin, type FaultMarkerLook } from "../renderer/charts/faultMarkers";
 import { formatAmount, formatLatency, formatLatencyTicks, formatSeconds, orDash } from "../renderer/charts/format";
 import { reportColumns, reportFaultMarks } from "./columns";
 
@@ -83,6 +83,8 @@ function drawCharts(data: ReportPageData): void {
         height: parseFloat(getComputedStyle(host).getPropertyValue("--chart-height")),
         series: [{ label: "time", value: orDash(formatSeconds) }, ...spec.series],
         legend: { show: spec.series.length > 1 },
+        // The fault labels' lanes, above the plot (its height includes them).
+        padding: [FAULT_LABELS_HEIGHT, null, null, null],
         scales: { x: { time: false, range: [0, data.end_s] }, y: { range: (_plot, _min, max) => [0, Math.max(Number.isFinite(max) ? max * 1.1 : 0, spec.yAtLeast)] } },
         axes: [
           { ...AXIS, size: 24, values: (_plot, splits) => splits.map(formatSeconds) },

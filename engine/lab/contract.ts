@@ -79,8 +79,12 @@ export interface CommandInputs {
   loadScenario: { readonly source: "library"; readonly name: string } | { readonly source: "text"; readonly fileName: string; readonly text: string };
   play: NoInput;
   pause: NoInput;
-  step: NoInput;
-  /** Fast-forwards (unpaced) to a later virtual time, ms: the scrubber's "run to here". */
+  /** To the next event (a request answered, a state change, a fault; the default) or the next state change (a transition or a fault). */
+  step: { readonly until?: "event" | "change" };
+  /**
+   * Goes to a virtual time, ms: the scrubber's "go here". A later time is fast-forwarded to (unpaced); an
+   * earlier one rewinds (the scenario re-run from its seed to there, with the faults made by hand before it).
+   */
   runTo: { readonly ms: number };
   setSpeed: { readonly speed: number };
   reset: NoInput;

@@ -5,6 +5,7 @@
  */
 import { faultKind } from "../faults/registry";
 import { measureRun } from "../drill";
+import { describeFault } from "../scenario/describeFault";
 import type { SecondTraffic } from "../report/recorder";
 import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
@@ -138,6 +139,14 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
     gatewayApi: settings.gatewayApi,
     timeline: run.timeline.slice(-TIMELINE_SENT),
     metrics: metricsPoints(run),
+    scheduledFaults: scenario.faults.map((fault, i) => ({
+      id: `f${i + 1}`,
+      kind: fault.kind,
+      atMs: Math.round(fault.at_s * 1000),
+      healMs: fault.heal_s === undefined ? null : Math.round(fault.heal_s * 1000),
+      text: describeFault(fault),
+    })),
+    seekingTo: run.seekingTo,
   };
 }
 
@@ -226,5 +235,7 @@ function emptySnapshot({ speed, gatewayApi }: LabSettings): LabSnapshot {
     gatewayApi,
     timeline: [],
     metrics: [],
+    scheduledFaults: [],
+    seekingTo: null,
   };
 }

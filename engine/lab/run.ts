@@ -49,6 +49,10 @@ export class Run {
   private timelineCount = 0;
   /** Engine events so far: a step advances until this changes. */
   events = 0;
+  /** State-machine transitions and fault events so far: a step to the next state change advances until this changes. */
+  changes = 0;
+  /** Virtual ms a rewind is fast-forwarding this run to, while it does; null otherwise. */
+  seekingTo: number | null = null;
   status: RunStatus = "ready";
   playing: Promise<void> | undefined;
   stopRequested = false;
@@ -110,8 +114,25 @@ export class Run {
     if (this.timeline.length > TIMELINE_KEPT) this.timeline.splice(0, this.timeline.length - TIMELINE_KEPT);
   }
 
+  /** Injects a fault now by hand, as the user's command or its replay on a rewind: the same id, the same timeline item. */
+  injectByHand(fault: Fault): string {
+    const faultId = this.session.inject(fault);
+    this.userFaults.push({ id: faultId, fault });
+    this.note({ t: this.clock.now(), kind: "command", region: "global", text: `inject ${faultId}: ${describeFault(fault)}` });
+    return faultId;
+  }
+
+  /** Heals a fault now by hand; a hand-made fault's entry keeps when, so a rewind can replay it. */
+  healByHand(faultId: string): void {
+    this.session.heal(faultId);
+    const mine = this.userFaults.find((f) => f.id === faultId);
+    if (mine) mine.fault = { ...mine.fault, heal_s: this.clock.now() / 1000 } as Fault;
+    this.note({ t: this.clock.now(), kind: "command", region: "global", text: `heal ${faultId}` });
+  }
+
   private onEvent(event: LabEvent): void {
     this.events++;
+    if (event.type !== "request") this.changes++;
     // Requests reach the timeline only through the recorder's counts.
     if (event.type === "transition") {
       const { machine, subject, from, to, cause } = event;

@@ -55,7 +55,7 @@ export const commandSchemas = {
   ]),
   play: none,
   pause: none,
-  step: none,
+  step: z.strictObject({ until: z.enum(["event", "change"]).optional() }),
   runTo: z.strictObject({ ms: z.int().min(0).max(7 * 86_400_000) }),
   setSpeed: z.strictObject({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
   reset: none,

@@ -75,6 +75,18 @@ export interface FaultView {
   readonly faultedGateway: string | null;
 }
 
+/** A fault of the scenario's own timeline, known from t = 0 whether or not it has happened yet. */
+export interface ScheduledFaultView {
+  /** The id the run gives it when it happens: `f1` for the file's first fault. */
+  readonly id: string;
+  readonly kind: FaultKind;
+  /** Virtual ms. */
+  readonly atMs: number;
+  readonly healMs: number | null;
+  /** What it does, in words. */
+  readonly text: string;
+}
+
 export interface TimelineItem {
   /** Increases by one per item over the whole session, so the UI can append without duplicates. */
   readonly n: number;
@@ -215,4 +227,9 @@ export interface LabSnapshot {
   readonly timeline: readonly TimelineItem[];
   /** Per virtual second, the last minutes (bounded). */
   readonly metrics: readonly MetricsPoint[];
+  // Time travel: what the scrubber draws besides the timeline.
+  /** The scenario's fault schedule, from t = 0. */
+  readonly scheduledFaults: readonly ScheduledFaultView[];
+  /** Virtual ms a rewind is fast-forwarding to while it does; null otherwise. */
+  readonly seekingTo: number | null;
 }

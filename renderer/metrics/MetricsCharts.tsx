@@ -7,11 +7,12 @@ import { useEffect, useId, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
-import { faultMarkerPlugin, type FaultMarker, type FaultMarkerLook } from "../charts/faultMarkers";
+import { FAULT_LABELS_HEIGHT, faultMarkerPlugin, type FaultMarker, type FaultMarkerLook } from "../charts/faultMarkers";
 import { formatClock, formatLatency, formatPercent, orDash } from "../charts/format";
-import { faultMarkers, metricsSeries, type AlignedColumns } from "./series";
+import { faultMarkers, metricsSeries, smoothingWindowS, type AlignedColumns } from "./series";
 
-const CHART_HEIGHT = 150;
+/** The plot and, above it, the fault labels' lanes. */
+const CHART_HEIGHT = 150 + FAULT_LABELS_HEIGHT;
 /** Distinguishable on a dark background; a region keeps its colour as long as the region list is the same. */
 const REGION_COLORS = ["#4ea1ff", "#f5a524", "#b48cff", "#2dd4bf", "#f472b6", "#a3e635", "#fb7185", "#facc15"];
 const ERROR_COLOR = "#f87171";
@@ -25,7 +26,10 @@ const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
 export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults: readonly FaultView[]; regions: readonly string[] }) {
   const { metrics, faults, regions } = props;
-  const series = useMemo(() => metricsSeries(metrics, regions), [metrics, regions]);
+  // Smoothed over a window chosen from the rate, so a few requests a second draw a line rather than a wall of spikes.
+  const windowS = smoothingWindowS(metrics);
+  const series = useMemo(() => metricsSeries(metrics, regions, windowS), [metrics, regions, windowS]);
+  const over = windowS === 1 ? "per second" : `rolling ${windowS} s`;
   const markers = useMemo(() => faultMarkers(faults), [faults]);
   const syncKey = useId();
 
@@ -41,7 +45,7 @@ export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults:
       <Chart
         // A chart's series are fixed when it is created: a different set of gateways makes a new chart.
         key={series.regions.join("\n")}
-        title="Traffic share by gateway"
+        title={`Traffic share by gateway · ${over}`}
         data={series.share}
         series={series.regions.map((region, i) => lineSeries(region, REGION_COLORS[i % REGION_COLORS.length]!, formatPercent))}
         yRange={[0, 1]}
@@ -50,7 +54,7 @@ export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults:
         syncKey={syncKey}
       />
       <Chart
-        title="Error rate"
+        title={`Error rate · ${over}`}
         data={series.errorRate}
         series={[lineSeries("errors / requests", ERROR_COLOR, formatPercent)]}
         yRange={(_u, _min, max) => [0, Math.max(finiteOr(max, 0), 0.05)]}
@@ -59,7 +63,7 @@ export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults:
         syncKey={syncKey}
       />
       <Chart
-        title="Latency p95"
+        title={windowS === 1 ? "Latency p95 · per second" : `Latency p95 · per-second p95, mean over ${windowS} s`}
         data={series.p95}
         series={[lineSeries("p95", LATENCY_COLOR, formatLatency)]}
         yRange={(_u, _min, max) => [0, Math.max(finiteOr(max, 0) * 1.1, 100)]}
@@ -99,6 +103,8 @@ function Chart({ title, data, series, yRange, formatY, markers, syncKey }: Chart
         height: CHART_HEIGHT,
         series: [{ label: "time", value: orDash(formatClock) }, ...series],
         scales: { x: { time: false }, y: { range: yRange } },
+        // The fault labels' lanes, above the plot: clear of the lines and the series.
+        padding: [FAULT_LABELS_HEIGHT, null, null, null],
         axes: [
           { ...axisStyle(), size: 30, incrs: TIME_STEPS, values: (_u, splits) => splits.map(formatClock) },
           { ...axisStyle(), size: 52, space: 24, values: (_u, splits) => splits.map(formatY) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatVirtualTime, plural } from "../../renderer/format";
+import { formatVirtualSeconds, formatVirtualTime, plural } from "../../renderer/format";
 
 describe("app text formatters", () => {
   it("writes one of a thing in the singular, any other count in the plural", () => {
@@ -15,5 +15,9 @@ describe("app text formatters", () => {
 
   it("adds hours from an hour up, so a 10-hour drill does not read 600:00.000", () => {
     expect([3_600_000, 36_000_000, 36_061_005].map(formatVirtualTime)).toEqual(["1:00:00.000", "10:00:00.000", "10:01:01.005"]);
+  });
+
+  it("writes a time axis's ticks as the clock without its milliseconds", () => {
+    expect([0, 59_999, 90_000, 3_600_000, 36_061_005].map((ms) => formatVirtualSeconds(ms))).toEqual(["00:00", "00:59", "01:30", "1:00:00", "10:01:01"]);
   });
 });

@@ -1,41 +1,37 @@
 /** Commands that break and mend the world by hand: a fault injected now, an active fault healed, and the menus offering them. */
 import { FAULT_MENU } from "../../faults/registry";
-import { describeFault } from "../../scenario/describeFault";
 import { INSTANT_FAULTS, scenarioSchema, type Fault } from "../../scenario/schema";
+import { atRest } from "../playback";
 import type { Handlers } from "./handler";
 
 export const faultCommands = {
   injectFault: {
     readOnly: false,
-    run: (lab, { fault: spec }) => {
-      const run = lab.requireRun();
-      if (run.status === "finished") throw new Error("the scenario has reached its end: reset to inject faults");
-      const fault = { ...spec, at_s: run.clock.now() / 1000 } as Fault;
-      // The scenario's own cross-reference checks name an unknown region, provider or model.
-      const checked = scenarioSchema.safeParse({ ...run.scenario, faults: [fault] });
-      if (!checked.success) {
-        const problems = checked.error.issues.map((issue) => `${issue.path.slice(2).join(".") || "fault"}: ${issue.message}`);
-        throw new Error(`cannot inject ${fault.kind}: ${problems.join("; ")}`);
-      }
-      const faultId = run.session.inject(fault);
-      run.userFaults.push({ id: faultId, fault });
-      run.note({ t: run.clock.now(), kind: "command", region: "global", text: `inject ${faultId}: ${describeFault(fault)}` });
-      return { faultId };
-    },
+    run: (lab, { fault: spec }) =>
+      atRest(lab, () => {
+        const run = lab.requireRun();
+        if (run.status === "finished") throw new Error("the scenario has reached its end: reset to inject faults");
+        const fault = { ...spec, at_s: run.clock.now() / 1000 } as Fault;
+        // The scenario's own cross-reference checks name an unknown region, provider or model.
+        const checked = scenarioSchema.safeParse({ ...run.scenario, faults: [fault] });
+        if (!checked.success) {
+          const problems = checked.error.issues.map((issue) => `${issue.path.slice(2).join(".") || "fault"}: ${issue.message}`);
+          throw new Error(`cannot inject ${fault.kind}: ${problems.join("; ")}`);
+        }
+        return { faultId: run.injectByHand(fault) };
+      }),
   },
   heal: {
     readOnly: false,
-    run: (lab, { faultId }) => {
-      const run = lab.requireRun();
-      if (run.status === "finished") throw new Error("the scenario has reached its end: reset to heal faults");
-      const span = run.session.ctx.faults.active().find((active) => active.id === faultId);
-      if (!span) throw new Error(`fault ${faultId} is not active`);
-      if (INSTANT_FAULTS.has(span.fault.kind)) throw new Error(`fault ${faultId} is a ${span.fault.kind}, which happened at an instant and cannot heal`);
-      run.session.heal(faultId);
-      const mine = run.userFaults.find((f) => f.id === faultId);
-      if (mine) mine.fault = { ...mine.fault, heal_s: run.clock.now() / 1000 } as Fault;
-      run.note({ t: run.clock.now(), kind: "command", region: "global", text: `heal ${faultId}` });
-    },
+    run: (lab, { faultId }) =>
+      atRest(lab, () => {
+        const run = lab.requireRun();
+        if (run.status === "finished") throw new Error("the scenario has reached its end: reset to heal faults");
+        const span = run.session.ctx.faults.active().find((active) => active.id === faultId);
+        if (!span) throw new Error(`fault ${faultId} is not active`);
+        if (INSTANT_FAULTS.has(span.fault.kind)) throw new Error(`fault ${faultId} is a ${span.fault.kind}, which happened at an instant and cannot heal`);
+        run.healByHand(faultId);
+      }),
   },
   faultCatalog: { readOnly: true, run: () => ({ entries: FAULT_MENU }) },
 } satisfies Handlers<"injectFault" | "heal" | "faultCatalog">;

@@ -1,11 +1,11 @@
-/** Commands that move time: play, pause, step, run to, and the speed of playing. */
+/** Commands that move time: play, pause, step, run to (ahead or back), and the speed of playing. */
 import { play, runTo, step } from "../playback";
 import type { Handlers } from "./handler";
 
 export const playbackCommands = {
   play: { readOnly: false, run: (lab) => play(lab) },
   pause: { readOnly: false, run: (lab) => lab.stopPlaying() },
-  step: { readOnly: false, run: (lab) => step(lab) },
+  step: { readOnly: false, run: (lab, { until }) => step(lab, until) },
   runTo: { readOnly: false, run: (lab, { ms }) => runTo(lab, ms) },
   setSpeed: {
     readOnly: false,
