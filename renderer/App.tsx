@@ -10,6 +10,9 @@ import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
 import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
 import { Timeline } from "./panels/Timeline";
+import { useShell, notAShortcut } from "./shell/useShell";
+import { ExitFullScreen, ViewControls } from "./shell/ViewControls";
+import { NodeTextContext, TEXT_SIZE_PX } from "./shell/viewSettings";
 import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
@@ -37,6 +40,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const [tab, setTab] = useState<Tab>("audit");
   const [evidence, setEvidence] = useState<EvidenceExport | null>(null);
   const [faultMenu, setFaultMenu] = useState<readonly FaultMenuEntry[]>([]);
+  const shell = useShell();
 
   const showError = useCallback((message: string) => {
     const id = ++toastCount;
@@ -83,8 +87,7 @@ export function App({ connection }: { connection: LabConnection }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (notAShortcut(event)) return;
       if (event.key === " ") togglePlay();
       else if (event.key === "ArrowRight" || event.key === ".") step();
       else if (event.key === "+" || event.key === "=") changeSpeed(1);
@@ -108,7 +111,7 @@ export function App({ connection }: { connection: LabConnection }) {
 
   const regions = snapshot.regions.map((r) => r.id);
   return (
-    <div className="app">
+    <div className="app" data-sidebar={shell.sidebar ? "shown" : "hidden"} data-dock={shell.dock ? "shown" : "hidden"} data-full-screen={shell.fullScreen} data-testid="app">
       <header className="topbar">
         <h1>Failover Lab</h1>
         <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario ? `${snapshot.scenario.name} (${snapshot.scenario.fileName})` : undefined}>
@@ -157,7 +160,10 @@ export function App({ connection }: { connection: LabConnection }) {
           {snapshot.gatewayApi && <GatewayApiPanel gatewayApi={snapshot.gatewayApi} />}
         </aside>
         <main className="stage">
-          <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />
+          <NodeTextContext.Provider value={TEXT_SIZE_PX[shell.textSize]}>
+            <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />
+          </NodeTextContext.Provider>
+          {shell.fullScreen && <ExitFullScreen shell={shell} />}
           {menu && (
             <FaultMenu
               target={menu.target}
@@ -175,16 +181,30 @@ export function App({ connection }: { connection: LabConnection }) {
       <section className="dock">
         <nav className="tabs" role="tablist">
           {(["audit", "metrics", "timeline"] as const).map((t) => (
-            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+            <button
+              key={t}
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? "tab active" : "tab"}
+              data-testid={`tab-${t}`}
+              onClick={() => {
+                setTab(t);
+                // A collapsed dock keeps its tabs: choosing one opens it.
+                if (!shell.dock) shell.toggleDock();
+              }}
+            >
               {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "metrics" ? "Metrics" : `Timeline (${snapshot.timeline.length})`}
             </button>
           ))}
+          <ViewControls shell={shell} />
         </nav>
-        <div className="dock-body">
-          {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} run={{ file: snapshot.scenario?.fileName ?? null, nowMs: snapshot.nowMs }} chain={snapshot.chain} regions={regions} />}
-          {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
-          {tab === "timeline" && <Timeline items={snapshot.timeline} />}
-        </div>
+        {shell.dock && (
+          <div className="dock-body">
+            {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} run={{ file: snapshot.scenario?.fileName ?? null, nowMs: snapshot.nowMs }} chain={snapshot.chain} regions={regions} />}
+            {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
+            {tab === "timeline" && <Timeline items={snapshot.timeline} />}
+          </div>
+        )}
       </section>
       <div className="toasts" aria-live="polite">
         {errors.map((e) => (
