@@ -6,6 +6,8 @@ import { readableViewport } from "./readableViewport";
 
 /** Canvas px kept clear around a fitted graph. */
 const PADDING = 16;
+/** A small graph is fitted no larger than this (React Flow's default), though the user may zoom further. */
+const FIT_MAX_ZOOM = 2;
 
 /** The flow's beginning, kept in view when the whole graph is too big to be read at once. */
 const START_KINDS: ReadonlySet<string> = new Set(["population", "director"]);
@@ -43,9 +45,9 @@ export function FitOnLayout({ layout }: { layout: string }) {
       const nodes = getNodes();
       const textPx = smallestNodeText(store.getState().domNode);
       if (!current || nodes.length === 0 || textPx === null) return;
-      const { width, height, maxZoom } = store.getState();
+      const { width, height } = store.getState();
       const start = nodes.filter((n) => START_KINDS.has(n.data.kind));
-      const zoom = { min: minTextPx / textPx, max: maxZoom };
+      const zoom = { min: minTextPx / textPx, max: FIT_MAX_ZOOM };
       void setViewport(readableViewport(getNodesBounds(nodes), getNodesBounds(start.length > 0 ? start : nodes), { width, height }, zoom, PADDING));
     });
     return () => {

@@ -205,6 +205,8 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
         }}
         nodesConnectable={false}
         minZoom={0.2}
+        // Above the fit's largest (2): read from across a room, a node may want more.
+        maxZoom={4}
       >
         <FitOnLayout layout={fitted} />
         <Background />
