@@ -20,8 +20,14 @@ export const DEFAULT_VIEW: ViewSettings = { textSize: "small", sidebar: true, do
 
 const STORAGE_KEY = "failover-lab.view";
 
+/** The part of the browser's `localStorage` the settings use (named here: the tests compile without the DOM's types). */
+interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 /** The saved settings; a missing, unreadable or partly outdated entry falls back field by field to the defaults. */
-export function loadViewSettings(storage: Pick<Storage, "getItem">): ViewSettings {
+export function loadViewSettings(storage: Pick<KeyValueStore, "getItem">): ViewSettings {
   let saved: Partial<Record<keyof ViewSettings, unknown>> = {};
   try {
     const parsed: unknown = JSON.parse(storage.getItem(STORAGE_KEY) ?? "{}");
@@ -36,7 +42,7 @@ export function loadViewSettings(storage: Pick<Storage, "getItem">): ViewSetting
   };
 }
 
-export function saveViewSettings(storage: Pick<Storage, "setItem">, settings: ViewSettings): void {
+export function saveViewSettings(storage: Pick<KeyValueStore, "setItem">, settings: ViewSettings): void {
   storage.setItem(STORAGE_KEY, JSON.stringify(settings));
 }
 
