@@ -12,6 +12,9 @@ import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
 import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
 import { Timeline } from "./panels/Timeline";
+import { useShell, notAShortcut } from "./shell/useShell";
+import { ExitFullScreen, ViewControls } from "./shell/ViewControls";
+import { NodeTextContext, TEXT_SIZE_PX } from "./shell/viewSettings";
 import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
@@ -30,6 +33,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const [tab, setTab] = useState<Tab>("audit");
   const [evidence, setEvidence] = useState<EvidenceExport | null>(null);
   const [faultMenu, setFaultMenu] = useState<readonly FaultMenuEntry[]>([]);
+  const shell = useShell();
 
   const showError = useCallback((message: string) => {
     const id = ++toastCount;
@@ -82,8 +86,7 @@ export function App({ connection }: { connection: LabConnection }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (notAShortcut(event)) return;
       if (event.key === " ") togglePlay();
       else if ((event.key === "ArrowRight" && event.shiftKey) || event.key === ">") step("change");
       else if (event.key === "ArrowRight" || event.key === ".") step("event");
@@ -109,7 +112,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const regions = snapshot.regions.map((r) => r.id);
   const exportState = evidenceExportState(snapshot);
   return (
-    <div className="app">
+    <div className="app" data-sidebar={shell.sidebar ? "shown" : "hidden"} data-dock={shell.dock ? "shown" : "hidden"} data-full-screen={shell.fullScreen} data-testid="app">
       <header className="topbar">
         <h1>Failover Lab</h1>
         <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario ? `${snapshot.scenario.name} (${snapshot.scenario.fileName})` : undefined}>
@@ -158,7 +161,10 @@ export function App({ connection }: { connection: LabConnection }) {
           {snapshot.gatewayApi && <GatewayApiPanel gatewayApi={snapshot.gatewayApi} />}
         </aside>
         <main className="stage">
-          <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />
+          <NodeTextContext.Provider value={TEXT_SIZE_PX[shell.textSize]}>
+            <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />
+          </NodeTextContext.Provider>
+          {shell.fullScreen && <ExitFullScreen shell={shell} />}
           {menu && (
             <FaultMenu
               target={menu.target}
@@ -176,17 +182,31 @@ export function App({ connection }: { connection: LabConnection }) {
       <section className="dock">
         <nav className="tabs" role="tablist">
           {(["audit", "metrics", "timeline", "evidence"] as const).map((t) => (
-            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+            <button
+              key={t}
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? "tab active" : "tab"}
+              data-testid={`tab-${t}`}
+              onClick={() => {
+                setTab(t);
+                // A collapsed dock keeps its tabs: choosing one opens it.
+                if (!shell.dock) shell.toggleDock();
+              }}
+            >
               {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "metrics" ? "Metrics" : t === "timeline" ? `Timeline (${snapshot.timeline.length})` : "Evidence"}
             </button>
           ))}
+          <ViewControls shell={shell} />
         </nav>
-        <div className="dock-body">
-          {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} run={{ file: snapshot.scenario?.fileName ?? null, nowMs: snapshot.nowMs }} chain={snapshot.chain} regions={regions} />}
-          {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
-          {tab === "timeline" && <Timeline items={snapshot.timeline} />}
-          {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
-        </div>
+        {shell.dock && (
+          <div className="dock-body">
+            {tab === "audit" && <AuditInspector api={api} entries={snapshot.questions.audit.entries} run={{ file: snapshot.scenario?.fileName ?? null, nowMs: snapshot.nowMs }} chain={snapshot.chain} regions={regions} />}
+            {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
+            {tab === "timeline" && <Timeline items={snapshot.timeline} />}
+            {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
+          </div>
+        )}
       </section>
       <div className="toasts" aria-live="polite">
         {errors.map((e) => (

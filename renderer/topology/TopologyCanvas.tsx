@@ -1,8 +1,9 @@
-import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, useReactFlow, type Edge, type NodeProps } from "@xyflow/react";
+import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { LabSnapshot } from "../../engine/lab/contract";
 import { plural } from "../format";
 import { stateLabel } from "../stateLabels";
+import { FitOnLayout } from "./FitOnLayout";
 import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
 
 /** A cache age as the nodes show it: whole seconds. */
@@ -126,19 +127,6 @@ const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
   );
 });
 
-/**
- * Fits the view to the graph each time a new layout is handed to React Flow: another scenario, or the same
- * one with another topology, would otherwise open at the previous graph's zoom and pan. Rendered inside
- * `<ReactFlow>`, after its store took the new nodes; React Flow 12 queues `fitView` until they are measured.
- */
-function FitOnLayout({ layout }: { layout: string }) {
-  const { fitView } = useReactFlow();
-  useEffect(() => {
-    if (layout) void fitView();
-  }, [layout, fitView]);
-  return null;
-}
-
 const nodeTypes = { population: PopulationNode, director: DirectorNode, gateway: GatewayNode, endpoint: EndpointNode, audit: AuditNode, idp: IdpNode };
 
 export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target: GraphTarget, at: { x: number; y: number }) => void }) {
@@ -217,6 +205,8 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
         }}
         nodesConnectable={false}
         minZoom={0.2}
+        // Above the fit's largest (2): read from across a room, a node may want more.
+        maxZoom={4}
       >
         <FitOnLayout layout={fitted} />
         <Background />

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseScenario } from "../../engine";
-import { ARTIFACTS, attribute, chromiumAvailable, clockOf, openApp, playAt100Until, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, clockOf, openApp, playAt100Until, showWholeGraph, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
   let app: AppUnderTest;
@@ -27,6 +27,7 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
     await shot("01-empty");
     await page.getByTestId("open-eu-region-outage.yaml").click();
     await page.getByTestId("gateway-eu-west").waitFor();
+    await showWholeGraph(page);
     expect(await attr("scenario-name", "data-file")).toBe("eu-region-outage.yaml");
     expect(await page.getByTestId("status").textContent()).toBe("ready");
     for (const region of ["eu-west", "eu-central", "us-east"]) expect(await attr(`gateway-${region}`, "data-health")).toBe("healthy");
@@ -111,6 +112,7 @@ describe.skipIf(!chromiumAvailable)("the app in a browser", () => {
 
   it("injects a request-level fault on an endpoint from its menu: its probes pass, its circuits open, traffic leaves it", async () => {
     const { page } = app;
+    await showWholeGraph(page);
     await page.getByTestId("endpoint-openai-sim@eu-central").click();
     await page.getByTestId("fault-menu").waitFor();
     await page.getByTestId("request-fault-class").selectOption("unavailable");

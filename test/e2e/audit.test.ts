@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair, verifyEvidence } from "../../engine";
-import { ARTIFACTS, attribute, chromiumAvailable, clockOf, openApp, playAt100Until, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, clockOf, openApp, playAt100Until, showWholeGraph, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
   let app: AppUnderTest;
@@ -31,6 +31,7 @@ describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
     const { page } = app;
     await page.getByTestId("open-audit-partition-central.yaml").click();
     await page.getByTestId("audit-store").waitFor();
+    await showWholeGraph(page);
     await playAt100Until(page, 150_000, 120_000);
     expect(await attr("audit-store", "data-buffering")).toBe("eu-west");
     expect(Number(await attr("audit-buffer-eu-west", "data-depth"))).toBeGreaterThan(100);

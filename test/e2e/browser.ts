@@ -54,6 +54,15 @@ export async function playAt100Until(page: Page, ms: number, timeout: number): P
   await page.getByTestId("play").waitFor();
 }
 
+/**
+ * Zooms the canvas out to the whole graph with its fit button, as a user does to reach a node that the
+ * readable fit (text never under the text-size setting) leaves outside the canvas. Until the next layout or
+ * canvas resize, which fit it again.
+ */
+export async function showWholeGraph(page: Page): Promise<void> {
+  await page.locator(".react-flow__controls-fitview").click();
+}
+
 export async function openApp(
   options: { scenario?: string; viewport?: { width: number; height: number }; evidence?: LabControllerOptions["evidence"] } = {},
 ): Promise<AppUnderTest> {

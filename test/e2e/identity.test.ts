@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, attribute, chromiumAvailable, openApp, playAt100Until, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, openApp, playAt100Until, showWholeGraph, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the identity provider in the app", () => {
   let app: AppUnderTest;
@@ -22,6 +22,7 @@ describe.skipIf(!chromiumAvailable)("the identity provider in the app", () => {
     const { page } = app;
     await page.getByTestId("open-idp-partition-cached.yaml").click();
     await page.getByTestId("identity-provider").waitFor();
+    await showWholeGraph(page);
     await playAt100Until(page, 5_000, 60_000);
     expect(await attr("identity-us-east", "data-state")).toBe("fresh");
     expect(await page.getByTestId("identity-us-east").textContent()).toMatch(/^JWKS \d+ s · cached ≤300 s$/);
