@@ -13,7 +13,7 @@ export interface MetricsSeries {
   readonly regions: readonly string[];
   /** Per region, the share 0..1 of the second's requests its gateway handled; null for a second without requests. */
   readonly share: AlignedColumns;
-  /** errors / requests, 0..1; null for a second without requests. */
+  /** errors / requests, then refused / requests, 0..1; null for a second without requests. */
   readonly errorRate: AlignedColumns;
   /** Latency p95 in ms; null where the second had no latency sample. */
   readonly p95: AlignedColumns;
@@ -31,7 +31,7 @@ export function metricsSeries(points: readonly MetricsPoint[], regions: readonly
   return {
     regions: all,
     share: [x, ...all.map((region) => points.map((point) => perRequest(point, point.byGateway[region] ?? 0)))],
-    errorRate: [x, points.map((point) => perRequest(point, point.errors))],
+    errorRate: [x, points.map((point) => perRequest(point, point.errors)), points.map((point) => perRequest(point, point.refused))],
     p95: [x, points.map((point) => point.p95Ms)],
   };
 }

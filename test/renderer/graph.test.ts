@@ -86,7 +86,7 @@ describe("topology graph", () => {
     expect(edgesFor(snapshot).some((e) => e.id === crossId)).toBe(false);
     const busy: LabSnapshot = {
       ...snapshot,
-      links: [{ gateway: first!.id, endpoint: endpointElsewhere.id, share: 0.5 }],
+      links: [{ gateway: first!.id, endpoint: endpointElsewhere.id, share: 0.5, crossBorder: { consent: 0, transferMechanism: 0 } }],
       regions: snapshot.regions.map((r) => (r.id === second!.id ? { ...r, withdrawn: true } : r)),
     };
     const edges = edgesFor(busy);
