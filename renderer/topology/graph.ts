@@ -251,6 +251,8 @@ const ZONE_PAD = 14;
 /** Room above a zone's first node for its label. */
 const ZONE_LABEL = 22;
 const COLUMN_GAP = 150;
+/** How far apart across the director's column the identity provider and the audit store stand. */
+const AUX_STAGGER = 120;
 const ROW_GAP = 22;
 /** Between two jurisdictions' bands: room for both zones' padding and the lower one's label. */
 const BAND_GAP = 2 * ZONE_PAD + ZONE_LABEL + 16;
@@ -328,9 +330,10 @@ export function layout(nodes: readonly LabNode[]): Map<string, { x: number; y: n
   const director = nodes.find((n) => n.id === nodeIds.director);
   const centred = (kind: LabNodeData["kind"]) => x.middle + (Math.max(width("director"), width("audit"), width("idp")) - width(kind)) / 2;
   if (director) positions.set(director.id, { x: centred("director"), y: middle - SIZE.director.height / 2 });
+  // The two fans of aux links cross; set apart across the column, their midpoints (where a click lands) are not on each other.
   const idp = nodes.find((n) => n.id === nodeIds.idp);
-  if (idp) positions.set(idp.id, { x: centred("idp"), y: middle - SIZE.director.height / 2 - 3 * ROW_GAP - SIZE.idp.height });
+  if (idp) positions.set(idp.id, { x: centred("idp") + AUX_STAGGER / 2, y: middle - SIZE.director.height / 2 - 3 * ROW_GAP - SIZE.idp.height });
   const audit = nodes.find((n) => n.id === nodeIds.audit);
-  if (audit) positions.set(audit.id, { x: centred("audit"), y: middle + SIZE.director.height / 2 + 3 * ROW_GAP });
+  if (audit) positions.set(audit.id, { x: centred("audit") - AUX_STAGGER / 2, y: middle + SIZE.director.height / 2 + 3 * ROW_GAP });
   return positions;
 }
