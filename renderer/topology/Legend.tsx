@@ -1,6 +1,6 @@
 /**
  * What the graph's colours and dashes mean, over the canvas: node health, a link across a border by its
- * lawful basis, a withdrawn or broken link, a slowed one. Folds away to its heading.
+ * lawful basis, a withdrawn or broken link, a slowed one.
  */
 import { Panel } from "@xyflow/react";
 import { HEALTH_COLOUR, LINK_COLOUR, SLOW_DASH } from "./graph";
@@ -28,19 +28,19 @@ function Swatch(props: { colour: string; label: string }) {
 export function Legend() {
   return (
     <Panel position="bottom-left" className="legend-panel">
-      {/* Open where the canvas has room for it beside the graph; folded to its heading on a small screen. */}
-      <details className="legend" data-testid="legend" open={window.innerWidth >= 1500}>
+      {/* A strip along the canvas's bottom edge, in the margin the fit leaves around the graph; it folds to its heading. */}
+      <details className="legend" data-testid="legend" open>
         <summary>Legend</summary>
         <ul>
           <Swatch colour={HEALTH_COLOUR.healthy} label="healthy" />
-          <Swatch colour={HEALTH_COLOUR.degraded} label="degraded, some refused" />
-          <Swatch colour={HEALTH_COLOUR.failed} label="failed, serves nothing" />
+          <Swatch colour={HEALTH_COLOUR.degraded} label="degraded" />
+          <Swatch colour={HEALTH_COLOUR.failed} label="failed: serves nothing" />
           <Line colour={LINK_COLOUR.local} label="served in its region" />
-          <Line colour={LINK_COLOUR.fallback} label="fallback, same jurisdiction" />
+          <Line colour={LINK_COLOUR.fallback} label="fallback in jurisdiction" />
           <Line colour={LINK_COLOUR.consent} label="cross-border · consent" />
           <Line colour={LINK_COLOUR.transferMechanism} label="cross-border · transfer mechanism" />
-          <Line colour={HEALTH_COLOUR.failed} dash="6 4" label="withdrawn, or cut off" />
-          <Line colour={LINK_COLOUR.fallback} dash={SLOW_DASH} label="slowed (latency fault)" />
+          <Line colour={HEALTH_COLOUR.failed} dash="6 4" label="withdrawn / cut off" />
+          <Line colour={LINK_COLOUR.fallback} dash={SLOW_DASH} label="slowed by latency" />
         </ul>
       </details>
     </Panel>

@@ -220,8 +220,9 @@ export function edgesFor(snapshot: LabSnapshot): Edge[] {
       const link = links.get(`${region.id}>${endpoint.id}`);
       const share = link?.share ?? 0;
       const slowed = slow.get(region.id)?.find((p) => p.to === endpoint.region);
-      // Each gateway can route anywhere; drawing every pair would bury the graph, so cross-region links appear while they carry traffic or are slowed.
-      if (endpoint.region !== region.id && share === 0 && !slowed) continue;
+      // Each gateway can route anywhere; drawing every pair would bury the graph, so cross-region links appear while they
+      // carry traffic (a slowed path without traffic is told on the gateway node).
+      if (endpoint.region !== region.id && share === 0) continue;
       const look = linkLook(link, endpoint.region === region.id);
       const label = [look.label, slowed && `slowed ${slowed.added}`].filter(Boolean).join(" · ");
       edges.push({

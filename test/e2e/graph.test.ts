@@ -33,6 +33,9 @@ const OVERFLOW = `(testId) => {
   return out;
 }`;
 
+/** A computed style property of the first element matching `selector`. */
+const STYLE = `(selector, property) => getComputedStyle(document.querySelector(selector))[property]`;
+
 describe.skipIf(!chromiumAvailable)("the graph", () => {
   let app: AppUnderTest;
 
@@ -40,6 +43,8 @@ describe.skipIf(!chromiumAvailable)("the graph", () => {
     app = await openApp({ viewport: { width: 1600, height: 1000 } });
   }, 120_000);
   afterAll(() => app?.close());
+
+  const computed = async (selector: string, property: string) => String(await app.page.evaluate(`(${STYLE})(${JSON.stringify(selector)}, ${JSON.stringify(property)})`));
 
   const open = async (file: string, ms: number) => {
     await app.page.getByTestId(`open-${file}`).click();
@@ -52,7 +57,7 @@ describe.skipIf(!chromiumAvailable)("the graph", () => {
     await open("eu-outage-consent.yaml", 110_000);
     const label = app.page.locator(".react-flow__edge-text", { hasText: "cross-border · consent" });
     await expect.poll(() => label.count()).toBeGreaterThan(0);
-    const stroke = await app.page.locator('[data-testid="rf__edge-link:eu-west>openai-sim@us-east"] path.react-flow__edge-path').evaluate((el) => getComputedStyle(el).stroke);
+    const stroke = await computed('[data-testid="rf__edge-link:eu-west>openai-sim@us-east"] path.react-flow__edge-path', "stroke");
     expect(stroke).toBe("rgb(218, 119, 242)");
     // The fallback colour of a link within the jurisdiction is another one.
     expect(stroke).not.toBe("rgb(116, 192, 252)");
@@ -72,7 +77,7 @@ describe.skipIf(!chromiumAvailable)("the graph", () => {
     await open("idp-partition-fail-closed.yaml", 200_000);
     await expect.poll(() => attribute(app.page, "identity-eu-west", "data-state")).toBe("fail-closed");
     expect(await attribute(app.page, "gateway-eu-west", "data-health")).toBe("failed");
-    const border = await app.page.getByTestId("gateway-eu-west").evaluate((el) => getComputedStyle(el).borderTopColor);
+    const border = await computed('[data-testid="gateway-eu-west"]', "borderTopColor");
     expect(border).toBe("rgb(224, 49, 49)");
   });
 

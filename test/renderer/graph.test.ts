@@ -130,9 +130,9 @@ describe("topology graph", () => {
     const endpoint = snapshot.endpoints.find((e) => e.region === other.id)!;
     const slowed: LabSnapshot = {
       ...snapshot,
+      links: [{ gateway: first!.id, endpoint: endpoint.id, share: 0.2, crossBorder: { consent: 0, transferMechanism: 0 } }],
       faults: [{ id: "f1", fault: { kind: "latency", at_s: 0, from: first!.id, to: other.id, added_ms: 6000 }, kind: "latency", injectedAt: 0, healedAt: null, byUser: false, faultedGateway: null } as LabSnapshot["faults"][number]],
     };
-    // Drawn though it carries no traffic: the slowed path is what the fault is about.
     const edge = edgesFor(slowed).find((e) => e.id === `link:${first!.id}>${endpoint.id}`)!;
     expect(edge.style?.strokeDasharray).toBe(SLOW_DASH);
     expect(edge.label).toBe("slowed +6,000 ms");
