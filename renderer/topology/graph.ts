@@ -83,7 +83,7 @@ export function unansweredColour(unanswered: UnansweredView, otherwise: string):
 }
 
 /** The paths slowed now by latency faults, each as both of its ends see it (a path's latency counts both ways). */
-export function slowPaths(faults: readonly FaultView[]): Map<string, SlowPath[]> {
+function slowPaths(faults: readonly FaultView[]): Map<string, SlowPath[]> {
   const paths = new Map<string, SlowPath[]>();
   const add = (from: string, path: SlowPath) => paths.set(from, [...(paths.get(from) ?? []), path]);
   for (const view of faults) {
