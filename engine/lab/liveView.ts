@@ -6,10 +6,10 @@
 import { faultKind } from "../faults/registry";
 import { measureRun } from "../drill";
 import { describeFault } from "../scenario/describeFault";
-import type { SecondTraffic } from "../report/recorder";
+import type { SecondTraffic, UnansweredCounts } from "../report/recorder";
 import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
-import type { ExpectationView, GatewayApiView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView } from "./contract";
+import type { ExpectationView, GatewayApiView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView, UnansweredView } from "./contract";
 import { evaluateExpectations } from "../report/expectations";
 import { expectationStatus } from "./expectationStatus";
 import { METRICS_KEPT_S, type Run } from "./run";
@@ -36,6 +36,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
   const regions: RegionView[] = scenario.topology.regions.map((region) => {
     const gateway = session.gateways.get(region.id)!;
     const down = ctx.faults.gatewayDown(region.id);
+    const unanswered = unansweredView(recorder.unanswered.byGateway[region.id], window.unansweredByGateway[region.id], window.byGateway[region.id]);
     return {
       id: region.id,
       jurisdiction: region.jurisdiction,
@@ -45,7 +46,8 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
       role: director.layout === "active-passive" ? (director.primary === region.id ? "primary" : "standby") : "active",
       trafficShare: share(window.byGateway[region.id], window.requests),
       inflight: inflightByGateway[region.id] ?? 0,
-      health: down || gateway.state === "failed" ? "failed" : gateway.state === "healthy" ? "healthy" : "degraded",
+      health: gatewayHealth(down, gateway.state, gateway.identity?.state, unanswered),
+      unanswered,
     };
   });
   const served = Object.values(window.byEndpoint).reduce((a, b) => a + b, 0);
@@ -56,21 +58,22 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
       .map((target) => {
         const circuits: Record<string, string> = {};
         let openCircuits = 0;
-        let worst: NodeHealth = "healthy";
+        const views: NodeHealth[] = [];
         for (const [region, gateway] of session.gateways) {
           const circuit = gateway.health.circuitState(target);
           circuits[region] = circuit;
           if (circuit === "open") openCircuits++;
-          worst = worse(worst, circuit === "open" || gateway.health.state(target) === "unhealthy" ? "failed" : gateway.health.state(target) === "degraded" || circuit === "halfOpen" ? "degraded" : "healthy");
+          views.push(circuit === "open" || gateway.health.state(target) === "unhealthy" ? "failed" : gateway.health.state(target) === "degraded" || circuit === "halfOpen" ? "degraded" : "healthy");
         }
-        return { id: target.id, model: target.model, circuits, openCircuits, health: worst };
+        return { id: target.id, model: target.model, circuits, openCircuits, health: agreedHealth(views) };
       });
     const faulted =
       ctx.faults.regionOutage(endpoint.provider, endpoint.region) !== undefined ||
       ctx.faults.errorRates(endpoint.provider, endpoint.region).length > 0 ||
       [...endpoint.models].some((m) => ctx.faults.modelDown(endpoint.provider, endpoint.region, m));
-    const health = targets.reduce<NodeHealth>((h, t) => worse(h, t.health), ctx.faults.regionOutage(endpoint.provider, endpoint.region) ? "failed" : "healthy");
-    return { id: endpoint.id, provider: endpoint.provider, region: endpoint.region, targets, trafficShare: share(window.byEndpoint[endpoint.id], served), health, faulted };
+    const outage = ctx.faults.regionOutage(endpoint.provider, endpoint.region) !== undefined;
+    const health = endpointHealth(outage, targets.map((t) => t.health), window.byEndpoint[endpoint.id] ?? 0);
+    return { id: endpoint.id, provider: endpoint.provider, region: endpoint.region, jurisdiction: endpoint.jurisdiction, targets, trafficShare: share(window.byEndpoint[endpoint.id], served), health, faulted };
   });
   const review = run.audit.reviewer.result();
   const facts = measureRun(scenario, recorder, review, run.audit.findings());
@@ -87,7 +90,8 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
     endpoints,
     links: Object.entries(window.byLink).map(([key, n]) => {
       const [gateway, endpoint] = key.split(">") as [string, string];
-      return { gateway, endpoint, share: share(n, served) };
+      const crossBorder = window.crossBorder[key];
+      return { gateway, endpoint, share: share(n, served), crossBorder: { consent: crossBorder?.consent ?? 0, transferMechanism: crossBorder?.transferMechanism ?? 0 } };
     }),
     populations: scenario.topology.callers.map((caller) => {
       const toGateway = window.byPopulation[caller.id] ?? {};
@@ -99,6 +103,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
         model: caller.model,
         ratePerS: caller.rate_per_s,
         toGateway: Object.fromEntries(Object.entries(toGateway).map(([gateway, n]) => [gateway, share(n, total)])),
+        unanswered: unansweredView(recorder.unanswered.byPopulation[caller.id], window.unansweredByPopulation[caller.id], total),
       };
     }),
     faults: [...recorder.faults.values()].map((measure) => ({
@@ -157,6 +162,7 @@ function metricsPoints({ recorder }: Run): MetricsPoint[] {
     t: point.t_s * 1000,
     requests: point.requests,
     errors: point.errors,
+    refused: point.rejected,
     p95Ms: point.p95_ms,
     byGateway: { ...traffic.get(point.t_s)?.byGateway },
   }));
@@ -185,8 +191,37 @@ function identityView(session: EngineSession, cost: IdentityCost | null): Identi
   };
 }
 
-const HEALTH_ORDER: readonly NodeHealth[] = ["unknown", "healthy", "degraded", "failed"];
-const worse = (a: NodeHealth, b: NodeHealth): NodeHealth => (HEALTH_ORDER.indexOf(a) >= HEALTH_ORDER.indexOf(b) ? a : b);
+/**
+ * A gateway refusing everything is failed whatever its machine says: down, failed, failing closed on identity
+ * (it refuses every token), or every request of the last window unanswered. Some of them unanswered is degraded.
+ */
+export function gatewayHealth(down: boolean, state: string, identity: string | undefined, unanswered: UnansweredView): NodeHealth {
+  if (down || state === "failed" || identity === "fail-closed" || unanswered.recentShare === 1) return "failed";
+  return state === "healthy" && unanswered.recentShare < UNANSWERED_DEGRADED ? "healthy" : "degraded";
+}
+
+/** Share of a window's requests unanswered from which a node is drawn degraded rather than healthy. */
+const UNANSWERED_DEGRADED = 0.05;
+
+/** A target as all gateways see it: failed only when every gateway holds it failed, degraded when one does not see it healthy. */
+export function agreedHealth(views: readonly NodeHealth[]): NodeHealth {
+  if (views.length > 0 && views.every((h) => h === "failed")) return "failed";
+  return views.every((h) => h === "healthy") ? "healthy" : "degraded";
+}
+
+/**
+ * An endpoint is failed only when it serves nothing: its region is out, or every target is failed for every
+ * gateway and nothing was answered in the window. One gateway's open circuit while others are served is degraded.
+ */
+export function endpointHealth(outage: boolean, targets: readonly NodeHealth[], servedInWindow: number): NodeHealth {
+  if (outage) return "failed";
+  const health = agreedHealth(targets);
+  return health === "failed" && servedInWindow > 0 ? "degraded" : health;
+}
+
+function unansweredView(total: UnansweredCounts | undefined, recent: UnansweredCounts | undefined, recentRequests: number | undefined): UnansweredView {
+  return { errors: total?.errors ?? 0, refused: total?.refused ?? 0, recentShare: share((recent?.errors ?? 0) + (recent?.refused ?? 0), recentRequests ?? 0) };
+}
 const share = (part: number | undefined, whole: number): number => (whole === 0 ? 0 : (part ?? 0) / whole);
 
 function increment(record: Record<string, number>, key: string, by = 1): void {
@@ -199,6 +234,9 @@ function windowCounts(seconds: readonly SecondTraffic[]) {
   const byEndpoint: Record<string, number> = {};
   const byLink: Record<string, number> = {};
   const byPopulation: Record<string, Record<string, number>> = {};
+  const crossBorder: Record<string, { consent: number; transferMechanism: number }> = {};
+  const unansweredByPopulation: Record<string, UnansweredCounts> = {};
+  const unansweredByGateway: Record<string, UnansweredCounts> = {};
   let requests = 0;
   for (const second of seconds) {
     requests += second.requests;
@@ -209,8 +247,20 @@ function windowCounts(seconds: readonly SecondTraffic[]) {
       const target = (byPopulation[population] ??= {});
       for (const [k, n] of Object.entries(counts)) increment(target, k, n);
     }
+    for (const [link, counts] of Object.entries(second.crossBorder)) {
+      const target = (crossBorder[link] ??= { consent: 0, transferMechanism: 0 });
+      target.consent += counts.consent;
+      target.transferMechanism += counts.transferMechanism;
+    }
+    for (const [key, counts] of Object.entries(second.unanswered)) {
+      const [population, gateway] = key.split(">") as [string, string];
+      for (const target of [(unansweredByPopulation[population] ??= { errors: 0, refused: 0 }), (unansweredByGateway[gateway] ??= { errors: 0, refused: 0 })]) {
+        target.errors += counts.errors;
+        target.refused += counts.refused;
+      }
+    }
   }
-  return { requests, byGateway, byEndpoint, byLink, byPopulation };
+  return { requests, byGateway, byEndpoint, byLink, byPopulation, crossBorder, unansweredByPopulation, unansweredByGateway };
 }
 
 function emptySnapshot({ speed, gatewayApi }: LabSettings): LabSnapshot {

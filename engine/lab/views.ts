@@ -22,6 +22,16 @@ export interface RegionView {
   readonly trafficShare: number;
   readonly inflight: number;
   readonly health: NodeHealth;
+  /** What the graph counts on the gateway: its errors and refusals since the start, and the last window's share of them. */
+  readonly unanswered: UnansweredView;
+}
+
+/** Requests that failed or were refused: counts since the start, and their share of the last window's requests. */
+export interface UnansweredView {
+  readonly errors: number;
+  readonly refused: number;
+  /** Of the requests of the last window, the share that failed or was refused, 0..1 (0 when there were none). */
+  readonly recentShare: number;
 }
 
 export interface TargetView {
@@ -38,6 +48,7 @@ export interface EndpointView {
   readonly id: string;
   readonly provider: string;
   readonly region: string;
+  readonly jurisdiction: string;
   readonly targets: readonly TargetView[];
   /** Share of the requests of the last window this endpoint answered, 0..1. */
   readonly trafficShare: number;
@@ -51,6 +62,8 @@ export interface LinkView {
   readonly endpoint: string;
   /** Share of all requests served in the window, 0..1. */
   readonly share: number;
+  /** Of those, how many were served outside their caller's jurisdiction, by the lawful basis the policy recorded. */
+  readonly crossBorder: { readonly consent: number; readonly transferMechanism: number };
 }
 
 export interface PopulationView {
@@ -61,6 +74,7 @@ export interface PopulationView {
   readonly ratePerS: number;
   /** Where this population's requests of the last window went, by gateway region, 0..1. */
   readonly toGateway: Readonly<Record<string, number>>;
+  readonly unanswered: UnansweredView;
 }
 
 export interface FaultView {
@@ -114,6 +128,8 @@ export interface MetricsPoint {
   readonly t: number;
   readonly requests: number;
   readonly errors: number;
+  /** Refused by a gateway (identity, residency, audit fail-closed): not errors, yet not served either. */
+  readonly refused: number;
   readonly p95Ms: number | null;
   readonly byGateway: Readonly<Record<string, number>>;
 }

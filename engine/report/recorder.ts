@@ -76,6 +76,20 @@ export interface SecondTraffic {
   readonly byLink: Record<string, number>;
   /** Population → gateway → requests. */
   readonly byPopulation: Record<string, Record<string, number>>;
+  /** `gateway>endpoint` → requests served outside their caller's jurisdiction, by the lawful basis recorded. */
+  readonly crossBorder: Record<string, CrossBorderCounts>;
+  /** `population>gateway` → requests that ended in an error or were refused. */
+  readonly unanswered: Record<string, UnansweredCounts>;
+}
+
+export interface CrossBorderCounts {
+  consent: number;
+  transferMechanism: number;
+}
+
+export interface UnansweredCounts {
+  errors: number;
+  refused: number;
 }
 
 /** Virtual ms as seconds, to the millisecond: the report carries no more precision than the clock means. */
@@ -93,6 +107,8 @@ export class DrillRecorder {
   readonly byGateway: Record<string, number> = {};
   readonly servedIn: Record<string, number> = {};
   readonly identity = new IdentityCostRecorder();
+  /** Since the start, per caller population and per gateway: the requests that failed or were refused (the app's node counters). */
+  readonly unanswered = { byPopulation: {} as Record<string, UnansweredCounts>, byGateway: {} as Record<string, UnansweredCounts> };
   /** Seconds with at least one answered request, in time order. */
   readonly series: SecondPoint[] = [];
   /**
@@ -208,6 +224,10 @@ export class DrillRecorder {
     }
     // A cancelled request (its caller went away first) is none of served, failed or refused: it counts among
     // the requests only. Simulated callers never go away, so only the app's calls from OpenAI clients can be.
+    if (record.outcome === "error" || record.outcome === "rejected") {
+      countUnanswered((this.unanswered.byPopulation[record.population] ??= { errors: 0, refused: 0 }), record);
+      countUnanswered((this.unanswered.byGateway[record.gateway] ??= { errors: 0, refused: 0 }), record);
+    }
 
     this.countSecond(t, record);
 
@@ -250,7 +270,7 @@ export class DrillRecorder {
       this.closeSecond();
       this.second = { t_s, requests: 0, ok: 0, errors: 0, rejected: 0, latencies: [] };
       if (this.trafficSecondsKept > 0) {
-        this.traffic.push({ t_s, requests: 0, byGateway: {}, byEndpoint: {}, byLink: {}, byPopulation: {} });
+        this.traffic.push({ t_s, requests: 0, byGateway: {}, byEndpoint: {}, byLink: {}, byPopulation: {}, crossBorder: {}, unanswered: {} });
         if (this.traffic.length > this.trafficSecondsKept) this.traffic.shift();
       }
     }
@@ -288,6 +308,24 @@ function countTraffic(second: SecondTraffic, record: RequestRecord): void {
     increment(second.byLink, `${record.gateway}>${endpoint}`);
   }
   increment((second.byPopulation[record.population] ??= {}), record.gateway);
+  if (record.outcome === "error" || record.outcome === "rejected") countUnanswered((second.unanswered[`${record.population}>${record.gateway}`] ??= { errors: 0, refused: 0 }), record);
+  const basis = crossBorderBasis(record);
+  if (basis) (second.crossBorder[`${record.gateway}>${record.servedBy!.target.split("/")[0]!}`] ??= { consent: 0, transferMechanism: 0 })[basis]++;
+}
+
+function countUnanswered(counts: UnansweredCounts, record: RequestRecord): void {
+  if (record.outcome === "error") counts.errors++;
+  else counts.refused++;
+}
+
+/**
+ * The lawful basis of a request served outside its caller's jurisdiction, as the gateway's policy recorded it
+ * (`consent`, or `transfer-mechanism:<name>`); undefined for one served at home or not served.
+ */
+function crossBorderBasis(record: RequestRecord): keyof CrossBorderCounts | undefined {
+  const basis = record.policy?.basis;
+  if (record.outcome !== "ok" || !record.policy?.crossBorder || !basis || record.servedBy?.jurisdiction === record.origin.jurisdiction) return undefined;
+  return basis === "consent" ? "consent" : basis.startsWith("transfer-mechanism") ? "transferMechanism" : undefined;
 }
 
 function increment(record: Record<string, number>, key: string): void {

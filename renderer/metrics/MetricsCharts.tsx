@@ -56,7 +56,7 @@ export function MetricsCharts(props: { metrics: readonly MetricsPoint[]; faults:
       <Chart
         title={`Error rate · ${over}`}
         data={series.errorRate}
-        series={[lineSeries("errors / requests", ERROR_COLOR, formatPercent)]}
+        series={[lineSeries("errors / requests", ERROR_COLOR, formatPercent), lineSeries("refused / requests", "#f59f00", formatPercent)]}
         yRange={(_u, _min, max) => [0, Math.max(finiteOr(max, 0), 0.05)]}
         formatY={formatPercent}
         markers={markers}

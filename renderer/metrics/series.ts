@@ -15,7 +15,7 @@ export interface MetricsSeries {
   readonly windowS: number;
   /** Per region, the share 0..1 of the window's requests its gateway handled; null for a window without requests. */
   readonly share: AlignedColumns;
-  /** errors / requests over the window, 0..1; null for a window without requests. */
+  /** errors / requests, then refused / requests, over the window, 0..1; null for a window without requests. */
   readonly errorRate: AlignedColumns;
   /**
    * Latency p95 in ms: each second's p95, or over a longer window their mean weighted by each second's
@@ -60,7 +60,7 @@ export function metricsSeries(points: readonly MetricsPoint[], regions: readonly
     regions: all,
     windowS,
     share: [x, ...all.map((region) => windows.map((sums) => perRequest(sums, sums.byGateway[region]!)))],
-    errorRate: [x, windows.map((sums) => perRequest(sums, sums.errors))],
+    errorRate: [x, windows.map((sums) => perRequest(sums, sums.errors)), windows.map((sums) => perRequest(sums, sums.refused))],
     p95: [x, windows.map((sums) => (sums.p95Weight > 0 ? sums.p95Weighted / sums.p95Weight : null))],
   };
 }
@@ -68,6 +68,7 @@ export function metricsSeries(points: readonly MetricsPoint[], regions: readonly
 interface WindowSums {
   requests: number;
   errors: number;
+  refused: number;
   byGateway: Record<string, number>;
   /** Sum of p95 × requests over the seconds with a p95, and of those requests. */
   p95Weighted: number;
@@ -76,10 +77,11 @@ interface WindowSums {
 
 /** For each point, the sums over the points within `windowMs` up to and including it (two pointers, one pass). */
 function rollingSums(points: readonly MetricsPoint[], windowMs: number, regions: readonly string[]): WindowSums[] {
-  const sums: WindowSums = { requests: 0, errors: 0, byGateway: Object.fromEntries(regions.map((region) => [region, 0])), p95Weighted: 0, p95Weight: 0 };
+  const sums: WindowSums = { requests: 0, errors: 0, refused: 0, byGateway: Object.fromEntries(regions.map((region) => [region, 0])), p95Weighted: 0, p95Weight: 0 };
   const add = (point: MetricsPoint, sign: 1 | -1) => {
     sums.requests += sign * point.requests;
     sums.errors += sign * point.errors;
+    sums.refused += sign * point.refused;
     for (const [region, n] of Object.entries(point.byGateway)) sums.byGateway[region]! += sign * n;
     if (point.p95Ms !== null) {
       // A second with a p95 had at least one request; weigh it by its requests, at least one.

@@ -1,10 +1,11 @@
-import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type NodeProps } from "@xyflow/react";
+import { Background, Controls, Handle, Position, ReactFlow, useEdgesState, useNodesState, type Edge, type Node, type NodeChange, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
-import type { LabSnapshot } from "../../engine/lab/contract";
+import type { LabSnapshot, UnansweredView } from "../../engine/lab/contract";
 import { plural } from "../format";
 import { stateLabel } from "../stateLabels";
 import { FitOnLayout } from "./FitOnLayout";
-import { edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, type GraphTarget, type LabNode } from "./graph";
+import { AUX_HANDLE, CALLER_COLOUR, edgesFor, HEALTH_COLOUR, layout, nodesFor, structureKey, unansweredColour, zonesFor, type GraphTarget, type LabNode } from "./graph";
+import { Legend } from "./Legend";
 
 /** A cache age as the nodes show it: whole seconds. */
 const ageText = (ms: number | null) => (ms === null ? "no keys" : `${Math.floor(ms / 1000)} s`);
@@ -13,14 +14,37 @@ const percent = (share: number) => `${Math.round(share * 100)} %`;
 /** Snapshot data is plain JSON, so equal text means nothing visible changed. */
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function Box(props: { health: string; testId: string; title: string; children: React.ReactNode; badge?: string | undefined; extra?: Record<string, string> }) {
+/** Which aux handle a box has: a gateway sends its audit and identity links out of it, the audit store and identity provider take them in. */
+type AuxHandle = "source" | "target";
+
+function Box(props: { health: string; testId: string; title: string; children: React.ReactNode; badge?: string | undefined; extra?: Record<string, string>; aux?: AuxHandle }) {
   return (
     <div className="node" style={{ borderColor: props.health }} data-testid={props.testId} {...props.extra}>
       <Handle type="target" position={Position.Left} />
-      <div className="node-title">{props.title}</div>
-      {props.badge && <span className="node-badge" style={{ background: props.health }}>{props.badge}</span>}
+      <div className="node-title" title={props.title}>
+        {props.title}
+      </div>
+      {props.badge && (
+        <span className="node-badge" style={{ background: props.health }} title={props.badge}>
+          {props.badge}
+        </span>
+      )}
       <div className="node-body">{props.children}</div>
       <Handle type="source" position={Position.Right} />
+      {/* After the default handles: an edge that names no handle takes the first of its type. */}
+      {props.aux === "source" && <Handle id={AUX_HANDLE} type="source" position={Position.Left} className="handle-aux" />}
+      {props.aux === "target" && <Handle id={AUX_HANDLE} type="target" position={Position.Right} className="handle-aux" />}
+    </div>
+  );
+}
+
+/** "2,178 refused · 3 errors" on a caller or gateway node, in the colour of how much of the last window went unanswered. */
+function Unanswered({ counts, testId }: { counts: UnansweredView; testId: string }) {
+  if (counts.errors === 0 && counts.refused === 0) return null;
+  const parts = [counts.refused > 0 && `${counts.refused.toLocaleString("en")} refused`, counts.errors > 0 && plural(counts.errors, "error")].filter(Boolean);
+  return (
+    <div className="node-unanswered" style={{ color: unansweredColour(counts, "var(--muted)") }} data-testid={testId} data-refused={counts.refused} data-errors={counts.errors}>
+      {parts.join(" · ")}
     </div>
   );
 }
@@ -29,8 +53,11 @@ const PopulationNode = memo(function PopulationNode({ data }: NodeProps<LabNode>
   if (data.kind !== "population") return null;
   const p = data.population;
   return (
-    <Box health="#4dabf7" testId={`population-${p.id}`} title={`callers ${p.id}`}>
-      {p.jurisdiction} · {p.region} · {p.ratePerS}/s → {p.model}
+    <Box health={unansweredColour(p.unanswered, CALLER_COLOUR)} testId={`population-${p.id}`} title={`callers ${p.id}`}>
+      <div>
+        {p.jurisdiction} · {p.region} · {p.ratePerS}/s → {p.model}
+      </div>
+      <Unanswered counts={p.unanswered} testId={`unanswered-${p.id}`} />
     </Box>
   );
 });
@@ -51,7 +78,7 @@ const GatewayNode = memo(function GatewayNode({ data }: NodeProps<LabNode>) {
   // The state worth a glance first: withdrawn by the director, then the gateway's own machine, then its role.
   const badge = r.withdrawn ? "withdrawn" : data.standbyPromoted ? "standby promoted" : r.gateway !== "healthy" ? stateLabel(r.gateway) : r.role !== "active" ? r.role : undefined;
   return (
-    <Box health={HEALTH_COLOUR[r.health]} testId={`gateway-${r.id}`} title={`gateway ${r.id}`} badge={badge} extra={{ "data-health": r.health, "data-state": r.gateway, "data-share": r.trafficShare.toFixed(3) }}>
+    <Box health={HEALTH_COLOUR[r.health]} testId={`gateway-${r.id}`} title={`gateway ${r.id}`} badge={badge} aux="source" extra={{ "data-health": r.health, "data-state": r.gateway, "data-share": r.trafficShare.toFixed(3) }}>
       <div>
         {r.jurisdiction} · {r.location}
       </div>
@@ -64,6 +91,12 @@ const GatewayNode = memo(function GatewayNode({ data }: NodeProps<LabNode>) {
           {data.identity.view.state === "stale" || data.identity.view.state === "fail-closed" ? ` · ${data.identity.view.state}` : ""}
         </div>
       )}
+      <Unanswered counts={r.unanswered} testId={`unanswered-gateway-${r.id}`} />
+      {data.slowed.map((path) => (
+        <div key={path.to} className="node-slow" data-testid={`slowed-${r.id}`}>
+          {path.added} to {path.to}
+        </div>
+      ))}
       {data.faulted && <div className="node-fault">fault injected</div>}
     </Box>
   );
@@ -79,24 +112,34 @@ const EndpointNode = memo(function EndpointNode({ data }: NodeProps<LabNode>) {
       <div>
         {percent(e.trafficShare)} served{e.faulted ? " · fault injected" : ""}
       </div>
+      {data.slowedBy && <div className="node-slow">{data.slowedBy}</div>}
     </Box>
   );
 });
 
 const AuditNode = memo(function AuditNode({ data }: NodeProps<LabNode>) {
   if (data.kind !== "audit") return null;
-  const buffering = data.audit?.buffers.filter((b) => b.state === "buffering") ?? [];
+  const audit = data.audit;
+  const buffering = audit?.buffers.filter((b) => b.state === "buffering") ?? [];
   const health = data.chainOk === false ? HEALTH_COLOUR.failed : buffering.length > 0 ? HEALTH_COLOUR.degraded : data.chainOk === null ? HEALTH_COLOUR.unknown : HEALTH_COLOUR.healthy;
-  const where = data.audit ? (data.audit.pattern === "central" ? `canonical log in ${data.audit.destination}` : "a log per region") : "hash-chained";
   const badge = data.chainOk === false ? "chain broken" : buffering.length > 0 ? `${buffering.map((b) => b.region).join(", ")} cut off` : undefined;
+  // Pattern A is one canonical log in one region; Pattern B a log per region and a global log: the title and the log chips say which.
+  const title = !audit ? "audit store" : audit.pattern === "central" ? `audit store · central in ${audit.destination}` : "audit logs · per region + global";
   return (
-    <Box health={health} testId="audit-store" title="audit store" badge={badge} extra={{ "data-buffering": buffering.map((b) => b.region).join(" ") }}>
-      <div>
-        {plural(data.entries, "entry", "entries")} · {where}
-      </div>
-      {data.audit && (
-        <div className="audit-buffers" data-testid="audit-buffers">
-          {data.audit.buffers.map((b) => (
+    <Box health={health} testId="audit-store" title={title} badge={badge} aux="target" extra={{ "data-buffering": buffering.map((b) => b.region).join(" "), "data-pattern": audit?.pattern ?? "" }}>
+      <div>{plural(data.entries, "entry", "entries")} · hash-chained</div>
+      {audit && (
+        <div className="audit-logs" data-testid="audit-logs">
+          {audit.logs.map((log) => (
+            <span key={log} className={`audit-log audit-log--${audit.pattern}`} title={`log ${log}`}>
+              {log}
+            </span>
+          ))}
+        </div>
+      )}
+      {audit && (
+        <div className="audit-buffers" data-testid="audit-buffers" title="entries waiting in each region's buffer">
+          {audit.buffers.map((b) => (
             <span key={b.region} className={`audit-buffer audit-buffer--${b.state}`} data-testid={`audit-buffer-${b.region}`} data-depth={b.depth} title={`${b.region}: ${plural(b.depth, "entry", "entries")} waiting to reach the destination`}>
               {b.region} {b.depth.toLocaleString("en")}
             </span>
@@ -115,19 +158,35 @@ const IdpNode = memo(function IdpNode({ data }: NodeProps<LabNode>) {
   const health = closed ? HEALTH_COLOUR.failed : cutOff.length > 0 || idp.down.length > 0 ? HEALTH_COLOUR.degraded : HEALTH_COLOUR.healthy;
   const badge = cutOff.length > 0 ? `${cutOff.join(", ")} cut off` : idp.down.length > 0 ? `down in ${idp.down.join(", ")}` : undefined;
   return (
-    <Box health={health} testId="identity-provider" title="identity provider" badge={badge} extra={{ "data-partitioned": cutOff.join(" ") }}>
-      <div>
-        {new URL(idp.issuer).host} · in {idp.regions.join(", ")}
+    <Box health={health} testId="identity-provider" title="identity provider" badge={badge} aux="target" extra={{ "data-partitioned": cutOff.join(" ") }}>
+      <div className="node-line" title={idp.issuer}>
+        {new URL(idp.issuer).host}
       </div>
+      <div>in {idp.regions.join(", ")}</div>
       <div data-testid="identity-cost">
-        {idp.cost.rejected.toLocaleString("en")} refused ({idp.cost.rejectedUnreachable.toLocaleString("en")} fail-closed) · {idp.cost.acceptedRevoked.toLocaleString("en")} revoked and{" "}
-        {plural(idp.cost.acceptedRotatedKey, "rotated-key token")} accepted
+        <div>
+          {idp.cost.rejected.toLocaleString("en")} refused ({idp.cost.rejectedUnreachable.toLocaleString("en")} fail-closed)
+        </div>
+        <div>
+          accepted: {idp.cost.acceptedRevoked.toLocaleString("en")} revoked, {plural(idp.cost.acceptedRotatedKey, "rotated-key token")}
+        </div>
       </div>
     </Box>
   );
 });
 
-const nodeTypes = { population: PopulationNode, director: DirectorNode, gateway: GatewayNode, endpoint: EndpointNode, audit: AuditNode, idp: IdpNode };
+/** A jurisdiction's zone: drawn behind its gateways and endpoints, never clicked (pointer events pass to the pane). */
+type ZoneNode = Node<{ jurisdiction: string }, "zone">;
+
+const ZoneBox = memo(function ZoneBox({ data }: NodeProps<ZoneNode>) {
+  return (
+    <div className="zone" data-testid={`zone-${data.jurisdiction}`}>
+      <span className="zone-label">{data.jurisdiction}</span>
+    </div>
+  );
+});
+
+const nodeTypes = { population: PopulationNode, director: DirectorNode, gateway: GatewayNode, endpoint: EndpointNode, audit: AuditNode, idp: IdpNode, zone: ZoneBox };
 
 export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target: GraphTarget, at: { x: number; y: number }) => void }) {
   const { snapshot } = props;
@@ -141,7 +200,7 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
 
   useEffect(() => {
     if (laidOut.current?.key !== structure) {
-      laidOut.current = { key: structure, positions: layout(fresh.nodes, fresh.edges) };
+      laidOut.current = { key: structure, positions: layout(fresh.nodes) };
       setNodes(fresh.nodes.map((n) => ({ ...n, position: laidOut.current!.positions.get(n.id) ?? n.position })));
       setFitted(structure);
     } else {
@@ -165,8 +224,28 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
     });
   }, [fresh, structure, setNodes, setEdges]);
 
-  const openMenu = (event: React.MouseEvent, node: LabNode) => {
+  // Recomputed from where the nodes are, so a zone follows a node the user drags.
+  const shown = useMemo(() => {
+    const zones: ZoneNode[] = zonesFor(nodes).map((z) => ({
+      id: `zone:${z.jurisdiction}`,
+      type: "zone",
+      position: { x: z.x, y: z.y },
+      width: z.width,
+      height: z.height,
+      data: { jurisdiction: z.jurisdiction },
+      zIndex: -1,
+      selectable: false,
+      draggable: false,
+      focusable: false,
+      style: { pointerEvents: "none" },
+    }));
+    return [...zones, ...nodes];
+  }, [nodes]);
+
+  const openMenu = (event: React.MouseEvent, node: LabNode | ZoneNode) => {
     event.preventDefault();
+    if (node.type === "zone") return;
+    node = node as LabNode;
     const at = { x: event.clientX, y: event.clientY };
     if (node.data.kind === "gateway") props.onTarget({ kind: "gateway", region: node.data.region.id, identity: node.data.identity !== null }, at);
     if (node.data.kind === "idp") props.onTarget({ kind: "idp", regions: snapshot.regions.map((r) => r.id), idpRegions: node.data.identity.regions }, at);
@@ -189,10 +268,11 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
   return (
     <div className="canvas" data-testid="topology">
       <ReactFlow
-        nodes={nodes}
+        nodes={shown}
         edges={edges}
         nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
+        // Zones are derived from the nodes' positions; React Flow's changes to them (measuring) go nowhere.
+        onNodesChange={(changes) => onNodesChange(changes.filter((c) => !("id" in c && c.id.startsWith("zone:"))) as NodeChange<LabNode>[])}
         onEdgesChange={onEdgesChange}
         onNodeClick={openMenu}
         onNodeContextMenu={openMenu}
@@ -211,6 +291,7 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
         <FitOnLayout layout={fitted} />
         <Background />
         <Controls showInteractive={false} />
+        <Legend />
       </ReactFlow>
     </div>
   );

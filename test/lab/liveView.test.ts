@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill } from "../../engine";
-import { liveSnapshot } from "../../engine/lab/liveView";
+import { agreedHealth, endpointHealth, gatewayHealth, liveSnapshot } from "../../engine/lab/liveView";
 import { Run } from "../../engine/lab/run";
 import { answersOfReport } from "./reportAnswers";
 
@@ -56,5 +56,66 @@ describe("the live view", () => {
     const { questions, expectations } = liveSnapshot(run, settings);
     expect({ questions, expectations }).toEqual(answersOfReport(await runDrill(scenario, {})));
     expect(expectations.find((e) => e.text === "rto_s <= 60")?.status).not.toBe("pending");
+  });
+
+  it("counts each link's cross-border answers of the window by the lawful basis the policy recorded", async () => {
+    const file = join(import.meta.dirname, "../../scenarios/eu-outage-consent.yaml");
+    run = new Run(loadScenarioFile(file), readFileSync(file, "utf8"), "eu-outage-consent.yaml", {});
+    await run.clock.runUntil(85_000);
+    expect(liveSnapshot(run, settings).links.every((l) => l.crossBorder.consent + l.crossBorder.transferMechanism === 0)).toBe(true);
+    await run.clock.runUntil(120_000);
+    const { links } = liveSnapshot(run, settings);
+    const abroad = links.filter((l) => l.crossBorder.consent > 0);
+    // EU callers with consent, received in eu-west, served by the US endpoint; nothing under a transfer mechanism.
+    expect(abroad.map((l) => l.gateway)).toContain("eu-west");
+    expect(abroad.every((l) => l.endpoint.includes("us-east"))).toBe(true);
+    expect(links.every((l) => l.crossBorder.transferMechanism === 0)).toBe(true);
+    const windowServed = run.recorder.traffic.slice(-10).reduce((n, s) => n + Object.values(s.crossBorder).reduce((m, c) => m + c.consent, 0), 0);
+    expect(abroad.reduce((n, l) => n + l.crossBorder.consent, 0)).toBe(windowServed);
+    expect(windowServed).toBeGreaterThan(0);
+    expect(windowServed).toBeLessThanOrEqual(run.recorder.totals.crossBorderServed);
+  });
+
+  it("counts refusals on the callers and gateways that met them, and per second beside the errors", async () => {
+    const file = join(import.meta.dirname, "../../scenarios/eu-outage-reject.yaml");
+    run = new Run(loadScenarioFile(file), readFileSync(file, "utf8"), "eu-outage-reject.yaml", {});
+    await run.clock.runUntil(140_000);
+    const snapshot = liveSnapshot(run, settings);
+    const eu = snapshot.populations.find((p) => p.id === "eu-web")!;
+    const us = snapshot.populations.find((p) => p.id === "us-web")!;
+    expect(eu.unanswered.refused).toBeGreaterThan(300);
+    expect(eu.unanswered.refused + us.unanswered.refused).toBe(run.recorder.totals.rejected);
+    expect(us.unanswered.refused).toBe(0);
+    // The EU callers without a usable EU destination are refused, all of them in the window.
+    expect(eu.unanswered.recentShare).toBe(1);
+    const gateways = snapshot.regions.reduce((n, r) => n + r.unanswered.refused, 0);
+    expect(gateways).toBe(run.recorder.totals.rejected);
+    expect(snapshot.metrics.reduce((n, p) => n + p.refused, 0)).toBe(run.recorder.series.slice(-snapshot.metrics.length).reduce((n, p) => n + p.rejected, 0));
+    expect(snapshot.metrics.at(-1)!.refused).toBeGreaterThan(0);
+  });
+
+  it("draws a gateway failing closed on identity as failed, though its machine says healthy", async () => {
+    const file = join(import.meta.dirname, "../../scenarios/idp-partition-fail-closed.yaml");
+    run = new Run(loadScenarioFile(file), readFileSync(file, "utf8"), "idp-partition-fail-closed.yaml", {});
+    await run.clock.runUntil(400_000);
+    const snapshot = liveSnapshot(run, settings);
+    expect(snapshot.identity!.gateways.find((g) => g.region === "eu-west")!.state).toBe("fail-closed");
+    expect(snapshot.regions.find((r) => r.id === "eu-west")!.health).toBe("failed");
+    expect(snapshot.regions.find((r) => r.id === "us-east")!.health).toBe("healthy");
+  });
+
+  it("calls a node failed only when it truly serves nothing", () => {
+    const none = { errors: 0, refused: 0, recentShare: 0 };
+    expect(gatewayHealth(false, "healthy", "fail-closed", none)).toBe("failed");
+    expect(gatewayHealth(false, "healthy", "fresh", { ...none, recentShare: 1 })).toBe("failed");
+    expect(gatewayHealth(false, "healthy", "fresh", { ...none, recentShare: 0.3 })).toBe("degraded");
+    expect(gatewayHealth(false, "healthy", undefined, none)).toBe("healthy");
+    // One gateway holding a circuit open while the others are served through it: degraded, not failed.
+    expect(agreedHealth(["failed", "healthy", "healthy"])).toBe("degraded");
+    expect(agreedHealth(["failed", "failed"])).toBe("failed");
+    expect(endpointHealth(false, ["failed"], 40)).toBe("degraded");
+    expect(endpointHealth(false, ["failed"], 0)).toBe("failed");
+    expect(endpointHealth(true, ["healthy"], 40)).toBe("failed");
+    expect(endpointHealth(false, ["healthy", "degraded"], 40)).toBe("degraded");
   });
 });

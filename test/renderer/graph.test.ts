@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
 import type { LabSnapshot } from "../../engine/lab/contract";
-import { edgesFor, HEALTH_COLOUR, layout, nodeIds, nodesFor, structureKey } from "../../renderer/topology/graph";
+import { edgesFor, HEALTH_COLOUR, layout, LINK_COLOUR, nodeIds, nodesFor, SLOW_DASH, structureKey, zonesFor } from "../../renderer/topology/graph";
 import { scenarioFolder } from "../../host/scenarioLibrary";
 
 /** A real snapshot of the EU outage scenario, from the controller the app uses. */
@@ -71,7 +71,7 @@ describe("topology graph", () => {
 
   it("lays every node out at its own place, callers left of the director and the director left of the gateways", () => {
     const nodes = nodesFor(snapshot);
-    const positions = layout(nodes, edgesFor(snapshot));
+    const positions = layout(nodes);
     const places = new Set([...positions.values()].map((p) => `${Math.round(p.x)},${Math.round(p.y)}`));
     expect(places.size).toBe(nodes.length);
     const x = (id: string) => positions.get(id)!.x;
@@ -86,7 +86,7 @@ describe("topology graph", () => {
     expect(edgesFor(snapshot).some((e) => e.id === crossId)).toBe(false);
     const busy: LabSnapshot = {
       ...snapshot,
-      links: [{ gateway: first!.id, endpoint: endpointElsewhere.id, share: 0.5 }],
+      links: [{ gateway: first!.id, endpoint: endpointElsewhere.id, share: 0.5, crossBorder: { consent: 0, transferMechanism: 0 } }],
       regions: snapshot.regions.map((r) => (r.id === second!.id ? { ...r, withdrawn: true } : r)),
     };
     const edges = edgesFor(busy);
@@ -110,5 +110,52 @@ describe("topology graph", () => {
     const later: LabSnapshot = { ...snapshot, nowMs: 99_000, regions: snapshot.regions.map((r) => ({ ...r, trafficShare: 0.3 })) };
     expect(structureKey(later)).toBe(structureKey(snapshot));
     expect(structureKey({ ...snapshot, scenario: { ...snapshot.scenario!, fileName: "other.yaml" } })).not.toBe(structureKey(snapshot));
+  });
+
+  it("draws a link serving callers across a border in its basis's colour, labelled with it; a fallback within the jurisdiction stays blue", () => {
+    const [first] = snapshot.regions;
+    const elsewhere = snapshot.endpoints.find((e) => e.region !== first!.id)!;
+    const link = (consent: number, transferMechanism: number): LabSnapshot => ({ ...snapshot, links: [{ gateway: first!.id, endpoint: elsewhere.id, share: 0.3, crossBorder: { consent, transferMechanism } }] });
+    const edge = (s: LabSnapshot) => edgesFor(s).find((e) => e.id === `link:${first!.id}>${elsewhere.id}`)!;
+    expect(edge(link(0, 0))).toMatchObject({ style: { stroke: LINK_COLOUR.fallback } });
+    expect(edge(link(0, 0)).label).toBeUndefined();
+    expect(edge(link(12, 0))).toMatchObject({ style: { stroke: LINK_COLOUR.consent }, label: "cross-border · consent" });
+    expect(edge(link(0, 5))).toMatchObject({ style: { stroke: LINK_COLOUR.transferMechanism }, label: "cross-border · transfer mechanism" });
+    expect(LINK_COLOUR.consent).not.toBe(LINK_COLOUR.fallback);
+  });
+
+  it("draws the links a latency fault slows dashed and labelled with the added time, and says it on the gateway", () => {
+    const [first] = snapshot.regions;
+    const other = snapshot.regions.find((r) => r.id !== first!.id)!;
+    const endpoint = snapshot.endpoints.find((e) => e.region === other.id)!;
+    const slowed: LabSnapshot = {
+      ...snapshot,
+      links: [{ gateway: first!.id, endpoint: endpoint.id, share: 0.2, crossBorder: { consent: 0, transferMechanism: 0 } }],
+      faults: [{ id: "f1", fault: { kind: "latency", at_s: 0, from: first!.id, to: other.id, added_ms: 6000 }, kind: "latency", injectedAt: 0, healedAt: null, byUser: false, faultedGateway: null } as LabSnapshot["faults"][number]],
+    };
+    const edge = edgesFor(slowed).find((e) => e.id === `link:${first!.id}>${endpoint.id}`)!;
+    expect(edge.style?.strokeDasharray).toBe(SLOW_DASH);
+    expect(edge.label).toBe("slowed +6,000 ms");
+    const gateway = nodesFor(slowed).find((n) => n.id === nodeIds.gateway(first!.id))!.data;
+    expect(gateway).toMatchObject({ slowed: [{ to: other.id, added: "+6,000 ms" }] });
+  });
+
+  it("gives every edge a hit area of at least 20 px and draws the aux links above the traffic, out of the gateways' aux handle", () => {
+    const edges = edgesFor(snapshot);
+    for (const edge of edges) expect(edge.interactionWidth).toBeGreaterThanOrEqual(20);
+    const aux = edges.filter((e) => e.className === "edge-aux");
+    expect(aux.length).toBe(snapshot.regions.length);
+    for (const edge of aux) expect(edge).toMatchObject({ sourceHandle: "aux", targetHandle: "aux", zIndex: 1 });
+  });
+
+  it("lays each jurisdiction out in its own band, so the zones around their gateways and endpoints do not overlap", () => {
+    const nodes = nodesFor(snapshot);
+    const positions = layout(nodes);
+    const zones = zonesFor(nodes.map((n) => ({ ...n, position: positions.get(n.id)! })));
+    expect(zones.map((z) => z.jurisdiction).sort()).toEqual([...new Set(snapshot.regions.map((r) => r.jurisdiction))].sort());
+    for (const a of zones)
+      for (const b of zones) if (a !== b) expect(a.y + a.height <= b.y || b.y + b.height <= a.y || a.x + a.width <= b.x || b.x + b.width <= a.x).toBe(true);
+    // The aux links' ends stand left of the gateways, in the director's column: nothing of another region lies between.
+    for (const region of snapshot.regions) expect(positions.get(nodeIds.audit)!.x).toBeLessThan(positions.get(nodeIds.gateway(region.id))!.x);
   });
 });

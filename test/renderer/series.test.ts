@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FaultView, MetricsPoint } from "../../engine/lab/contract";
 import { faultMarkers, metricsSeries, smoothingWindowS } from "../../renderer/metrics/series";
 
-const point = (t: number, requests: number, errors: number, p95Ms: number | null, byGateway: Record<string, number>): MetricsPoint => ({ t, requests, errors, p95Ms, byGateway });
+const point = (t: number, requests: number, errors: number, p95Ms: number | null, byGateway: Record<string, number>, refused = 0): MetricsPoint => ({ t, requests, errors, refused, p95Ms, byGateway });
 
 const regions = ["eu-west", "us-east"];
 const points = [
@@ -42,6 +42,11 @@ describe("metricsSeries", () => {
     expect(metricsSeries(points, regions).errorRate[1]).toEqual([0.05, null, 0.1, 1]);
   });
 
+  it("plots refusals beside the errors, as refused over requests: a second of refused tokens is not a 0 % second", () => {
+    const refusing = [point(1000, 20, 0, null, { "eu-west": 20 }, 20), point(2000, 0, 0, null, {})];
+    expect(metricsSeries(refusing, regions).errorRate.slice(1)).toEqual([[0, null], [1, null]]);
+  });
+
   it("keeps p95 as given, with null where there was no sample", () => {
     expect(metricsSeries(points, regions).p95[1]).toEqual([120, null, 340.5, 10_000]);
   });
@@ -49,7 +54,7 @@ describe("metricsSeries", () => {
   it("returns empty columns for no points", () => {
     const series = metricsSeries([], regions);
     expect(series.share).toEqual([[], [], []]);
-    expect(series.errorRate).toEqual([[], []]);
+    expect(series.errorRate).toEqual([[], [], []]);
   });
 });
 
