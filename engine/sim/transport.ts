@@ -13,6 +13,7 @@
  */
 import { http, HttpResponse, passthrough, type HttpResponseResolver } from "msw";
 import { setupServer } from "msw/node";
+import { nextMacrotask } from "../clock";
 import { WORLD_HEADER } from "../labHeaders";
 
 export interface SimulatedHost {
@@ -41,7 +42,7 @@ function answered(worldId: string): void {
   const left = unanswered.get(worldId)! - 1;
   if (left > 0) unanswered.set(worldId, left);
   else unanswered.delete(worldId);
-  if (unanswered.size === 0 && worldGone) setImmediate(restartIfIdle);
+  if (unanswered.size === 0 && worldGone) void nextMacrotask().then(restartIfIdle);
 }
 
 function listening(): ReturnType<typeof setupServer> {
@@ -73,6 +74,6 @@ export function attachWorld(worldId: string, host: SimulatedHost): () => void {
       return;
     }
     worldGone = true;
-    if (unanswered.size === 0) setImmediate(restartIfIdle);
+    if (unanswered.size === 0) void nextMacrotask().then(restartIfIdle);
   };
 }
