@@ -161,9 +161,13 @@ if (wanted("resets")) {
   const mb = (values: number[]) => values.map((v) => Math.round(v)).join(", ");
   line(`app: ${cycles} reset-and-play cycles of ${file} (each to 180 s of 360, then reset), resident set after GC`, `${mb(rows.map((r) => r.rssMb))} MB`);
   line("same cycles: heap after GC / external memory", `${mb(rows.map((r) => r.heapMb))} MB / ${mb(rows.map((r) => r.externalMb))} MB`);
-  const growth = rows.at(-1)!.rssMb - rows[4]!.rssMb;
+  const growth = (of: (row: (typeof rows)[number]) => number) => of(rows.at(-1)!) - of(rows[4]!);
+  const rss = growth((r) => r.rssMb);
+  const heap = growth((r) => r.heapMb);
+  const signed = (mb: number) => `${mb >= 0 ? "+" : ""}${mb.toFixed(0)} MB`;
+  const flat = rss < RESET_GROWTH_BOUND_MB.rss && heap < RESET_GROWTH_BOUND_MB.heap;
   line(
-    "resident set growth, cycle 5 to 20",
-    `${growth >= 0 ? "+" : ""}${growth.toFixed(0)} MB (bound ${RESET_GROWTH_BOUND_MB} MB): ${growth < RESET_GROWTH_BOUND_MB ? "flat" : "GROWING"}; ${rows.reduce((s, r) => s + r.wallS, 0).toFixed(0)} s`,
+    `growth, cycle 5 to ${cycles}: resident set / heap`,
+    `${signed(rss)} / ${signed(heap)} (bounds ${RESET_GROWTH_BOUND_MB.rss} / ${RESET_GROWTH_BOUND_MB.heap} MB): ${flat ? "flat" : "GROWING"}; ${rows.reduce((s, r) => s + r.wallS, 0).toFixed(0)} s`,
   );
 }
