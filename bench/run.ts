@@ -10,14 +10,15 @@
  *     Merkle proofs over a million entries;
  *  5. token validation per request with a warm JWKS cache (bench/identity.ts; median, p99, µs);
  *  6. the stream hold-back (bench/holdBack.ts): time to first token with each setting, in virtual ms, and
- *     whether a stream cut early still reaches the caller whole when the only fallback cannot continue.
+ *     whether a stream cut early still reaches the caller whole when the only fallback cannot continue;
+ *  7. the app's resident set over 20 reset-and-play cycles (bench/resets.ts), which must stop growing.
  *
  * This machine is a shared VM whose speed wanders by ±20 % from one minute to the next, so rates are
  * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
  * and each side reports its best run; and once more finely interleaved (bench/interleaved.ts), which is
  * the steadiest ratio. Results go to stdout as a Markdown table for BENCHMARKS.md.
  *
- *   npm run bench [-- decisions drill audit identity holdback]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6)
+ *   npm run bench [-- decisions drill audit identity holdback resets]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6, resets 7)
  */
 import { cpus, totalmem } from "node:os";
 import { http, HttpResponse } from "msw";
@@ -29,6 +30,7 @@ import { benchHoldBack } from "./holdBack";
 import { benchIdentity } from "./identity";
 import { interleaved } from "./interleaved";
 import { selectParts } from "./parts";
+import { benchResets, RESET_GROWTH_BOUND_MB } from "./resets";
 import { benchScenario } from "./scenario";
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -94,7 +96,7 @@ async function drillMemory(scenario: Scenario): Promise<{ heapMb: number[]; rssM
   return { heapMb, rssMb };
 }
 
-const PARTS = ["decisions", "drill", "audit", "identity", "holdback"] as const;
+const PARTS = ["decisions", "drill", "audit", "identity", "holdback", "resets"] as const;
 const wanted = selectParts(PARTS);
 const scenario = scenarioSchema.parse(benchScenario());
 process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
@@ -151,4 +153,21 @@ if (wanted("holdback")) {
       `stream hold-back ${row.setting}: time to first token (virtual), median / p95`,
       `${row.ttftMedianMs.toFixed(0)} / ${row.ttftP95Ms.toFixed(0)} ms; cut after ${cutAfter.join(", ")} chunks, fallback without prefill: ${row.wholeAfterCut.map((whole) => (whole ? "whole" : "error")).join(", ")}`,
     );
+}
+
+if (wanted("resets")) {
+  const cycles = 20;
+  const { scenario: file, rows } = await benchResets(cycles);
+  const mb = (values: number[]) => values.map((v) => Math.round(v)).join(", ");
+  line(`app: ${cycles} reset-and-play cycles of ${file} (each to 180 s of 360, then reset), resident set after GC`, `${mb(rows.map((r) => r.rssMb))} MB`);
+  line("same cycles: heap after GC / external memory", `${mb(rows.map((r) => r.heapMb))} MB / ${mb(rows.map((r) => r.externalMb))} MB`);
+  const growth = (of: (row: (typeof rows)[number]) => number) => of(rows.at(-1)!) - of(rows[4]!);
+  const rss = growth((r) => r.rssMb);
+  const heap = growth((r) => r.heapMb);
+  const signed = (mb: number) => `${mb >= 0 ? "+" : ""}${mb.toFixed(0)} MB`;
+  const flat = rss < RESET_GROWTH_BOUND_MB.rss && heap < RESET_GROWTH_BOUND_MB.heap;
+  line(
+    `growth, cycle 5 to ${cycles}: resident set / heap`,
+    `${signed(rss)} / ${signed(heap)} (bounds ${RESET_GROWTH_BOUND_MB.rss} / ${RESET_GROWTH_BOUND_MB.heap} MB): ${flat ? "flat" : "GROWING"}; ${rows.reduce((s, r) => s + r.wallS, 0).toFixed(0)} s`,
+  );
 }

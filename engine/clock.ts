@@ -190,7 +190,7 @@ function before(a: Timer, b: Timer): boolean {
 const MAX_BACKLOG_TICKS = 4;
 
 /** Yields one macrotask, so that promise chains and MSW's internal hops settle before we look again. */
-const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A discrete-event clock. Time moves only when a driver ({@link VirtualClock.runUntil} for drills,

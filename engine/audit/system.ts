@@ -228,6 +228,9 @@ export class AuditSystem {
 
   /** Records an entry: into its region's buffer, or straight into the global destination. */
   record(record: AuditRecord): void {
+    // A run closed mid-flight may still see a gateway finish an attempt; its stores are closed, and an op
+    // for them would fail the writer thread that every later run shares. The record has nowhere to go.
+    if (this.closed) return;
     const buffer = this.buffers.get(record.region);
     if (!buffer) {
       this.writer.append(this.globalStore.id, record);
@@ -292,6 +295,7 @@ export class AuditSystem {
 
   /** Flushes every region that can reach its destination, and commits every store. */
   flushAll(): void {
+    if (this.closed) return;
     for (const buffer of this.buffers.values()) this.flushRegion(buffer);
     this.writer.commit();
   }

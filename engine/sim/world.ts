@@ -52,6 +52,8 @@ export class SimulatedWorld implements SimulatedHost {
   private readonly statusPages = new Map<string, { provider: string; lagMs: number }>();
   private readonly completionsSeen = new Map<string, number>();
   private detach: (() => void) | undefined;
+  /** Gives up each request waiting here, on the clock or for good ({@link close}). */
+  private readonly held = new Set<() => void>();
 
   constructor(
     readonly id: string,
@@ -78,9 +80,15 @@ export class SimulatedWorld implements SimulatedHost {
     this.detach ??= attachWorld(this.id, this);
   }
 
+  /**
+   * Stops intercepting, and answers what is still waiting here with a network error. MSW keeps a request
+   * until its handler answers, and a handler waiting on the clock of a run that was closed mid-flight (the
+   * app's reset) would wait for good, keeping the whole run reachable from MSW's interceptor.
+   */
   close(): void {
     this.detach?.();
     this.detach = undefined;
+    for (const giveUp of [...this.held]) giveUp();
   }
 
   async handle(request: Request): Promise<Response> {
@@ -322,15 +330,25 @@ export class SimulatedWorld implements SimulatedHost {
   private wait(ms: number, work: string): Promise<boolean> {
     const { work: tracker } = this.clock;
     return new Promise((resolve) => {
+      const end = (arrived: boolean) => {
+        this.held.delete(giveUp);
+        resolve(arrived);
+      };
       const timer = this.clock.setTimeout(() => {
         release();
         tracker.resume(work);
-        resolve(true);
+        end(true);
       }, ms);
-      const release = tracker.watchClose(work, () => {
+      const abandoned = () => {
         this.clock.clearTimeout(timer);
-        resolve(false);
-      });
+        end(false);
+      };
+      const release = tracker.watchClose(work, abandoned);
+      const giveUp = () => {
+        release();
+        abandoned();
+      };
+      this.held.add(giveUp);
       tracker.suspend(work);
     });
   }
@@ -338,7 +356,16 @@ export class SimulatedWorld implements SimulatedHost {
   /** No response at all: the connection stays open until the caller gives up. */
   private hang(work: string): Promise<Response> {
     return new Promise((resolve) => {
-      this.clock.work.watchClose(work, () => resolve(HttpResponse.error()));
+      const answer = () => {
+        this.held.delete(giveUp);
+        resolve(HttpResponse.error());
+      };
+      const release = this.clock.work.watchClose(work, answer);
+      const giveUp = () => {
+        release();
+        answer();
+      };
+      this.held.add(giveUp);
       this.clock.work.suspend(work);
     });
   }
