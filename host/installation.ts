@@ -20,7 +20,7 @@ export function installationKey(): InstallationKey {
 export const evidenceFolder = (): string => join(installationDir(), "evidence");
 
 /** A new directory for one evidence bundle of a scenario file, under the installation's `evidence/`. */
-export const newEvidenceDir = (scenarioFile: string): string => newDirUnder("evidence", scenarioFile);
+const newEvidenceDir = (scenarioFile: string): string => newDirUnder("evidence", scenarioFile);
 
 /** The app's evidence options but the printer, which differs between Electron and browser mode. */
 export const installationEvidence = () => ({

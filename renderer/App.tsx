@@ -144,6 +144,7 @@ export function App({ connection }: { connection: LabConnection }) {
                 (written) => {
                   setEvidence(written);
                   setTab("evidence");
+                  if (!shell.dock) shell.toggleDock();
                 },
               )
             }

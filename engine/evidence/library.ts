@@ -12,7 +12,7 @@ import { tarArchive } from "./tar";
 export const BUNDLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /** Files of a bundle a page may open by address: the report, for people. */
-export const OPENABLE_FILES = [REPORT_HTML_FILE, REPORT_PDF_FILE] as const;
+const OPENABLE_FILES = [REPORT_HTML_FILE, REPORT_PDF_FILE] as const;
 
 export interface BundleListing {
   readonly name: string;

@@ -24,7 +24,7 @@ export function exportReport(run: Run): CommandResults["exportReport"] {
 }
 
 /** Why a run cannot be exported as evidence, or null when it can: the UI shows it on the button before a click. */
-export function evidenceRefusal(run: Pick<Run, "externalCalls" | "status">): string | null {
+function evidenceRefusal(run: Pick<Run, "externalCalls" | "status">): string | null {
   if (run.externalCalls > 0)
     return `this run answered ${run.externalCalls} call(s) from outside (OpenAI clients), which a re-run cannot replay: reset, play it to the end without them, and export that run`;
   if (run.status !== "finished") return "evidence covers a whole run: play the scenario to its end (or run to the end on the scrubber), then export";
