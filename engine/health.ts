@@ -133,6 +133,8 @@ export class GatewayHealthView {
   private readonly statusPages = new Map<string, { status: StatusPageStatus; since: number }>();
   private readonly cfg: Scenario["health"];
   private readonly latencyBudgetMs: number;
+  /** Set once the session closes: outcomes that still arrive (a run reset mid-flight) change no circuit. */
+  private stopped = false;
 
   constructor(
     readonly region: string,
@@ -232,6 +234,7 @@ export class GatewayHealthView {
    * target's latency (fast errors); timeouts count with their full duration (LiteLLM does the same).
    */
   recordOutcome(target: Target, ok: boolean, latencyMs: number | undefined, detail: string): void {
+    if (this.stopped) return;
     const view = this.view(target);
     const now = this.clock.now();
     if (view.trialsInFlight > 0) view.trialsInFlight--;
@@ -254,6 +257,7 @@ export class GatewayHealthView {
 
   /** Result of one active readiness probe of an endpoint; thresholds give hysteresis both ways. */
   recordProbe(endpoint: Endpoint, ok: boolean, detail: string): void {
+    if (this.stopped) return;
     const probe = this.probes.get(endpoint.id)!;
     const { counter } = probe;
     const change = counter.record(ok);
@@ -303,6 +307,7 @@ export class GatewayHealthView {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const view of this.targets.values()) view.circuit.stop();
   }
 
