@@ -276,6 +276,12 @@ export class GatewayHealthView {
     this.reassessEndpoint(endpoint);
   }
 
+  /** Whether the endpoint's probes hold it up, and how many probes in a row have failed. */
+  probeStanding(endpoint: Endpoint): { readonly up: boolean; readonly failedInARow: number } {
+    const { counter } = this.probes.get(endpoint.id)!;
+    return { up: counter.healthy, failedInARow: counter.consecutiveFailed };
+  }
+
   recordStatusPage(endpoint: Endpoint, status: StatusPageStatus): void {
     const page = this.statusPages.get(endpoint.id)!;
     if (page.status === status) return;

@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../engine/clock";
 import type { TransitionEvent } from "../../engine/events";
 import { GatewayHealthView } from "../../engine/health";
+import { HEALTH_DEFAULTS } from "../../engine/scenario/schema";
 import { Topology } from "../../engine/topology";
 import { baseScenario } from "./helpers";
+
+/** Failed probes in a row that take an endpoint down at the defaults. */
+const FAILS_TO_DOWN = HEALTH_DEFAULTS.probe.unhealthy_threshold;
 
 function setup(overrides = {}) {
   const scenario = baseScenario(overrides);
@@ -75,15 +79,14 @@ describe("GatewayHealthView circuits", () => {
 });
 
 describe("GatewayHealthView signals", () => {
-  it("applies probe hysteresis: 3 failures to go unhealthy, 3 successes to come back", () => {
+  it("applies probe hysteresis: the unhealthy threshold's failures (6) to go unhealthy, 3 successes to come back", () => {
     const { health, target, events } = setup();
     const endpoint = target.endpoint;
-    health.recordProbe(endpoint, false, "timeout");
-    health.recordProbe(endpoint, false, "timeout");
+    for (let i = 1; i < FAILS_TO_DOWN; i++) health.recordProbe(endpoint, false, "timeout");
     expect(health.state(target)).toBe("healthy");
     health.recordProbe(endpoint, false, "timeout");
     expect(health.state(target)).toBe("unhealthy");
-    expect(health.findings(target)[0]).toMatchObject({ signal: "probe", detail: expect.stringMatching(/3 consecutive probes failed/) });
+    expect(health.findings(target)[0]).toMatchObject({ signal: "probe", detail: expect.stringMatching(/6 consecutive probes failed/) });
     health.recordProbe(endpoint, true, "ok");
     health.recordProbe(endpoint, true, "ok");
     health.recordProbe(endpoint, false, "timeout");
@@ -110,7 +113,7 @@ describe("GatewayHealthView signals", () => {
   it("ends an ejection early when the endpoint's probes come back, so it never outlasts a recovery the probes saw", async () => {
     const { clock, health, target, events } = setup();
     for (let i = 0; i < 5; i++) health.recordOutcome(target, false, undefined, "HTTP 503");
-    for (let i = 0; i < 3; i++) health.recordProbe(target.endpoint, false, "HTTP 503");
+    for (let i = 0; i < FAILS_TO_DOWN; i++) health.recordProbe(target.endpoint, false, "HTTP 503");
     await clock.runUntil(30_000);
     // Unhealthy, so no trial goes out; force a second, longer ejection (60 s) with a failed trial.
     health.beginAttempt(target);

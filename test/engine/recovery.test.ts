@@ -107,15 +107,8 @@ function flapping(spellS: number): { scenario: Scenario; endMs: number } {
   return { scenario: { ...FLAPPING, topology, duration_s: endS, faults }, endMs: endS * 1000 };
 }
 
-/**
- * Spells at which probes every 10 s can land in three down spells in a row (docs/RECOVERY.md): a 5 s spell has
- * a 10 s period, so every probe sees the same phase; a 6 s spell a 12 s one, whose probes walk back 2 s a time
- * and cross its down half three probes in a row. There the probes themselves say the provider is down.
- */
-const PROBES_ALIAS = new Set([5, 6]);
-
 describe("a flapping only provider (item 3)", () => {
-  it.each([2, 3, 4, 7, 8, 9, 10])("trips circuits but fails no gateway and withdraws no region when it flaps %i s down, as long up", async (spellS) => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])("trips circuits but fails no gateway and withdraws no region when it flaps %i s down, as long up", async (spellS) => {
     const { scenario, endMs } = flapping(spellS);
     const { transitions } = await play(scenario, endMs);
     expect(transitions.filter((t) => t.machine === "circuit" && t.to === "open").length).toBeGreaterThan(0);
@@ -123,10 +116,15 @@ describe("a flapping only provider (item 3)", () => {
     expect(transitions.filter((t) => t.machine === "director")).toEqual([]);
   });
 
-  it.each([...PROBES_ALIAS])("at a %i s spell, fails the gateway only when its probes fail, never for its circuit", async (spellS) => {
+  // Spells of 5 s and 6 s have the periods probes every 10 s alias with (docs/RECOVERY.md); the seed moves
+  // where in the flap the probes' staggered schedule falls.
+  it.each([5, 6])("withdraws nothing at a %i s spell whatever phase the seed gives the probes", async (spellS) => {
     const { scenario, endMs } = flapping(spellS);
-    const { transitions } = await play(scenario, endMs);
-    for (const failed of transitions.filter((t) => t.machine === "gateway" && t.to === "failed")) expect(failed.cause).toMatch(/, 0 passing their probes$/);
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const { transitions } = await play({ ...scenario, seed }, endMs);
+      expect(transitions.filter((t) => t.machine === "gateway" && t.to === "failed"), `seed ${seed}`).toEqual([]);
+      expect(transitions.filter((t) => t.machine === "director"), `seed ${seed}`).toEqual([]);
+    }
   });
 
   it("still withdraws a region whose only provider is really down, within the bound of docs/RECOVERY.md", async () => {
@@ -136,8 +134,9 @@ describe("a flapping only provider (item 3)", () => {
     const withdrawn = transitions.find((t) => t.machine === "director");
     expect(failed, "the gateway failed").toBeDefined();
     expect(withdrawn, "the director withdrew eu-west").toMatchObject({ subject: "eu-west", to: "regionsWithdrawn" });
-    // 3 failed probes at 10 s (the first within one interval, each answered within the 2 s timeout), then 3 failed director checks at 10 s.
-    expect(failed!.t - 20_000).toBeLessThanOrEqual(32_000);
-    expect(withdrawn!.t - 20_000).toBeLessThanOrEqual(64_000);
+    // A failed probe within one 10 s interval, its five confirmations within 11.3 s of it, the last answered
+    // within the 2 s timeout; then 3 failed director checks at 10 s.
+    expect(failed!.t - 20_000).toBeLessThanOrEqual(23_300);
+    expect(withdrawn!.t - 20_000).toBeLessThanOrEqual(55_300);
   });
 });

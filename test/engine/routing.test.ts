@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../engine/clock";
 import { GatewayHealthView } from "../../engine/health";
+import { HEALTH_DEFAULTS } from "../../engine/scenario/schema";
 import { planRoute } from "../../engine/routing";
 import { Topology } from "../../engine/topology";
 import { baseScenario } from "./helpers";
@@ -63,7 +64,7 @@ describe("planRoute", () => {
     for (const t of eu) for (let i = 0; i < 5; i++) health.recordOutcome(t, false, undefined, "HTTP 503");
     // A third EU deployment down for good: its probes fail, so it is not available.
     const down = eu.find((t) => t.id === "openai-sim@eu-central/gpt-4o")!;
-    for (let i = 0; i < 3; i++) health.recordProbe(down.endpoint, false, "HTTP 503");
+    for (let i = 0; i < HEALTH_DEFAULTS.probe.unhealthy_threshold; i++) health.recordProbe(down.endpoint, false, "HTTP 503");
     await clock.runUntil(30_000);
     for (const t of eu) if (t !== down) health.beginAttempt(t);
     expect(eu.map((t) => [health.usable(t), health.available(t)])).toEqual(eu.map((t) => [false, t !== down]));

@@ -74,7 +74,7 @@ describe("loading scenarios", () => {
   it("fills defaults from the systems they follow", () => {
     const scenario = loadScenarioFile(join(scenarios, "eu-region-outage.yaml"));
     expect(scenario.health.circuit).toEqual({ consecutive_failures: 5, base_ejection_s: 30, max_ejection_s: 300, half_open_trials: 1 });
-    expect(scenario.health.probe).toEqual({ interval_s: 10, timeout_ms: 2000, unhealthy_threshold: 3, healthy_threshold: 3 });
+    expect(scenario.health.probe).toEqual({ interval_s: 10, timeout_ms: 2000, unhealthy_threshold: 6, healthy_threshold: 3 });
     expect(scenario.director).toMatchObject({ mode: "dns", ttl_s: 60, check_interval_s: 10, failure_threshold: 3 });
     expect(scenario.gateway).toEqual({
       attempt_timeout_ms: 10_000,

@@ -9,8 +9,14 @@ export const HEALTH_DEFAULTS = {
     /** Route 53 fast interval 10 s; Envoy requires an explicit value. */
     interval_s: 10,
     timeout_ms: 2_000,
-    /** Route 53's failure threshold 3, used for both directions (hysteresis). */
-    unhealthy_threshold: 3,
+    /**
+     * Six failed probes in a row take an endpoint down: the first, then five confirmations at irregular
+     * offsets (HAProxy's `fall` with `fastinter`), which no flap with a period of 2–22 s can all answer with
+     * an error (engine/gateway/probing.ts, docs/RECOVERY.md). All six take 1.13 intervals, so an outage is
+     * still confirmed sooner than three probes at the interval would (Route 53's failure threshold 3).
+     */
+    unhealthy_threshold: 6,
+    /** Route 53's threshold 3 on the way back, at the regular interval. */
     healthy_threshold: 3,
   },
   passive: {
