@@ -3,7 +3,7 @@
  * `data-state` attributes tests read; only what a person reads goes through here. test/renderer/stateLabels
  * reads every state of every machine in engine/machines/, so a new state without words fails there.
  */
-import type { TransitionView } from "../engine/lab/contract";
+import type { TimelineItem, TransitionView } from "../engine/lab/contract";
 
 const STATE_LABELS: Readonly<Record<string, string>> = {
   // traffic director
@@ -35,4 +35,9 @@ export function hasStateLabel(id: string): boolean {
 /** A machine's change of state in words: `director global: all serving → regions withdrawn`. */
 export function transitionText({ machine, subject, from, to }: TransitionView): string {
   return `${machine} ${subject}: ${stateLabel(from)} → ${stateLabel(to)}`;
+}
+
+/** A timeline item in words: a state change with what caused it; a fault or a command as the engine wrote it. */
+export function timelineText({ transition, text }: TimelineItem): string {
+  return transition ? `${transitionText(transition)} (${transition.cause})` : text;
 }

@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from "react";
 import type { LabSnapshot, TimelineItem } from "../../engine/lab/contract";
 import { MAX_SPEED, MIN_SPEED } from "../../engine/lab/contract";
 import { formatVirtualSeconds, formatVirtualTime } from "../format";
+import { timelineText } from "../stateLabels";
 import { timeAxisTicks } from "./timeAxis";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100];
@@ -117,7 +118,7 @@ export function Scrubber(props: { snapshot: LabSnapshot; onRunTo: (ms: number) =
           />
         ))}
         {snapshot.timeline.map((item) => (
-          <span key={item.n} className={`scrubber-tick ${TICK_CLASS[item.kind]}`} style={{ left: at(item.t) }} title={`${formatVirtualTime(item.t)} ${item.text}`} />
+          <span key={item.n} className={`scrubber-tick ${TICK_CLASS[item.kind]}`} style={{ left: at(item.t) }} title={`${formatVirtualTime(item.t)} ${timelineText(item)}`} />
         ))}
         {snapshot.faults.map((fault) => (
           <span key={fault.id} className="scrubber-fault" style={{ left: at(fault.injectedAt), width: `calc(${at((fault.healedAt ?? snapshot.nowMs) - fault.injectedAt)} + 2px)` }} title={`${fault.id}: ${fault.kind}`} />

@@ -1,9 +1,6 @@
 import type { TimelineItem } from "../../engine/lab/contract";
 import { formatVirtualTime } from "../format";
-import { transitionText } from "../stateLabels";
-
-/** A state change in words, with what caused it; a fault or a command as the engine wrote it. */
-const textOf = ({ transition, text }: TimelineItem) => (transition ? `${transitionText(transition)} (${transition.cause})` : text);
+import { timelineText } from "../stateLabels";
 
 /** Faults, state changes and the user's commands, newest first. */
 export function Timeline({ items }: { items: readonly TimelineItem[] }) {
@@ -12,7 +9,7 @@ export function Timeline({ items }: { items: readonly TimelineItem[] }) {
     <ol className="timeline" data-testid="timeline">
       {[...items].reverse().map((item) => (
         <li key={item.n} className={`timeline-${item.kind}`}>
-          <span className="timeline-time">{formatVirtualTime(item.t)}</span> <span className="timeline-region">{item.region}</span> {textOf(item)}
+          <span className="timeline-time">{formatVirtualTime(item.t)}</span> <span className="timeline-region">{item.region}</span> {timelineText(item)}
         </li>
       ))}
     </ol>

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasStateLabel, stateLabel, transitionText } from "../../renderer/stateLabels";
+import { hasStateLabel, stateLabel, timelineText, transitionText } from "../../renderer/stateLabels";
 
 const MACHINES_DIR = join(import.meta.dirname, "..", "..", "engine", "machines");
 
@@ -48,5 +48,12 @@ describe("a state change in words", () => {
     const change = { machine: "circuit", subject: "eu-west→openai-sim@eu-west/gpt-4o", from: "open", to: "halfOpen", cause: "open for 30 s" };
     expect(transitionText(change)).toBe("circuit eu-west→openai-sim@eu-west/gpt-4o: open → half-open");
     expect(transitionText({ ...change, machine: "director", subject: "global", from: "allServing", to: "regionsWithdrawn" })).toBe("director global: all serving → regions withdrawn");
+  });
+
+  it("words a timeline item's state change with its cause, for the timeline and the scrubber's ticks", () => {
+    const transition = { machine: "director", subject: "eu-west", from: "allServing", to: "regionsWithdrawn", cause: "3 checks failed" };
+    const item = { n: 1, t: 0, kind: "transition" as const, region: "eu-west", text: "director eu-west: allServing → regionsWithdrawn (3 checks failed)" };
+    expect(timelineText({ ...item, transition })).toBe("director eu-west: all serving → regions withdrawn (3 checks failed)");
+    expect(timelineText({ ...item, kind: "command", text: "inject u1: eu-west down" })).toBe("inject u1: eu-west down");
   });
 });
