@@ -33,15 +33,13 @@ function smallestNodeText(root: HTMLElement | null): number | null {
  */
 export function FitOnLayout({ layout }: { layout: string }) {
   const minTextPx = useContext(NodeTextContext);
-  const { fitView, getNodes, getNodesBounds, setViewport } = useReactFlow<LabNode>();
+  const { fitView, getInternalNode, getNodes, getNodesBounds, setViewport } = useReactFlow<LabNode>();
   const store = useStoreApi<LabNode>();
   const canvas = useStore((s) => `${s.width}×${s.height}`);
   useEffect(() => {
     if (!layout) return;
     let current = true;
-    // fitView is React Flow's one wait for newly handed nodes to be measured (React Flow 12 queues it until
-    // they are); the viewport it sets is replaced at once, before the page is painted.
-    void fitView().then(() => {
+    const fit = () => {
       const nodes = getNodes();
       const textPx = smallestNodeText(store.getState().domNode);
       if (!current || nodes.length === 0 || textPx === null) return;
@@ -49,10 +47,16 @@ export function FitOnLayout({ layout }: { layout: string }) {
       const start = nodes.filter((n) => START_KINDS.has(n.data.kind));
       const zoom = { min: minTextPx / textPx, max: FIT_MAX_ZOOM };
       void setViewport(readableViewport(getNodesBounds(nodes), getNodesBounds(start.length > 0 ? start : nodes), { width, height }, zoom, PADDING));
-    });
+    };
+    const nodes = getNodes();
+    // Measured nodes (a new canvas size or text size) are fitted at once. Newly handed ones wait on fitView,
+    // React Flow's one wait for their measuring (React Flow 12 queues it until they are); the viewport it
+    // sets is replaced at once, before the page is painted. Its promise is not kept when no node changes.
+    if (nodes.length > 0 && nodes.every((n) => getInternalNode(n.id)?.measured.width)) fit();
+    else void fitView().then(fit);
     return () => {
       current = false;
     };
-  }, [layout, canvas, minTextPx, fitView, getNodes, getNodesBounds, setViewport, store]);
+  }, [layout, canvas, minTextPx, fitView, getInternalNode, getNodes, getNodesBounds, setViewport, store]);
   return null;
 }

@@ -5,7 +5,7 @@
  * provider's text inside their boxes at two screen sizes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attribute, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+import { attribute, chromiumAvailable, openApp, showWholeGraph, type AppUnderTest } from "./browser";
 
 /** Page scripts are strings: the tests compile without DOM types. */
 const MIDPOINT = `(id) => {
@@ -84,6 +84,8 @@ describe.skipIf(!chromiumAvailable)("the graph", () => {
 
   it("opens, at the midpoint of each audit and identity link, the menu of that link's region", async () => {
     const { page } = app;
+    // The readable fit may leave links outside the canvas; the whole graph puts every midpoint in reach.
+    await showWholeGraph(page);
     for (const region of ["eu-west", "eu-central", "us-east"])
       for (const [edge, title] of [
         [`e:${region}>audit`, `Audit link of ${region}`],
