@@ -23,7 +23,10 @@ export function exportReport(run: Run): CommandResults["exportReport"] {
   return { fileName: run.fileName.replace(/\.ya?ml$/, "") + "-report.json", json: `${JSON.stringify(runReport(run), null, 2)}\n` };
 }
 
-/** Why a run cannot be exported as evidence, or null when it can: the UI shows it on the button before a click. */
+/**
+ * Why a run cannot be exported as evidence, or null when it can. The renderer's `evidenceExportState` words
+ * the same two conditions from the snapshot for the button's title; a change to one belongs in the other.
+ */
 function evidenceRefusal(run: Pick<Run, "externalCalls" | "status">): string | null {
   if (run.externalCalls > 0)
     return `this run answered ${run.externalCalls} call(s) from outside (OpenAI clients), which a re-run cannot replay: reset, play it to the end without them, and export that run`;
