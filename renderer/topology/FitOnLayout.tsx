@@ -50,8 +50,8 @@ export function FitOnLayout({ layout }: { layout: string }) {
     };
     const nodes = getNodes();
     // Measured nodes (a new canvas size or text size) are fitted at once. Newly handed ones wait on fitView,
-    // React Flow's one wait for their measuring (React Flow 12 queues it until they are); the viewport it
-    // sets is replaced at once, before the page is painted. Its promise is not kept when no node changes.
+    // React Flow's one wait for their measuring (React Flow 12 queues it until every node is); the viewport
+    // it sets is replaced at once, before the page is painted.
     if (nodes.length > 0 && nodes.every((n) => getInternalNode(n.id)?.measured.width)) fit();
     else void fitView().then(fit);
     return () => {

@@ -232,6 +232,9 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
       position: { x: z.x, y: z.y },
       width: z.width,
       height: z.height,
+      // Its size is ours, not its content's. Said as measured, since React Flow never keeps a zone's measuring
+      // (its changes are dropped below and a zone is made anew each render), and fitView waits for every node.
+      measured: { width: z.width, height: z.height },
       data: { jurisdiction: z.jurisdiction },
       zIndex: -1,
       selectable: false,

@@ -45,6 +45,8 @@ describe.skipIf(!chromiumAvailable)("the identity provider in the app", () => {
     await page.getByTestId("play").click();
     await expect.poll(() => attr("identity-us-east", "data-state"), { timeout: 60_000, interval: 100 }).toBe("fresh");
     await page.getByTestId("pause").click();
-    await expect.poll(() => attr("identity-provider", "data-partitioned")).toBe("");
+    // Only us-east's cut is asserted healed: on a slow machine play may have run on to 150 s, where the
+    // scenario's own partition of eu-west begins.
+    await expect.poll(async () => (await attr("identity-provider", "data-partitioned")).split(" ")).not.toContain("us-east");
   }, 180_000);
 });
