@@ -9,8 +9,8 @@ const PADDING = 16;
 /** A small graph is fitted no larger than this (React Flow's default), though the user may zoom further. */
 const FIT_MAX_ZOOM = 2;
 
-/** The flow's beginning, kept in view when the whole graph is too big to be read at once. */
-const START_KINDS: ReadonlySet<string> = new Set(["population", "director"]);
+/** Where every caller's traffic turns, kept in view when the whole graph is too big to be read at once. */
+const START_KINDS: ReadonlySet<string> = new Set(["director"]);
 
 /**
  * The smallest font size of any text drawn in the nodes, CSS px before the zoom; read from the page rather
@@ -26,10 +26,23 @@ function smallestNodeText(root: HTMLElement | null): number | null {
 }
 
 /**
+ * Canvas px at the bottom under React Flow's panels there (the zoom controls, the legend): the fit keeps the
+ * graph above them.
+ */
+function coveredAtBottom(root: HTMLElement | null): number {
+  if (!root) return 0;
+  const bottom = root.getBoundingClientRect().bottom;
+  let covered = 0;
+  for (const panel of root.querySelectorAll(".react-flow__panel.bottom")) covered = Math.max(covered, bottom - panel.getBoundingClientRect().top);
+  return covered;
+}
+
+/**
  * Fits the view each time a new layout is handed to React Flow (another scenario or topology), the canvas
  * changes size (sidebar, dock, full screen, window) or the text-size setting changes — never zooming out
  * below the zoom where the smallest node text renders at the setting's size; a graph too big for that shows
- * its beginning (see `readableViewport`) and the user pans or zooms for the rest. Rendered inside `<ReactFlow>`.
+ * its top left with the director in view (see `readableViewport`) and the user pans or zooms for the rest.
+ * Rendered inside `<ReactFlow>`.
  */
 export function FitOnLayout({ layout }: { layout: string }) {
   const minTextPx = useContext(NodeTextContext);
@@ -41,12 +54,12 @@ export function FitOnLayout({ layout }: { layout: string }) {
     let current = true;
     const fit = () => {
       const nodes = getNodes();
-      const textPx = smallestNodeText(store.getState().domNode);
+      const { width, height, domNode } = store.getState();
+      const textPx = smallestNodeText(domNode);
       if (!current || nodes.length === 0 || textPx === null) return;
-      const { width, height } = store.getState();
       const start = nodes.filter((n) => START_KINDS.has(n.data.kind));
       const zoom = { min: minTextPx / textPx, max: FIT_MAX_ZOOM };
-      void setViewport(readableViewport(getNodesBounds(nodes), getNodesBounds(start.length > 0 ? start : nodes), { width, height }, zoom, PADDING));
+      void setViewport(readableViewport(getNodesBounds(nodes), getNodesBounds(start.length > 0 ? start : nodes), { width, height: height - coveredAtBottom(domNode) }, zoom, PADDING));
     };
     const nodes = getNodes();
     // Measured nodes (a new canvas size or text size) are fitted at once. Newly handed ones wait on fitView,

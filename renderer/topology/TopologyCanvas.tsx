@@ -293,7 +293,8 @@ export function TopologyCanvas(props: { snapshot: LabSnapshot; onTarget: (target
       >
         <FitOnLayout layout={fitted} />
         <Background />
-        <Controls showInteractive={false} />
+        {/* Beside the legend in one band at the bottom, which the fit keeps clear of the graph. */}
+        <Controls showInteractive={false} orientation="horizontal" />
         <Legend />
       </ReactFlow>
     </div>

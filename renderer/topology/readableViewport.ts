@@ -19,8 +19,9 @@ export interface Viewport {
 /**
  * The whole graph when it fits at a zoom no smaller than `zoom.min` (the zoom at which the smallest node text
  * is still readable); otherwise that zoom, with the graph's left edge (the callers) at the canvas's left and
- * `start` (the callers and the director) in the middle of the height, as far as the graph allows: the flow's
- * beginning in view, the user pans or zooms for the rest. `padding`: canvas px kept clear at each side.
+ * its top at the canvas's top, moved up only as far as keeps `start` (the director) in view: the flow's
+ * beginning and the first jurisdiction in view, the user pans or zooms for the rest. `padding`: canvas px kept
+ * clear at each side.
  */
 export function readableViewport(graph: Rect, start: Rect, canvas: { readonly width: number; readonly height: number }, zoom: { readonly min: number; readonly max: number }, padding: number): Viewport {
   const room = { width: Math.max(1, canvas.width - 2 * padding), height: Math.max(1, canvas.height - 2 * padding) };
@@ -30,10 +31,12 @@ export function readableViewport(graph: Rect, start: Rect, canvas: { readonly wi
   const x = graph.width * z <= room.width ? centred(graph.x, graph.width, canvas.width) : padding - graph.x * z;
   let y = centred(graph.y, graph.height, canvas.height);
   if (graph.height * z > room.height) {
-    // Centre the start, but never leave more than the padding empty above the graph's top or below its bottom.
+    // The graph's top at the canvas's top (the first jurisdiction's zone, where the shipped scenarios' faults
+    // begin), unless that leaves the start below the canvas; never more than the padding empty below the graph.
     const top = padding - graph.y * z;
+    const startAtBottom = canvas.height - padding - (start.y + start.height) * z;
     const bottom = canvas.height - padding - (graph.y + graph.height) * z;
-    y = Math.min(top, Math.max(bottom, centred(start.y, start.height, canvas.height)));
+    y = Math.max(bottom, Math.min(top, startAtBottom));
   }
   return { x, y, zoom: z };
 }

@@ -98,9 +98,9 @@ describe.skipIf(!chromiumAvailable)("the graph", () => {
       }
   });
 
-  it("keeps the audit store's and identity provider's text inside their boxes at 1600×1000 and 1280×720", async () => {
+  it("keeps the audit store's and identity provider's text inside their boxes at 1600×1000, 1366×768 and 1280×720", async () => {
     const { page } = app;
-    for (const viewport of [{ width: 1600, height: 1000 }, { width: 1280, height: 720 }]) {
+    for (const viewport of [{ width: 1600, height: 1000 }, { width: 1366, height: 768 }, { width: 1280, height: 720 }]) {
       await page.setViewportSize(viewport);
       await page.locator(".react-flow__controls-fitview").click();
       for (const node of ["audit-store", "identity-provider"]) expect({ viewport, node, overflow: await page.evaluate(`(${OVERFLOW})(${JSON.stringify(node)})`) }).toEqual({ viewport, node, overflow: [] });

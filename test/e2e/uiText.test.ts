@@ -14,6 +14,7 @@ import { ARTIFACTS, chromiumAvailable, openApp, type AppUnderTest } from "./brow
 const SCENARIO = "idp-partition-fail-closed.yaml";
 const VIEWPORTS = [
   { width: 1280, height: 720 },
+  { width: 1366, height: 768 },
   { width: 1600, height: 1000 },
 ] as const;
 
@@ -124,7 +125,7 @@ describe.skipIf(!chromiumAvailable)("the app's text", () => {
 
   it("gives the scenario's name the top bar's free width, and the whole name in its tooltip", async () => {
     const { page } = app;
-    await page.setViewportSize(VIEWPORTS[1]);
+    await page.setViewportSize(VIEWPORTS[2]);
     const name = page.getByTestId("scenario-name");
     const full = (await app.controller.execute("getSnapshot", {})).scenario!.name;
     expect(await name.getAttribute("title")).toContain(full);

@@ -15,25 +15,24 @@ describe("the view a new layout opens at", () => {
     expect(readableViewport({ x: 0, y: 0, width: 100, height: 50 }, graph, canvas, zoom, 16).zoom).toBe(2);
   });
 
-  it("never zooms out below the readable zoom: a big graph opens with its left edge at the canvas's left and its start mid-height", () => {
+  it("never zooms out below the readable zoom: a big graph opens with its top left corner at the canvas's, the start in view", () => {
     const graph: Rect = { x: 20, y: 0, width: 1600, height: 2000 };
-    const start: Rect = { x: 20, y: 900, width: 500, height: 200 };
-    const view = readableViewport(graph, start, canvas, zoom, 16);
+    const view = readableViewport(graph, { x: 20, y: 200, width: 500, height: 100 }, canvas, zoom, 16);
     expect(view.zoom).toBe(1.2);
-    expect(onCanvas(view, 20, 1000)).toEqual({ x: 16, y: 250 });
+    expect(onCanvas(view, 20, 0)).toEqual({ x: 16, y: 16 });
   });
 
-  it("shows no more than the padding of empty canvas above a big graph whose start sits at its top", () => {
+  it("moves a big graph up only as far as brings a low start into view, and leaves no more than the padding empty below", () => {
     const graph: Rect = { x: 0, y: 0, width: 1600, height: 2000 };
-    const view = readableViewport(graph, { x: 0, y: 0, width: 400, height: 100 }, canvas, zoom, 16);
-    expect(onCanvas(view, 0, 0)).toEqual({ x: 16, y: 16 });
-    const bottomStart = readableViewport(graph, { x: 0, y: 1900, width: 400, height: 100 }, canvas, zoom, 16);
+    const midStart = readableViewport(graph, { x: 0, y: 900, width: 400, height: 100 }, canvas, zoom, 16);
+    expect(onCanvas(midStart, 0, 1000).y).toBeCloseTo(500 - 16);
+    const bottomStart = readableViewport(graph, { x: 0, y: 1950, width: 400, height: 50 }, canvas, zoom, 16);
     expect(onCanvas(bottomStart, 0, 2000).y).toBeCloseTo(500 - 16);
   });
 
   it("centres a graph on the axis where it fits at the readable zoom", () => {
     const graph: Rect = { x: 0, y: 0, width: 400, height: 2000 };
     const view = readableViewport(graph, { x: 0, y: 950, width: 400, height: 100 }, canvas, zoom, 16);
-    expect(onCanvas(view, 200, 1000)).toEqual({ x: 500, y: 250 });
+    expect(onCanvas(view, 200, 1050)).toEqual({ x: 500, y: 500 - 16 });
   });
 });
