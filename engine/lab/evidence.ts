@@ -10,6 +10,7 @@ import { addPdf, listFiles, writeEvidence } from "../evidence/bundle";
 import { parseScenario } from "../scenario/load";
 import type { CommandResults, EvidenceExport } from "./contract";
 import type { LabControllerOptions } from "./lab";
+import { evidenceRefusal } from "./evidenceRefusal";
 import type { Run } from "./run";
 import { scenarioWithUserFaults } from "./scenarioWithFaults";
 
@@ -21,17 +22,6 @@ function runReport(run: Run): DrillReport {
 
 export function exportReport(run: Run): CommandResults["exportReport"] {
   return { fileName: run.fileName.replace(/\.ya?ml$/, "") + "-report.json", json: `${JSON.stringify(runReport(run), null, 2)}\n` };
-}
-
-/**
- * Why a run cannot be exported as evidence, or null when it can. The renderer's `evidenceExportState` words
- * the same two conditions from the snapshot for the button's title; a change to one belongs in the other.
- */
-function evidenceRefusal(run: Pick<Run, "externalCalls" | "status">): string | null {
-  if (run.externalCalls > 0)
-    return `this run answered ${run.externalCalls} call(s) from outside (OpenAI clients), which a re-run cannot replay: reset, play it to the end without them, and export that run`;
-  if (run.status !== "finished") return "evidence covers a whole run: play the scenario to its end (or run to the end on the scrubber), then export";
-  return null;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
 import type { ExpectationView, GatewayApiView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView, UnansweredView } from "./contract";
 import { evaluateExpectations } from "../report/expectations";
+import { evidenceRefusal, NO_RUN_REFUSAL } from "./evidenceRefusal";
 import { expectationStatus } from "./expectationStatus";
 import { METRICS_KEPT_S, type Run } from "./run";
 
@@ -152,6 +153,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
       text: describeFault(fault),
     })),
     seekingTo: run.seekingTo,
+    evidenceRefusal: evidenceRefusal(run),
   };
 }
 
@@ -287,5 +289,6 @@ function emptySnapshot({ speed, gatewayApi }: LabSettings): LabSnapshot {
     metrics: [],
     scheduledFaults: [],
     seekingTo: null,
+    evidenceRefusal: NO_RUN_REFUSAL,
   };
 }

@@ -248,4 +248,6 @@ export interface LabSnapshot {
   readonly scheduledFaults: readonly ScheduledFaultView[];
   /** Virtual ms a rewind is fast-forwarding to while it does; null otherwise. */
   readonly seekingTo: number | null;
+  /** Why *Export evidence* would be refused now, in the engine's words; null when it would write a bundle. */
+  readonly evidenceRefusal: string | null;
 }

@@ -1,6 +1,6 @@
 /**
- * Whether *Export evidence* can run now, and the words its button carries before it is clicked: the same
- * conditions the engine's `exportEvidence` refuses on, read from the snapshot.
+ * Whether *Export evidence* can run now, and the words its button carries before it is clicked: the engine's
+ * own refusal, carried by the snapshot, or what the export will write.
  */
 import type { LabSnapshot } from "../../engine/lab/contract";
 import { plural } from "../format";
@@ -11,14 +11,9 @@ export interface ExportState {
   readonly reason: string;
 }
 
-export function evidenceExportState(snapshot: Pick<LabSnapshot, "status" | "gatewayApi" | "faults">): ExportState {
-  const outside = snapshot.gatewayApi?.calls ?? 0;
-  if (outside > 0)
-    return {
-      enabled: false,
-      reason: `No evidence from this run: it answered ${plural(outside, "call")} from OpenAI clients, which a re-run cannot replay. Reset and play it to the end without them.`,
-    };
-  if (snapshot.status !== "finished") return { enabled: false, reason: "Evidence covers a whole run: play the scenario to its end first" };
+export function evidenceExportState(snapshot: Pick<LabSnapshot, "evidenceRefusal" | "faults">): ExportState {
+  const refusal = snapshot.evidenceRefusal;
+  if (refusal !== null) return { enabled: false, reason: `No evidence yet: ${refusal}` };
   const byHand = snapshot.faults.filter((f) => f.byUser).length;
   return {
     enabled: true,

@@ -98,8 +98,12 @@ describe("the app's audit evidence", () => {
   it("exports a finished run as a bundle the offline verifier accepts, reproducing the run headless", async () => {
     const call = start();
     await call("loadScenario", { source: "text", fileName: "short-drill.yaml", text: fixture });
-    await expect(call("exportEvidence")).rejects.toThrow(/play the scenario to its end/);
+    // The snapshot carries the very refusal the export gives, so the button says what a click would.
+    const { evidenceRefusal } = await call<LabSnapshot>("getSnapshot");
+    expect(evidenceRefusal).toMatch(/play the scenario to its end/);
+    await expect(call("exportEvidence")).rejects.toThrow(evidenceRefusal!);
     await call("runTo", { ms: 60_000 });
+    expect((await call<LabSnapshot>("getSnapshot")).evidenceRefusal).toBeNull();
     const exported = await call<EvidenceExport>("exportEvidence");
     expect(exported.files).toEqual(expect.arrayContaining(["manifest.json", "scenario.yaml", "report.json", "report.html", "checkpoints.json", "audit/canonical.jsonl"]));
     expect(exported.pdfMissing).toBe("this host prints no PDF");
