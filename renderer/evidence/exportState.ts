@@ -13,7 +13,7 @@ export interface ExportState {
 
 export function evidenceExportState(snapshot: Pick<LabSnapshot, "evidenceRefusal" | "faults">): ExportState {
   const refusal = snapshot.evidenceRefusal;
-  if (refusal !== null) return { enabled: false, reason: `No evidence yet: ${refusal}` };
+  if (refusal !== null) return { enabled: false, reason: `No evidence: ${refusal}` };
   const byHand = snapshot.faults.filter((f) => f.byUser).length;
   return {
     enabled: true,

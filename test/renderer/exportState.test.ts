@@ -8,7 +8,7 @@ const byHand = { id: "u1", byUser: true } as FaultView;
 describe("the Export evidence button", () => {
   it("says why it cannot export before it is clicked, in the engine's words: a run not played to its end, or calls from outside", () => {
     const unfinished = evidenceRefusal({ status: "paused", externalCalls: 0 });
-    expect(evidenceExportState({ evidenceRefusal: unfinished, faults: [] })).toEqual({ enabled: false, reason: `No evidence yet: ${unfinished}` });
+    expect(evidenceExportState({ evidenceRefusal: unfinished, faults: [] })).toEqual({ enabled: false, reason: `No evidence: ${unfinished}` });
     expect(unfinished).toMatch(/play the scenario to its end/);
     const outside = evidenceRefusal({ status: "finished", externalCalls: 1 });
     expect(evidenceExportState({ evidenceRefusal: outside, faults: [] })).toMatchObject({ enabled: false, reason: expect.stringMatching(/answered 1 call from outside \(OpenAI clients\)/) });
