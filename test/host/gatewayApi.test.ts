@@ -97,6 +97,6 @@ describe("an OpenAI client against the gateways", () => {
   });
 
   it("leaves a run that a re-run cannot replay, so its evidence export is refused", async () => {
-    await expect(lab.execute("exportEvidence", {})).rejects.toThrow(/this run answered 2 call\(s\) from outside \(OpenAI clients\), which a re-run cannot replay/);
+    await expect(lab.execute("exportEvidence", {})).rejects.toThrow(/this run answered 2 calls from outside \(OpenAI clients\), which a re-run cannot replay/);
   });
 });
