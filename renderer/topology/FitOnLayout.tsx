@@ -46,7 +46,7 @@ function coveredAtBottom(root: HTMLElement | null): number {
  */
 export function FitOnLayout({ layout }: { layout: string }) {
   const minTextPx = useContext(NodeTextContext);
-  const { fitView, getInternalNode, getNodes, getNodesBounds, setViewport } = useReactFlow<LabNode>();
+  const { fitView, getNodes, getNodesBounds, setViewport } = useReactFlow<LabNode>();
   const store = useStoreApi<LabNode>();
   const canvas = useStore((s) => `${s.width}×${s.height}`);
   useEffect(() => {
@@ -61,15 +61,12 @@ export function FitOnLayout({ layout }: { layout: string }) {
       const zoom = { min: minTextPx / textPx, max: FIT_MAX_ZOOM };
       void setViewport(readableViewport(getNodesBounds(nodes), getNodesBounds(start.length > 0 ? start : nodes), { width, height: height - coveredAtBottom(domNode) }, zoom, PADDING));
     };
-    const nodes = getNodes();
-    // Measured nodes (a new canvas size or text size) are fitted at once. Newly handed ones wait on fitView,
-    // React Flow's one wait for their measuring (React Flow 12 queues it until every node is); the viewport
-    // it sets is replaced at once, before the page is painted.
-    if (nodes.length > 0 && nodes.every((n) => getInternalNode(n.id)?.measured.width)) fit();
-    else void fitView().then(fit);
+    // fitView is React Flow's one wait for newly handed nodes to be measured (React Flow 12 queues it until
+    // every node is); the viewport it sets is replaced at once, before the page is painted.
+    void fitView().then(fit);
     return () => {
       current = false;
     };
-  }, [layout, canvas, minTextPx, fitView, getInternalNode, getNodes, getNodesBounds, setViewport, store]);
+  }, [layout, canvas, minTextPx, fitView, getNodes, getNodesBounds, setViewport, store]);
   return null;
 }
