@@ -3,11 +3,29 @@ import { z } from "zod";
 import { id } from "./fields";
 import type { Issue, References } from "./references";
 
-const modelRef = z.strictObject({ provider: id, model: z.string().min(1) });
+const modelRef = z.strictObject({
+  provider: id,
+  model: z.string().min(1),
+  weight: z
+    .number()
+    .positive()
+    .max(1_000_000)
+    .optional()
+    .describe("Share of this logical model's traffic relative to its other targets under routing_strategy weighted (Envoy's load_balancing_weight, Portkey's loadbalance weight, LiteLLM's weight); 1 when absent"),
+});
 type ModelRef = z.infer<typeof modelRef>;
+
+/**
+ * How a gateway orders the permitted, usable targets of one logical model: `ordered` (the file's order after
+ * same region and health: Portkey's fallback, LiteLLM's fallbacks), `weighted` (a random pick in proportion to
+ * `weight`: LiteLLM's simple-shuffle, Portkey's loadbalance, Envoy's locality weights) or `latency` (the lowest
+ * recent latency first: LiteLLM's latency-based-routing).
+ */
+const ROUTING_STRATEGIES = ["ordered", "weighted", "latency"] as const;
 
 export const logicalModel = z.strictObject({
   id,
+  routing_strategy: z.enum(ROUTING_STRATEGIES).optional().describe("How targets are ordered: ordered (the default), weighted or latency"),
   serves: z.array(modelRef).min(1).describe("Provider models this logical model resolves to, preferred first"),
   equivalents: z
     .array(modelRef)

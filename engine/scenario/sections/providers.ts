@@ -28,6 +28,8 @@ const deployedModel = z.union([
       .boolean()
       .optional()
       .describe("This model at this deployment continues an answer from an assistant prefill (or cannot); the provider's supports_prefill when absent"),
+    rpm: z.int().min(1).max(10_000_000).optional().describe("Requests per minute this model at this deployment accepts (LiteLLM's rpm); none: no limit"),
+    tpm: z.int().min(1).max(1_000_000_000).optional().describe("Tokens per minute this model at this deployment accepts (LiteLLM's tpm); none: no limit"),
   }),
 ]);
 export type DeployedModel = z.infer<typeof deployedModel>;
@@ -43,7 +45,7 @@ const deployment = z.strictObject({
     // The gateway adds `/v1/chat/completions` itself, so the `/v1` and trailing slashes are dropped here, once.
     .overwrite((url) => url.replace(/\/+$/, "").replace(/\/v1$/, ""))
     .describe("Base URL of the provider in that region: its root or its OpenAI base URL ending in /v1, the same server either way"),
-  models: z.array(deployedModel).min(1).describe("Model names, or { model, supports_prefill } where one model at this deployment differs from the provider"),
+  models: z.array(deployedModel).min(1).describe("Model names, or { model, supports_prefill, rpm, tpm } where one model at this deployment differs from the provider or has a rate limit"),
   latency: latency.default(PROVIDER_DEFAULTS.deployment.latency),
   real: z
     .boolean()
