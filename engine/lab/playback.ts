@@ -6,6 +6,7 @@
 import type { Lab } from "./lab";
 import type { Fault } from "../scenario/schema";
 import type { Run } from "./run";
+import { callsFromOutside } from "./evidenceRefusal";
 
 /** Timer firings one "step to next event" may take before it gives up looking for an event. */
 const STEP_LIMIT = 100_000;
@@ -94,7 +95,7 @@ async function rewindTo(lab: Lab, ms: number): Promise<{ advancedTo: number }> {
   const old = lab.requireRun();
   if (old.externalCalls > 0)
     throw new Error(
-      `cannot rewind: this run answered ${old.externalCalls} call(s) from outside (OpenAI clients), which a re-run cannot replay, so the past it would show is not this run's; reset to start over`,
+      `cannot rewind: this run answered ${callsFromOutside(old.externalCalls)} from outside (OpenAI clients), which a re-run cannot replay, so the past it would show is not this run's; reset to start over`,
     );
   const run = lab.newRun(old.scenario, old.text, old.fileName);
   await lab.replaceRun(run);
