@@ -10,6 +10,7 @@ import { writeFileSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { SingleBar } from "cli-progress";
 import { compareReports, ENGINE_VERSION, formatComparison, needsRealTime, renderComparisonHtml, runDrill, type DrillReport, type Scenario } from "../engine";
 import { EXIT_INVALID_INPUT, parseSeed, readCommandLine, readScenario, UsageError } from "./args";
 
@@ -37,8 +38,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const seed = options.seed ?? scenarios[0]!.seed;
   const reports: DrillReport[] = [];
   for (const [i, scenario] of scenarios.entries()) {
+    const bar = process.stderr.isTTY
+      ? new SingleBar({ format: `${i === 0 ? "A" : "B"}: virtual time {bar} {value}/{total} s · {eta_formatted} left`, stream: process.stderr, hideCursor: true })
+      : undefined;
+    bar?.start(scenario.duration_s, 0);
     const started = performance.now();
-    reports.push(await runDrill(scenario, { seed }));
+    reports.push(await runDrill(scenario, { seed, onProgress: (now) => bar?.update(Math.floor(now / 1000)) }));
+    bar?.update(scenario.duration_s);
+    bar?.stop();
     process.stderr.write(`ran ${basename(options.files[i]!)} (seed ${seed}) in ${((performance.now() - started) / 1000).toFixed(1)} s wall clock\n`);
   }
   const [a, b] = options.files.map((file) => basename(file, extname(file)));
