@@ -34,7 +34,13 @@ export interface Comparison {
   readonly seeds: { readonly a: number; readonly b: number };
   readonly rows: readonly ComparisonRow[];
   /** Faults matched by id; the others ran in one design only, so they have no row. */
-  readonly faults: { readonly matched: readonly string[]; readonly onlyA: readonly string[]; readonly onlyB: readonly string[] };
+  readonly faults: {
+    readonly matched: readonly string[];
+    readonly onlyA: readonly string[];
+    readonly onlyB: readonly string[];
+    /** When each fault was active, virtual seconds, A's where both runs have it; `heal_s` null when it lasted to the end. */
+    readonly windows: readonly { readonly id: string; readonly at_s: number; readonly heal_s: number | null }[];
+  };
   /** Rows whose values differ. */
   readonly differences: number;
   readonly series: { readonly a: readonly SecondPoint[]; readonly b: readonly SecondPoint[] };
@@ -103,14 +109,20 @@ export function compareReports(a: DrillReport, b: DrillReport, labels: { readonl
     scenarios: { a: a.scenario.name, b: b.scenario.name },
     seeds: { a: a.seed, b: b.seed },
     rows: sortBySection(rows),
-    faults: { matched, onlyA: [...faultsA.keys()].filter((id) => !faultsB.has(id)), onlyB: [...faultsB.keys()].filter((id) => !faultsA.has(id)) },
+    faults: {
+      matched,
+      onlyA: [...faultsA.keys()].filter((id) => !faultsB.has(id)),
+      onlyB: [...faultsB.keys()].filter((id) => !faultsA.has(id)),
+      windows: [...new Map([...faultsB, ...faultsA]).values()].map(({ id, at_s, heal_s }) => ({ id, at_s, heal_s })),
+    },
     differences: rows.filter((r) => r.differs).length,
     series: { a: a.series, b: b.series },
   };
 }
 
 function row(section: Section, label: string, unit: Unit, direction: Direction, a: number | null, b: number | null): ComparisonRow {
-  const diff = a === null || b === null ? null : b - a;
+  // Shares to the report's 4 digits, so that the JSON does not carry a float subtraction's noise.
+  const diff = a === null || b === null ? null : unit === "share" ? Math.round((b - a) * 10_000) / 10_000 : b - a;
   const differs = a !== b;
   const better = direction === null || diff === null || diff === 0 ? null : (diff < 0) === (direction === "lower") ? "b" : "a";
   return { section, label, unit, a, b, diff, differs, better };

@@ -66,7 +66,10 @@ const WIDTH = 800;
 const HEIGHT = 200;
 const PAD = 30;
 
-/** Both runs' series as polylines on shared axes; the series hold only seconds in which a request was answered. */
+/**
+ * Both runs' series as polylines on shared axes, each fault's active time shaded behind them; the series
+ * hold only seconds in which a request was answered.
+ */
 /** Served rather than answered: both designs see the same traffic, and only what each made of it differs. */
 function chart(caption: string, comparison: Comparison, value: (point: SecondPoint) => number, axis: (top: number) => string): Html {
   const { a, b } = comparison.series;
@@ -85,6 +88,7 @@ function chart(caption: string, comparison: Comparison, value: (point: SecondPoi
 <text x="${PAD - 4}" y="${PAD + 4}" text-anchor="end" font-size="11">${axis(top)}</text>
 <text x="${PAD - 4}" y="${HEIGHT - PAD}" text-anchor="end" font-size="11">0</text>
 <text x="${WIDTH - PAD}" y="${HEIGHT - PAD + 16}" text-anchor="end" font-size="11">${endS} s</text>
+${comparison.faults.windows.map(({ id, at_s, heal_s }) => html`<rect x="${x(at_s).toFixed(1)}" y="${PAD}" width="${(x(heal_s ?? endS) - x(at_s)).toFixed(1)}" height="${HEIGHT - 2 * PAD}" fill="#e5e5e5"><title>${id}</title></rect><text x="${x(at_s).toFixed(1)}" y="${PAD - 4}" font-size="11">${id}</text>`)}
 ${line(a, COLOURS.a)}
 ${line(b, COLOURS.b)}
 </svg>

@@ -38,7 +38,8 @@ describe("compareReports: reject vs consent on seed 1", () => {
   });
 
   it("matches the outage by id and compares its own figures", () => {
-    expect(comparison.faults).toEqual({ matched: ["f1"], onlyA: [], onlyB: [] });
+    // The heal at 270 s falls after the shortened run's end, so the outage lasts to the end.
+    expect(comparison.faults).toEqual({ matched: ["f1"], onlyA: [], onlyB: [], windows: [{ id: "f1", at_s: 90, heal_s: null }] });
     const refused = rowOf(comparison, "f1 touching requests refused");
     expect(refused.b).toBeLessThan(refused.a!);
     expect(refused.better).toBe("b");
@@ -71,6 +72,7 @@ describe("compareReports: reject vs consent on seed 1", () => {
     expect(page.match(/<tr class="differs">/g)).toHaveLength(comparison.differences);
     // Two charts, a polyline per run in each.
     expect(page.match(/<polyline /g)).toHaveLength(4);
+    expect(page.match(/<rect [^>]*><title>f1<\/title>/g)).toHaveLength(2);
     expect(page).not.toMatch(/<script|<link|src=|https?:\/\//);
   });
 });
