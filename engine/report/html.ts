@@ -85,18 +85,18 @@ ${expectationsSection(report)}
 }
 
 /** Markup that is already safe; everything else `html` interpolates is escaped. */
-class Html {
+export class Html {
   constructor(readonly text: string) {}
 }
 
-const raw = (text: string) => new Html(text);
+export const raw = (text: string) => new Html(text);
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
 type Interpolated = Html | string | number | null | undefined | false | readonly Interpolated[];
 
-function html(strings: TemplateStringsArray, ...values: Interpolated[]): Html {
+export function html(strings: TemplateStringsArray, ...values: Interpolated[]): Html {
   const text = (value: Interpolated): string =>
     value instanceof Html ? value.text : Array.isArray(value) ? value.map(text).join("") : value === null || value === undefined || value === false ? "" : escapeHtml(String(value));
   return new Html(strings.reduce((out, s, i) => out + text(values[i - 1] as Interpolated) + s));
