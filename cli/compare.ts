@@ -7,11 +7,11 @@
  * with --json pure JSON, is the same for the same scenarios and seed.
  */
 import { writeFileSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { compareReports, ENGINE_VERSION, formatComparison, needsRealTime, renderComparisonHtml, runDrill, type DrillReport, type Scenario } from "../engine";
+import { compareReports, designLabels, ENGINE_VERSION, formatComparison, needsRealTime, renderComparisonHtml, runDrill, type DrillReport, type Scenario } from "../engine";
 import { EXIT_INVALID_INPUT, parseSeed, readCommandLine, readScenario, UsageError } from "./args";
 
 const USAGE = "usage: failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE]";
@@ -48,8 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     bar?.stop();
     process.stderr.write(`ran ${basename(options.files[i]!)} (seed ${seed}) in ${((performance.now() - started) / 1000).toFixed(1)} s wall clock\n`);
   }
-  const [a, b] = options.files.map((file) => basename(file, extname(file)));
-  const comparison = compareReports(reports[0]!, reports[1]!, { a: a!, b: b! === a ? `${b} (B)` : b! });
+  const comparison = compareReports(reports[0]!, reports[1]!, designLabels(options.files[0]!, options.files[1]!));
   if (options.html) {
     writeFileSync(options.html, renderComparisonHtml(comparison, `failover-lab compare ${ENGINE_VERSION}`));
     process.stderr.write(`wrote ${options.html}\n`);

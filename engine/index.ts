@@ -32,6 +32,6 @@ export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightR
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
 export { attachWorld, type SimulatedHost } from "./sim/transport";
 export { WORLD_HEADER } from "./labHeaders";
-export { compareReports, type Comparison, type ComparisonRow } from "./compare/compare";
+export { compareReports, designLabels, type Comparison, type ComparisonRow } from "./compare/compare";
 export { formatComparison } from "./compare/format";
 export { renderComparisonHtml } from "./compare/html";

@@ -3,6 +3,7 @@ import type { EvidenceExport, FaultMenuEntry, LabSnapshot } from "../engine/lab/
 import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
+import { ComparePanel } from "./compare/ComparePanel";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
 import { download } from "./download";
@@ -19,7 +20,7 @@ import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
 
-type Tab = "audit" | "metrics" | "timeline" | "evidence";
+type Tab = "audit" | "metrics" | "timeline" | "evidence" | "compare";
 const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
 let toastCount = 0;
 
@@ -182,7 +183,7 @@ export function App({ connection }: { connection: LabConnection }) {
       </div>
       <section className="dock">
         <nav className="tabs" role="tablist">
-          {(["audit", "metrics", "timeline", "evidence"] as const).map((t) => (
+          {(["audit", "metrics", "timeline", "evidence", "compare"] as const).map((t) => (
             <button
               key={t}
               role="tab"
@@ -206,6 +207,7 @@ export function App({ connection }: { connection: LabConnection }) {
             {tab === "metrics" && <MetricsCharts metrics={snapshot.metrics} faults={snapshot.faults} regions={regions} />}
             {tab === "timeline" && <Timeline items={snapshot.timeline} />}
             {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
+            {tab === "compare" && <ComparePanel api={api} loaded={snapshot.scenario} />}
           </div>
         )}
       </section>

@@ -96,6 +96,13 @@ const FAULT_ROWS: readonly { readonly figure: FaultFigure; readonly label: strin
   { figure: "requests_refused", label: "touching requests refused", unit: "count" },
 ];
 
+/** Each design named by its file without the extension; the same file twice is told apart by "(B)". */
+export function designLabels(fileA: string, fileB: string): { readonly a: string; readonly b: string } {
+  const name = (file: string) => file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/i, "");
+  const [a, b] = [name(fileA), name(fileB)];
+  return { a, b: a === b ? `${b} (B)` : b };
+}
+
 export function compareReports(a: DrillReport, b: DrillReport, labels: { readonly a: string; readonly b: string }): Comparison {
   const faultsA = new Map(a.questions.detection.faults.map((f) => [f.id, f]));
   const faultsB = new Map(b.questions.detection.faults.map((f) => [f.id, f]));

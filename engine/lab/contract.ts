@@ -11,10 +11,12 @@ import type { RequestRecord } from "../events";
 import type { FaultMenuEntry } from "../faults/menu";
 import type { BundleListing } from "../evidence/library";
 import type { CheckResult } from "../evidence/verify";
+import type { Comparison } from "../compare/compare";
 import type { FaultSpec } from "../scenario/schema";
 import type { LabSnapshot, TransitionView } from "./views";
 
 export type { FaultSpec };
+export type { Comparison, ComparisonRow } from "../compare/compare";
 export type * from "./views";
 export type { FaultMenuEntry, FaultMenuParam, FaultMenuTarget } from "../faults/menu";
 
@@ -42,6 +44,7 @@ export const COMMAND_NAMES = [
   "listEvidence",
   "verifyBundle",
   "evidenceArchive",
+  "compareWith",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -108,6 +111,8 @@ export interface CommandInputs {
   verifyBundle: { readonly bundle: string };
   /** One bundle of the library as a tar archive, to download. */
   evidenceArchive: { readonly bundle: string };
+  /** Runs the loaded scenario (design A, as its file says, without faults made by hand) and a library scenario (design B) headless on A's seed, and compares them. */
+  compareWith: { readonly name: string };
 }
 
 /**
@@ -250,6 +255,7 @@ export interface CommandResults {
   verifyBundle: { readonly bundle: string; readonly checks: readonly BundleCheck[] };
   /** The archive's bytes as base64: both transports carry JSON. */
   evidenceArchive: { readonly fileName: string; readonly base64: string };
+  compareWith: Comparison;
 }
 
 /** What the host pushes to the UI. */

@@ -45,12 +45,15 @@ const auditFilterSchema = z.strictObject({
   outcome: z.enum(REQUEST_OUTCOMES).optional(),
 });
 
+/** A file of the scenario library, by name: a plain file name, so no path leaves the library's folder. */
+const libraryFileName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/");
+
 /** Every command's schema, keyed like the contract's inputs. */
 export const commandSchemas = {
   getSnapshot: none,
   listScenarios: none,
   loadScenario: z.discriminatedUnion("source", [
-    z.strictObject({ source: z.literal("library"), name: z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/") }),
+    z.strictObject({ source: z.literal("library"), name: libraryFileName }),
     z.strictObject({ source: z.literal("text"), fileName: z.string().min(1).max(255), text: z.string().max(1_000_000) }),
   ]),
   play: none,
@@ -76,6 +79,7 @@ export const commandSchemas = {
   listEvidence: none,
   verifyBundle: z.strictObject({ bundle: bundleName }),
   evidenceArchive: z.strictObject({ bundle: bundleName }),
+  compareWith: z.strictObject({ name: libraryFileName }),
 } as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
 
 /** Every command has a schema, and each schema's output is the contract's input, in both directions. */

@@ -85,7 +85,7 @@ interface ChartProps {
   readonly syncKey: string;
 }
 
-function Chart({ title, data, series, yRange, formatY, markers, syncKey }: ChartProps) {
+export function Chart({ title, data, series, yRange, formatY, markers, syncKey }: ChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
@@ -145,7 +145,7 @@ function Chart({ title, data, series, yRange, formatY, markers, syncKey }: Chart
   );
 }
 
-function lineSeries(label: string, stroke: string, format: (value: number) => string): uPlot.Series {
+export function lineSeries(label: string, stroke: string, format: (value: number) => string): uPlot.Series {
   return { label, stroke, width: 1.5, points: { show: false }, value: orDash(format) };
 }
 

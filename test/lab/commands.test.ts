@@ -41,7 +41,7 @@ describe("the command table", () => {
   it("has one handler for each command of the contract, and declares which change nothing", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
     const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
-    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive"]);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith"]);
   });
 
   it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
@@ -79,6 +79,8 @@ describe("the command table", () => {
     expect(await send("listEvidence", {})).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
     expect(await send("verifyBundle", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
     expect(await send("evidenceArchive", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
+    // The same design twice on the same seed: nothing may differ, or the comparison measures noise.
+    expect(await send("compareWith", { name: "short-drill.yaml" })).toMatchObject({ ok: true, result: { labels: { a: "short-drill", b: "short-drill (B)" }, differences: 0 } });
     expect(await send("reset", {})).toEqual({ ok: true, result: undefined });
     expect(snapshots.at(-1)).toMatchObject({ status: "ready", nowMs: 0, faults: [] });
     expect([...sent].sort()).toEqual([...COMMAND_NAMES].sort());
@@ -89,6 +91,7 @@ describe("the command table", () => {
     const pushed = snapshots.length;
     expect(await serveCommand(lab, "deleteEverything", {})).toEqual({ ok: false, error: 'unknown command "deleteEverything"' });
     expect(await serveCommand(lab, "loadScenario", { source: "library", name: "../etc/passwd" })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid loadScenario payload/) });
+    expect(await serveCommand(lab, "compareWith", { name: "../../scenarios/eu-region-outage.yaml" })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid compareWith payload/) });
     expect(await serveCommand(lab, "play", null)).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid play payload/) });
     expect(snapshots.length).toBe(pushed);
     // A command that reaches its handler and fails there says why.

@@ -1,5 +1,6 @@
 /** The command table: every command of the contract, by name, to its handler. */
 import { auditCommands } from "./audit";
+import { compareCommands } from "./compare";
 import { evidenceCommands } from "./evidence";
 import { exportCommands } from "./export";
 import { faultCommands } from "./faults";
@@ -9,4 +10,4 @@ import { scenarioCommands } from "./scenario";
 
 export type { CommandHandler, CommandTable } from "./handler";
 
-export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands };
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands };
