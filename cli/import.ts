@@ -1,5 +1,5 @@
 /**
- * `failover-lab import litellm CONFIG.yaml --region MATCH=region:JURISDICTION:Location … [--out FILE]`
+ * `failover-lab import litellm|portkey CONFIG --region MATCH=region:JURISDICTION:Location … [--out FILE]`
  *
  * Turns a gateway's config into a scenario. The scenario goes to stdout (or --out), every field that could not
  * be imported to stderr as `file:line:column: field: message`. Exit codes: 0 imported, warnings or not;
@@ -7,10 +7,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { formatProblems, importLitellm, parseRegionRule, type ImportResult, type RegionRule } from "../engine";
+import { formatProblems, importLitellm, importPortkey, parseRegionRule, type ImportResult, type RegionRule } from "../engine";
 import { EXIT_INVALID_INPUT, readCommandLine, UsageError } from "./args";
 
-const USAGE = `usage: failover-lab import litellm CONFIG.yaml --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]
+const USAGE = `usage: failover-lab import litellm|portkey CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]
 
   --region  places every endpoint whose URL matches MATCH: a host (it and its subdomains, e.g.
             openai.azure.com) or a URL prefix with its scheme (https://eu.example.com/v1); the longest
@@ -18,7 +18,7 @@ const USAGE = `usage: failover-lab import litellm CONFIG.yaml --region MATCH=reg
             --region my-eu.openai.azure.com=eu-west:EU:Dublin --region api.openai.com=us-east:US:Virginia
   --out     writes the scenario there instead of to stdout`;
 
-const IMPORTERS: Readonly<Record<string, (text: string, file: string, rules: readonly RegionRule[]) => ImportResult>> = { litellm: importLitellm };
+const IMPORTERS: Readonly<Record<string, (text: string, file: string, rules: readonly RegionRule[]) => ImportResult>> = { litellm: importLitellm, portkey: importPortkey };
 
 export async function main(argv: readonly string[]): Promise<number> {
   const args = readCommandLine(() => {
@@ -53,7 +53,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_INVALID_INPUT;
   }
   if (args.out === undefined) process.stdout.write(result.scenarioText);
-  else writeFileSync(args.out, result.scenarioText);
+  else
+    try {
+      writeFileSync(args.out, result.scenarioText);
+    } catch (error) {
+      process.stderr.write(`${args.out}: cannot write the scenario: ${(error as Error).message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
   if (result.warnings.length > 0) process.stderr.write(`${formatProblems(result.warnings)}\n`);
   return 0;
 }

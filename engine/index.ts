@@ -32,5 +32,7 @@ export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightR
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
 export { attachWorld, type SimulatedHost } from "./sim/transport";
 export { WORLD_HEADER } from "./labHeaders";
-export { importLitellm, type ImportResult } from "./import/litellm";
+export { importLitellm } from "./import/litellm";
+export { importPortkey } from "./import/portkey";
+export type { ImportResult } from "./import/build";
 export { parseRegionRule, type RegionRule } from "./import/regions";

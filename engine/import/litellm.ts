@@ -5,29 +5,10 @@
  * is a warning at the field that says it, never dropped silently; what a scenario cannot do without (a
  * region for every deployment, at least one model) is a problem, and then nothing is produced.
  */
-import { Document, isScalar, visit } from "yaml";
-import { parseScenario, type ScenarioProblem } from "../scenario/load";
-import { DIRECTOR_DEFAULTS, HEADER_DEFAULTS, POLICY_DEFAULTS, SCENARIO_REVISION, type ScenarioInput } from "../scenario/schema";
+import type { ScenarioProblem } from "../scenario/load";
+import { Deployments, emitScenario, endpointOf, isObj, slug, unique, type ImportResult, type Logical, type Obj, type Ref, type Report } from "./build";
 import { regionOf, type RegionRule } from "./regions";
 import { readSource, type SourcePath } from "./source";
-
-export type ImportResult = { ok: true; scenarioText: string; warnings: ScenarioProblem[] } | { ok: false; problems: ScenarioProblem[] };
-
-/** Long enough for the health checks, circuits and director to act several times over; short enough to play at once. */
-const IMPORTED_DURATION_S = 300;
-/** Per logical model: enough requests to exercise routing and health, few enough that no rate limit is the story. */
-const CALLER_RATE_PER_S = 2;
-
-/** Where LiteLLM sends a provider's requests when the config names no api_base. */
-const DEFAULT_API_BASES: Readonly<Record<string, string>> = {
-  openai: "https://api.openai.com",
-  anthropic: "https://api.anthropic.com",
-  mistral: "https://api.mistral.ai",
-  groq: "https://api.groq.com",
-  gemini: "https://generativelanguage.googleapis.com",
-  cohere: "https://api.cohere.ai",
-  deepseek: "https://api.deepseek.com",
-};
 
 /** LiteLLM's routing strategies that have a scenario equivalent; the others are warned about. */
 const ROUTING: Readonly<Record<string, "weighted" | "latency">> = { "simple-shuffle": "weighted", "latency-based-routing": "latency" };
@@ -36,45 +17,6 @@ const ROUTING: Readonly<Record<string, "weighted" | "latency">> = { "simple-shuf
 const FALLBACK_KINDS = { fallbacks: "equivalents", context_window_fallbacks: "long_context", content_policy_fallbacks: "content_policy_fallbacks" } as const;
 type FallbackKind = keyof typeof FALLBACK_KINDS;
 const SETTINGS_READ = new Set(["routing_strategy", "num_retries", "timeout", "request_timeout", "allowed_fails", "cooldown_time", ...Object.keys(FALLBACK_KINDS)]);
-
-type Ref = { provider: string; model: string; weight?: number };
-interface Deployment {
-  region: string;
-  endpoint: string;
-  models: Map<string, { rpm?: number; tpm?: number }>;
-}
-interface Provider {
-  id: string;
-  deployments: Deployment[];
-}
-interface Logical {
-  id: string;
-  sourceName: string;
-  path: SourcePath;
-  serves: Ref[];
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** LiteLLM names (`gpt-3.5-turbo`, `azure_ai`) as scenario ids: lower case, digits and dashes. */
-function slug(name: string): string {
-  const s = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return s.length > 0 ? s : "model";
-}
-
-function unique(base: string, taken: Set<string>): string {
-  let candidate = base;
-  for (let n = 2; taken.has(candidate); n++) candidate = `${base.slice(0, 60)}-${n}`;
-  taken.add(candidate);
-  return candidate;
-}
 
 /** Parses LiteLLM config text; `file` only labels warnings and problems. Never throws, whatever the text. */
 export function importLitellm(text: string, file: string, rules: readonly RegionRule[]): ImportResult {
@@ -96,10 +38,7 @@ export function importLitellm(text: string, file: string, rules: readonly Region
     return { ok: false, problems };
   }
 
-  const regions = new Map<string, RegionRule>();
-  const providers: Provider[] = [];
-  const byOrigin = new Map<string, { provider: Provider; deployment: Deployment }>();
-  const providerIds = new Set<string>();
+  const deployments = new Deployments();
   const logical = new Map<string, Logical>();
   const logicalIds = new Set<string>();
 
@@ -119,7 +58,7 @@ export function importLitellm(text: string, file: string, rules: readonly Region
     const slash = params.model.indexOf("/");
     const litellmProvider = slash > 0 ? params.model.slice(0, slash) : "openai";
     const model = slash > 0 ? params.model.slice(slash + 1) : params.model;
-    const endpoint = endpointOf(params.api_base, litellmProvider, [...path, "litellm_params", params.api_base === undefined ? "model" : "api_base"], fail, warn);
+    const endpoint = endpointOf(params.api_base, litellmProvider, "api_base", [...path, "litellm_params", params.api_base === undefined ? "model" : "api_base"], fail, warn);
     if (!endpoint) return;
     const rule = regionOf(endpoint, rules);
     if (!rule)
@@ -127,7 +66,6 @@ export function importLitellm(text: string, file: string, rules: readonly Region
         [...path, "litellm_params", params.api_base === undefined ? "model" : "api_base"],
         `no --region matches ${endpoint.host}; add one, e.g. --region ${endpoint.host}=eu-west:EU:Dublin`,
       );
-    regions.set(rule.region, rule);
 
     for (const key of Object.keys(params)) {
       const keyPath = [...path, "litellm_params", key];
@@ -157,37 +95,17 @@ export function importLitellm(text: string, file: string, rules: readonly Region
       else warn([...path, "litellm_params", "weight"], "must be a positive number up to 1000000; not imported");
     }
 
-    let placed = byOrigin.get(endpoint.origin);
-    const providerId = slug(litellmProvider);
-    if (placed && placed.provider.id.replace(/-\d+$/, "") !== providerId)
-      warn([...path, "litellm_params", "model"], `${endpoint.origin} is already provider "${placed.provider.id}"'s endpoint; this entry is imported as deployed there`);
-    if (!placed) {
-      // A provider is deployed once per region: a second endpoint of the same provider in one region is another provider.
-      let provider = providers.find((p) => p.id.replace(/-\d+$/, "") === providerId && !p.deployments.some((d) => d.region === rule.region));
-      if (!provider) {
-        provider = { id: unique(providerId, providerIds), deployments: [] };
-        providers.push(provider);
-      }
-      const deployment: Deployment = { region: rule.region, endpoint: endpoint.origin, models: new Map() };
-      provider.deployments.push(deployment);
-      placed = { provider, deployment };
-      byOrigin.set(endpoint.origin, placed);
-    }
-    const known = placed.deployment.models.get(model);
-    if (known && (known.rpm !== rpm || known.tpm !== tpm))
-      warn([...path, "litellm_params"], `${model} at ${endpoint.origin} is listed before with other rpm/tpm; the first entry's limits are kept`);
-    if (!known) placed.deployment.models.set(model, { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) });
-
+    const placed = deployments.place(endpoint, rule, litellmProvider, model, { rpm, tpm }, [...path, "litellm_params", "model"], warn);
     let target = logical.get(name);
     if (!target) {
       target = { id: unique(slug(name), logicalIds), sourceName: name, path: [...path, "model_name"], serves: [] };
       logical.set(name, target);
     }
-    const same = target.serves.find((r) => r.provider === placed.provider.id && r.model === model);
+    const same = target.serves.find((r) => r.provider === placed && r.model === model);
     if (same) {
       // The scenario routes a provider model across all its deployments at once, so their LiteLLM weights add up.
       if (weight !== undefined || same.weight !== undefined) same.weight = (same.weight ?? 1) + (weight ?? 1);
-    } else target.serves.push({ provider: placed.provider.id, model, ...(weight === undefined ? {} : { weight }) });
+    } else target.serves.push({ provider: placed, model, ...(weight === undefined ? {} : { weight }) });
   });
 
   if (problems.length > 0) return { ok: false, problems };
@@ -271,51 +189,17 @@ export function importLitellm(text: string, file: string, rules: readonly Region
     });
   }
 
-  const regionList = [...regions.values()];
-  const first = regionList[0]!;
-  const models = [...logical.values()];
-  const callerIds = new Map(models.map((m) => [m.id, unique(`${m.id.slice(0, 55)}-callers`, logicalIds)]));
-  for (const m of models)
-    warn(m.path, `note: a config has no traffic; callers "${callerIds.get(m.id)}" are invented in ${first.region} at ${CALLER_RATE_PER_S} requests/s${m.id === m.sourceName ? "" : ` (model "${m.sourceName}" is "${m.id}" in the scenario)`}`);
-
-  const scenario: ScenarioInput = {
-    revision: SCENARIO_REVISION,
-    name: `Imported from LiteLLM ${baseName(file)}`,
-    description: `Imported by failover-lab import from the LiteLLM config ${baseName(file)}. Callers are invented (a config has no traffic) and round trips between regions are the simulator's default (add topology.rtt_ms); add faults and expectations to drill it.`,
-    seed: HEADER_DEFAULTS.seed,
-    duration_s: IMPORTED_DURATION_S,
-    topology: {
-      regions: regionList.map((r) => ({ id: r.region, jurisdiction: r.jurisdiction, location: r.location })),
-      providers: providers.map((p) => ({
-        id: p.id,
-        deployments: p.deployments.map((d) => ({
-          region: d.region,
-          endpoint: d.endpoint,
-          models: [...d.models].map(([model, limits]) => (limits.rpm === undefined && limits.tpm === undefined ? model : { model, ...limits })),
-        })),
-      })),
-      models: models.map((m) => {
-        const extra = fallbackRefs.get(m.id);
-        return {
-          id: m.id,
-          ...(routingStrategy ? { routing_strategy: routingStrategy } : {}),
-          serves: m.serves,
-          ...(extra?.equivalents.length ? { equivalents: extra.equivalents } : {}),
-          ...(extra?.long_context.length ? { long_context: extra.long_context } : {}),
-          ...(extra?.content_policy_fallbacks.length ? { content_policy_fallbacks: extra.content_policy_fallbacks } : {}),
-        };
-      }),
-      callers: models.map((m) => ({ id: callerIds.get(m.id)!, region: first.region, jurisdiction: first.jurisdiction, model: m.id, rate_per_s: CALLER_RATE_PER_S })),
-    },
-    policy: { residency: {}, outage_choice: POLICY_DEFAULTS.outage_choice },
-    director: { mode: DIRECTOR_DEFAULTS.mode, ttl_s: DIRECTOR_DEFAULTS.ttl_s, layout: DIRECTOR_DEFAULTS.layout, balancing: DIRECTOR_DEFAULTS.balancing },
-    ...(Object.keys(gateway).length > 0 ? { gateway } : {}),
-    ...(Object.keys(health).length > 0 ? { health } : {}),
-  };
-  const scenarioText = `# Imported from ${baseName(file)} by failover-lab import; see its warnings for what was not imported.\n${toYaml(scenario)}`;
-  const check = parseScenario(scenarioText, "(imported scenario)");
-  if (!check.ok) return { ok: false, problems: check.problems.map((p) => ({ ...p, message: `the imported scenario is invalid, an importer bug: ${p.field}: ${p.message}` })) };
-  return { ok: true, scenarioText, warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return emitScenario({
+    file,
+    format: "LiteLLM",
+    deployments,
+    models: [...logical.values()].map((m) => ({ ...m, ...fallbackRefs.get(m.id), ...(routingStrategy ? { routing_strategy: routingStrategy } : {}) })),
+    ids: logicalIds,
+    gateway,
+    health,
+    warn,
+    warnings,
+  });
 }
 
 type Setting = { value: unknown; path: SourcePath };
@@ -324,7 +208,7 @@ type Setting = { value: unknown; path: SourcePath };
  * The settings this importer reads, from router_settings or, where LiteLLM also takes them, litellm_settings;
  * router_settings wins, as the Router is what applies them. Every other key is warned about.
  */
-function readSettings(data: Obj, warn: (path: SourcePath, message: string) => void): Partial<Record<string, Setting>> {
+function readSettings(data: Obj, warn: Report): Partial<Record<string, Setting>> {
   const found: Partial<Record<string, Setting>> = {};
   for (const section of ["router_settings", "litellm_settings"] as const) {
     const s = data[section];
@@ -349,51 +233,3 @@ function readSettings(data: Obj, warn: (path: SourcePath, message: string) => vo
   return found;
 }
 
-function endpointOf(
-  apiBase: unknown,
-  provider: string,
-  path: SourcePath,
-  fail: (path: SourcePath, message: string) => void,
-  warn: (path: SourcePath, message: string) => void,
-): URL | undefined {
-  if (apiBase === undefined) {
-    const base = DEFAULT_API_BASES[provider];
-    if (!base) fail(path, `no api_base, and LiteLLM provider "${provider}" has no default endpoint this importer knows; add api_base`);
-    return base === undefined ? undefined : new URL(base);
-  }
-  if (typeof apiBase === "string" && apiBase.startsWith("os.environ/")) {
-    fail(path, `the endpoint comes from environment variable ${apiBase.slice("os.environ/".length)}; write its URL here to import it (a simulation reads no environment)`);
-    return undefined;
-  }
-  let url: URL | undefined;
-  try {
-    url = typeof apiBase === "string" ? new URL(apiBase) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    fail(path, "must be an http(s) URL");
-    return undefined;
-  }
-  const rest = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
-  if (rest.length > 0 || url.search) warn(path, `the path ${url.pathname}${url.search} is dropped: a simulated deployment is its origin, ${url.origin}`);
-  return url;
-}
-
-/** Written as the shipped scenarios are: a mapping or list of plain values on one line, the rest as blocks. */
-function toYaml(value: unknown): string {
-  const doc = new Document(value);
-  visit(doc, {
-    Map(_, node) {
-      if (node.items.length > 0 && node.items.every((p) => isScalar(p.value))) node.flow = true;
-    },
-    Seq(_, node) {
-      if (node.items.every((item) => isScalar(item))) node.flow = true;
-    },
-  });
-  return doc.toString({ lineWidth: 0 });
-}
-
-function baseName(file: string): string {
-  return file.split(/[\\/]/).pop() ?? file;
-}
