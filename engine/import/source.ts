@@ -28,18 +28,23 @@ export function readSource(text: string, file: string): { ok: true; source: Sour
     const first = doc.errors[0];
     if (first) {
       const { line, col } = lineCounter.linePos(first.pos[0]);
-      return { ok: false, problem: { file, line, column: col, field: "", message: `YAML: ${first.message}` } };
+      return { ok: false, problem: { file, line, column: col, field: "", message: `YAML: ${readable(first.message)}` } };
     }
     data = doc.toJS();
   } catch (error) {
     // Deep nesting exhausts the stack and an alias bomb exceeds yaml's alias budget: both are a refusal, not a crash.
-    return { ok: false, problem: whole(`YAML: cannot read the file: ${(error as Error).message}`) };
+    return { ok: false, problem: whole(`YAML: cannot read the file: ${readable((error as Error).message)}`) };
   }
   const at = (path: SourcePath, message: string): ScenarioProblem => {
     const { line, col } = lineCounter.linePos(offsetOf(doc, path));
     return { file, line, column: col, field: formatField(path), message };
   };
   return { ok: true, source: { data, at } };
+}
+
+/** yaml reports nesting deeper than the stack as the stack's own error; the author needs to hear what it means. */
+function readable(message: string): string {
+  return /call stack/i.test(message) ? "the file nests too deeply to read (thousands of levels); no gateway config does" : message;
 }
 
 function offsetOf(doc: Document.Parsed, path: SourcePath): number {

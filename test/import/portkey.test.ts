@@ -72,6 +72,16 @@ describe("import portkey", () => {
     );
   });
 
+  it("loadbalance keeps each target's weight; a target's own retry is warned about", () => {
+    const config = `{"strategy": {"mode": "loadbalance"}, "targets": [
+  {"provider": "openai", "custom_host": "https://a.example.com", "weight": 0.25, "override_params": {"model": "m"}},
+  {"provider": "openai", "custom_host": "https://b.example.com", "weight": 0.75, "retry": {"attempts": 2}, "override_params": {"model": "n"}}]}`;
+    const result = importPortkey(config, "lb.json", rulesOf(["example.com=eu-west:EU:Dublin"]));
+    if (!result.ok) throw new Error(formatProblems(result.problems));
+    expect(result.scenarioText).toContain("routing_strategy: weighted\n      serves:\n        - { provider: openai, model: m, weight: 0.25 }\n        - { provider: openai-2, model: n, weight: 0.75 }\n");
+    expect(formatProblems(result.warnings)).toContain("lb.json:3:91: targets[1].retry: retry on a target has no equivalent in a scenario; not imported");
+  });
+
   it("hostile input is refused, not thrown", () => {
     const rules = rulesOf(["example.com=eu-west:EU:Dublin"]);
     for (const text of ["[1, 2]", "", `"${"x".repeat(10_000_000)}"`, "[".repeat(50_000)]) {
