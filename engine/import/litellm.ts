@@ -115,6 +115,7 @@ export function importLitellm(text: string, file: string, rules: readonly Region
   }
 
   const settings = readSettings(data, warn);
+  // Without a routing_strategy LiteLLM shuffles by weight, so the scenario does too rather than take its own default order.
   let routingStrategy: "weighted" | "latency" | undefined = ROUTING["simple-shuffle"];
   if (settings.routing_strategy) {
     const { value, path } = settings.routing_strategy;
