@@ -42,7 +42,20 @@ export interface Target {
   readonly equivalent: boolean;
   /** The model here continues an answer from an assistant prefill, so a cut stream can be resumed on it. */
   readonly supportsPrefill: boolean;
+  /** Its share under routing_strategy weighted; absent means 1. */
+  readonly weight?: number;
+  /** Its deployment's rpm/tpm for the model; absent when it has neither. */
+  readonly limits?: RateLimits;
 }
+
+/** A model's requests and tokens per minute at one deployment; either may be absent. */
+export interface RateLimits {
+  readonly rpm?: number;
+  readonly tpm?: number;
+}
+
+/** How a gateway orders a logical model's first-equal targets (see `planRoute`). */
+export type RoutingStrategy = NonNullable<Scenario["topology"]["models"][number]["routing_strategy"]>;
 
 /**
  * The models a logical model moves to when a provider refuses a request for what it is rather than failing:
@@ -71,14 +84,23 @@ export class Topology {
   private readonly endpointsByOrigin: ReadonlyMap<string, Endpoint>;
   private readonly targetsByModel: ReadonlyMap<string, readonly Target[]>;
   private readonly fallbacksByModel: ReadonlyMap<string, Readonly<Record<FallbackKind, readonly Target[]>>>;
+  private readonly strategies: ReadonlyMap<string, RoutingStrategy>;
   private readonly rtt = new Map<string, number>();
 
   constructor(scenario: Scenario) {
     const t = scenario.topology;
     this.regions = new Map(t.regions.map((r) => [r.id, r]));
     const endpoints: Endpoint[] = [];
+    // By endpoint id, then model: only the entries that set a limit, so targets without one carry none.
+    const limits = new Map<string, Map<string, RateLimits>>();
     for (const provider of t.providers) {
       for (const d of provider.deployments) {
+        for (const m of d.models)
+          if (typeof m !== "string" && (m.rpm !== undefined || m.tpm !== undefined)) {
+            const at = limits.get(`${provider.id}@${d.region}`) ?? new Map<string, RateLimits>();
+            at.set(m.model, { ...(m.rpm !== undefined ? { rpm: m.rpm } : {}), ...(m.tpm !== undefined ? { tpm: m.tpm } : {}) });
+            limits.set(`${provider.id}@${d.region}`, at);
+          }
         endpoints.push({
           id: `${provider.id}@${d.region}`,
           provider: provider.id,
@@ -97,15 +119,29 @@ export class Topology {
     this.endpointsByOrigin = new Map(endpoints.map((e) => [new URL(e.baseUrl).origin, e]));
     const byModel = new Map<string, Target[]>();
     const fallbacks = new Map<string, Record<FallbackKind, Target[]>>();
-    const targetsOf = (refs: readonly { provider: string; model: string }[], equivalent: boolean): Target[] =>
+    const targetsOf = (refs: readonly { provider: string; model: string; weight?: number }[], equivalent: boolean): Target[] =>
       refs.flatMap((ref) =>
-        endpoints.filter((e) => e.provider === ref.provider && e.models.has(ref.model)).map((e) => ({ id: `${e.id}/${ref.model}`, endpoint: e, model: ref.model, equivalent, supportsPrefill: e.prefillModels.has(ref.model) })),
+        endpoints
+          .filter((e) => e.provider === ref.provider && e.models.has(ref.model))
+          .map((e) => {
+            const limit = limits.get(e.id)?.get(ref.model);
+            return {
+              id: `${e.id}/${ref.model}`,
+              endpoint: e,
+              model: ref.model,
+              equivalent,
+              supportsPrefill: e.prefillModels.has(ref.model),
+              ...(ref.weight !== undefined ? { weight: ref.weight } : {}),
+              ...(limit ? { limits: limit } : {}),
+            };
+          }),
       );
     for (const m of t.models) {
       byModel.set(m.id, [...targetsOf(m.serves, false), ...targetsOf(m.equivalents, true)]);
       fallbacks.set(m.id, { "long-context": targetsOf(m.long_context, true), "content-policy": targetsOf(m.content_policy_fallbacks, true) });
     }
     this.targetsByModel = byModel;
+    this.strategies = new Map(t.models.map((m) => [m.id, m.routing_strategy ?? "ordered"]));
     this.fallbacksByModel = fallbacks;
     for (const [a, b, ms] of t.rtt_ms) {
       this.rtt.set(`${a}|${b}`, ms);
@@ -122,6 +158,11 @@ export class Topology {
   /** Every target that can serve a logical model, primary models before equivalents. */
   targetsFor(logicalModel: string): readonly Target[] {
     return this.targetsByModel.get(logicalModel) ?? [];
+  }
+
+  /** How a gateway orders a logical model's targets; `ordered` when the scenario does not say. */
+  strategyFor(logicalModel: string): RoutingStrategy {
+    return this.strategies.get(logicalModel) ?? "ordered";
   }
 
   /** The targets a logical model moves to when a provider refuses a request as `kind` says. */

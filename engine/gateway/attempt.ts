@@ -10,6 +10,7 @@ import { attemptOnClock, streamOnClock, type Abandoned, type AttemptOutcome } fr
 import type { Target } from "../topology";
 import type { AnswerSoFar } from "./answer";
 import { classify, type Failure } from "./failure";
+import type { RateWindows } from "./rateLimits";
 import type { CallerRequest } from "./request";
 import { realUpstream } from "./upstream";
 
@@ -25,6 +26,8 @@ export interface AttemptSite {
   readonly region: string;
   readonly ctx: EngineContext;
   readonly health: GatewayHealthView;
+  /** What the gateway sent each rate-limited target in the last minute. */
+  readonly rates: RateWindows;
 }
 
 /**

@@ -39,7 +39,7 @@ export class Dispatcher {
   }
 
   private async tryCandidates(request: CallerRequest, key: string, route: Route, sink: ChatSink | undefined): Promise<Dispatched> {
-    const { ctx, region, health } = this.site;
+    const { ctx, region, health, rates } = this.site;
     const attempts: AttemptRecord[] = [];
     const answered = new AnswerSoFar(request, ctx.scenario.gateway.stream_holdback, ctx.clock);
     let plan = route.candidates;
@@ -52,7 +52,7 @@ export class Dispatcher {
       cancelled: { reason, sent: { chunks: answered.forwarded, characters: answered.forwardedCharacters } },
       streamed: answered.forwarded > 0,
     });
-    for (let step: Step = firstStep(plan); ; ) {
+    for (let step: Step = firstStep(plan, route.exhausted); ; ) {
       if (step.kind === "stop") return { attempts, reason: step.reason, streamed: answered.forwarded > 0, ...(step.providerError ? { providerError: step.providerError } : {}) };
       if (step.kind === "retry-same") sameTargetRetries++;
       else {
@@ -63,8 +63,12 @@ export class Dispatcher {
       const target = plan[index]!;
       const resume = answered.mustContinue;
       // Nothing more is tried for a caller who has gone, not even a retry whose wait began before it went.
-      const run = (): Promise<AttemptResult | undefined> =>
-        signal?.aborted ? Promise.resolve(undefined) : attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
+      const run = (): Promise<AttemptResult | undefined> => {
+        if (signal?.aborted) return Promise.resolve(undefined);
+        // Counted as sent, not as answered: a request the provider fails still used its rpm.
+        rates.sent(target, ctx.clock.now());
+        return attempt(this.site, target, request, key, attempts.length, answered, resume, sink);
+      };
       let result: AttemptResult | undefined;
       if (step.kind === "retry-same") {
         // The retry holds its unit of the budget from its wait to the end of its attempt.
@@ -80,6 +84,7 @@ export class Dispatcher {
       attempts.push(result.record);
       if ("abandoned" in result) return cancelled(result.abandoned);
       if (result.ok) {
+        if (result.usage) rates.used(target, ctx.clock.now(), result.usage.prompt_tokens + result.usage.completion_tokens);
         answered.finish(sink);
         return { attempts, answer: { target, usage: result.usage, text: answered.text, finishReason: result.finishReason ?? "stop" }, streamed: answered.forwarded > 0 };
       }
@@ -99,7 +104,7 @@ export class Dispatcher {
           forwarded: answered.forwarded,
           resuming: answered.mustContinue,
           firstBreak,
-          fallbacks: replan ? fallbackRoute(replan, request, route, region, ctx, health) : [],
+          fallbacks: replan ? fallbackRoute(replan, request, route, region, ctx, health, rates) : [],
           config: ctx.scenario.gateway,
         },
         failure,

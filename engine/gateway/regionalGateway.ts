@@ -14,6 +14,7 @@ import { admit } from "./admission";
 import { Dispatcher } from "./dispatch";
 import { afterDurableWrite, answerOrRefuse, durableWaitMs } from "./durability";
 import { GatewayProbes } from "./probing";
+import { RateWindows } from "./rateLimits";
 import { recordBase, type CallerRequest, type Decision, type HandledRequest } from "./request";
 import { decideRoute } from "./route";
 
@@ -24,6 +25,7 @@ export class RegionalGateway {
   readonly identity: TokenValidator | undefined;
   private readonly probes: GatewayProbes;
   private readonly dispatcher: Dispatcher;
+  private readonly rates = new RateWindows();
   private readonly machine: Actor<typeof gatewayMachine>;
   /** The answers the gateway served and how long each took it, for the p95 its readiness reports. */
   private readonly served: PassiveWindow;
@@ -39,7 +41,7 @@ export class RegionalGateway {
     this.health = new GatewayHealthView(region, ctx.scenario, ctx.topology, ctx.clock, (e) => ctx.bus.emit(e), () => this.assess());
     this.identity = ctx.scenario.identity ? new TokenValidator(region, ctx) : undefined;
     this.probes = new GatewayProbes(region, ctx, this.health);
-    this.dispatcher = new Dispatcher({ region, ctx, health: this.health });
+    this.dispatcher = new Dispatcher({ region, ctx, health: this.health, rates: this.rates });
     this.served = new PassiveWindow(ctx.scenario.health.passive.window_s * 1000);
     const d = ctx.scenario.director;
     this.machine = createActor(gatewayMachine, {
@@ -108,7 +110,7 @@ export class RegionalGateway {
 
   /** Admission, then policy and routing: what the gateway would do with the request right now. */
   decide(request: CallerRequest): Decision {
-    return admit(request, this.region, this.ctx.audit) ?? decideRoute(request, this.region, this.ctx, this.health);
+    return admit(request, this.region, this.ctx.audit) ?? decideRoute(request, this.region, this.ctx, this.health, this.rates);
   }
 
   /**

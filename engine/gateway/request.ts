@@ -59,6 +59,8 @@ export interface Rejection {
 export interface Route {
   readonly verdict: "route";
   readonly candidates: readonly Target[];
+  /** Why there are no candidates when every permitted target is at its rate limit. */
+  readonly exhausted?: string;
   readonly policy: PolicyRecord;
   /** The jurisdictions policy allows; undefined when any may serve. */
   readonly allowed: ReadonlySet<Jurisdiction> | undefined;

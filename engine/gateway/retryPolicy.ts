@@ -65,8 +65,8 @@ export function replanFor(failure: Failure): FallbackKind | undefined {
 }
 
 /** The first step for a plan: its first candidate, or a stop when no target can serve. */
-export function firstStep(plan: readonly Target[]): Step {
-  return plan.length === 0 ? { kind: "stop", reason: "no target serves this model" } : { kind: "next-target", index: 0 };
+export function firstStep(plan: readonly Target[], exhausted?: string): Step {
+  return plan.length === 0 ? { kind: "stop", reason: exhausted ?? "no target serves this model" } : { kind: "next-target", index: 0 };
 }
 
 /** What the dispatch loop does after the attempt at `state.plan[state.index]` failed as `failure`; delays in virtual ms. */
