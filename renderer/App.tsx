@@ -21,6 +21,7 @@ import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
 
 type Tab = "audit" | "metrics" | "timeline" | "evidence" | "compare";
+const TAB_TITLES = { metrics: "Metrics", evidence: "Evidence", compare: "Compare" } as const;
 const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
 let toastCount = 0;
 
@@ -196,7 +197,7 @@ export function App({ connection }: { connection: LabConnection }) {
                 if (!shell.dock) shell.toggleDock();
               }}
             >
-              {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "metrics" ? "Metrics" : t === "timeline" ? `Timeline (${snapshot.timeline.length})` : "Evidence"}
+              {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "timeline" ? `Timeline (${snapshot.timeline.length})` : TAB_TITLES[t]}
             </button>
           ))}
           <ViewControls shell={shell} />

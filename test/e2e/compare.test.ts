@@ -17,6 +17,7 @@ describe.skipIf(!chromiumAvailable)("compare two designs", () => {
   it("runs the loaded design beside another on its seed and shows the differences, the better side and both runs' traffic", async () => {
     const { page } = app;
     await page.getByTestId("tab-compare").click();
+    expect(await page.getByTestId("tab-compare").textContent()).toBe("Compare");
     await page.getByTestId("compare-other").selectOption("eu-outage-consent.yaml");
     await page.getByTestId("compare-run").click();
     const table = page.getByTestId("compare-table");
