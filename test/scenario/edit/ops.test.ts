@@ -3,7 +3,7 @@
  * every field that names the entity. Which fields those are is read off test/fixtures/every-reference.yaml, which
  * names its region, provider, logical model and population in every kind of field that can.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -11,8 +11,9 @@ import { addCallers, addModel, addProvider, addRegion, removeEntity, renameEntit
 import { patchScenarioText } from "../../../engine/scenario/edit/patch";
 import { formatProblems, parseScenario } from "../../../engine/scenario/load";
 
+const SCENARIOS = join(import.meta.dirname, "../../../scenarios");
 const FIXTURE = readFileSync(join(import.meta.dirname, "../../fixtures/every-reference.yaml"), "utf8");
-const OUTAGE = readFileSync(join(import.meta.dirname, "../../../scenarios/eu-region-outage.yaml"), "utf8");
+const OUTAGE = readFileSync(join(SCENARIOS, "eu-region-outage.yaml"), "utf8");
 const draftOf = (text: string) => parseDocument(text).toJS() as ScenarioDraft;
 
 /** The draft written into `text`, loaded: fails the test with the loader's problems if it does not load. */
@@ -121,6 +122,24 @@ describe("removing", () => {
     expect(draft.faults?.map((f) => f.kind)).toEqual([]);
     expect(draft.topology.callers.map((c) => c.bad_tokens)).toEqual([undefined]);
     saved(FIXTURE, draft);
+  });
+
+  it.each(readdirSync(SCENARIOS).filter((f) => f.endsWith(".yaml")))("leaves %s loading after any rename or removal, or refuses a removal that would empty a list", (file) => {
+    const text = readFileSync(join(SCENARIOS, file), "utf8");
+    const draft = draftOf(text);
+    for (const [kind, list] of [["region", "regions"], ["provider", "providers"], ["model", "models"], ["callers", "callers"]] as const)
+      for (const { id } of draft.topology[list]) {
+        saved(text, renameEntity(draft, kind, id, "renamed"));
+        let after: ScenarioDraft;
+        try {
+          after = removeEntity(draft, kind, id);
+        } catch (error) {
+          expect((error as Error).message).toMatch(/would leave no (regions|providers|models): a scenario needs at least one$/);
+          continue;
+        }
+        expect(mentions(after, id)).toBe(0);
+        saved(text, after);
+      }
   });
 
   it("refuses to remove the only region", () => {
