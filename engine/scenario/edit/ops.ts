@@ -73,7 +73,7 @@ export function addCallers(draft: ScenarioDraft): { draft: ScenarioDraft; id: st
  * The entity and everything left naming what no longer exists: a region's round trips, deployments, callers and
  * faults, a provider left with no deployment, model references to a model nobody deploys, a logical model left
  * serving nothing and its callers, the director's, audit's and identity provider's mentions of the region. Throws
- * when that would leave a list the format requires empty.
+ * when that would leave a list the format requires empty, or a residency rule no gateway it needs.
  */
 export function removeEntity(draft: ScenarioDraft, kind: EntityKind, id: string): ScenarioDraft {
   const next = copy(draft);
@@ -83,6 +83,14 @@ export function removeEntity(draft: ScenarioDraft, kind: EntityKind, id: string)
   prune(next);
   for (const required of ["regions", "providers", "models"] as const)
     if (next.topology[required].length === 0) throw new Error(`removing ${kind} "${id}" would leave no ${required}: a scenario needs at least one`);
+  // Residency rules are the author's compliance statement, so they are never pruned: a removal that leaves one
+  // without a gateway it allows is refused instead.
+  if (next.policy.residency_scope === "gateway-and-model") {
+    const served = new Set(next.topology.regions.map((r) => r.jurisdiction));
+    for (const [origin, allowed = []] of Object.entries(next.policy.residency))
+      if (!allowed.some((j) => served.has(j)))
+        throw new Error(`removing ${kind} "${id}" would leave ${origin}-origin callers no gateway in ${allowed.join("/")}, which residency_scope gateway-and-model requires`);
+  }
   return next;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Round-trip editing: the topology editor holds the scenario as plain data (what `toJS` gives) and saving writes
  * the file's text back with only the edited parts changed, so the author's comments, key order, quoting and
- * flow or block layout survive an edit made in the app.
+ * flow or block layout survive an edit made in the app. What yaml's writer keeps no trace of comes back in its
+ * own form wherever the Document is rewritten: one space before a comment that ends a line.
  */
 import {
   isMap,
@@ -34,7 +35,7 @@ export function patchScenarioText(text: string, draft: unknown): string {
   checkDraft(draft);
   const doc = parseKeeping(text);
   if (sameValue(doc.toJS(), draft)) return text;
-  return patchDocument(doc, draft);
+  return patchDocument(doc, draft, text);
 }
 
 /**
@@ -43,7 +44,7 @@ export function patchScenarioText(text: string, draft: unknown): string {
  */
 export function rewriteScenarioText(text: string, draft: unknown): string {
   checkDraft(draft);
-  return patchDocument(parseKeeping(text), draft);
+  return patchDocument(parseKeeping(text), draft, text);
 }
 
 /**
@@ -65,7 +66,8 @@ function parseKeeping(text: string): Document.Parsed {
       const block = node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL;
       const source = text.slice(node.range[0], node.range[1]);
       // A block scalar's range takes in the line break that ends it, which the writer adds itself.
-      scalars.set(node, { value: node.value, source: block ? source.replace(/\r?\n$/, "") : source });
+      // The writer ends lines with \n, so a file written with \r\n gets them back only after it has written.
+      scalars.set(node, { value: node.value, source: (block ? source.replace(/\r?\n$/, "") : source).replaceAll("\r\n", "\n") });
     },
     Map(_, node) {
       if (node.flow && node.range) padded.set(node, /^\{[ \t]/.test(text.slice(node.range[0])));
@@ -101,10 +103,11 @@ function keepingTags(tags: Tags, scalars: WeakMap<Scalar, { value: unknown; sour
   });
 }
 
-function patchDocument(doc: Document.Parsed, draft: unknown): string {
+function patchDocument(doc: Document.Parsed, draft: unknown, text: string): string {
   (doc as Document).contents = patchNode(doc, doc.contents as Node, draft, false);
   // lineWidth 0: a changed or added long string stays on its line instead of being folded at 80 columns.
-  return doc.toString({ lineWidth: 0 });
+  const written = doc.toString({ lineWidth: 0 });
+  return text.includes("\r\n") ? written.replaceAll("\n", "\r\n") : written;
 }
 
 type JsonObject = { [key: string]: unknown };

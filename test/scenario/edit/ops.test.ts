@@ -134,12 +134,21 @@ describe("removing", () => {
         try {
           after = removeEntity(draft, kind, id);
         } catch (error) {
-          expect((error as Error).message).toMatch(/would leave no (regions|providers|models): a scenario needs at least one$/);
+          expect((error as Error).message).toMatch(/would leave (no (regions|providers|models): a scenario needs at least one|.* no gateway in .*)$/);
           continue;
         }
         expect(mentions(after, id)).toBe(0);
         saved(text, after);
       }
+  });
+
+  it("refuses to leave a residency rule without a gateway it allows, under gateway-and-model", () => {
+    const text = readFileSync(join(SCENARIOS, "eu-gateway-down-gateway-scope.yaml"), "utf8");
+    const oneLeft = removeEntity(draftOf(text), "region", "eu-west");
+    saved(text, oneLeft);
+    expect(() => removeEntity(oneLeft, "region", "eu-central")).toThrow(
+      'removing region "eu-central" would leave EU-origin callers no gateway in EU, which residency_scope gateway-and-model requires',
+    );
   });
 
   it("refuses to remove the only region", () => {

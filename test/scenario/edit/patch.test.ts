@@ -36,6 +36,14 @@ describe("round trip", () => {
   it("gives the fixture's comments back byte for byte", () => {
     expect(rewriteScenarioText(FIXTURE, draftOf(FIXTURE))).toBe(FIXTURE);
   });
+
+  it("keeps a file's \\r\\n line ends, in a folded scalar too, when a value changes", () => {
+    const crlf = OUTAGE.replaceAll("\n", "\r\n");
+    expect(rewriteScenarioText(crlf, draftOf(crlf))).toBe(crlf);
+    const draft = draftOf(crlf);
+    draft.seed = 2;
+    expect(patchScenarioText(crlf, draft)).toBe(crlf.replace("seed: 1\r\n", "seed: 2\r\n"));
+  });
 });
 
 describe("edits", () => {
