@@ -5,6 +5,7 @@
  * own form wherever the Document is rewritten: one space before a comment that ends a line.
  */
 import {
+  isAlias,
   isMap,
   isNode,
   isScalar,
@@ -116,6 +117,8 @@ const isObject = (value: unknown): value is JsonObject => typeof value === "obje
 
 /** `node` made to hold `draft`, reusing it (and its comments) wherever its kind still fits. */
 function patchNode(doc: Document, node: Node, draft: unknown, inFlow: boolean): Node {
+  // An alias still naming what the draft holds stays an alias; one whose copy was edited becomes that value.
+  if (isAlias(node) && sameValue(node.toJS(doc), draft)) return node;
   if (isScalar(node) && !isObject(draft) && !Array.isArray(draft)) {
     if (node.value !== draft) {
       node.value = draft;
@@ -127,7 +130,7 @@ function patchNode(doc: Document, node: Node, draft: unknown, inFlow: boolean): 
   }
   if (isMap(node) && isObject(draft)) return patchMap(doc, node, draft);
   if (isSeq(node) && Array.isArray(draft)) return patchSeq(doc, node, draft);
-  const replacement = create(doc, draft, node, inFlow);
+  const replacement = create(doc, draft, isAlias(node) ? node.resolve(doc) : node, inFlow);
   replacement.commentBefore = node.commentBefore;
   replacement.comment = node.comment;
   replacement.spaceBefore = node.spaceBefore;

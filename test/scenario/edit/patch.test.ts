@@ -87,6 +87,13 @@ describe("edits", () => {
     expect(changedLines(OUTAGE, out)).toEqual({ removed: [], added: ["    - { id: ap-south, jurisdiction: IN, location: Mumbai }"] });
   });
 
+  it("keeps an alias that still names the draft's value and writes out one whose value was edited", () => {
+    const text = "a: &shared { x: 1 }\nb: *shared\nc: *shared\n";
+    const draft = draftOf(text);
+    draft.c = { x: 2 };
+    expect(patchScenarioText(text, draft)).toBe("a: &shared { x: 1 }\nb: *shared\nc: { x: 2 }\n");
+  });
+
   it("quotes a new text that YAML would otherwise read as a number", () => {
     const draft = draftOf(OUTAGE);
     draft.name = "480";
