@@ -121,7 +121,11 @@ function prune(draft: ScenarioDraft): void {
 function pruneSections(draft: ScenarioDraft, regions: ReadonlySet<string>): void {
   const { director, audit, identity } = draft;
   if (director) {
-    if (director.primary !== undefined && !regions.has(director.primary)) director.primary = draft.topology.regions[0]!.id;
+    // Active-passive cannot run without a primary, so the first region left takes over; elsewhere it was unused.
+    if (director.primary !== undefined && !regions.has(director.primary)) {
+      if (director.layout === "active-passive") director.primary = draft.topology.regions[0]!.id;
+      else delete director.primary;
+    }
     if (director.weights) director.weights = Object.fromEntries(Object.entries(director.weights).filter(([r]) => regions.has(r)));
     if (director.checkers) {
       director.checkers = director.checkers.filter((r) => regions.has(r));

@@ -108,11 +108,14 @@ describe("removing", () => {
     expect(comments(out)).toEqual(comments(FIXTURE).filter((c) => c !== "# the region the edit tests rename and remove"));
   });
 
-  it("fills what the format requires: a standby's primary, replicas within the regions", () => {
+  it("fills what the format requires: a standby's primary, replicas within the regions; drops a primary nothing needs", () => {
     const after = removeEntity(draftOf(FIXTURE), "region", "eu-west");
     expect(after.director).toMatchObject({ primary: "eu-central", checkers: ["us-east"], weights: { "eu-central": 1, "us-east": 1 } });
     expect(after.audit).toEqual({ pattern: "central", high_risk_replicas: 2 });
     expect(after.identity).toEqual({ regions: ["eu-central"] });
+    const activeActive = draftOf(FIXTURE);
+    activeActive.director!.layout = "active-active";
+    expect(removeEntity(activeActive, "region", "eu-west").director).not.toHaveProperty("primary");
   });
 
   it("drops the identity section with its last region, and what needed it", () => {
