@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { formatProblems, importLitellm, importPortkey, parseRegionRule, type ImportResult, type RegionRule } from "../engine";
+import { formatProblems, IMPORTERS, parseRegionRule } from "../engine";
 import { EXIT_INVALID_INPUT, readCommandLine, UsageError } from "./args";
 
 const USAGE = `usage: failover-lab import litellm|portkey CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]
@@ -18,7 +18,6 @@ const USAGE = `usage: failover-lab import litellm|portkey CONFIG --region MATCH=
             --region my-eu.openai.azure.com=eu-west:EU:Dublin --region api.openai.com=us-east:US:Virginia
   --out     writes the scenario there instead of to stdout`;
 
-const IMPORTERS: Readonly<Record<string, (text: string, file: string, rules: readonly RegionRule[]) => ImportResult>> = { litellm: importLitellm, portkey: importPortkey };
 
 export async function main(argv: readonly string[]): Promise<number> {
   const args = readCommandLine(() => {
@@ -36,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return parsed.rule;
     });
     if (rules.length === 0) throw new UsageError("at least one --region is needed to place the config's endpoints");
-    return { importer: IMPORTERS[format]!, file, rules, out: values.out };
+    return { importer: IMPORTERS[format as keyof typeof IMPORTERS], file, rules, out: values.out };
   }, USAGE);
   if (!args) return EXIT_INVALID_INPUT;
 

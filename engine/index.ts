@@ -35,7 +35,5 @@ export { WORLD_HEADER } from "./labHeaders";
 export { compareReports, designLabels, type Comparison, type ComparisonRow } from "./compare/compare";
 export { formatComparison } from "./compare/format";
 export { renderComparisonHtml } from "./compare/html";
-export { importLitellm } from "./import/litellm";
-export { importPortkey } from "./import/portkey";
-export type { ImportResult } from "./import/build";
+export { IMPORTERS } from "./import/formats";
 export { parseRegionRule, type RegionRule } from "./import/regions";

@@ -8,6 +8,7 @@ import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
 import { download } from "./download";
 import { EvidenceLibrary } from "./evidence/EvidenceLibrary";
+import { ImportButton } from "./import/ImportDialog";
 import { evidenceExportState } from "./evidence/exportState";
 import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
@@ -161,6 +162,7 @@ export function App({ connection }: { connection: LabConnection }) {
         <aside className="sidebar">
           {snapshot.scenario && <DrillPanel snapshot={snapshot} />}
           <ScenarioLibrary api={api} current={snapshot.scenario?.fileName ?? null} onLoaded={() => setRejected(null)} onRejected={setRejected} onError={showError} />
+          <ImportButton api={api} onRejected={setRejected} onError={showError} />
           {snapshot.gatewayApi && <GatewayApiPanel gatewayApi={snapshot.gatewayApi} />}
         </aside>
         <main className="stage">

@@ -45,6 +45,7 @@ export const COMMAND_NAMES = [
   "verifyBundle",
   "evidenceArchive",
   "compareWith",
+  "importConfig",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -58,6 +59,10 @@ export const MIN_SPEED = 1;
 export const MAX_SPEED = 100;
 /** What became of a request, as its audit record says; `cancelled`: its caller went away before the answer was whole. */
 export const REQUEST_OUTCOMES = ["ok", "error", "rejected", "cancelled"] as const satisfies readonly RequestRecord["outcome"][];
+
+/** The gateway configs *Import…* reads: LiteLLM's config.yaml, a Portkey config. */
+export const IMPORT_FORMATS = ["litellm", "portkey"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** A command without arguments. */
 export type NoInput = Record<string, never>;
@@ -113,6 +118,11 @@ export interface CommandInputs {
   evidenceArchive: { readonly bundle: string };
   /** Runs the loaded scenario (design A, as its file says, without faults made by hand) and a library scenario (design B) headless on A's seed, and compares them. */
   compareWith: { readonly name: string };
+  /**
+   * A gateway's config as a new scenario, which is loaded when it imports: `regions` are the command line's
+   * `--region MATCH=region:JURISDICTION:Location` rules that place its endpoints.
+   */
+  importConfig: { readonly format: ImportFormat; readonly fileName: string; readonly text: string; readonly regions: readonly string[] };
 }
 
 /**
@@ -256,6 +266,10 @@ export interface CommandResults {
   /** The archive's bytes as base64: both transports carry JSON. */
   evidenceArchive: { readonly fileName: string; readonly base64: string };
   compareWith: Comparison;
+  /** Loaded, with what was not imported; or why it cannot be, nothing changed. Problems and warnings name the config's line and field. */
+  importConfig:
+    | { readonly ok: true; readonly fileName: string; readonly warnings: readonly ScenarioProblemView[] }
+    | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
 }
 
 /** What the host pushes to the UI. */

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { BUNDLE_NAME } from "../evidence/library";
 import { faultKinds } from "../scenario/schema";
-import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
+import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
 
 /** A type with `readonly` taken off at every depth: the contract writes it, zod's outputs do not. */
 type Writable<T> = T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
@@ -80,6 +80,12 @@ export const commandSchemas = {
   verifyBundle: z.strictObject({ bundle: bundleName }),
   evidenceArchive: z.strictObject({ bundle: bundleName }),
   compareWith: z.strictObject({ name: libraryFileName }),
+  importConfig: z.strictObject({
+    format: z.enum(IMPORT_FORMATS),
+    fileName: z.string().min(1).max(255),
+    text: z.string().max(1_000_000),
+    regions: z.array(z.string().min(1).max(500)).max(100),
+  }),
 } as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
 
 /** Every command has a schema, and each schema's output is the contract's input, in both directions. */

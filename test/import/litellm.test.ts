@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatProblems, importLitellm, parseRegionRule, parseScenario, runDrill, type RegionRule } from "../../engine";
+import { formatProblems, IMPORTERS, parseRegionRule, parseScenario, runDrill, type RegionRule } from "../../engine";
 import { main } from "../../cli/import";
 import { inProcess, root } from "../cli/runCli";
 
@@ -25,7 +25,7 @@ const rulesOf = (specs: readonly string[]): RegionRule[] =>
 const configPath = (name: string) => `${FIXTURES}/${name}/config.yaml`;
 
 function imported(name: string) {
-  const result = importLitellm(fixture(name, "config.yaml"), configPath(name), rulesOf(regionArgs(name)));
+  const result = IMPORTERS.litellm(fixture(name, "config.yaml"), configPath(name), rulesOf(regionArgs(name)));
   if (!result.ok) throw new Error(formatProblems(result.problems));
   return result;
 }
@@ -77,7 +77,7 @@ describe("import litellm: problems stop the import", () => {
 `;
 
   it("an api_base no --region matches, or one read from the environment, is a located problem", () => {
-    const result = importLitellm(config, "config.yaml", rulesOf(["api.openai.com=us-east:US:Virginia"]));
+    const result = IMPORTERS.litellm(config, "config.yaml", rulesOf(["api.openai.com=us-east:US:Virginia"]));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(formatProblems(result.problems)).toBe(
@@ -96,7 +96,7 @@ describe("import litellm: problems stop the import", () => {
   });
 
   it("an empty model_list is a problem", () => {
-    const result = importLitellm("model_list: []\n", "c.yaml", []);
+    const result = IMPORTERS.litellm("model_list: []\n", "c.yaml", []);
     expect(result).toEqual({ ok: false, problems: [{ file: "c.yaml", line: 1, column: 13, field: "model_list", message: "a LiteLLM config needs a model_list with at least one model; nothing to import" }] });
   });
 
@@ -110,7 +110,7 @@ describe("import litellm: problems stop the import", () => {
 describe("import litellm: hostile input is refused, not thrown", () => {
   const rules = rulesOf(["example.com=eu-west:EU:Dublin"]);
   const refusal = (text: string) => {
-    const result = importLitellm(text, "h.yaml", rules);
+    const result = IMPORTERS.litellm(text, "h.yaml", rules);
     expect(result.ok).toBe(false);
     return result.ok ? "" : formatProblems(result.problems);
   };

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatProblems, importPortkey, parseRegionRule, parseScenario, runDrill, type RegionRule } from "../../engine";
+import { formatProblems, IMPORTERS, parseRegionRule, parseScenario, runDrill, type RegionRule } from "../../engine";
 import { main } from "../../cli/import";
 import { inProcess, root } from "../cli/runCli";
 
@@ -30,7 +30,7 @@ describe("import portkey", () => {
   });
 
   it("the imported scenario plays: a one-minute drill serves its invented callers", async () => {
-    const result = importPortkey(fixture("config.json"), CONFIG, rulesOf(specs));
+    const result = IMPORTERS.portkey(fixture("config.json"), CONFIG, rulesOf(specs));
     if (!result.ok) throw new Error(formatProblems(result.problems));
     const parsed = parseScenario(result.scenarioText, "imported.yaml");
     if (!parsed.ok) throw new Error(formatProblems(parsed.problems));
@@ -48,7 +48,7 @@ describe("import portkey", () => {
     { "virtual_key": "vk", "override_params": { "model": "gpt-4o" } }
   ]
 }`;
-    const result = importPortkey(config, "p.json", rulesOf(["api.openai.com=us-east:US:Virginia"]));
+    const result = IMPORTERS.portkey(config, "p.json", rulesOf(["api.openai.com=us-east:US:Virginia"]));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(formatProblems(result.problems)).toBe(
@@ -61,7 +61,7 @@ describe("import portkey", () => {
   });
 
   it("a config that is one target imports as a route with one target", () => {
-    const result = importPortkey('{ "provider": "openai", "api_key": "k", "override_params": { "model": "gpt-4o-mini" } }', "one.json", rulesOf(["api.openai.com=us-east:US:Virginia"]));
+    const result = IMPORTERS.portkey('{ "provider": "openai", "api_key": "k", "override_params": { "model": "gpt-4o-mini" } }', "one.json", rulesOf(["api.openai.com=us-east:US:Virginia"]));
     if (!result.ok) throw new Error(formatProblems(result.problems));
     expect(result.scenarioText).toContain("serves:\n        - { provider: openai, model: gpt-4o-mini }");
     expect(formatProblems(result.warnings)).toBe(
@@ -76,7 +76,7 @@ describe("import portkey", () => {
     const config = `{"strategy": {"mode": "loadbalance"}, "targets": [
   {"provider": "openai", "custom_host": "https://a.example.com", "weight": 0.25, "override_params": {"model": "m"}},
   {"provider": "openai", "custom_host": "https://b.example.com", "weight": 0.75, "retry": {"attempts": 2}, "override_params": {"model": "n"}}]}`;
-    const result = importPortkey(config, "lb.json", rulesOf(["example.com=eu-west:EU:Dublin"]));
+    const result = IMPORTERS.portkey(config, "lb.json", rulesOf(["example.com=eu-west:EU:Dublin"]));
     if (!result.ok) throw new Error(formatProblems(result.problems));
     expect(result.scenarioText).toContain("routing_strategy: weighted\n      serves:\n        - { provider: openai, model: m, weight: 0.25 }\n        - { provider: openai-2, model: n, weight: 0.75 }\n");
     expect(formatProblems(result.warnings)).toContain("lb.json:3:91: targets[1].retry: retry on a target has no equivalent in a scenario; not imported");
@@ -85,7 +85,7 @@ describe("import portkey", () => {
   it("hostile input is refused, not thrown", () => {
     const rules = rulesOf(["example.com=eu-west:EU:Dublin"]);
     for (const text of ["[1, 2]", "", `"${"x".repeat(10_000_000)}"`, "[".repeat(50_000)]) {
-      const result = importPortkey(text, "h.json", rules);
+      const result = IMPORTERS.portkey(text, "h.json", rules);
       expect(result.ok).toBe(false);
     }
   });

@@ -3,6 +3,7 @@
  * as a host would send it, refusals before any handler runs, and a run played to its end in the app
  * stating what a drill of the same scenario reports.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill } from "../../engine";
@@ -81,6 +82,14 @@ describe("the command table", () => {
     expect(await send("evidenceArchive", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
     // The same design twice on the same seed: nothing may differ, or the comparison measures noise.
     expect(await send("compareWith", { name: "short-drill.yaml" })).toMatchObject({ ok: true, result: { labels: { a: "short-drill", b: "short-drill (B)" }, differences: 0 } });
+    // A gateway config imported and loaded in place of the run, what it could not carry over located in it.
+    const config = readFileSync(join(fixtures, "import/litellm/azure-load-balance/config.yaml"), "utf8");
+    const regions = readFileSync(join(fixtures, "import/litellm/azure-load-balance/regions.txt"), "utf8").trim().split("\n");
+    expect(await send("importConfig", { format: "litellm", fileName: "config.yaml", text: config, regions })).toMatchObject({
+      ok: true,
+      result: { ok: true, fileName: "config-imported.yaml", warnings: expect.arrayContaining([expect.objectContaining({ file: "config.yaml", field: "router_settings.redis_host" })]) },
+    });
+    expect(snapshots.at(-1)).toMatchObject({ status: "ready", scenario: { fileName: "config-imported.yaml" } });
     expect(await send("reset", {})).toEqual({ ok: true, result: undefined });
     expect(snapshots.at(-1)).toMatchObject({ status: "ready", nowMs: 0, faults: [] });
     expect([...sent].sort()).toEqual([...COMMAND_NAMES].sort());
@@ -92,6 +101,7 @@ describe("the command table", () => {
     expect(await serveCommand(lab, "deleteEverything", {})).toEqual({ ok: false, error: 'unknown command "deleteEverything"' });
     expect(await serveCommand(lab, "loadScenario", { source: "library", name: "../etc/passwd" })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid loadScenario payload/) });
     expect(await serveCommand(lab, "compareWith", { name: "../../scenarios/eu-region-outage.yaml" })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid compareWith payload/) });
+    expect(await serveCommand(lab, "importConfig", { format: "envoy-v1", fileName: "c.yaml", text: "", regions: [] })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid importConfig payload/) });
     expect(await serveCommand(lab, "play", null)).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid play payload/) });
     expect(snapshots.length).toBe(pushed);
     // A command that reaches its handler and fails there says why.
@@ -108,5 +118,26 @@ describe("the command table", () => {
     expect({ questions: end.questions, expectations: end.expectations }).toEqual(answersOfReport(drill));
     // And the report the app exports is the drill's, byte for byte.
     expect((await lab.execute("exportReport", {})).json).toBe(`${JSON.stringify(drill, null, 2)}\n`);
+  });
+});
+
+describe("importing a gateway config in the app", () => {
+  const config = readFileSync(join(fixtures, "import/litellm/azure-load-balance/config.yaml"), "utf8");
+
+  it("changes nothing when the config cannot be placed, and says where in it", async () => {
+    const { lab } = open();
+    await lab.execute("loadScenario", { source: "library", name: "short-drill.yaml" });
+    const result = await lab.execute("importConfig", { format: "litellm", fileName: "config.yaml", text: config, regions: ["api.openai.com=us-east:US:Virginia"] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]).toMatchObject({ file: "config.yaml", line: expect.any(Number), field: expect.stringMatching(/^model_list\[\d+\]\.litellm_params\.api_base$/) });
+    expect((await lab.execute("getSnapshot", {})).scenario?.fileName).toBe("short-drill.yaml");
+  });
+
+  it("refuses a region rule it cannot read, naming the rule", async () => {
+    const { lab } = open();
+    await expect(lab.execute("importConfig", { format: "litellm", fileName: "config.yaml", text: config, regions: ["api.openai.com=us-east:US:Virginia", "nonsense"] })).rejects.toThrow(
+      /^region rule 2, "nonsense": /,
+    );
   });
 });

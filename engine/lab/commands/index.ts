@@ -4,10 +4,11 @@ import { compareCommands } from "./compare";
 import { evidenceCommands } from "./evidence";
 import { exportCommands } from "./export";
 import { faultCommands } from "./faults";
+import { importCommands } from "./import";
 import type { CommandTable } from "./handler";
 import { playbackCommands } from "./playback";
 import { scenarioCommands } from "./scenario";
 
 export type { CommandHandler, CommandTable } from "./handler";
 
-export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands };
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...importCommands };

@@ -1,21 +1,51 @@
 /**
- * Comparing two designs in the app: with the reject variant of the EU outage loaded, the Compare tab runs it
+ * The architect's work in the app, one browser for all of it. Importing: a LiteLLM config.yaml picked from disk,
+ * its endpoints placed by region rules, becomes the loaded scenario, says what it did not carry over, and plays.
+ * Comparing two designs: with the reject variant of the EU outage loaded, the Compare tab runs it
  * beside the consent variant on the same seed and shows what the architect came for — consent turns refusals
  * into answers served abroad, with no residency violation on either side — and both runs' traffic overlaid.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+import { ARTIFACTS, chromiumAvailable, clockOf, openApp, type AppUnderTest } from "./browser";
 
-describe.skipIf(!chromiumAvailable)("compare two designs", () => {
+describe.skipIf(!chromiumAvailable)("the architect's work", () => {
   let app: AppUnderTest;
   beforeAll(async () => {
-    app = await openApp({ scenario: "eu-outage-reject.yaml" });
+    app = await openApp();
   }, 120_000);
   afterAll(async () => app?.close());
 
+  it("imports a LiteLLM config from disk, lists what it did not import by line and field, and plays it", async () => {
+    const { page } = app;
+    const fixture = join(import.meta.dirname, "../fixtures/import/litellm/azure-load-balance");
+    await page.getByTestId("import-button").click();
+    await page.getByTestId("import-format").selectOption("litellm");
+    await page.getByTestId("import-file").setInputFiles(join(fixture, "config.yaml"));
+    await page.getByTestId("import-regions").fill(readFileSync(join(fixture, "regions.txt"), "utf8"));
+    await page.getByTestId("import-submit").click();
+
+    const warnings = page.getByTestId("import-warnings");
+    await warnings.waitFor();
+    expect(await warnings.textContent()).toContain("config-imported.yaml");
+    const notes = await page.getByTestId("import-warning").allTextContents();
+    expect(notes.some((note) => /^\d+:\d+ router_settings\.redis_host /.test(note))).toBe(true);
+    // The imported design is on the canvas: its three regions' gateways, the Azure deployments weighted 3:1 between them.
+    for (const region of ["eu-west", "ca-central", "us-east"]) await page.getByTestId(`gateway-${region}`).waitFor();
+
+    await page.getByTestId("speed").selectOption("100");
+    await page.getByTestId("play").click();
+    await expect.poll(() => clockOf(page), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(30_000);
+    await page.getByTestId("pause").click();
+    expect(Number(await page.getByTestId("tab-audit").textContent().then((t) => t!.replace(/\D/g, "")))).toBeGreaterThan(50);
+    await page.screenshot({ path: join(ARTIFACTS, "import-1600x1000.png") });
+  }, 120_000);
+
   it("runs the loaded design beside another on its seed and shows the differences, the better side and both runs' traffic", async () => {
     const { page } = app;
+    await page.getByTestId("open-eu-outage-reject.yaml").click();
+    await expect.poll(async () => (await app.controller.execute("getSnapshot", {})).scenario?.fileName).toBe("eu-outage-reject.yaml");
     await page.getByTestId("tab-compare").click();
     expect(await page.getByTestId("tab-compare").textContent()).toBe("Compare");
     await page.getByTestId("compare-other").selectOption("eu-outage-consent.yaml");
