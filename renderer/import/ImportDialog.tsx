@@ -105,7 +105,9 @@ function ImportDialog(props: {
         />
       </div>
       <label>
-        Regions: one rule a line, <code>MATCH=region:JURISDICTION:Location</code>, where MATCH is an endpoint&apos;s host (and its subdomains) or a URL prefix
+        <span>
+          Regions: one rule a line, <code>MATCH=region:JURISDICTION:Location</code>, where MATCH is an endpoint&apos;s host (and its subdomains) or a URL prefix
+        </span>
         <textarea data-testid="import-regions" rows={4} value={rules} placeholder={RULES_EXAMPLE} onChange={(e) => setRules(e.target.value)} spellCheck={false} />
       </label>
       <footer>
