@@ -46,6 +46,9 @@ export const COMMAND_NAMES = [
   "evidenceArchive",
   "compareWith",
   "importConfig",
+  "openDraft",
+  "editDraft",
+  "applyDraft",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -63,6 +66,28 @@ export const REQUEST_OUTCOMES = ["ok", "error", "rejected", "cancelled"] as cons
 /** The gateway configs *Import…* reads: LiteLLM's config.yaml, a Portkey config. */
 export const IMPORT_FORMATS = ["litellm", "portkey"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** The scenario file as plain data, as the topology editor holds it: no defaults filled in, maybe not valid yet. */
+export type ScenarioDraftValue = { readonly [field: string]: unknown };
+/** What the editor adds, removes and renames: a region, provider, logical model or caller population. */
+export const DRAFT_ENTITIES = ["region", "provider", "model", "callers"] as const;
+export type DraftEntity = (typeof DRAFT_ENTITIES)[number];
+/**
+ * One edit. `add` gives the entity a fresh id and valid defaults; `remove` takes with it everything that names
+ * it; `rename` changes it everywhere it is named; `set` writes one field (a form's), `value` absent removes it.
+ */
+export type DraftOp =
+  | { readonly op: "add"; readonly entity: DraftEntity }
+  | { readonly op: "remove"; readonly entity: DraftEntity; readonly id: string }
+  | { readonly op: "rename"; readonly entity: DraftEntity; readonly from: string; readonly to: string }
+  | { readonly op: "set"; readonly path: readonly (string | number)[]; readonly value?: unknown };
+/** A draft with the text it will be written into (comments and order kept) and its problems by field. */
+export interface DraftView {
+  readonly fileName: string;
+  readonly baseText: string;
+  readonly draft: ScenarioDraftValue;
+  readonly problems: readonly ScenarioProblemView[];
+}
 
 /** A command without arguments. */
 export type NoInput = Record<string, never>;
@@ -123,6 +148,12 @@ export interface CommandInputs {
    * `--region MATCH=region:JURISDICTION:Location` rules that place its endpoints.
    */
   importConfig: { readonly format: ImportFormat; readonly fileName: string; readonly text: string; readonly regions: readonly string[] };
+  /** A draft to edit: the loaded scenario's file, a library file as a template, or an empty topology. */
+  openDraft: { readonly source: "loaded" } | { readonly source: "library"; readonly name: string } | { readonly source: "empty" };
+  /** One edit of a draft; nothing is stored, so undo is the editor's previous draft. */
+  editDraft: { readonly baseText: string; readonly draft: ScenarioDraftValue; readonly op: DraftOp };
+  /** The draft written into its text and loaded as the run, when it validates: the session reloads without a restart. */
+  applyDraft: { readonly fileName: string; readonly baseText: string; readonly draft: ScenarioDraftValue };
 }
 
 /**
@@ -270,6 +301,11 @@ export interface CommandResults {
   importConfig:
     | { readonly ok: true; readonly fileName: string; readonly warnings: readonly ScenarioProblemView[] }
     | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
+  openDraft: DraftView;
+  /** `added`: the id an `add` gave the new entity. */
+  editDraft: { readonly draft: ScenarioDraftValue; readonly problems: readonly ScenarioProblemView[]; readonly added?: string };
+  /** Loaded, with the text it was written as (what *Save scenario* then downloads); or the problems, nothing changed. */
+  applyDraft: { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
 }
 
 /** What the host pushes to the UI. */

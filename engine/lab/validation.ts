@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { BUNDLE_NAME } from "../evidence/library";
 import { faultKinds } from "../scenario/schema";
-import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
+import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, DRAFT_ENTITIES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
 
 /** A type with `readonly` taken off at every depth: the contract writes it, zod's outputs do not. */
 type Writable<T> = T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
@@ -47,6 +47,12 @@ const auditFilterSchema = z.strictObject({
 
 /** A file of the scenario library, by name: a plain file name, so no path leaves the library's folder. */
 const libraryFileName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/");
+
+/** A draft is checked by the scenario schema when it is written; here only that it is an object and its text a file's size. */
+const draftValue = z.record(z.string(), z.unknown());
+const draftText = z.string().max(1_000_000);
+const draftEntity = z.enum(DRAFT_ENTITIES);
+const draftId = z.string().min(1).max(200);
 
 /** Every command's schema, keyed like the contract's inputs. */
 export const commandSchemas = {
@@ -86,6 +92,22 @@ export const commandSchemas = {
     text: z.string().max(1_000_000),
     regions: z.array(z.string().min(1).max(500)).max(100),
   }),
+  openDraft: z.discriminatedUnion("source", [
+    z.strictObject({ source: z.literal("loaded") }),
+    z.strictObject({ source: z.literal("library"), name: libraryFileName }),
+    z.strictObject({ source: z.literal("empty") }),
+  ]),
+  editDraft: z.strictObject({
+    baseText: draftText,
+    draft: draftValue,
+    op: z.discriminatedUnion("op", [
+      z.strictObject({ op: z.literal("add"), entity: draftEntity }),
+      z.strictObject({ op: z.literal("remove"), entity: draftEntity, id: draftId }),
+      z.strictObject({ op: z.literal("rename"), entity: draftEntity, from: draftId, to: draftId }),
+      z.strictObject({ op: z.literal("set"), path: z.array(z.union([z.string().min(1).max(200), z.int().min(0).max(100_000)])).min(1).max(16), value: z.unknown().optional() }),
+    ]),
+  }),
+  applyDraft: z.strictObject({ fileName: z.string().min(1).max(255), baseText: draftText, draft: draftValue }),
 } as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
 
 /** Every command has a schema, and each schema's output is the contract's input, in both directions. */

@@ -42,7 +42,7 @@ describe("the command table", () => {
   it("has one handler for each command of the contract, and declares which change nothing", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
     const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
-    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith"]);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith", "openDraft", "editDraft"]);
   });
 
   it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
@@ -82,6 +82,13 @@ describe("the command table", () => {
     expect(await send("evidenceArchive", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
     // The same design twice on the same seed: nothing may differ, or the comparison measures noise.
     expect(await send("compareWith", { name: "short-drill.yaml" })).toMatchObject({ ok: true, result: { labels: { a: "short-drill", b: "short-drill (B)" }, differences: 0 } });
+    // The editor's round: the loaded file as a draft, one edit, applied as the run.
+    const opened = await send("openDraft", { source: "loaded" });
+    expect(opened).toMatchObject({ ok: true, result: { fileName: "short-drill.yaml", problems: [] } });
+    const { baseText, draft } = (opened as { result: { baseText: string; draft: Record<string, unknown> } }).result;
+    const edited = await send("editDraft", { baseText, draft, op: { op: "set", path: ["duration_s"], value: 90 } });
+    expect(edited).toMatchObject({ ok: true, result: { problems: [], draft: { duration_s: 90 } } });
+    expect(await send("applyDraft", { fileName: "short-drill.yaml", baseText, draft: (edited as { result: { draft: unknown } }).result.draft })).toMatchObject({ ok: true, result: { ok: true } });
     // A gateway config imported and loaded in place of the run, what it could not carry over located in it.
     const config = readFileSync(join(fixtures, "import/litellm/azure-load-balance/config.yaml"), "utf8");
     const regions = readFileSync(join(fixtures, "import/litellm/azure-load-balance/regions.txt"), "utf8").trim().split("\n");

@@ -1,6 +1,7 @@
 /** The command table: every command of the contract, by name, to its handler. */
 import { auditCommands } from "./audit";
 import { compareCommands } from "./compare";
+import { draftCommands } from "./draft";
 import { evidenceCommands } from "./evidence";
 import { exportCommands } from "./export";
 import { faultCommands } from "./faults";
@@ -11,4 +12,4 @@ import { scenarioCommands } from "./scenario";
 
 export type { CommandHandler, CommandTable } from "./handler";
 
-export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...importCommands };
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...importCommands, ...draftCommands };

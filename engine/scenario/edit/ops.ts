@@ -27,6 +27,11 @@ function freshId(draft: ScenarioDraft, kind: EntityKind, base: string): string {
   return `${base}-${n}`;
 }
 
+function requireFirst<T>(list: readonly T[], missing: string): T {
+  if (list.length === 0) throw new Error(missing);
+  return list[0]!;
+}
+
 function copy(draft: ScenarioDraft): ScenarioDraft {
   return structuredClone(draft);
 }
@@ -45,7 +50,7 @@ export function addRegion(draft: ScenarioDraft): { draft: ScenarioDraft; id: str
 export function addProvider(draft: ScenarioDraft): { draft: ScenarioDraft; id: string } {
   const next = copy(draft);
   const id = freshId(next, "provider", "provider");
-  const region = next.topology.regions[0]!.id;
+  const region = requireFirst(next.topology.regions, "a provider is deployed in a region: add a region first").id;
   next.topology.providers.push({ id, deployments: [{ region, endpoint: `https://${id}.${region}.sim.test`, models: ["model-a"] }] });
   return { draft: next, id };
 }
@@ -54,7 +59,7 @@ export function addProvider(draft: ScenarioDraft): { draft: ScenarioDraft; id: s
 export function addModel(draft: ScenarioDraft): { draft: ScenarioDraft; id: string } {
   const next = copy(draft);
   const id = freshId(next, "model", "model");
-  const provider = next.topology.providers[0]!;
+  const provider = requireFirst(next.topology.providers, "a logical model is served by a provider's model: add a provider first");
   const entry = provider.deployments[0]!.models[0]!;
   next.topology.models.push({ id, serves: [{ provider: provider.id, model: typeof entry === "string" ? entry : entry.model }] });
   return { draft: next, id };
@@ -64,8 +69,9 @@ export function addModel(draft: ScenarioDraft): { draft: ScenarioDraft; id: stri
 export function addCallers(draft: ScenarioDraft): { draft: ScenarioDraft; id: string } {
   const next = copy(draft);
   const id = freshId(next, "callers", "callers");
-  const region = next.topology.regions[0]!;
-  next.topology.callers.push({ id, region: region.id, jurisdiction: region.jurisdiction, model: next.topology.models[0]!.id, rate_per_s: 1 });
+  const region = requireFirst(next.topology.regions, "callers sit in a region: add a region first");
+  const model = requireFirst(next.topology.models, "callers ask for a logical model: add one first");
+  next.topology.callers.push({ id, region: region.id, jurisdiction: region.jurisdiction, model: model.id, rate_per_s: 1 });
   return { draft: next, id };
 }
 
