@@ -4,11 +4,12 @@
  */
 import { Document, isScalar, visit } from "yaml";
 import { parseScenario, type ScenarioProblem } from "../scenario/load";
-import { DIRECTOR_DEFAULTS, HEADER_DEFAULTS, POLICY_DEFAULTS, SCENARIO_REVISION, type ScenarioInput } from "../scenario/schema";
+import { DIRECTOR_DEFAULTS, HEADER_DEFAULTS, POLICY_DEFAULTS, SCENARIO_REVISION, type Scenario, type ScenarioInput } from "../scenario/schema";
 import type { RegionRule } from "./regions";
 import type { SourcePath } from "./source";
 
-export type ImportResult = { ok: true; scenarioText: string; warnings: ScenarioProblem[] } | { ok: false; problems: ScenarioProblem[] };
+/** On success the scenario's text and the scenario it validated as, so a caller that runs it parses nothing again. */
+export type ImportResult = { ok: true; scenarioText: string; scenario: Scenario; warnings: ScenarioProblem[] } | { ok: false; problems: ScenarioProblem[] };
 export type Report = (path: SourcePath, message: string) => void;
 
 /** Long enough for the health checks, circuits and director to act several times over; short enough to play at once. */
@@ -194,7 +195,7 @@ export function emitScenario({ file, format, deployments, models, ids, gateway, 
   const scenarioText = `# Imported from ${baseName(file)} by failover-lab import; see its warnings for what was not imported.\n${toYaml(scenario)}`;
   const check = parseScenario(scenarioText, "(imported scenario)");
   if (!check.ok) return { ok: false, problems: check.problems.map((p) => ({ ...p, message: `the imported scenario is invalid, an importer bug: ${p.field}: ${p.message}` })) };
-  return { ok: true, scenarioText, warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return { ok: true, scenarioText, scenario: check.scenario, warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column) };
 }
 
 /** Written as the shipped scenarios are: a mapping or list of plain values on one line, the rest as blocks. */
