@@ -5,9 +5,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { REPORT_PAGE_FILES } from "../engine";
 
 const root = join(import.meta.dirname, "..");
+const run = promisify(execFile);
 export const RENDERER_DIR = join(root, "dist", "renderer");
 /** Where the engine reads the report page from when run from the source tree (engine/report/page.ts). */
 export const REPORT_PAGE_DIR = join(root, "dist", "report-page");
@@ -30,11 +33,19 @@ const upToDate = (outputs: readonly string[], sources: readonly string[]) => {
  */
 const RENDERER_SOURCES = ["renderer", "engine/lab/contract.ts", "vite.config.ts"];
 
+/**
+ * Builds in a child process with NODE_ENV=production: Vite takes the build's React flavour from the
+ * process's NODE_ENV, which vitest sets to "test", and the bundle a test run leaves in dist/ is the one
+ * `npm start` then serves.
+ */
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<void> {
   if (upToDate([join(RENDERER_DIR, "index.html")], RENDERER_SOURCES)) return;
   log("Building the UI (vite build)…");
-  const { build } = await import("vite");
-  await build({ configFile: join(root, "vite.config.ts"), logLevel: "warn" });
+  const vite = join(root, "node_modules", "vite", "bin", "vite.js");
+  const { stderr } = await run(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: root, env: { ...process.env, NODE_ENV: "production" } }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`vite build failed: ${error.stderr?.trim() || error.message}`);
+  });
+  if (stderr.trim()) log(stderr.trim());
 }
 
 /** The report page's sources: its entry and stylesheet, the chart code it shares with the app, uPlot, this build. */

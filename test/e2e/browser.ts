@@ -60,8 +60,33 @@ export async function playAt100Until(page: Page, ms: number, timeout: number): P
  * canvas resize, which fit it again.
  */
 export async function showWholeGraph(page: Page): Promise<void> {
-  await page.locator(".react-flow__controls-fitview").click();
+  // A layout still settling (nodes measured after a run's counters grow) fits the readable view again after
+  // the click; on a loaded machine that lands after it, so click until every node sits on a still canvas.
+  await expect
+    .poll(
+      async () => {
+        await page.locator(".react-flow__controls-fitview").click();
+        const still = async () => {
+          const before = await page.locator(".react-flow__viewport").getAttribute("style");
+          await page.waitForTimeout(150);
+          return before === (await page.locator(".react-flow__viewport").getAttribute("style"));
+        };
+        while (!(await still()));
+        return page.evaluate(WHOLE_GRAPH_VISIBLE);
+      },
+      { timeout: 10_000, interval: 250 },
+    )
+    .toBe(true);
 }
+
+/** Whether every node lies inside the canvas. A page script is a string: the tests compile without DOM types. */
+const WHOLE_GRAPH_VISIBLE = `(() => {
+  const pane = document.querySelector(".react-flow").getBoundingClientRect();
+  return [...document.querySelectorAll(".react-flow__node")].every((node) => {
+    const box = node.getBoundingClientRect();
+    return box.left >= pane.left && box.right <= pane.right && box.top >= pane.top && box.bottom <= pane.bottom;
+  });
+})()`;
 
 export async function openApp(
   options: { scenario?: string; viewport?: { width: number; height: number }; evidence?: LabControllerOptions["evidence"] } = {},
