@@ -68,7 +68,7 @@ export function importEnvoy(text: string, file: string, rules: readonly RegionRu
 
     const tls = transportIsTls(cluster.transport_socket, [...path, "transport_socket"], warn);
     const localityWeighted = lbConfig(cluster, path, warn);
-    const spread = lbPolicy(cluster.lb_policy, [...path, "lb_policy"], warn);
+    lbPolicy(cluster.lb_policy, [...path, "lb_policy"], warn);
 
     const assignment = cluster.load_assignment;
     const endpoints = isObj(assignment) ? assignment.endpoints : undefined;
@@ -160,7 +160,7 @@ export function importEnvoy(text: string, file: string, rules: readonly RegionRu
     }
     const [serves = [], ...lower] = refs;
     // Envoy spreads requests over a priority's hosts (ROUND_ROBIN by default); a weighted pick is the scenario's way to.
-    const strategy = refs.some((level) => level.length > 1) && spread ? "weighted" : undefined;
+    const strategy = refs.some((level) => level.length > 1) ? "weighted" : undefined;
     models.push({ id, sourceName: name, path: [...path, "name"], serves, equivalents: lower.flat(), ...(strategy ? { routing_strategy: strategy } : {}) });
 
     const probe = healthChecks(cluster.health_checks, [...path, "health_checks"], warn);
@@ -257,12 +257,11 @@ function lbConfig(cluster: Obj, path: SourcePath, warn: Report): boolean {
   return config.locality_weighted_lb_config !== undefined;
 }
 
-/** Whether the cluster spreads requests over its hosts; every policy but the two that only spread is warned about. */
-function lbPolicy(policy: unknown, path: SourcePath, warn: Report): boolean {
-  if (policy === undefined || (typeof policy === "string" && SPREADING_POLICIES.has(policy))) return true;
+/** Every lb_policy spreads requests over a priority's hosts, imported as a weighted pick; all but the two that only spread are warned about. */
+function lbPolicy(policy: unknown, path: SourcePath, warn: Report): void {
+  if (policy === undefined || (typeof policy === "string" && SPREADING_POLICIES.has(policy))) return;
   if (policy === "LEAST_REQUEST") warn(path, "LEAST_REQUEST has no equivalent (a scenario does not count requests in flight); imported as a weighted random pick");
   else warn(path, `${String(policy)} has no equivalent (a scenario picks ordered, weighted or by latency); imported as a weighted random pick`);
-  return true;
 }
 
 /** One host: its URL (https with a TLS transport socket), the field naming it, and its weight. */
