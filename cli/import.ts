@@ -1,5 +1,5 @@
 /**
- * `failover-lab import litellm|portkey CONFIG --region MATCH=region:JURISDICTION:Location … [--out FILE]`
+ * `failover-lab import litellm|portkey|envoy CONFIG --region MATCH=region:JURISDICTION:Location … [--out FILE]`
  *
  * Turns a gateway's config into a scenario. The scenario goes to stdout (or --out), every field that could not
  * be imported to stderr as `file:line:column: field: message`. Exit codes: 0 imported, warnings or not;
@@ -10,11 +10,13 @@ import { parseArgs } from "node:util";
 import { formatProblems, IMPORTERS, parseRegionRule } from "../engine";
 import { EXIT_INVALID_INPUT, readCommandLine, UsageError } from "./args";
 
-const USAGE = `usage: failover-lab import litellm|portkey CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]
+const USAGE = `usage: failover-lab import litellm|portkey|envoy CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]
 
   --region  places every endpoint whose URL matches MATCH: a host (it and its subdomains, e.g.
             openai.azure.com) or a URL prefix with its scheme (https://eu.example.com/v1); the longest
-            match wins. An endpoint no --region matches stops the import. Repeat for each region, e.g.
+            match wins; for envoy, MATCH may also be a locality's region, zone or sub_zone (us-east-1), which
+            places the hosts whose address no rule matches. An endpoint no --region matches stops the import.
+            Repeat for each region, e.g.
             --region my-eu.openai.azure.com=eu-west:EU:Dublin --region api.openai.com=us-east:US:Virginia
   --out     writes the scenario there instead of to stdout`;
 

@@ -63,8 +63,8 @@ export const MAX_SPEED = 100;
 /** What became of a request, as its audit record says; `cancelled`: its caller went away before the answer was whole. */
 export const REQUEST_OUTCOMES = ["ok", "error", "rejected", "cancelled"] as const satisfies readonly RequestRecord["outcome"][];
 
-/** The gateway configs *Import…* reads: LiteLLM's config.yaml, a Portkey config. */
-export const IMPORT_FORMATS = ["litellm", "portkey"] as const;
+/** The gateway configs *Import…* reads: LiteLLM's config.yaml, a Portkey config, an Envoy config's clusters. */
+export const IMPORT_FORMATS = ["litellm", "portkey", "envoy"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** The scenario file as plain data, as the topology editor holds it: no defaults filled in, maybe not valid yet. */

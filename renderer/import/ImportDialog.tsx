@@ -10,7 +10,7 @@ import { plural } from "../format";
 import type { RejectedFile } from "../panels/ScenarioLibrary";
 import "./import.css";
 
-const FORMAT_TITLES: Record<ImportFormat, string> = { litellm: "LiteLLM config.yaml", portkey: "Portkey config (JSON)" };
+const FORMAT_TITLES: Record<ImportFormat, string> = { litellm: "LiteLLM config.yaml", portkey: "Portkey config (JSON)", envoy: "Envoy clusters (YAML or JSON)" };
 const RULES_EXAMPLE = "my-eu.openai.azure.com=eu-west:EU:Dublin\napi.openai.com=us-east:US:Virginia";
 
 type Imported = { readonly fileName: string; readonly warnings: readonly ScenarioProblemView[] };
