@@ -9,7 +9,7 @@ type Subcommand = (argv: readonly string[]) => Promise<number>;
 const SUBCOMMANDS: Readonly<Record<string, { summary: string; run: Subcommand }>> = {
   drill: { summary: "run a scenario headless in virtual time and answer the four questions", run: async (argv) => (await import("./drill")).main(argv) },
   compare: { summary: "run two scenarios on the same seed and show what differs", run: async (argv) => (await import("./compare")).main(argv) },
-  import: { summary: "turn a gateway config (LiteLLM, Portkey) into a scenario", run: async (argv) => (await import("./import")).main(argv) },
+  import: { summary: "turn a gateway config (LiteLLM, Portkey, Envoy) into a scenario", run: async (argv) => (await import("./import")).main(argv) },
   verify: { summary: "re-check an evidence bundle offline", run: async (argv) => (await import("./verify")).main(argv) },
 };
 

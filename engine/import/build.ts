@@ -141,7 +141,7 @@ export class Deployments {
 
 export interface Imported {
   file: string;
-  /** The config's kind, for the scenario's name: LiteLLM, Portkey. */
+  /** The config's kind, for the scenario's name: LiteLLM, Portkey, Envoy. */
   format: string;
   deployments: Deployments;
   models: readonly Logical[];
