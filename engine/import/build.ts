@@ -6,11 +6,31 @@ import { Document, isScalar, visit } from "yaml";
 import { parseScenario, type ScenarioProblem } from "../scenario/load";
 import { DIRECTOR_DEFAULTS, HEADER_DEFAULTS, POLICY_DEFAULTS, SCENARIO_REVISION, type Scenario, type ScenarioInput } from "../scenario/schema";
 import type { RegionRule } from "./regions";
-import type { SourcePath } from "./source";
+import { readSource, type Source, type SourcePath } from "./source";
 
 /** On success the scenario's text and the scenario it validated as, so a caller that runs it parses nothing again. */
 export type ImportResult = { ok: true; scenarioText: string; scenario: Scenario; warnings: ScenarioProblem[] } | { ok: false; problems: ScenarioProblem[] };
 export type Report = (path: SourcePath, message: string) => void;
+
+/** A config read for import and the two lists its importer fills: what it leaves out, and what stops it. */
+export interface ImportSession extends Source {
+  readonly warnings: ScenarioProblem[];
+  readonly problems: ScenarioProblem[];
+  readonly warn: Report;
+  readonly fail: Report;
+}
+
+/** Reads the config text every importer starts from, or the result that says why it cannot be read. */
+export function beginImport(text: string, file: string): { ok: true; session: ImportSession } | { ok: false; result: ImportResult } {
+  const read = readSource(text, file);
+  if (!read.ok) return { ok: false, result: { ok: false, problems: [read.problem] } };
+  const { data, at } = read.source;
+  const warnings: ScenarioProblem[] = [];
+  const problems: ScenarioProblem[] = [];
+  const warn: Report = (path, message) => warnings.push(at(path, message));
+  const fail: Report = (path, message) => problems.push(at(path, message));
+  return { ok: true, session: { data, at, warnings, problems, warn, fail } };
+}
 
 /** Long enough for the health checks, circuits and director to act several times over; short enough to play at once. */
 const IMPORTED_DURATION_S = 300;

@@ -8,10 +8,9 @@
  * settings. As for LiteLLM and Portkey (litellm.ts, portkey.ts), every field not imported is a located
  * warning; a cluster without endpoints, or a host no region rule places, is a problem and nothing is produced.
  */
-import type { ScenarioProblem } from "../scenario/load";
-import { Deployments, emitScenario, isObj, slug, unique, type ImportResult, type Logical, type Obj, type Ref, type Report } from "./build";
+import { beginImport, Deployments, emitScenario, isObj, slug, unique, type ImportResult, type Logical, type Obj, type Ref, type Report } from "./build";
 import { regionOf, type RegionRule } from "./regions";
-import { readSource, type SourcePath } from "./source";
+import type { SourcePath } from "./source";
 
 /** Envoy's outlier detection defaults (ANCHORS.md): eject after 5 consecutive 5xx, for 30 s × ejections, capped at 300 s. */
 const ENVOY_OUTLIER = { consecutive_5xx: 5, base_ejection_s: 30, max_ejection_s: 300 } as const;
@@ -38,13 +37,9 @@ interface Placed {
 
 /** Parses Envoy config text; `file` only labels warnings and problems. Never throws, whatever the text. */
 export function importEnvoy(text: string, file: string, rules: readonly RegionRule[]): ImportResult {
-  const read = readSource(text, file);
-  if (!read.ok) return { ok: false, problems: [read.problem] };
-  const { data, at } = read.source;
-  const warnings: ScenarioProblem[] = [];
-  const problems: ScenarioProblem[] = [];
-  const warn: Report = (path, message) => warnings.push(at(path, message));
-  const fail: Report = (path, message) => problems.push(at(path, message));
+  const begun = beginImport(text, file);
+  if (!begun.ok) return begun.result;
+  const { data, at, warnings, problems, warn, fail } = begun.session;
 
   const found = clustersOf(data, warn);
   if (!found.ok) return { ok: false, problems: [at(found.path, found.message)] };

@@ -5,10 +5,9 @@
  * is a warning at the field that says it, never dropped silently; what a scenario cannot do without (a
  * region for every deployment, at least one model) is a problem, and then nothing is produced.
  */
-import type { ScenarioProblem } from "../scenario/load";
-import { Deployments, emitScenario, endpointOf, isObj, slug, unique, type ImportResult, type Logical, type Obj, type Ref, type Report } from "./build";
+import { beginImport, Deployments, emitScenario, endpointOf, isObj, slug, unique, type ImportResult, type Logical, type Obj, type Ref, type Report } from "./build";
 import { regionOf, type RegionRule } from "./regions";
-import { readSource, type SourcePath } from "./source";
+import type { SourcePath } from "./source";
 
 /** LiteLLM's routing strategies that have a scenario equivalent; the others are warned about. */
 const ROUTING: Readonly<Record<string, "weighted" | "latency">> = { "simple-shuffle": "weighted", "latency-based-routing": "latency" };
@@ -20,13 +19,9 @@ const SETTINGS_READ = new Set(["routing_strategy", "num_retries", "timeout", "re
 
 /** Parses LiteLLM config text; `file` only labels warnings and problems. Never throws, whatever the text. */
 export function importLitellm(text: string, file: string, rules: readonly RegionRule[]): ImportResult {
-  const read = readSource(text, file);
-  if (!read.ok) return { ok: false, problems: [read.problem] };
-  const { data, at } = read.source;
-  const warnings: ScenarioProblem[] = [];
-  const problems: ScenarioProblem[] = [];
-  const warn = (path: SourcePath, message: string) => warnings.push(at(path, message));
-  const fail = (path: SourcePath, message: string) => problems.push(at(path, message));
+  const begun = beginImport(text, file);
+  if (!begun.ok) return begun.result;
+  const { data, at, warnings, problems, warn, fail } = begun.session;
 
   if (!isObj(data)) return { ok: false, problems: [at([], "a LiteLLM config must be a mapping with a model_list, not " + (Array.isArray(data) ? "a list" : data === null || data === undefined ? "an empty file" : "a single value"))] };
   for (const key of Object.keys(data))

@@ -4,10 +4,9 @@
  * timeout the gateway's. A scenario routes one level, so nested strategies are flattened into the top-level
  * order and warned about. As for LiteLLM (litellm.ts), every field not imported is a located warning.
  */
-import type { ScenarioProblem } from "../scenario/load";
-import { Deployments, emitScenario, endpointOf, isObj, type ImportResult, type Obj, type Ref, type Report } from "./build";
+import { beginImport, Deployments, emitScenario, endpointOf, isObj, type ImportResult, type Obj, type Ref, type Report } from "./build";
 import { regionOf, type RegionRule } from "./regions";
-import { readSource, type SourcePath } from "./source";
+import type { SourcePath } from "./source";
 
 const ROUTE_ID = "portkey-route";
 const TOP_KEYS = new Set(["strategy", "targets", "retry", "request_timeout"]);
@@ -15,13 +14,9 @@ const TARGET_KEYS = new Set(["provider", "custom_host", "override_params", "weig
 
 /** Parses Portkey config text (JSON, or the same as YAML); `file` only labels warnings and problems. Never throws. */
 export function importPortkey(text: string, file: string, rules: readonly RegionRule[]): ImportResult {
-  const read = readSource(text, file);
-  if (!read.ok) return { ok: false, problems: [read.problem] };
-  const { data, at } = read.source;
-  const warnings: ScenarioProblem[] = [];
-  const problems: ScenarioProblem[] = [];
-  const warn: Report = (path, message) => warnings.push(at(path, message));
-  const fail: Report = (path, message) => problems.push(at(path, message));
+  const begun = beginImport(text, file);
+  if (!begun.ok) return begun.result;
+  const { data, at, warnings, problems, warn, fail } = begun.session;
   if (!isObj(data)) return { ok: false, problems: [at([], "a Portkey config must be a mapping (a JSON object) with a strategy and targets, or one target")] };
 
   // A config without a strategy is a single target itself.
