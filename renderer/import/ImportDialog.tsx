@@ -106,7 +106,7 @@ function ImportDialog(props: {
       </div>
       <label>
         <span>
-          Regions: one rule a line, <code>MATCH=region:JURISDICTION:Location</code>, where MATCH is an endpoint&apos;s host (and its subdomains) or a URL prefix
+          Regions: one rule a line, <code>MATCH=region:JURISDICTION:Location</code>, where MATCH is an endpoint&apos;s host (and its subdomains) or a URL prefix{format === "envoy" && ", or a locality's region, zone or sub_zone"}
         </span>
         <textarea data-testid="import-regions" rows={4} value={rules} placeholder={RULES_EXAMPLE} onChange={(e) => setRules(e.target.value)} spellCheck={false} />
       </label>
