@@ -194,7 +194,10 @@ function clustersOf(data: unknown, warn: Report): Found {
   if (!isObj(data)) return { ok: false, path: [], message: shape };
   if (data.static_resources === undefined) {
     if (data.name === undefined && data.load_assignment === undefined) return { ok: false, path: [], message: shape };
-    return { ok: true, clusters: [data], path: [], single: true, retryPolicies: data.retry_policy === undefined ? [] : [{ value: data.retry_policy, path: ["retry_policy"] }] };
+    if (data.retry_policy === undefined) return { ok: true, clusters: [data], path: [], single: true, retryPolicies: [] };
+    // Envoy itself refuses a cluster with a retry_policy; a one-cluster file may carry its route's beside it.
+    warn(["retry_policy"], "note: Envoy sets retry_policy on a route or virtual host, not on a cluster; imported as the policy of the routes to this cluster");
+    return { ok: true, clusters: [data], path: [], single: true, retryPolicies: [{ value: data.retry_policy, path: ["retry_policy"] }] };
   }
   const retryPolicies: Setting[] = [];
   if (data.retry_policy !== undefined) retryPolicies.push({ value: data.retry_policy, path: ["retry_policy"] });
