@@ -1,0 +1,509 @@
+/**
+ * The topology editor: a draft of a scenario file, opened from the loaded run, a library file or nothing, edited
+ * one engine op at a time (the engine adds with valid defaults, removes and renames everywhere, and finds each
+ * draft's problems by loading it as *Apply* would), then applied to the session or saved as a file.
+ */
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from "react";
+import type { DraftEntity, DraftOp, LabApi, ScenarioDraftValue, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
+import { download } from "../download";
+import { plural } from "../format";
+import { problemsAt, type FieldPath } from "./fieldPath";
+import { canRedo, canUndo, historyOf, push, redo, undo, type History } from "./history";
+import "./editor.css";
+
+/** Not a file name: a library file is named `*.yaml`. */
+const EMPTY_TEMPLATE = "empty";
+// The renderer reaches the engine through its contract only, so the schema's enums are restated here
+// (engine/scenario/sections/: fields.ts, models.ts, director.ts, policy.ts, audit.ts).
+const JURISDICTIONS = ["EU", "US", "UK", "CH", "CA", "JP", "AU", "IN", "BR", "SG"];
+const ROUTING_STRATEGIES = ["ordered", "weighted", "latency"];
+const BAD_TOKEN_KINDS = ["wrong-key", "expired", "wrong-audience"];
+const SETTINGS: readonly { label: string; path: FieldPath; options?: readonly string[]; fallback: string }[] = [
+  { label: "Director mode", path: ["director", "mode"], options: ["dns", "anycast"], fallback: "dns" },
+  { label: "DNS TTL, s", path: ["director", "ttl_s"], fallback: "60" },
+  { label: "Layout", path: ["director", "layout"], options: ["active-active", "active-passive"], fallback: "active-active" },
+  { label: "Outage choice", path: ["policy", "outage_choice"], options: ["reject", "cross-border-with-consent", "cross-border-with-transfer-mechanism"], fallback: "reject" },
+  { label: "Gateway max attempts", path: ["gateway", "max_attempts"], fallback: "3" },
+  { label: "Audit pattern", path: ["audit", "pattern"], options: ["central", "per-region"], fallback: "central" },
+];
+
+/** A draft and the problems the engine found in it when it was made, so undo and redo need no engine call. */
+interface Entry {
+  readonly draft: ScenarioDraftValue;
+  readonly problems: readonly ScenarioProblemView[];
+}
+interface Doc {
+  readonly fileName: string;
+  readonly baseText: string;
+  readonly history: History<Entry>;
+}
+type Status =
+  | { kind: "idle" }
+  | { kind: "busy"; doing: string }
+  | { kind: "applied"; fileName: string }
+  | { kind: "refused"; problems: readonly ScenarioProblemView[] }
+  | { kind: "error"; message: string };
+
+type Api = Pick<LabApi, "listScenarios" | "openDraft" | "editDraft" | "applyDraft">;
+type Row = Readonly<Record<string, unknown>>;
+type Edit = (op: DraftOp) => void;
+
+export function EditorPanel(props: { api: Api; loaded: string | null; hidden: boolean }) {
+  const { api, loaded, hidden } = props;
+  const [library, setLibrary] = useState<readonly ScenarioListing[]>([]);
+  const [doc, setDoc] = useState<Doc | null>(null);
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const fail = (e: Error) => setStatus({ kind: "error", message: e.message });
+
+  useEffect(() => {
+    api.listScenarios({}).then(
+      ({ scenarios }) => setLibrary(scenarios),
+      (e: Error) => setStatus({ kind: "error", message: e.message }),
+    );
+  }, [api]);
+
+  const open = (input: Parameters<Api["openDraft"]>[0]) => {
+    setStatus({ kind: "busy", doing: "Opening…" });
+    api.openDraft(input).then((view) => {
+      setDoc({ fileName: view.fileName, baseText: view.baseText, history: historyOf({ draft: view.draft, problems: view.problems }) });
+      setStatus({ kind: "idle" });
+    }, fail);
+  };
+
+  const edit: Edit = (op) => {
+    if (!doc) return;
+    api.editDraft({ baseText: doc.baseText, draft: doc.history.present.draft, op }).then((reply) => {
+      setDoc((d) => d && { ...d, history: push(d.history, { draft: reply.draft, problems: reply.problems }) });
+      setStatus({ kind: "idle" });
+    }, fail);
+  };
+
+  const apply = (then?: (text: string) => void) => {
+    if (!doc) return;
+    setStatus({ kind: "busy", doing: "Applying…" });
+    api.applyDraft({ fileName: doc.fileName, baseText: doc.baseText, draft: doc.history.present.draft }).then((reply) => {
+      if (!reply.ok) return setStatus({ kind: "refused", problems: reply.problems });
+      setStatus({ kind: "applied", fileName: doc.fileName });
+      then?.(reply.text);
+    }, fail);
+  };
+
+  const step = (move: typeof undo) => setDoc((d) => d && { ...d, history: move(d.history) });
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
+    // Typing not yet committed is the input's own to undo.
+    if (e.target instanceof HTMLInputElement && e.target.value !== e.target.defaultValue) return;
+    e.preventDefault();
+    step(e.shiftKey ? redo : undo);
+  };
+
+  const present = doc?.history.present;
+  return (
+    <section className="editor" aria-label="Topology editor" data-testid="editor-panel" hidden={hidden} onKeyDown={onKeyDown}>
+      <header className="editor-header">
+        <select
+          data-testid="editor-template"
+          aria-label="New from template"
+          value=""
+          onChange={(e) => open(e.target.value === EMPTY_TEMPLATE ? { source: "empty" } : { source: "library", name: e.target.value })}
+        >
+          <option value="" disabled>
+            New from template…
+          </option>
+          <option value={EMPTY_TEMPLATE}>Empty topology</option>
+          {library.map((s) => (
+            <option key={s.file} value={s.file}>
+              {s.file}
+            </option>
+          ))}
+        </select>
+        <button data-testid="editor-open-loaded" disabled={loaded === null} onClick={() => open({ source: "loaded" })} title={loaded === null ? "No scenario is loaded" : `Edit ${loaded}`}>
+          Edit the loaded scenario
+        </button>
+        {doc && present && (
+          <>
+            <strong className="editor-file" data-testid="editor-file">
+              {doc.fileName}
+            </strong>
+            <button data-testid="editor-undo" disabled={!canUndo(doc.history)} onClick={() => step(undo)} title="Undo (Ctrl+Z)">
+              Undo
+            </button>
+            <button data-testid="editor-redo" disabled={!canRedo(doc.history)} onClick={() => step(redo)} title="Redo (Ctrl+Shift+Z)">
+              Redo
+            </button>
+            <button data-testid="editor-apply" disabled={status.kind === "busy"} onClick={() => apply()} title="Load this draft as the session's run">
+              Apply
+            </button>
+            <button
+              data-testid="editor-save"
+              disabled={status.kind === "busy"}
+              onClick={() => apply((text) => download(doc.fileName, text, "application/yaml"))}
+              title="Apply, then download the scenario file"
+            >
+              Save
+            </button>
+            <ProblemList problems={present.problems} />
+          </>
+        )}
+        <StatusLine status={status} />
+      </header>
+      {!present ? (
+        <p className="editor-empty">Start from a template or edit the loaded scenario.</p>
+      ) : (
+        <DraftForm draft={present.draft} problems={present.problems} edit={edit} />
+      )}
+    </section>
+  );
+}
+
+function ProblemList({ problems }: { problems: readonly ScenarioProblemView[] }) {
+  if (problems.length === 0)
+    return (
+      <span className="editor-ok" data-testid="editor-problems">
+        No problems
+      </span>
+    );
+  return (
+    <details className="editor-problems" data-testid="editor-problems">
+      <summary>{plural(problems.length, "problem")}</summary>
+      <ul>
+        {problems.map((p, i) => (
+          <li key={i}>
+            {p.field && <code>{p.field}</code>} {p.message}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function StatusLine({ status }: { status: Status }) {
+  switch (status.kind) {
+    case "idle":
+      return null;
+    case "busy":
+      return <span className="editor-status">{status.doing}</span>;
+    case "applied":
+      return (
+        <span className="editor-status editor-applied" data-testid="editor-status">
+          Applied: the session runs {status.fileName}
+        </span>
+      );
+    case "refused":
+      return (
+        <span className="editor-status editor-error" role="alert" data-testid="editor-status">
+          Not applied, {plural(status.problems.length, "problem")}: {status.problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join("; ")}
+        </span>
+      );
+    case "error":
+      return (
+        <span className="editor-status editor-error" role="alert" data-testid="editor-status">
+          {status.message}
+        </span>
+      );
+  }
+}
+
+function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; problems: readonly ScenarioProblemView[]; edit: Edit }) {
+  const regions = rows(draft, "regions");
+  const providers = rows(draft, "providers");
+  const models = rows(draft, "models");
+  const callers = rows(draft, "callers");
+  const regionIds = regions.map((r) => text(r.id));
+  const set = (path: FieldPath) => (value: unknown) => edit({ op: "set", path, value });
+  const field = (path: FieldPath) => ({ path, problems, onSet: set(path) });
+
+  return (
+    <div className="editor-sections">
+      <Section title="Regions" entity="region" count={regions.length} edit={edit} columns={["id", "jurisdiction", "location"]}>
+        {regions.map((r, i) => {
+          const at = ["topology", "regions", i];
+          return (
+            <EntityRow key={i} entity="region" row={r} at={at} problems={problems} edit={edit}>
+              <td>
+                <SelectField testId={`editor-region-${text(r.id)}-jurisdiction`} label="Jurisdiction" value={text(r.jurisdiction)} options={JURISDICTIONS} {...field([...at, "jurisdiction"])} />
+              </td>
+              <td>
+                <TextField testId={`editor-region-${text(r.id)}-location`} label="Location" value={text(r.location)} {...field([...at, "location"])} />
+              </td>
+            </EntityRow>
+          );
+        })}
+      </Section>
+
+      <Section title="Providers" entity="provider" count={providers.length} edit={edit} columns={["id", "deployments: region, endpoint, models"]}>
+        {providers.map((p, i) => {
+          const at = ["topology", "providers", i];
+          return (
+            <EntityRow key={i} entity="provider" row={p} at={at} problems={problems} edit={edit}>
+              <td>
+                {list(p.deployments).map((d, j) => {
+                  const dat = [...at, "deployments", j];
+                  const testId = `editor-provider-${text(p.id)}-deployment-${j}`;
+                  return (
+                    <div key={j} className="editor-deployment">
+                      <SelectField testId={`${testId}-region`} label="Region" value={text(d.region)} options={regionIds} {...field([...dat, "region"])} />
+                      <TextField testId={`${testId}-endpoint`} label="Endpoint" value={text(d.endpoint)} wide {...field([...dat, "endpoint"])} />
+                      <TextField
+                        testId={`${testId}-models`}
+                        label="Models, comma-separated"
+                        value={deployedModels(d.models).join(", ")}
+                        {...field([...dat, "models"])}
+                        onSet={(value) => set([...dat, "models"])(withModelNames(d.models, splitList(String(value ?? ""))))}
+                      />
+                    </div>
+                  );
+                })}
+              </td>
+            </EntityRow>
+          );
+        })}
+      </Section>
+
+      <Section title="Logical models" entity="model" count={models.length} edit={edit} columns={["id", "routing", "serves (provider/model)", "equivalents"]}>
+        {models.map((m, i) => {
+          const at = ["topology", "models", i];
+          return (
+            <EntityRow key={i} entity="model" row={m} at={at} problems={problems} edit={edit}>
+              <td>
+                <SelectField testId={`editor-model-${text(m.id)}-routing`} label="Routing strategy" value={text(m.routing_strategy)} options={ROUTING_STRATEGIES} fallback="ordered" {...field([...at, "routing_strategy"])} />
+              </td>
+              {(["serves", "equivalents"] as const).map((key) => (
+                <td key={key}>
+                  <TextField
+                    testId={`editor-model-${text(m.id)}-${key}`}
+                    label={`${key}, provider/model, comma-separated`}
+                    value={list(m[key]).map((ref) => `${text(ref.provider)}/${text(ref.model)}`).join(", ")}
+                    wide
+                    {...field([...at, key])}
+                    onSet={(value) => set([...at, key])(withModelRefs(m[key], splitList(String(value ?? ""))))}
+                  />
+                </td>
+              ))}
+            </EntityRow>
+          );
+        })}
+      </Section>
+
+      <Section title="Callers" entity="callers" count={callers.length} edit={edit} columns={["id", "region", "jurisdiction", "model", "rate/s", "consent", "bad tokens: wrong key, expired, wrong audience"]}>
+        {callers.map((c, i) => {
+          const at = ["topology", "callers", i];
+          const testId = `editor-callers-${text(c.id)}`;
+          const badTokens = (c.bad_tokens ?? {}) as Row;
+          return (
+            <EntityRow key={i} entity="callers" row={c} at={at} problems={problems} edit={edit}>
+              <td>
+                <SelectField testId={`${testId}-region`} label="Region" value={text(c.region)} options={regionIds} {...field([...at, "region"])} />
+              </td>
+              <td>
+                <SelectField testId={`${testId}-jurisdiction`} label="Jurisdiction of the data" value={text(c.jurisdiction)} options={JURISDICTIONS} {...field([...at, "jurisdiction"])} />
+              </td>
+              <td>
+                <SelectField testId={`${testId}-model`} label="Logical model" value={text(c.model)} options={models.map((m) => text(m.id))} {...field([...at, "model"])} />
+              </td>
+              <td>
+                <TextField testId={`${testId}-rate`} label="Requests per second" value={text(c.rate_per_s)} numeric {...field([...at, "rate_per_s"])} />
+              </td>
+              <td>
+                <TextField testId={`${testId}-consent`} label="Share with cross-border consent" value={text(c.consent_share)} placeholder="0" numeric {...field([...at, "consent_share"])} />
+              </td>
+              <td className="editor-tokens">
+                {BAD_TOKEN_KINDS.map((kind) => (
+                  <TextField key={kind} testId={`${testId}-bad-${kind}`} label={`Share of ${kind} tokens`} value={text(badTokens[kind])} placeholder="0" numeric {...field([...at, "bad_tokens", kind])} />
+                ))}
+              </td>
+            </EntityRow>
+          );
+        })}
+      </Section>
+
+      <fieldset className="editor-settings" data-testid="editor-settings">
+        <legend>Settings</legend>
+        {SETTINGS.map((s) => {
+          const value = text(valueAt(draft, s.path));
+          const testId = `editor-setting-${s.path.join("-")}`;
+          return (
+            <label key={testId}>
+              {s.label}
+              {s.options ? (
+                <SelectField testId={testId} label={s.label} value={value} options={s.options} fallback={s.fallback} {...field(s.path)} />
+              ) : (
+                <TextField testId={testId} label={s.label} value={value} placeholder={s.fallback} numeric {...field(s.path)} />
+              )}
+            </label>
+          );
+        })}
+      </fieldset>
+    </div>
+  );
+}
+
+function Section(props: { title: string; entity: DraftEntity; count: number; edit: Edit; columns: readonly string[]; children: ReactNode }) {
+  const { title, entity, count, edit, columns, children } = props;
+  return (
+    <section className="editor-section" aria-label={title}>
+      <h3>
+        {title} ({count})
+        <button data-testid={`editor-add-${entity}`} onClick={() => edit({ op: "add", entity })}>
+          Add
+        </button>
+      </h3>
+      {count > 0 && (
+        <table className="editor-table">
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+              <th>problems</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** One entity: its id (a rename when changed), its fields, the problems anywhere inside it, and Remove. */
+function EntityRow(props: { entity: DraftEntity; row: Row; at: FieldPath; problems: readonly ScenarioProblemView[]; edit: Edit; children: ReactNode }) {
+  const { entity, row, at, problems, edit, children } = props;
+  const id = text(row.id);
+  const own = problemsAt(problems, at);
+  return (
+    <tr data-testid={`editor-${entity}-${id}`}>
+      <td>
+        <TextField testId={`editor-${entity}-${id}-id`} label={`${entity} id`} value={id} path={[...at, "id"]} problems={problems} onSet={(to) => typeof to === "string" && to !== "" && edit({ op: "rename", entity, from: id, to })} />
+      </td>
+      {children}
+      <td className="editor-row-problems" data-testid={`editor-${entity}-${id}-problems`}>
+        {own.map((p, i) => (
+          <div key={i} title={p.field}>
+            {p.message}
+          </div>
+        ))}
+      </td>
+      <td>
+        <button data-testid={`editor-remove-${entity}-${id}`} onClick={() => edit({ op: "remove", entity, id })} title={`Remove ${entity} ${id} and what names it`}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+interface FieldProps {
+  testId: string;
+  label: string;
+  value: string;
+  path: FieldPath;
+  problems: readonly ScenarioProblemView[];
+  onSet: (value: unknown) => void;
+}
+
+/** The field's problems as its tooltip and its red outline. */
+function invalidProps(path: FieldPath, problems: readonly ScenarioProblemView[]) {
+  const own = problemsAt(problems, path);
+  return own.length === 0 ? {} : { "aria-invalid": true, title: own.map((p) => p.message).join("\n"), className: "invalid" };
+}
+
+/**
+ * Committed on blur or Enter, not on each key: each commit is an engine edit and an undo step. Uncontrolled, and
+ * keyed by its value so an undo or another edit's result replaces what it shows; Escape puts that back.
+ */
+function TextField(props: FieldProps & { numeric?: boolean; wide?: boolean; placeholder?: string }) {
+  const { testId, label, value, path, problems, onSet, numeric, wide, placeholder } = props;
+  const commit = (raw: string) => {
+    if (raw === value) return;
+    const trimmed = raw.trim();
+    // An emptied field is left to its default; a number the engine cannot read stays text, so its problem shows.
+    onSet(trimmed === "" ? undefined : numeric && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed);
+  };
+  return (
+    <input
+      key={value}
+      data-testid={testId}
+      aria-label={label}
+      defaultValue={value}
+      placeholder={placeholder}
+      size={wide ? 28 : numeric ? 5 : 12}
+      inputMode={numeric ? "decimal" : undefined}
+      onBlur={(e) => commit(e.currentTarget.value)}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") e.currentTarget.blur();
+        if (e.key === "Escape") {
+          e.currentTarget.value = value;
+          e.currentTarget.blur();
+        }
+      }}
+      {...invalidProps(path, problems)}
+    />
+  );
+}
+
+/** A value outside the options (a region since removed, a typo in the file) stays shown, so its problem can be read. */
+function SelectField(props: FieldProps & { options: readonly string[]; fallback?: string }) {
+  const { testId, label, value, path, problems, onSet, options, fallback } = props;
+  const shown = value === "" || options.includes(value) ? options : [value, ...options];
+  return (
+    <select data-testid={testId} aria-label={label} value={value} onChange={(e) => onSet(e.target.value === "" ? undefined : e.target.value)} {...invalidProps(path, problems)}>
+      {(value === "" || fallback !== undefined) && <option value="">{fallback === undefined ? "—" : `(default: ${fallback})`}</option>}
+      {shown.map((o) => (
+        <option key={o} value={o}>
+          {o}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A draft is any data until it validates, so each read checks the shape it expects. */
+function rows(draft: ScenarioDraftValue, key: string): Row[] {
+  const topology = draft.topology;
+  return typeof topology === "object" && topology !== null ? list((topology as Row)[key]) : [];
+}
+
+function list(value: unknown): Row[] {
+  return Array.isArray(value) ? value.filter((v): v is Row => typeof v === "object" && v !== null) : [];
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}
+
+function valueAt(draft: ScenarioDraftValue, path: FieldPath): unknown {
+  return path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[key] : undefined), draft);
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** A deployment's model names, whether written as a name or as `{ model, rpm, … }`. */
+function deployedModels(models: unknown): string[] {
+  return Array.isArray(models) ? models.map((m) => (typeof m === "object" && m !== null ? text((m as Row).model) : text(m))) : [];
+}
+
+/** The names typed, each keeping its `{ model, rpm, … }` entry where it had one, so the comma list loses no limits. */
+function withModelNames(before: unknown, names: readonly string[]): unknown[] {
+  const entries = Array.isArray(before) ? (before as unknown[]) : [];
+  return names.map((name) => entries.find((m) => typeof m === "object" && m !== null && (m as Row).model === name) ?? name);
+}
+
+/**
+ * `provider/model` entries, split at the first slash (a provider id has none, a model name may: `meta-llama/…`),
+ * each keeping the weight it had.
+ */
+function withModelRefs(before: unknown, entries: readonly string[]): Row[] {
+  const refs = list(before);
+  return entries.map((entry) => {
+    const slash = entry.indexOf("/");
+    const provider = slash < 0 ? entry : entry.slice(0, slash);
+    const model = slash < 0 ? "" : entry.slice(slash + 1);
+    return refs.find((r) => r.provider === provider && r.model === model) ?? { provider, model };
+  });
+}
