@@ -3,11 +3,11 @@
  * one engine op at a time (the engine adds with valid defaults, removes and renames everywhere, and finds each
  * draft's problems by loading it as *Apply* would), then applied to the session or saved as a file.
  */
-import { useEffect, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { DraftEntity, DraftOp, LabApi, ScenarioDraftValue, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
 import { download } from "../download";
 import { plural } from "../format";
-import { problemsAt, type FieldPath } from "./fieldPath";
+import { deployedModels, list, problemsAt, rows, splitList, text, valueAt, withModelNames, withModelRefs, type FieldPath, type Row } from "./fieldPath";
 import { canRedo, canUndo, historyOf, push, redo, undo, type History } from "./history";
 import "./editor.css";
 
@@ -45,15 +45,25 @@ type Status =
   | { kind: "error"; message: string };
 
 type Api = Pick<LabApi, "listScenarios" | "openDraft" | "editDraft" | "applyDraft">;
-type Row = Readonly<Record<string, unknown>>;
 type Edit = (op: DraftOp) => void;
 
 export function EditorPanel(props: { api: Api; loaded: string | null; hidden: boolean }) {
   const { api, loaded, hidden } = props;
   const [library, setLibrary] = useState<readonly ScenarioListing[]>([]);
-  const [doc, setDoc] = useState<Doc | null>(null);
+  const [doc, setDocState] = useState<Doc | null>(null);
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  // Edits and applies run one after another, each on the draft the one before left: a field committed on blur by
+  // a click on Add or Save would otherwise send both from the same draft, and the later reply drop the edit.
+  const docRef = useRef<Doc | null>(null);
+  const queue = useRef(Promise.resolve());
+  const setDoc = (next: Doc) => {
+    docRef.current = next;
+    setDocState(next);
+  };
   const fail = (e: Error) => setStatus({ kind: "error", message: e.message });
+  const enqueue = (task: (doc: Doc) => Promise<void>) => {
+    queue.current = queue.current.then(() => (docRef.current ? task(docRef.current) : undefined)).catch(fail);
+  };
 
   useEffect(() => {
     api.listScenarios({}).then(
@@ -70,25 +80,27 @@ export function EditorPanel(props: { api: Api; loaded: string | null; hidden: bo
     }, fail);
   };
 
-  const edit: Edit = (op) => {
-    if (!doc) return;
-    api.editDraft({ baseText: doc.baseText, draft: doc.history.present.draft, op }).then((reply) => {
-      setDoc((d) => d && { ...d, history: push(d.history, { draft: reply.draft, problems: reply.problems }) });
+  const edit: Edit = (op) =>
+    enqueue(async (before) => {
+      const reply = await api.editDraft({ baseText: before.baseText, draft: before.history.present.draft, op });
+      // An undo, or another draft opened, while the engine answered wins: the edit was of a draft no longer shown.
+      if (docRef.current !== before) return;
+      setDoc({ ...before, history: push(before.history, { draft: reply.draft, problems: reply.problems }) });
       setStatus({ kind: "idle" });
-    }, fail);
-  };
+    });
 
-  const apply = (then?: (text: string) => void) => {
-    if (!doc) return;
-    setStatus({ kind: "busy", doing: "Applying…" });
-    api.applyDraft({ fileName: doc.fileName, baseText: doc.baseText, draft: doc.history.present.draft }).then((reply) => {
+  const apply = (andThen?: (text: string) => void) =>
+    enqueue(async ({ fileName, baseText, history }) => {
+      setStatus({ kind: "busy", doing: "Applying…" });
+      const reply = await api.applyDraft({ fileName, baseText, draft: history.present.draft });
       if (!reply.ok) return setStatus({ kind: "refused", problems: reply.problems });
-      setStatus({ kind: "applied", fileName: doc.fileName });
-      then?.(reply.text);
-    }, fail);
-  };
+      setStatus({ kind: "applied", fileName });
+      andThen?.(reply.text);
+    });
 
-  const step = (move: typeof undo) => setDoc((d) => d && { ...d, history: move(d.history) });
+  const step = (move: typeof undo) => {
+    if (docRef.current) setDoc({ ...docRef.current, history: move(docRef.current.history) });
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
     // Typing not yet committed is the input's own to undo.
@@ -456,54 +468,4 @@ function SelectField(props: FieldProps & { options: readonly string[]; fallback?
       ))}
     </select>
   );
-}
-
-/** A draft is any data until it validates, so each read checks the shape it expects. */
-function rows(draft: ScenarioDraftValue, key: string): Row[] {
-  const topology = draft.topology;
-  return typeof topology === "object" && topology !== null ? list((topology as Row)[key]) : [];
-}
-
-function list(value: unknown): Row[] {
-  return Array.isArray(value) ? value.filter((v): v is Row => typeof v === "object" && v !== null) : [];
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
-}
-
-function valueAt(draft: ScenarioDraftValue, path: FieldPath): unknown {
-  return path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[key] : undefined), draft);
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-}
-
-/** A deployment's model names, whether written as a name or as `{ model, rpm, … }`. */
-function deployedModels(models: unknown): string[] {
-  return Array.isArray(models) ? models.map((m) => (typeof m === "object" && m !== null ? text((m as Row).model) : text(m))) : [];
-}
-
-/** The names typed, each keeping its `{ model, rpm, … }` entry where it had one, so the comma list loses no limits. */
-function withModelNames(before: unknown, names: readonly string[]): unknown[] {
-  const entries = Array.isArray(before) ? (before as unknown[]) : [];
-  return names.map((name) => entries.find((m) => typeof m === "object" && m !== null && (m as Row).model === name) ?? name);
-}
-
-/**
- * `provider/model` entries, split at the first slash (a provider id has none, a model name may: `meta-llama/…`),
- * each keeping the weight it had.
- */
-function withModelRefs(before: unknown, entries: readonly string[]): Row[] {
-  const refs = list(before);
-  return entries.map((entry) => {
-    const slash = entry.indexOf("/");
-    const provider = slash < 0 ? entry : entry.slice(0, slash);
-    const model = slash < 0 ? "" : entry.slice(slash + 1);
-    return refs.find((r) => r.provider === provider && r.model === model) ?? { provider, model };
-  });
 }
