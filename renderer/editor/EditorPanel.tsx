@@ -89,13 +89,13 @@ export function EditorPanel(props: { api: Api; loaded: string | null; hidden: bo
       setStatus({ kind: "idle" });
     });
 
-  const apply = (andThen?: (text: string) => void) =>
+  const apply = (andThen?: (fileName: string, yaml: string) => void) =>
     enqueue(async ({ fileName, baseText, history }) => {
       setStatus({ kind: "busy", doing: "Applying…" });
       const reply = await api.applyDraft({ fileName, baseText, draft: history.present.draft });
       if (!reply.ok) return setStatus({ kind: "refused", problems: reply.problems });
       setStatus({ kind: "applied", fileName });
-      andThen?.(reply.text);
+      andThen?.(fileName, reply.text);
     });
 
   const step = (move: typeof undo) => {
@@ -149,7 +149,7 @@ export function EditorPanel(props: { api: Api; loaded: string | null; hidden: bo
             <button
               data-testid="editor-save"
               disabled={status.kind === "busy"}
-              onClick={() => apply((text) => download(doc.fileName, text, "application/yaml"))}
+              onClick={() => apply((fileName, yaml) => download(fileName, yaml, "application/yaml"))}
               title="Apply, then download the scenario file"
             >
               Save
@@ -231,7 +231,7 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
         {regions.map((r, i) => {
           const at = ["topology", "regions", i];
           return (
-            <EntityRow key={i} entity="region" row={r} at={at} problems={problems} edit={edit}>
+            <EntityRow key={rowKey(r, i)} entity="region" row={r} at={at} problems={problems} edit={edit}>
               <td>
                 <SelectField testId={`editor-region-${text(r.id)}-jurisdiction`} label="Jurisdiction" value={text(r.jurisdiction)} options={JURISDICTIONS} {...field([...at, "jurisdiction"])} />
               </td>
@@ -247,13 +247,16 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
         {providers.map((p, i) => {
           const at = ["topology", "providers", i];
           return (
-            <EntityRow key={i} entity="provider" row={p} at={at} problems={problems} edit={edit}>
+            <EntityRow key={rowKey(p, i)} entity="provider" row={p} at={at} problems={problems} edit={edit}>
               <td>
-                {list(p.deployments).map((d, j) => {
+                {deployments(p).map((d, j) => {
                   const dat = [...at, "deployments", j];
                   const testId = `editor-provider-${text(p.id)}-deployment-${j}`;
                   return (
                     <div key={j} className="editor-deployment">
+                      <button data-testid={`${testId}-remove`} onClick={() => set(dat)(undefined)} title="Remove this deployment" aria-label="Remove this deployment">
+                        −
+                      </button>
                       <SelectField testId={`${testId}-region`} label="Region" value={text(d.region)} options={regionIds} {...field([...dat, "region"])} />
                       <TextField testId={`${testId}-endpoint`} label="Endpoint" value={text(d.endpoint)} wide {...field([...dat, "endpoint"])} />
                       <TextField
@@ -266,6 +269,9 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
                     </div>
                   );
                 })}
+                <button data-testid={`editor-provider-${text(p.id)}-add-deployment`} onClick={() => set([...at, "deployments", deployments(p).length])(newDeployment(p, regionIds))}>
+                  + deployment
+                </button>
               </td>
             </EntityRow>
           );
@@ -276,7 +282,7 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
         {models.map((m, i) => {
           const at = ["topology", "models", i];
           return (
-            <EntityRow key={i} entity="model" row={m} at={at} problems={problems} edit={edit}>
+            <EntityRow key={rowKey(m, i)} entity="model" row={m} at={at} problems={problems} edit={edit}>
               <td>
                 <SelectField testId={`editor-model-${text(m.id)}-routing`} label="Routing strategy" value={text(m.routing_strategy)} options={ROUTING_STRATEGIES} fallback="ordered" {...field([...at, "routing_strategy"])} />
               </td>
@@ -303,7 +309,7 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
           const testId = `editor-callers-${text(c.id)}`;
           const badTokens = (c.bad_tokens ?? {}) as Row;
           return (
-            <EntityRow key={i} entity="callers" row={c} at={at} problems={problems} edit={edit}>
+            <EntityRow key={rowKey(c, i)} entity="callers" row={c} at={at} problems={problems} edit={edit}>
               <td>
                 <SelectField testId={`${testId}-region`} label="Region" value={text(c.region)} options={regionIds} {...field([...at, "region"])} />
               </td>
@@ -376,6 +382,21 @@ function Section(props: { title: string; entity: DraftEntity; count: number; edi
       )}
     </section>
   );
+}
+
+/** By id, so a removal does not hand one entity's inputs to the next; the index keeps duplicate ids apart. */
+function rowKey(row: Row, i: number): string {
+  return `${text(row.id)}#${i}`;
+}
+
+const deployments = (provider: Row): Row[] => list(provider.deployments);
+
+/** In the first region the provider is not yet deployed in, serving what its first deployment serves, as the engine's add does. */
+function newDeployment(provider: Row, regionIds: readonly string[]): Row {
+  const taken = new Set(deployments(provider).map((d) => text(d.region)));
+  const region = regionIds.find((r) => !taken.has(r)) ?? regionIds[0] ?? "";
+  const models = deployments(provider)[0]?.models;
+  return { region, endpoint: `https://${text(provider.id)}.${region}.sim.test`, models: Array.isArray(models) ? models : ["model-a"] };
 }
 
 /** One entity: its id (a rename when changed), its fields, the problems anywhere inside it, and Remove. */
