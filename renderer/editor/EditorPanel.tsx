@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 import type { DraftEntity, DraftOp, LabApi, ScenarioDraftValue, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
 import { download } from "../download";
 import { plural } from "../format";
-import { deployedModels, list, problemsAt, rows, splitList, text, valueAt, withModelNames, withModelRefs, type FieldPath, type Row } from "./fieldPath";
+import { deployedModels, fieldPath, list, problemsAt, rows, splitList, text, valueAt, withModelNames, withModelRefs, type FieldPath, type Row } from "./fieldPath";
 import { canRedo, canUndo, historyOf, push, redo, undo, type History } from "./history";
 import "./editor.css";
 
@@ -224,10 +224,12 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
   const regionIds = regions.map((r) => text(r.id));
   const set = (path: FieldPath) => (value: unknown) => edit({ op: "set", path, value });
   const field = (path: FieldPath) => ({ path, problems, onSet: set(path) });
+  // A list's own problems (empty where the format needs one entry), apart from its entries'.
+  const listProblems = (key: string) => problems.filter((p) => p.field === fieldPath(["topology", key]));
 
   return (
     <div className="editor-sections">
-      <Section title="Regions" entity="region" count={regions.length} edit={edit} columns={["id", "jurisdiction", "location"]}>
+      <Section title="Regions" entity="region" count={regions.length} problems={listProblems("regions")} edit={edit} columns={["id", "jurisdiction", "location"]}>
         {regions.map((r, i) => {
           const at = ["topology", "regions", i];
           return (
@@ -243,7 +245,7 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
         })}
       </Section>
 
-      <Section title="Providers" entity="provider" count={providers.length} edit={edit} columns={["id", "deployments: region, endpoint, models"]}>
+      <Section title="Providers" entity="provider" count={providers.length} problems={listProblems("providers")} edit={edit} columns={["id", "deployments: region, endpoint, models"]}>
         {providers.map((p, i) => {
           const at = ["topology", "providers", i];
           return (
@@ -278,7 +280,7 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
         })}
       </Section>
 
-      <Section title="Logical models" entity="model" count={models.length} edit={edit} columns={["id", "routing", "serves (provider/model)", "equivalents"]}>
+      <Section title="Logical models" entity="model" count={models.length} problems={listProblems("models")} edit={edit} columns={["id", "routing", "serves (provider/model)", "equivalents"]}>
         {models.map((m, i) => {
           const at = ["topology", "models", i];
           return (
@@ -303,7 +305,7 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
         })}
       </Section>
 
-      <Section title="Callers" entity="callers" count={callers.length} edit={edit} columns={["id", "region", "jurisdiction", "model", "rate/s", "consent", "bad tokens: wrong key, expired, wrong audience"]}>
+      <Section title="Callers" entity="callers" count={callers.length} problems={listProblems("callers")} edit={edit} columns={["id", "region", "jurisdiction", "model", "rate/s", "consent", "bad tokens: wrong key, expired, wrong audience"]}>
         {callers.map((c, i) => {
           const at = ["topology", "callers", i];
           const testId = `editor-callers-${text(c.id)}`;
@@ -348,6 +350,11 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
               ) : (
                 <TextField testId={testId} label={s.label} value={value} placeholder={s.fallback} numeric {...field(s.path)} />
               )}
+              {problemsAt(problems, s.path).map((p, i) => (
+                <span key={i} className="editor-row-problems">
+                  {p.message}
+                </span>
+              ))}
             </label>
           );
         })}
@@ -356,8 +363,8 @@ function DraftForm({ draft, problems, edit }: { draft: ScenarioDraftValue; probl
   );
 }
 
-function Section(props: { title: string; entity: DraftEntity; count: number; edit: Edit; columns: readonly string[]; children: ReactNode }) {
-  const { title, entity, count, edit, columns, children } = props;
+function Section(props: { title: string; entity: DraftEntity; count: number; problems: readonly ScenarioProblemView[]; edit: Edit; columns: readonly string[]; children: ReactNode }) {
+  const { title, entity, count, problems, edit, columns, children } = props;
   return (
     <section className="editor-section" aria-label={title}>
       <h3>
@@ -365,6 +372,11 @@ function Section(props: { title: string; entity: DraftEntity; count: number; edi
         <button data-testid={`editor-add-${entity}`} onClick={() => edit({ op: "add", entity })}>
           Add
         </button>
+        {problems.map((p, i) => (
+          <span key={i} className="editor-row-problems" data-testid={`editor-${entity}-list-problem`}>
+            {p.message}
+          </span>
+        ))}
       </h3>
       {count > 0 && (
         <table className="editor-table">
