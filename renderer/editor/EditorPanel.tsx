@@ -8,24 +8,12 @@ import type { DraftEntity, DraftOp, LabApi, ScenarioDraftValue, ScenarioListing,
 import { download } from "../download";
 import { plural } from "../format";
 import { deployedModels, fieldPath, list, problemsAt, rows, splitList, text, valueAt, withModelNames, withModelRefs, type FieldPath, type Row } from "./fieldPath";
+import { BAD_TOKEN_KINDS, JURISDICTIONS, ROUTING_STRATEGIES, SETTINGS } from "./options";
 import { canRedo, canUndo, historyOf, push, redo, undo, type History } from "./history";
 import "./editor.css";
 
 /** Not a file name: a library file is named `*.yaml`. */
 const EMPTY_TEMPLATE = "empty";
-// The renderer reaches the engine through its contract only, so the schema's enums are restated here
-// (engine/scenario/sections/: fields.ts, models.ts, director.ts, policy.ts, audit.ts).
-const JURISDICTIONS = ["EU", "US", "UK", "CH", "CA", "JP", "AU", "IN", "BR", "SG"];
-const ROUTING_STRATEGIES = ["ordered", "weighted", "latency"];
-const BAD_TOKEN_KINDS = ["wrong-key", "expired", "wrong-audience"];
-const SETTINGS: readonly { label: string; path: FieldPath; options?: readonly string[]; fallback: string }[] = [
-  { label: "Director mode", path: ["director", "mode"], options: ["dns", "anycast"], fallback: "dns" },
-  { label: "DNS TTL, s", path: ["director", "ttl_s"], fallback: "60" },
-  { label: "Layout", path: ["director", "layout"], options: ["active-active", "active-passive"], fallback: "active-active" },
-  { label: "Outage choice", path: ["policy", "outage_choice"], options: ["reject", "cross-border-with-consent", "cross-border-with-transfer-mechanism"], fallback: "reject" },
-  { label: "Gateway max attempts", path: ["gateway", "max_attempts"], fallback: "3" },
-  { label: "Audit pattern", path: ["audit", "pattern"], options: ["central", "per-region"], fallback: "central" },
-];
 
 /** A draft and the problems the engine found in it when it was made, so undo and redo need no engine call. */
 interface Entry {
