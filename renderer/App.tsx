@@ -4,6 +4,7 @@ import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { ComparePanel } from "./compare/ComparePanel";
+import { EditorPanel } from "./editor/EditorPanel";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
 import { download } from "./download";
@@ -21,8 +22,8 @@ import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
 
-type Tab = "audit" | "metrics" | "timeline" | "evidence" | "compare";
-const TAB_TITLES = { metrics: "Metrics", evidence: "Evidence", compare: "Compare" } as const;
+type Tab = "audit" | "metrics" | "timeline" | "evidence" | "compare" | "editor";
+const TAB_TITLES = { metrics: "Metrics", evidence: "Evidence", compare: "Compare", editor: "Editor" } as const;
 const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
 let toastCount = 0;
 
@@ -186,7 +187,7 @@ export function App({ connection }: { connection: LabConnection }) {
       </div>
       <section className="dock">
         <nav className="tabs" role="tablist">
-          {(["audit", "metrics", "timeline", "evidence", "compare"] as const).map((t) => (
+          {(["audit", "metrics", "timeline", "evidence", "compare", "editor"] as const).map((t) => (
             <button
               key={t}
               role="tab"
@@ -211,6 +212,8 @@ export function App({ connection }: { connection: LabConnection }) {
             {tab === "timeline" && <Timeline items={snapshot.timeline} />}
             {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
             {tab === "compare" && <ComparePanel api={api} loaded={snapshot.scenario} />}
+            {/* Kept mounted while another tab shows: its draft and undo history are held nowhere else. */}
+            <EditorPanel api={api} loaded={snapshot.scenario?.fileName ?? null} hidden={tab !== "editor"} />
           </div>
         )}
       </section>

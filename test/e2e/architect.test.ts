@@ -4,10 +4,13 @@
  * Comparing two designs: with the reject variant of the EU outage loaded, the Compare tab runs it
  * beside the consent variant on the same seed and shows what the architect came for — consent turns refusals
  * into answers served abroad, with no residency violation on either side — and both runs' traffic overlaid.
+ * Drawing a design: the Editor tab builds a four-region, two-jurisdiction topology from an empty template,
+ * undoes and redoes, applies it to the session, plays it with a region failed, and saves it as a file.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseScenario } from "../../engine/scenario/load";
 import { ARTIFACTS, chromiumAvailable, clockOf, openApp, type AppUnderTest } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("the architect's work", () => {
@@ -74,4 +77,54 @@ describe.skipIf(!chromiumAvailable)("the architect's work", () => {
     for (const chart of await charts.all()) expect(await chart.locator(".u-legend .u-series").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("A: eu-outage-reject"), expect.stringContaining("B: eu-outage-consent")]));
     await page.screenshot({ path: join(ARTIFACTS, "compare-1600x1000.png") });
   }, 180_000);
+  it("builds a four-region topology from an empty template, undoes and redoes, applies, plays it with a region failed, and saves it", async () => {
+    const { page } = app;
+    await page.getByTestId("tab-editor").click();
+    await page.getByTestId("editor-template").selectOption("empty");
+    await expect.poll(() => page.getByTestId("editor-file").textContent()).toBe("untitled.yaml");
+    // Each add waits for its row: the engine gives it its id, and the next add builds on the draft it left.
+    for (const n of [1, 2, 3, 4]) {
+      await page.getByTestId("editor-add-region").click();
+      await page.getByTestId(`editor-region-region-${n}`).waitFor();
+    }
+    for (const n of [3, 4]) await page.getByTestId(`editor-region-region-${n}-jurisdiction`).selectOption("US");
+    await expect.poll(() => page.getByTestId("editor-region-region-4-jurisdiction").inputValue()).toBe("US");
+    await page.getByTestId("editor-add-provider").click();
+    for (const j of [1, 2, 3]) {
+      await page.getByTestId("editor-provider-provider-1-add-deployment").click();
+      await page.getByTestId(`editor-provider-provider-1-deployment-${j}-region`).waitFor();
+    }
+    await page.getByTestId("editor-add-model").click();
+    await page.getByTestId("editor-model-model-1").waitFor();
+    await page.getByTestId("editor-add-callers").click();
+    await page.getByTestId("editor-callers-callers-1").waitFor();
+    await expect.poll(() => page.getByTestId("editor-problems").textContent()).toBe("No problems");
+
+    await page.getByTestId("editor-undo").click();
+    expect(await page.getByTestId("editor-callers-callers-1").count()).toBe(0);
+    await page.getByTestId("editor-redo").click();
+    await page.getByTestId("editor-callers-callers-1").waitFor();
+
+    await page.getByTestId("editor-apply").click();
+    await expect.poll(() => page.getByTestId("editor-status").textContent()).toBe("Applied: the session runs untitled.yaml");
+    for (const n of [1, 2, 3, 4]) await page.getByTestId(`gateway-region-${n}`).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "architect-editor.png") });
+
+    await page.getByTestId("gateway-region-1").click();
+    await page.getByTestId("fault-menu").waitFor();
+    await page.getByTestId("fail-region").click();
+    await page.getByTestId("speed").selectOption("100");
+    await page.getByTestId("play").click();
+    await expect.poll(() => clockOf(page), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(30_000);
+    await page.getByTestId("pause").click();
+    await page.getByTestId("endpoint-provider-1@region-1").and(page.locator('[data-health="failed"]')).waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("editor-save").click()]);
+    expect(download.suggestedFilename()).toBe("untitled.yaml");
+    const saved = join(ARTIFACTS, "editor-untitled.yaml");
+    await download.saveAs(saved);
+    const parsed = parseScenario(readFileSync(saved, "utf8"), saved);
+    expect(parsed.ok && parsed.scenario.topology.regions.map((r) => `${r.id}:${r.jurisdiction}`)).toEqual(["region-1:EU", "region-2:EU", "region-3:US", "region-4:US"]);
+    expect(parsed.ok && parsed.scenario.topology.providers[0]!.deployments.map((d) => d.region)).toEqual(["region-1", "region-2", "region-3", "region-4"]);
+  });
 });
