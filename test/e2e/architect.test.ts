@@ -79,6 +79,9 @@ describe.skipIf(!chromiumAvailable)("the architect's work", () => {
   }, 180_000);
   it("builds a four-region topology from an empty template, undoes and redoes, applies, plays it with a region failed, and saves it", async () => {
     const { page } = app;
+    // The import's notes, still open from the test before, lie over the dock as they would for a user.
+    const importNotes = page.getByTestId("import-warnings");
+    if ((await importNotes.count()) > 0) await importNotes.getByRole("button", { name: "Close" }).click();
     await page.getByTestId("tab-editor").click();
     await page.getByTestId("editor-template").selectOption("empty");
     await expect.poll(() => page.getByTestId("editor-file").textContent()).toBe("untitled.yaml");
