@@ -22,7 +22,8 @@ import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
 
-type Tab = "audit" | "metrics" | "timeline" | "evidence" | "compare" | "editor";
+const TABS = ["audit", "metrics", "timeline", "evidence", "compare", "editor"] as const;
+type Tab = (typeof TABS)[number];
 const TAB_TITLES = { metrics: "Metrics", evidence: "Evidence", compare: "Compare", editor: "Editor" } as const;
 const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
 let toastCount = 0;
@@ -187,7 +188,7 @@ export function App({ connection }: { connection: LabConnection }) {
       </div>
       <section className="dock">
         <nav className="tabs" role="tablist">
-          {(["audit", "metrics", "timeline", "evidence", "compare", "editor"] as const).map((t) => (
+          {TABS.map((t) => (
             <button
               key={t}
               role="tab"

@@ -66,13 +66,10 @@ export async function showWholeGraph(page: Page): Promise<void> {
     .poll(
       async () => {
         await page.locator(".react-flow__controls-fitview").click();
-        const still = async () => {
-          const before = await page.locator(".react-flow__viewport").getAttribute("style");
-          await page.waitForTimeout(150);
-          return before === (await page.locator(".react-flow__viewport").getAttribute("style"));
-        };
-        while (!(await still()));
-        return page.evaluate(WHOLE_GRAPH_VISIBLE);
+        const viewport = page.locator(".react-flow__viewport");
+        const before = await viewport.getAttribute("style");
+        await page.waitForTimeout(150);
+        return before === (await viewport.getAttribute("style")) && (await page.evaluate(WHOLE_GRAPH_VISIBLE));
       },
       { timeout: 10_000, interval: 250 },
     )
