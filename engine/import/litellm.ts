@@ -7,7 +7,7 @@
  */
 import { beginImport, Deployments, emitScenario, endpointOf, isObj, slug, unique, type ImportResult, type Logical, type Obj, type Ref, type Report } from "./build";
 import { regionOf, type RegionRule } from "./regions";
-import type { SourcePath } from "./source";
+import type { Setting, SourcePath } from "./source";
 
 /** LiteLLM's routing strategies that have a scenario equivalent; the others are warned about. */
 const ROUTING: Readonly<Record<string, "weighted" | "latency">> = { "simple-shuffle": "weighted", "latency-based-routing": "latency" };
@@ -197,8 +197,6 @@ export function importLitellm(text: string, file: string, rules: readonly Region
     warnings,
   });
 }
-
-type Setting = { value: unknown; path: SourcePath };
 
 /**
  * The settings this importer reads, from router_settings or, where LiteLLM also takes them, litellm_settings;

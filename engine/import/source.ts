@@ -6,6 +6,8 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import type { ScenarioProblem } from "../scenario/load";
 
 export type SourcePath = readonly (string | number)[];
+/** A value read from the config, with the path it is written at, so it can be warned about there once it is read. */
+export type Setting = { value: unknown; path: SourcePath };
 
 /** Larger than any hand-written gateway config by far; a bigger file is refused before it is parsed. */
 const MAX_SOURCE_CHARS = 1_000_000;
