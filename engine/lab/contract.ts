@@ -72,15 +72,25 @@ export type ScenarioDraftValue = { readonly [field: string]: unknown };
 /** What the editor adds, removes and renames: a region, provider, logical model or caller population. */
 export const DRAFT_ENTITIES = ["region", "provider", "model", "callers"] as const;
 export type DraftEntity = (typeof DRAFT_ENTITIES)[number];
+/** One end of an edge drawn on the editor's canvas. */
+export interface DraftRef {
+  readonly entity: DraftEntity;
+  readonly id: string;
+}
 /**
  * One edit. `add` gives the entity a fresh id and valid defaults; `remove` takes with it everything that names
- * it; `rename` changes it everywhere it is named; `set` writes one field (a form's), `value` absent removes it.
+ * it; `rename` changes it everywhere it is named; `set` writes one field (a form's), `value` absent removes it;
+ * `connect` and `disconnect` draw or erase the edge between two entities, either end first: a provider's
+ * deployment in a region, a logical model's reference to a provider's model, the callers' model or region
+ * (engine/scenario/edit/connect.ts).
  */
 export type DraftOp =
   | { readonly op: "add"; readonly entity: DraftEntity }
   | { readonly op: "remove"; readonly entity: DraftEntity; readonly id: string }
   | { readonly op: "rename"; readonly entity: DraftEntity; readonly from: string; readonly to: string }
-  | { readonly op: "set"; readonly path: readonly (string | number)[]; readonly value?: unknown };
+  | { readonly op: "set"; readonly path: readonly (string | number)[]; readonly value?: unknown }
+  | { readonly op: "connect"; readonly from: DraftRef; readonly to: DraftRef }
+  | { readonly op: "disconnect"; readonly from: DraftRef; readonly to: DraftRef };
 /** A draft with the text it will be written into (comments and order kept) and its problems by field. */
 export interface DraftView {
   readonly fileName: string;

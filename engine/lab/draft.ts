@@ -4,6 +4,7 @@
  * loading that as any scenario file is loaded, so the editor shows exactly what *Apply* would refuse.
  */
 import { isMap, parseDocument } from "yaml";
+import { connectEntities, disconnectEntities } from "../scenario/edit/connect";
 import { addCallers, addModel, addProvider, addRegion, removeEntity, renameEntity, type ScenarioDraft } from "../scenario/edit/ops";
 import { patchScenarioText } from "../scenario/edit/patch";
 import { parseScenario, type ParseResult } from "../scenario/load";
@@ -50,7 +51,7 @@ export function draftProblems(baseText: string, draft: ScenarioDraftValue, fileN
   return parsed.ok ? [] : parsed.problems;
 }
 
-/** One edit; throws, saying why, for an edit the draft cannot take (a removal that would empty a required list, a taken id). */
+/** One edit; throws, saying why, for an edit the draft cannot take (a removal that would empty a required list, a taken id, an edge no field joins). */
 export function applyDraftOp(draft: ScenarioDraftValue, op: DraftOp): { draft: ScenarioDraftValue; added?: string } {
   if (op.op === "set") return { draft: setField(draft, op.path, op.value) };
   const typed = asScenarioDraft(draft);
@@ -63,6 +64,10 @@ export function applyDraftOp(draft: ScenarioDraftValue, op: DraftOp): { draft: S
       return { draft: removeEntity(typed, op.entity, op.id) };
     case "rename":
       return { draft: renameEntity(typed, op.entity, op.from, op.to) };
+    case "connect":
+      return { draft: connectEntities(typed, op.from, op.to) };
+    case "disconnect":
+      return { draft: disconnectEntities(typed, op.from, op.to) };
   }
 }
 

@@ -53,6 +53,7 @@ const draftValue = z.record(z.string(), z.unknown());
 const draftText = z.string().max(1_000_000);
 const draftEntity = z.enum(DRAFT_ENTITIES);
 const draftId = z.string().min(1).max(200);
+const draftRef = z.strictObject({ entity: draftEntity, id: draftId });
 
 /** Every command's schema, keyed like the contract's inputs. */
 export const commandSchemas = {
@@ -105,6 +106,8 @@ export const commandSchemas = {
       z.strictObject({ op: z.literal("remove"), entity: draftEntity, id: draftId }),
       z.strictObject({ op: z.literal("rename"), entity: draftEntity, from: draftId, to: draftId }),
       z.strictObject({ op: z.literal("set"), path: z.array(z.union([z.string().min(1).max(200), z.int().min(0).max(100_000)])).min(1).max(16), value: z.unknown().optional() }),
+      z.strictObject({ op: z.literal("connect"), from: draftRef, to: draftRef }),
+      z.strictObject({ op: z.literal("disconnect"), from: draftRef, to: draftRef }),
     ]),
   }),
   applyDraft: z.strictObject({ fileName: z.string().min(1).max(255), baseText: draftText, draft: draftValue }),

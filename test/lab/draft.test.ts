@@ -84,6 +84,23 @@ describe("the topology editor's commands", () => {
     expect((await lab.execute("getSnapshot", {})).scenario?.durationS).toBe(90);
   });
 
+  it("draws and erases an edge as one edit, either end first, and refuses an edge no field joins", async () => {
+    const lab = open();
+    await lab.execute("loadScenario", { source: "library", name: "short-drill.yaml" });
+    const loaded = await lab.execute("openDraft", { source: "loaded" });
+    const editOf = (op: DraftOp, draft: ScenarioDraftValue = loaded.draft) => lab.execute("editDraft", { baseText: loaded.baseText, draft, op });
+    const added = await editOf({ op: "add", entity: "region" });
+    const connected = await editOf({ op: "connect", from: { entity: "region", id: added.added! }, to: { entity: "provider", id: "openai-sim" } }, added.draft);
+    expect(connected.problems).toEqual([]);
+    const topology = connected.draft.topology as { providers: { deployments: { region: string; endpoint: string; models: string[] }[] }[] };
+    expect(topology.providers[0]!.deployments.at(-1)).toEqual({ region: "region-1", endpoint: "https://openai-sim.region-1.sim.test", models: ["gpt-4o"] });
+    const erased = await editOf({ op: "disconnect", from: { entity: "provider", id: "openai-sim" }, to: { entity: "region", id: "region-1" } }, connected.draft);
+    expect(erased.draft).toEqual(added.draft);
+    await expect(editOf({ op: "connect", from: { entity: "model", id: "chat-large" }, to: { entity: "region", id: "eu-west" } })).rejects.toThrow(
+      "a logical model is not placed in a region: connect it to a provider, and the provider to the region",
+    );
+  });
+
   it("refuses what a draft cannot take, saying why, and a draft with problems changes nothing", async () => {
     const lab = open();
     await lab.execute("loadScenario", { source: "library", name: "short-drill.yaml" });

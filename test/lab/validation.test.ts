@@ -50,6 +50,18 @@ describe("command validation", () => {
     expect(parseCommand("auditPage", { filter: { outcome: "served" }, offset: 0, limit: 10 })).toMatchObject({ ok: false, error: expect.stringContaining("filter.outcome") });
   });
 
+  it("takes an edge between two entities, and refuses a forged one", () => {
+    const edit = (op: unknown) => parseCommand("editDraft", { baseText: "", draft: {}, op });
+    const region = { entity: "region", id: "eu-west" };
+    const provider = { entity: "provider", id: "openai-sim" };
+    for (const op of ["connect", "disconnect"]) expect(edit({ op, from: region, to: provider })).toMatchObject({ ok: true, input: { op: { op, from: region, to: provider } } });
+    expect(edit({ op: "connect", from: region, to: { entity: "gateway", id: "eu-west" } })).toMatchObject({ ok: false, error: expect.stringContaining("op.to.entity") });
+    expect(edit({ op: "connect", from: { ...region, weight: 2 }, to: provider })).toMatchObject({ ok: false, error: expect.stringContaining("weight") });
+    expect(edit({ op: "connect", from: region, to: provider, label: "x" })).toMatchObject({ ok: false, error: expect.stringContaining("label") });
+    expect(edit({ op: "disconnect", from: region })).toMatchObject({ ok: false, error: expect.stringContaining("op.to") });
+    expect(edit({ op: "connect", from: { entity: "region", id: "" }, to: provider })).toMatchObject({ ok: false });
+  });
+
   it("refuses a fault with timing: the host takes it from the clock", () => {
     expect(parseCommand("injectFault", { fault: { kind: "gateway-down", region: "eu-west", at_s: 5 } })).toMatchObject({ ok: false });
   });

@@ -5,11 +5,14 @@
  * can keep the previous draft for undo; the result validates whenever the input did.
  */
 import type { ScenarioInput } from "../schema";
+import { deployedModelName } from "../sections/providers";
 
 export type ScenarioDraft = ScenarioInput;
 type Topology = ScenarioDraft["topology"];
 type LogicalModel = Topology["models"][number];
 type ModelRef = LogicalModel["serves"][number];
+type Provider = Topology["providers"][number];
+type Entities = { region: Topology["regions"][number]; provider: Provider; model: LogicalModel; callers: Topology["callers"][number] };
 
 /** What the editor adds, removes and renames: each kind's list in `topology`. */
 export type EntityKind = "region" | "provider" | "model" | "callers";
@@ -27,12 +30,29 @@ function freshId(draft: ScenarioDraft, kind: EntityKind, base: string): string {
   return `${base}-${n}`;
 }
 
+/** The entity of that kind with that id; throws when there is none. */
+export function entityOf<K extends EntityKind>(draft: ScenarioDraft, kind: K, id: string): Entities[K] {
+  const found = (draft.topology[LISTS[kind]] as Entities[K][]).find((entity) => entity.id === id);
+  if (!found) throw new Error(`there is no ${kind} "${id}"`);
+  return found;
+}
+
+/** The model names the provider deploys anywhere, each once, in the order the file first names them. */
+export function deployedModels(provider: Provider): string[] {
+  return [...new Set(provider.deployments.flatMap((d) => d.models.map(deployedModelName)))];
+}
+
+/** Where a simulated provider answers in a region: its host names both, so a run's log reads without a lookup. */
+export function simulatedEndpoint(provider: string, region: string): string {
+  return `https://${provider}.${region}.sim.test`;
+}
+
 function requireFirst<T>(list: readonly T[], missing: string): T {
   if (list.length === 0) throw new Error(missing);
   return list[0]!;
 }
 
-function copy(draft: ScenarioDraft): ScenarioDraft {
+export function copy(draft: ScenarioDraft): ScenarioDraft {
   return structuredClone(draft);
 }
 
@@ -51,7 +71,7 @@ export function addProvider(draft: ScenarioDraft): { draft: ScenarioDraft; id: s
   const next = copy(draft);
   const id = freshId(next, "provider", "provider");
   const region = requireFirst(next.topology.regions, "a provider is deployed in a region: add a region first").id;
-  next.topology.providers.push({ id, deployments: [{ region, endpoint: `https://${id}.${region}.sim.test`, models: ["model-a"] }] });
+  next.topology.providers.push({ id, deployments: [{ region, endpoint: simulatedEndpoint(id, region), models: ["model-a"] }] });
   return { draft: next, id };
 }
 
@@ -60,8 +80,7 @@ export function addModel(draft: ScenarioDraft): { draft: ScenarioDraft; id: stri
   const next = copy(draft);
   const id = freshId(next, "model", "model");
   const provider = requireFirst(next.topology.providers, "a logical model is served by a provider's model: add a provider first");
-  const entry = provider.deployments[0]!.models[0]!;
-  next.topology.models.push({ id, serves: [{ provider: provider.id, model: typeof entry === "string" ? entry : entry.model }] });
+  next.topology.models.push({ id, serves: [{ provider: provider.id, model: deployedModels(provider)[0]! }] });
   return { draft: next, id };
 }
 
@@ -83,21 +102,30 @@ export function addCallers(draft: ScenarioDraft): { draft: ScenarioDraft; id: st
  */
 export function removeEntity(draft: ScenarioDraft, kind: EntityKind, id: string): ScenarioDraft {
   const next = copy(draft);
+  entityOf(next, kind, id);
   const list = next.topology[LISTS[kind]] as { id: string }[];
-  if (!list.some((entity) => entity.id === id)) throw new Error(`there is no ${kind} "${id}"`);
   (next.topology[LISTS[kind]] as { id: string }[]) = list.filter((entity) => entity.id !== id);
+  settle(next, `removing ${kind} "${id}"`);
+  return next;
+}
+
+/**
+ * Everything left naming what no longer exists pruned from the draft, in place, after `change` (e.g. `removing
+ * region "eu-west"`) took something out; throws, naming the change, when that would leave a list the format
+ * requires empty, or a residency rule no gateway it needs.
+ */
+export function settle(next: ScenarioDraft, change: string): void {
   prune(next);
   for (const required of ["regions", "providers", "models"] as const)
-    if (next.topology[required].length === 0) throw new Error(`removing ${kind} "${id}" would leave no ${required}: a scenario needs at least one`);
-  // Residency rules are the author's compliance statement, so they are never pruned: a removal that leaves one
+    if (next.topology[required].length === 0) throw new Error(`${change} would leave no ${required}: a scenario needs at least one`);
+  // Residency rules are the author's compliance statement, so they are never pruned: a change that leaves one
   // without a gateway it allows is refused instead.
   if (next.policy.residency_scope === "gateway-and-model") {
     const served = new Set(next.topology.regions.map((r) => r.jurisdiction));
     for (const [origin, allowed = []] of Object.entries(next.policy.residency))
       if (!allowed.some((j) => served.has(j)))
-        throw new Error(`removing ${kind} "${id}" would leave ${origin}-origin callers no gateway in ${allowed.join("/")}, which residency_scope gateway-and-model requires`);
+        throw new Error(`${change} would leave ${origin}-origin callers no gateway in ${allowed.join("/")}, which residency_scope gateway-and-model requires`);
   }
-  return next;
 }
 
 /** Until nothing changes, since a removal can strand what named the removed entity, and that in turn what named it. */
@@ -109,7 +137,7 @@ function prune(draft: ScenarioDraft): void {
     if (t.rtt_ms) t.rtt_ms = t.rtt_ms.filter(([a, b]) => regions.has(a) && regions.has(b));
     for (const p of t.providers) p.deployments = p.deployments.filter((d) => regions.has(d.region));
     t.providers = t.providers.filter((p) => p.deployments.length > 0);
-    const deployed = new Map(t.providers.map((p) => [p.id, new Set(p.deployments.flatMap((d) => d.models.map((m) => (typeof m === "string" ? m : m.model))))]));
+    const deployed = new Map(t.providers.map((p) => [p.id, new Set(deployedModels(p))]));
     const servable = (ref: ModelRef) => deployed.get(ref.provider)?.has(ref.model) === true;
     for (const m of t.models) {
       m.serves = m.serves.filter(servable);
@@ -173,8 +201,8 @@ function faultStands(
 export function renameEntity(draft: ScenarioDraft, kind: EntityKind, from: string, to: string): ScenarioDraft {
   if (!ID.test(to)) throw new Error(`"${to}" is not an id: lower-case letters, digits and dashes (e.g. eu-west)`);
   const next = copy(draft);
+  entityOf(next, kind, from);
   const list = next.topology[LISTS[kind]] as { id: string }[];
-  if (!list.some((entity) => entity.id === from)) throw new Error(`there is no ${kind} "${from}"`);
   if (from !== to && list.some((entity) => entity.id === to)) throw new Error(`a ${kind} "${to}" already exists`);
   const swap = (value: string) => (value === from ? to : value);
   for (const entity of list) entity.id = swap(entity.id);
@@ -202,6 +230,7 @@ export function renameEntity(draft: ScenarioDraft, kind: EntityKind, from: strin
   return next;
 }
 
-function modelRefs(m: LogicalModel): ModelRef[] {
+/** Every provider model the logical model names, in serves, equivalents, long_context and content_policy_fallbacks. */
+export function modelRefs(m: LogicalModel): ModelRef[] {
   return [...m.serves, ...(m.equivalents ?? []), ...(m.long_context ?? []), ...(m.content_policy_fallbacks ?? [])];
 }

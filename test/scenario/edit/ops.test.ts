@@ -6,24 +6,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
 import { addCallers, addModel, addProvider, addRegion, removeEntity, renameEntity, type EntityKind, type ScenarioDraft } from "../../../engine/scenario/edit/ops";
-import { patchScenarioText } from "../../../engine/scenario/edit/patch";
-import { formatProblems, parseScenario } from "../../../engine/scenario/load";
+import { draftOf, saved } from "./saved";
 
 const SCENARIOS = join(import.meta.dirname, "../../../scenarios");
 const FIXTURE = readFileSync(join(import.meta.dirname, "../../fixtures/every-reference.yaml"), "utf8");
 const OUTAGE = readFileSync(join(SCENARIOS, "eu-region-outage.yaml"), "utf8");
-const draftOf = (text: string) => parseDocument(text).toJS() as ScenarioDraft;
-
-/** The draft written into `text`, loaded: fails the test with the loader's problems if it does not load. */
-function saved(text: string, draft: ScenarioDraft): string {
-  const out = patchScenarioText(text, draft);
-  const result = parseScenario(out, "edited.yaml");
-  if (!result.ok) expect.fail(formatProblems(result.problems));
-  return out;
-}
-
 /** Every string value and mapping key anywhere in `value` that is exactly `id`. */
 function mentions(value: unknown, id: string): number {
   if (value === id) return 1;
