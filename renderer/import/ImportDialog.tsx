@@ -119,17 +119,24 @@ function ImportDialog(props: {
   );
 }
 
+/** Over the canvas's top right, clear of the dock and the sidebar the user works in next; folded to its first line on request. */
 function ImportWarnings({ imported, onClose }: { imported: Imported; onClose: () => void }) {
+  const [folded, setFolded] = useState(false);
   return (
-    <div className="import-warnings" role="status" data-testid="import-warnings">
+    <div className="import-warnings" role="status" data-testid="import-warnings" data-folded={folded}>
       <header>
         <span>
           Loaded <strong>{imported.fileName}</strong>
           {imported.warnings.length === 0 ? ": every field was imported." : `: ${plural(imported.warnings.length, "note")} on what was not imported as written.`}
         </span>
+        {imported.warnings.length > 0 && (
+          <button onClick={() => setFolded(!folded)} aria-expanded={!folded} data-testid="import-warnings-fold">
+            {folded ? "Show" : "Fold"}
+          </button>
+        )}
         <button onClick={onClose}>Close</button>
       </header>
-      {imported.warnings.length > 0 && (
+      {imported.warnings.length > 0 && !folded && (
         <ul>
           {imported.warnings.map((w, i) => (
             <li key={i} data-testid="import-warning">
