@@ -4,7 +4,9 @@ import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import type { ConnectionState, LabConnection } from "./api";
 import { AuditInspector } from "./audit/AuditInspector";
 import { ComparePanel } from "./compare/ComparePanel";
+import { DraftCanvas } from "./editor/canvas/DraftCanvas";
 import { EditorPanel } from "./editor/EditorPanel";
+import { useDraftEditor } from "./editor/useDraftEditor";
 import { Scrubber, TimeControls } from "./controls/TimeControls";
 import { MetricsCharts } from "./metrics/MetricsCharts";
 import { download } from "./download";
@@ -39,6 +41,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const [evidence, setEvidence] = useState<EvidenceExport | null>(null);
   const [faultMenu, setFaultMenu] = useState<readonly FaultMenuEntry[]>([]);
   const shell = useShell();
+  const editor = useDraftEditor(api);
 
   const showError = useCallback((message: string) => {
     const id = ++toastCount;
@@ -169,7 +172,7 @@ export function App({ connection }: { connection: LabConnection }) {
         </aside>
         <main className="stage">
           <NodeTextContext.Provider value={TEXT_SIZE_PX[shell.textSize]}>
-            <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />
+            {tab === "editor" && editor.doc && editor.stage === "draft" ? <DraftCanvas editor={editor} /> : <TopologyCanvas snapshot={snapshot} onTarget={(target, at) => setMenu({ target, at })} />}
           </NodeTextContext.Provider>
           {shell.fullScreen && <ExitFullScreen shell={shell} />}
           {menu && (
@@ -213,8 +216,7 @@ export function App({ connection }: { connection: LabConnection }) {
             {tab === "timeline" && <Timeline items={snapshot.timeline} />}
             {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
             {tab === "compare" && <ComparePanel api={api} loaded={snapshot.scenario} />}
-            {/* Kept mounted while another tab shows: its draft and undo history are held nowhere else. */}
-            <EditorPanel api={api} loaded={snapshot.scenario?.fileName ?? null} hidden={tab !== "editor"} />
+            {tab === "editor" && <EditorPanel editor={editor} loaded={snapshot.scenario?.fileName ?? null} />}
           </div>
         )}
       </section>

@@ -71,3 +71,14 @@ export function withModelRefs(before: unknown, entries: readonly string[]): Row[
     return refs.find((r) => r.provider === provider && r.model === model) ?? { provider, model };
   });
 }
+
+/** A list of names as checkboxes show it: what is not a list reads as none. */
+export function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(text) : [];
+}
+
+/** The list with `item` in it once (appended, the others' order kept) or not at all. */
+export function withMember(before: unknown, item: string, member: boolean): string[] {
+  const others = strings(before).filter((s) => s !== item);
+  return member ? [...others, item] : others;
+}

@@ -26,15 +26,17 @@ function smallestNodeText(root: HTMLElement | null): number | null {
 }
 
 /**
- * Canvas px at the bottom under React Flow's panels there (the zoom controls, the legend): the fit keeps the
- * graph above them.
+ * Canvas px at the top and at the bottom under React Flow's panels there (the editor's palette; the zoom controls,
+ * the legend): the fit keeps the graph between them.
  */
-function coveredAtBottom(root: HTMLElement | null): number {
-  if (!root) return 0;
-  const bottom = root.getBoundingClientRect().bottom;
-  let covered = 0;
-  for (const panel of root.querySelectorAll(".react-flow__panel.bottom")) covered = Math.max(covered, bottom - panel.getBoundingClientRect().top);
-  return covered;
+function covered(root: HTMLElement | null): { top: number; bottom: number } {
+  if (!root) return { top: 0, bottom: 0 };
+  const canvas = root.getBoundingClientRect();
+  let top = 0;
+  let bottom = 0;
+  for (const panel of root.querySelectorAll(".react-flow__panel.top")) top = Math.max(top, panel.getBoundingClientRect().bottom - canvas.top);
+  for (const panel of root.querySelectorAll(".react-flow__panel.bottom")) bottom = Math.max(bottom, canvas.bottom - panel.getBoundingClientRect().top);
+  return { top, bottom };
 }
 
 /**
@@ -44,7 +46,7 @@ function coveredAtBottom(root: HTMLElement | null): number {
  * its top left with the director in view (see `readableViewport`) and the user pans or zooms for the rest.
  * Rendered inside `<ReactFlow>`.
  */
-export function FitOnLayout({ layout }: { layout: string }) {
+export function FitOnLayout({ layout, maxZoom = FIT_MAX_ZOOM }: { layout: string; maxZoom?: number }) {
   const minTextPx = useContext(NodeTextContext);
   const { fitView, getNodes, getNodesBounds, setViewport } = useReactFlow<LabNode>();
   const store = useStoreApi<LabNode>();
@@ -58,8 +60,13 @@ export function FitOnLayout({ layout }: { layout: string }) {
       const textPx = smallestNodeText(domNode);
       if (!current || nodes.length === 0 || textPx === null) return;
       const start = nodes.filter((n) => START_KINDS.has(n.data.kind));
-      const zoom = { min: minTextPx / textPx, max: FIT_MAX_ZOOM };
-      void setViewport(readableViewport(getNodesBounds(nodes), getNodesBounds(start.length > 0 ? start : nodes), { width, height: height - coveredAtBottom(domNode) }, zoom, PADDING));
+      const zoom = { min: minTextPx / textPx, max: maxZoom };
+      const panels = covered(domNode);
+      const graph = getNodesBounds(nodes);
+      // Without a director (the editor's draft) the graph starts at its top edge.
+      const startAt = start.length > 0 ? getNodesBounds(start) : { ...graph, height: 0 };
+      const viewport = readableViewport(graph, startAt, { width, height: height - panels.top - panels.bottom }, zoom, PADDING);
+      void setViewport({ ...viewport, y: viewport.y + panels.top });
     };
     // fitView is React Flow's one wait for newly handed nodes to be measured (React Flow 12 queues it until
     // every node is); the viewport it sets is replaced at once, before the page is painted.
@@ -67,6 +74,6 @@ export function FitOnLayout({ layout }: { layout: string }) {
     return () => {
       current = false;
     };
-  }, [layout, canvas, minTextPx, fitView, getNodes, getNodesBounds, setViewport, store]);
+  }, [layout, maxZoom, canvas, minTextPx, fitView, getNodes, getNodesBounds, setViewport, store]);
   return null;
 }

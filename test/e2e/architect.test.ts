@@ -4,7 +4,8 @@
  * Comparing two designs: with the reject variant of the EU outage loaded, the Compare tab runs it
  * beside the consent variant on the same seed and shows what the architect came for — consent turns refusals
  * into answers served abroad, with no residency violation on either side — and both runs' traffic overlaid.
- * Drawing a design: the Editor tab builds a four-region, two-jurisdiction topology from an empty template,
+ * Drawing a design: the Editor tab builds a four-region, two-jurisdiction topology on an empty canvas (nodes
+ * dragged from the palette, edges drawn between them, one erased, one refused), shows a form's problem on its node,
  * undoes and redoes, applies it to the session, plays it with a region failed, and saves it as a file.
  */
 import { readFileSync } from "node:fs";
@@ -77,7 +78,7 @@ describe.skipIf(!chromiumAvailable)("the architect's work", () => {
     for (const chart of await charts.all()) expect(await chart.locator(".u-legend .u-series").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("A: eu-outage-reject"), expect.stringContaining("B: eu-outage-consent")]));
     await page.screenshot({ path: join(ARTIFACTS, "compare-1600x1000.png") });
   }, 180_000);
-  it("builds a four-region topology from an empty template, undoes and redoes, applies, plays it with a region failed, and saves it", async () => {
+  it("builds a four-region topology on the empty canvas, connects and disconnects by drawing, shows problems on the nodes, applies, plays it with a region failed, and saves it", async () => {
     const { page } = app;
     // The import's notes, still open from the test before, lie over the dock as they would for a user.
     const importNotes = page.getByTestId("import-warnings");
@@ -85,28 +86,70 @@ describe.skipIf(!chromiumAvailable)("the architect's work", () => {
     await page.getByTestId("tab-editor").click();
     await page.getByTestId("editor-template").selectOption("empty");
     await expect.poll(() => page.getByTestId("editor-file").textContent()).toBe("untitled.yaml");
-    // Each add waits for its row: the engine gives it its id, and the next add builds on the draft it left.
-    for (const n of [1, 2, 3, 4]) {
-      await page.getByTestId("editor-add-region").click();
-      await page.getByTestId(`editor-region-region-${n}`).waitFor();
-    }
+    const canvas = page.getByTestId("draft-canvas");
+    await page.getByTestId("draft-empty").waitFor();
+    const box = (await canvas.boundingBox())!;
+    const node = (entity: string, id: string) => page.getByTestId(`draft-node-${entity}-${id}`);
+    // Each drop waits for its node: the engine gives it its id, and the next drop builds on the draft it left.
+    const drop = async (entity: string, x: number, y: number, id: string) => {
+      await page.getByTestId(`palette-${entity}`).dragTo(canvas, { targetPosition: { x, y } });
+      await node(entity, id).waitFor();
+    };
+    for (const n of [1, 2, 3, 4]) await drop("region", box.width - 160, 130 + (n - 1) * 75, `region-${n}`);
+    // Dropped where the pointer let go, not laid out elsewhere.
+    const placed = (await node("region", "region-4").boundingBox())!;
+    expect(Math.abs(placed.x + placed.width / 2 - (box.x + box.width - 160))).toBeLessThan(4);
+    await drop("provider", box.width - 420, 240, "provider-1");
+    await drop("model", box.width - 660, 240, "model-1");
+    await drop("callers", box.width - 900, 240, "callers-1");
     for (const n of [3, 4]) await page.getByTestId(`editor-region-region-${n}-jurisdiction`).selectOption("US");
     await expect.poll(() => page.getByTestId("editor-region-region-4-jurisdiction").inputValue()).toBe("US");
-    await page.getByTestId("editor-add-provider").click();
-    for (const j of [1, 2, 3]) {
-      await page.getByTestId("editor-provider-provider-1-add-deployment").click();
+
+    const handle = async (entity: string, id: string, side: "left" | "right") => {
+      const b = (await node(entity, id).locator(`.react-flow__handle-${side}`).boundingBox())!;
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    };
+    const draw = async (from: [string, string], to: [string, string]) => {
+      const a = await handle(...from, "right");
+      const b = await handle(...to, "left");
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+      await page.mouse.move(b.x, b.y, { steps: 4 });
+      await page.mouse.up();
+    };
+    // A provider is added deployed in the first region; each edge drawn to another region deploys it there too.
+    for (const [j, n] of [[1, 2], [2, 3], [3, 4]]) {
+      await draw(["provider", "provider-1"], ["region", `region-${n}`]);
       await page.getByTestId(`editor-provider-provider-1-deployment-${j}-region`).waitFor();
     }
-    await page.getByTestId("editor-add-model").click();
-    await page.getByTestId("editor-model-model-1").waitFor();
-    await page.getByTestId("editor-add-callers").click();
-    await page.getByTestId("editor-callers-callers-1").waitFor();
-    await expect.poll(() => page.getByTestId("editor-problems").textContent()).toBe("No problems");
+    expect(await page.getByTestId(`rf__edge-provider:provider-1>region:region-4`).count()).toBe(1);
+    // Two regions are not joined by an edge: the engine refuses, saying what joins them instead.
+    await draw(["region", "region-1"], ["region", "region-2"]);
+    await expect.poll(() => page.getByTestId("draft-error").textContent()).toContain("rtt_ms");
 
+    // Erasing an edge: selected, then Delete, undeploys the provider there.
+    await page.getByTestId(`rf__edge-provider:provider-1>region:region-4`).click();
+    await page.keyboard.press("Delete");
+    await expect.poll(() => page.getByTestId("editor-provider-provider-1-deployment-3-region").count()).toBe(0);
     await page.getByTestId("editor-undo").click();
-    expect(await page.getByTestId("editor-callers-callers-1").count()).toBe(0);
+    await page.getByTestId("editor-provider-provider-1-deployment-3-region").waitFor();
+
+    // A problem in a form's field is shown on its node, and goes with the undo.
+    await page.getByTestId("editor-callers-callers-1-rate").fill("-5");
+    await page.getByTestId("editor-callers-callers-1-rate").press("Enter");
+    await expect.poll(() => node("callers", "callers-1").getAttribute("data-problems")).toBe("1");
+    expect(await node("callers", "callers-1").textContent()).toContain("1 problem");
+    await page.getByTestId("editor-undo").click();
+    await expect.poll(() => node("callers", "callers-1").getAttribute("data-problems")).toBe("0");
+    await expect.poll(() => page.getByTestId("editor-problems").textContent()).toBe("No problems");
+    await page.screenshot({ path: join(ARTIFACTS, "architect-canvas.png") });
+
+    // Back past the edit undone above to the last edge drawn, and forward again.
+    await page.getByTestId("editor-undo").click();
+    await expect.poll(() => page.getByTestId(`rf__edge-provider:provider-1>region:region-4`).count()).toBe(0);
     await page.getByTestId("editor-redo").click();
-    await page.getByTestId("editor-callers-callers-1").waitFor();
+    await page.getByTestId(`rf__edge-provider:provider-1>region:region-4`).waitFor();
 
     await page.getByTestId("editor-apply").click();
     await expect.poll(() => page.getByTestId("editor-status").textContent()).toBe("Applied: the session runs untitled.yaml");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ScenarioProblemView } from "../../engine/lab/contract";
-import { deployedModels, fieldPath, problemsAt, rows, splitList, text, valueAt, withModelNames, withModelRefs } from "../../renderer/editor/fieldPath";
+import { deployedModels, fieldPath, problemsAt, rows, splitList, strings, text, valueAt, withMember, withModelNames, withModelRefs } from "../../renderer/editor/fieldPath";
 
 const problem = (field: string): ScenarioProblemView => ({ file: "untitled.yaml", line: 1, column: 1, field, message: `${field} is wrong` });
 
@@ -48,5 +48,14 @@ describe("draft values as the editor's inputs show and write them", () => {
       { provider: "p2", model: "meta-llama/Llama-3" },
       { provider: "p3", model: "" },
     ]);
+  });
+
+  it("ticks a name into a list once, or out of it, keeping the others' order", () => {
+    expect(strings(["eu", 3, null])).toEqual(["eu", "3", ""]);
+    expect(strings("eu")).toEqual([]);
+    expect(withMember(["eu", "us"], "ap", true)).toEqual(["eu", "us", "ap"]);
+    expect(withMember(["eu", "us"], "eu", true)).toEqual(["us", "eu"]);
+    expect(withMember(["eu", "us", "eu"], "eu", false)).toEqual(["us"]);
+    expect(withMember(undefined, "eu", true)).toEqual(["eu"]);
   });
 });
