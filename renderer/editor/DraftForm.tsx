@@ -5,6 +5,8 @@ import { problemsAt, type FieldPath } from "./fieldPath";
 import type { SectionProps } from "./fields";
 import { AuditSection } from "./sections/Audit";
 import { CallersSection } from "./sections/Callers";
+import { DirectorSection } from "./sections/Director";
+import { GatewaySection } from "./sections/Gateway";
 import { HealthSection } from "./sections/Health";
 import { IdentitySection } from "./sections/Identity";
 import { LatencySection } from "./sections/Latency";
@@ -12,7 +14,6 @@ import { ModelsSection } from "./sections/Models";
 import { PolicySection } from "./sections/Policy";
 import { ProvidersSection } from "./sections/Providers";
 import { RegionsSection } from "./sections/Regions";
-import { SettingsSection } from "./sections/Settings";
 
 /** The parts most drafts leave at their defaults, each collapsed until opened so the dock stays short. */
 const ADVANCED: readonly { name: string; title: string; at: FieldPath; Section: (props: SectionProps) => ReactNode }[] = [
@@ -21,6 +22,7 @@ const ADVANCED: readonly { name: string; title: string; at: FieldPath; Section: 
   { name: "identity", title: "Identity provider", at: ["identity"], Section: IdentitySection },
   { name: "audit", title: "Audit", at: ["audit"], Section: AuditSection },
   { name: "health", title: "Health checks", at: ["health"], Section: HealthSection },
+  { name: "gateway", title: "Gateway retries and timeouts", at: ["gateway"], Section: GatewaySection },
 ];
 
 export function DraftForm(props: SectionProps) {
@@ -30,7 +32,7 @@ export function DraftForm(props: SectionProps) {
       <ProvidersSection {...props} />
       <ModelsSection {...props} />
       <CallersSection {...props} />
-      <SettingsSection {...props} />
+      <DirectorSection {...props} />
       {ADVANCED.map(({ name, title, at, Section }) => {
         // A closed section hides its problems, so its summary counts them.
         const count = problemsAt(props.problems, at).length;

@@ -10,24 +10,74 @@ export const ROUTING_STRATEGIES = ["ordered", "weighted", "latency"];
 export const BAD_TOKEN_KINDS = ["wrong-key", "expired", "wrong-audience"];
 
 /**
- * A field of a part of the scenario that has no entities: a select when it has options, else a number input
- * (text when `text`), its schema default shown as `fallback`. `testId` is kept by a field that moved from the
- * settings, so what drives the editor by it still finds it.
+ * A field of a part of the scenario that has no entities, or of each entity when its path is relative to one: a
+ * select when it has options (true/false when `boolean`), else a number input (text when `text`), its schema
+ * default shown as `fallback`. `testId` is kept by a field that moved from the old settings, so what drives the
+ * editor by it still finds it; `hint` is the label's tooltip.
  */
 export interface OptionField {
   readonly label: string;
   readonly path: FieldPath;
   readonly options?: readonly string[];
+  readonly boolean?: boolean;
   readonly fallback?: string;
   readonly text?: boolean;
   readonly testId?: string;
+  readonly hint?: string;
 }
 
-export const SETTINGS: readonly OptionField[] = [
-  { label: "Director mode", path: ["director", "mode"], options: ["dns", "anycast"], fallback: "dns" },
-  { label: "DNS TTL, s", path: ["director", "ttl_s"], fallback: "60" },
-  { label: "Layout", path: ["director", "layout"], options: ["active-active", "active-passive"], fallback: "active-active" },
-  { label: "Gateway max attempts", path: ["gateway", "max_attempts"], fallback: "3" },
+/** `weights`, `primary` and `checkers` are not here: their options, or their rows, are the draft's regions. */
+export const DIRECTOR_FIELDS: readonly OptionField[] = [
+  { label: "Mode", path: ["director", "mode"], options: ["dns", "anycast"], fallback: "dns", testId: "editor-setting-director-mode" },
+  { label: "DNS TTL, s", path: ["director", "ttl_s"], fallback: "60", testId: "editor-setting-director-ttl_s" },
+  { label: "Layout", path: ["director", "layout"], options: ["active-active", "active-passive"], fallback: "active-active", testId: "editor-setting-director-layout" },
+  { label: "Balancing", path: ["director", "balancing"], options: ["proximity", "weights"], fallback: "proximity" },
+  { label: "Check every, s", path: ["director", "check_interval_s"], fallback: "10" },
+  { label: "Down after failed checks", path: ["director", "failure_threshold"], fallback: "3" },
+  { label: "Drain above p95, ms", path: ["director", "drain_p95_ms"], hint: "Empty: latency never drains a region" },
+  { label: "Drain on provider status", path: ["director", "drain_on_provider_status"], boolean: true, hint: "A region drains while a local provider's status page says it is not operational" },
+];
+
+/** The status code lists and the stream holdback are not here: GATEWAY_LISTS and STREAM_HOLDBACK. */
+export const GATEWAY_FIELDS: readonly OptionField[] = [
+  { label: "Attempt timeout, ms", path: ["gateway", "attempt_timeout_ms"], fallback: "10000" },
+  { label: "First token timeout, ms", path: ["gateway", "first_token_timeout_ms"], fallback: "5000" },
+  { label: "Stream idle timeout, ms", path: ["gateway", "stream_idle_timeout_ms"], fallback: "5000" },
+  { label: "Max attempts", path: ["gateway", "max_attempts"], fallback: "3", testId: "editor-setting-gateway-max_attempts" },
+  { label: "Backoff base, ms", path: ["gateway", "backoff_base_ms"], fallback: "100" },
+  { label: "Max Retry-After waited, s", path: ["gateway", "max_retry_after_s"], fallback: "10" },
+  { label: "Retry budget, %", path: ["gateway", "retry_budget", "budget_percent"], fallback: "20" },
+  { label: "Retries always allowed", path: ["gateway", "retry_budget", "min_retry_concurrency"], fallback: "3" },
+];
+
+/** Comma lists of statuses and classes (statusCodes.ts), each default as that list reads. */
+export const GATEWAY_LISTS: readonly OptionField[] = [
+  { label: "Retried on the same target", path: ["gateway", "retriable_status_codes"], fallback: "429, 500" },
+  { label: "Failed over at once", path: ["gateway", "failover_status_codes"], fallback: "5xx, 404, 408, 409" },
+];
+
+/** Held back: up to N chunks, or the chunks of the first N ms; the default holds none. */
+export const STREAM_HOLDBACK = { path: ["gateway", "stream_holdback"], kinds: ["chunks", "ms"], fallback: { kind: "chunks", value: "0" } } as const;
+
+/** Each provider's own fields, relative to it. */
+export const PROVIDER_FIELDS: readonly OptionField[] = [
+  { label: "Prefill", path: ["supports_prefill"], boolean: true, fallback: "false", hint: "Its models continue an answer from an assistant prefill, so a cut stream can resume there" },
+  { label: "Status page", path: ["status_page", "url"], text: true },
+  { label: "Page lag, s", path: ["status_page", "lag_s"], fallback: "120", hint: "How late the status page acknowledges an incident" },
+];
+
+/** Each deployment's fields beyond region, endpoint and models, relative to it. */
+export const DEPLOYMENT_FIELDS: readonly OptionField[] = [
+  { label: "Median, ms", path: ["latency", "median_ms"], fallback: "900" },
+  { label: "p95, ms", path: ["latency", "p95_ms"], fallback: "2500" },
+  { label: "Real", path: ["real"], boolean: true, fallback: "false", hint: "A real OpenAI-compatible server: requests leave the simulation (real time only)" },
+  { label: "API key env", path: ["api_key_env"], text: true, hint: "Environment variable holding the bearer token; only meaningful when Real is true" },
+];
+
+/** Each caller population's fields beyond those the callers table always had, relative to it. */
+export const CALLER_FIELDS: readonly OptionField[] = [
+  { label: "high risk", path: ["high_risk_share"], fallback: "0", hint: "Share of high-risk calls (EU AI Act Art. 12)" },
+  { label: "clients", path: ["clients"], fallback: "50", hint: "Independent DNS resolvers among the callers" },
 ];
 
 /** `audit.destination` is not here: its options are the draft's regions. */

@@ -1,7 +1,7 @@
 import { problemsAt, rows, text, valueAt } from "../fieldPath";
 import { fieldAt, SelectField, type SectionProps } from "../fields";
 import { AUDIT_FIELDS, type OptionField } from "../options";
-import { OptionFields } from "./Settings";
+import { OptionFields } from "./OptionFields";
 
 const DESTINATION = ["audit", "destination"];
 const isPattern = (f: OptionField) => f.path[1] === "pattern";

@@ -1,6 +1,6 @@
-import { rows, text, type Row } from "../fieldPath";
+import { rows, text, valueAt, type Row } from "../fieldPath";
 import { EntityRow, fieldAt, rowKey, Section, SelectField, TextField, type SectionProps } from "../fields";
-import { BAD_TOKEN_KINDS, JURISDICTIONS } from "../options";
+import { BAD_TOKEN_KINDS, CALLER_FIELDS, JURISDICTIONS } from "../options";
 import { listProblems } from "./listProblems";
 
 export function CallersSection(props: SectionProps) {
@@ -9,7 +9,7 @@ export function CallersSection(props: SectionProps) {
   const regionIds = rows(draft, "regions").map((r) => text(r.id));
   const modelIds = rows(draft, "models").map((m) => text(m.id));
   return (
-    <Section title="Callers" entity="callers" count={callers.length} problems={listProblems(problems, "callers")} edit={edit} columns={["id", "region", "jurisdiction", "model", "rate/s", "consent", "bad tokens: wrong key, expired, wrong audience"]}>
+    <Section title="Callers" entity="callers" count={callers.length} problems={listProblems(problems, "callers")} edit={edit} columns={["id", "region", "jurisdiction", "model", "rate/s", "consent", ...CALLER_FIELDS.map((f) => f.label), "bad tokens: wrong key, expired, wrong audience"]}>
       {callers.map((c, i) => {
         const at = ["topology", "callers", i];
         const testId = `editor-callers-${text(c.id)}`;
@@ -31,6 +31,11 @@ export function CallersSection(props: SectionProps) {
             <td>
               <TextField testId={`${testId}-consent`} label="Share with cross-border consent" value={text(c.consent_share)} placeholder="0" numeric {...fieldAt([...at, "consent_share"], props)} />
             </td>
+            {CALLER_FIELDS.map((f) => (
+              <td key={f.label} title={f.hint}>
+                <TextField testId={`${testId}-${f.path.join("-")}`} label={f.hint ?? f.label} value={text(valueAt(draft, [...at, ...f.path]))} placeholder={f.fallback} numeric {...fieldAt([...at, ...f.path], props)} />
+              </td>
+            ))}
             <td className="editor-tokens">
               {BAD_TOKEN_KINDS.map((kind) => (
                 <TextField key={kind} testId={`${testId}-bad-${kind}`} label={`Share of ${kind} tokens`} value={text(badTokens[kind])} placeholder="0" numeric {...fieldAt([...at, "bad_tokens", kind], props)} />

@@ -1,6 +1,6 @@
 import type { SectionProps } from "../fields";
 import { HEALTH_FIELDS } from "../options";
-import { OptionFields } from "./Settings";
+import { OptionFields } from "./OptionFields";
 
 const GROUPS = [
   { key: "probe", title: "Active probes" },

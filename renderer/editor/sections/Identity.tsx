@@ -1,7 +1,7 @@
 import { problemsAt, rows, strings, text, valueAt, withMember } from "../fieldPath";
 import { fieldAt, type SectionProps } from "../fields";
 import { IDENTITY_FIELDS } from "../options";
-import { OptionFields } from "./Settings";
+import { OptionFields } from "./OptionFields";
 
 const AT = ["identity"];
 const REGIONS = ["identity", "regions"];

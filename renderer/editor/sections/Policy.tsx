@@ -2,7 +2,7 @@ import { fieldPath, problemsAt, valueAt, withMember } from "../fieldPath";
 import { fieldAt, type SectionProps } from "../fields";
 import { JURISDICTIONS, POLICY_FIELDS } from "../options";
 import { freeOrigins, residencyRows, withOrigin } from "../residency";
-import { OptionFields } from "./Settings";
+import { OptionFields } from "./OptionFields";
 
 const RESIDENCY = ["policy", "residency"];
 
