@@ -1,6 +1,6 @@
 /**
  * A gateway config read for import: its data, and where each field of it is written, so every warning and
- * problem names `file:line:column: field` as scenario problems do (engine/scenario/load.ts).
+ * problem names `file:line:column: field` as scenario problems do (engine/yamlFile.ts).
  */
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { ScenarioProblem } from "../scenario/load";

@@ -1,7 +1,7 @@
 /**
  * A draft's fields, pure: their paths as the engine's problems name them (`topology.callers[0].rate_per_s`), and
  * their values as the editor's inputs show and write them. The renderer reaches the engine through its contract
- * only, so fieldPath mirrors engine/scenario/load.ts's formatField; its tests pin the format the engine's draft
+ * only, so fieldPath mirrors engine/yamlFile.ts's formatField; its tests pin the format the engine's draft
  * tests show.
  */
 import type { ScenarioDraftValue, ScenarioProblemView } from "../../engine/lab/contract";
