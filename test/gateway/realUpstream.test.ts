@@ -149,11 +149,16 @@ describe("a misbehaving real upstream is let go: its connection closes within a 
   });
   afterAll(() => upstream.close());
 
-  /** Wall ms from the request reaching the upstream to its connection closing, or undefined if it stayed open a second past `giveUpMs`. */
-  async function heldMs(call: number, giveUpMs: number): Promise<number | undefined> {
+  /**
+   * Wall ms from the call's answer (the fallback's, so the gateway had given up on the upstream before it) to the
+   * upstream's connection closing, negative when it closed before; undefined if it stayed open a second past the
+   * answer. Timed from the answer rather than from the request's arrival: on a loaded machine the gateway may read
+   * the stalled stream's first chunk late, which starts its idle timeout late, and that is not a connection held.
+   */
+  async function closedAfterAnswerMs(call: number, answeredAt: number): Promise<number | undefined> {
     const c = upstream.calls[call]!;
-    await within(giveUpMs + 1_000 - (performance.now() - c.arrivedAt), () => c.closedAt !== undefined);
-    return c.closedAt === undefined ? undefined : c.closedAt - c.arrivedAt;
+    await within(answeredAt + 1_000 - performance.now(), () => c.closedAt !== undefined);
+    return c.closedAt === undefined ? undefined : c.closedAt - answeredAt;
   }
 
   it.each([
@@ -163,13 +168,14 @@ describe("a misbehaving real upstream is let go: its connection closes within a 
     upstream.mode = mode;
     const before = upstream.calls.length;
     const { outcome } = await callInRealTime(withRealPrimary(upstream.baseUrl, limits));
+    const answeredAt = performance.now();
     expect(outcome.kind).toBe("stream-complete");
     expect(outcome.meta.servedBy).toBe(FALLBACK);
     expect(outcome.record!.attempts[0]!.error).toContain(why);
     expect(upstream.calls.length).toBe(before + 1);
-    const held = await heldMs(before, LIMIT_MS);
-    expect(held, "the connection was still open a second after the timeout").toBeDefined();
-    expect(held).toBeLessThanOrEqual(LIMIT_MS + 1_000);
+    const closed = await closedAfterAnswerMs(before, answeredAt);
+    expect(closed, "the connection was still open a second after the gateway gave up on it").toBeDefined();
+    expect(closed).toBeLessThanOrEqual(1_000);
   });
 
   it("stalled when its client goes away: closed at once, no fallback tried, and the call ends cancelled with what was sent", async () => {
