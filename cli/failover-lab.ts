@@ -11,6 +11,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; run: Subcommand }>
   compare: { summary: "run two scenarios on the same seed and show what differs", run: async (argv) => (await import("./compare")).main(argv) },
   import: { summary: "turn a gateway config (LiteLLM, Portkey, Envoy) into a scenario", run: async (argv) => (await import("./import")).main(argv) },
   verify: { summary: "re-check an evidence bundle offline", run: async (argv) => (await import("./verify")).main(argv) },
+  lesson: { summary: "check a lesson, play it headless with a participant's answers, merge a class's scorecards", run: async (argv) => (await import("./lesson")).main(argv) },
 };
 
 const USAGE = `usage: failover-lab <command> [arguments]\n\ncommands:\n${Object.entries(SUBCOMMANDS)

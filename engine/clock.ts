@@ -186,6 +186,10 @@ function before(a: Timer, b: Timer): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
+/** Virtual ms time may not pass: fixed, or read each time (see {@link VirtualClock.step}). */
+export type TimeLimit = number | (() => number);
+const limitNow = (limit: TimeLimit): number => (typeof limit === "function" ? limit() : limit);
+
 /** How many ticks of virtual time one tick of {@link VirtualClock.runPaced} may play when the host falls behind. */
 const MAX_BACKLOG_TICKS = 4;
 
@@ -253,12 +257,13 @@ export class VirtualClock implements Clock {
 
   /**
    * Fires the next timer (advancing time to its due time) once everything in flight has settled.
-   * Returns false when no timer is due at or before `limit`.
+   * Returns false when no timer is due at or before `limit`. A limit that is a function is read after the
+   * settling, so a limit the last timer's work moved (a lesson's pause on a state change) holds at once.
    */
-  async step(limit = Number.POSITIVE_INFINITY): Promise<boolean> {
+  async step(limit: TimeLimit = Number.POSITIVE_INFINITY): Promise<boolean> {
     await this.settle();
     const next = this.timers.peek();
-    if (!next || next.at > limit) return false;
+    if (!next || next.at > limitNow(limit)) return false;
     this.timers.pop();
     this.current = Math.max(this.current, next.at);
     next.fn();
@@ -269,7 +274,7 @@ export class VirtualClock implements Clock {
    * Runs every event up to `endMs` as fast as the host allows, then parks time at `endMs`.
    * `onProgress` is called at most every `progressEveryMs` of virtual time.
    */
-  async runUntil(endMs: number, onProgress?: (nowMs: number) => void, progressEveryMs = 1000): Promise<void> {
+  async runUntil(endMs: TimeLimit, onProgress?: (nowMs: number) => void, progressEveryMs = 1000): Promise<void> {
     this.assertNotDriving();
     this.driving = true;
     let nextReport = this.current + progressEveryMs;
@@ -281,7 +286,8 @@ export class VirtualClock implements Clock {
         }
       }
       await this.settle();
-      if (endMs > this.current) this.current = endMs;
+      const end = limitNow(endMs);
+      if (end > this.current) this.current = end;
     } finally {
       this.driving = false;
     }
@@ -301,8 +307,8 @@ export class VirtualClock implements Clock {
     shouldStop: () => boolean;
     waitWallMs: (ms: number) => Promise<void>;
     tickMs?: number;
-    /** Virtual time is not played past this, ms (the end of the scenario). */
-    endMs?: number;
+    /** Virtual time is not played past this, ms (the end of the scenario, or a lesson's pause). */
+    endMs?: TimeLimit;
     onBehind?: (behind: boolean) => void;
   }): Promise<void> {
     this.assertNotDriving();
@@ -328,10 +334,10 @@ export class VirtualClock implements Clock {
           virtualAnchor = target;
         }
         options.onBehind?.(behind);
-        target = Math.min(target, options.endMs ?? Number.POSITIVE_INFINITY);
-        while (await this.step(target));
-        if (target > this.current) this.current = target;
-        if (options.shouldStop() || this.current >= (options.endMs ?? Number.POSITIVE_INFINITY)) break;
+        const end = () => Math.min(target, limitNow(options.endMs ?? Number.POSITIVE_INFINITY));
+        while (await this.step(end));
+        if (end() > this.current) this.current = end();
+        if (options.shouldStop() || this.current >= limitNow(options.endMs ?? Number.POSITIVE_INFINITY)) break;
         // Only the rest of the tick: a host that is behind spent it simulating and goes straight on.
         await options.waitWallMs(Math.max(0, tick - (options.wallNow() - tickStarted)));
       }

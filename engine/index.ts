@@ -37,3 +37,7 @@ export { formatComparison } from "./compare/format";
 export { renderComparisonHtml } from "./compare/html";
 export { IMPORTERS } from "./import/formats";
 export { parseRegionRule, type RegionRule } from "./import/regions";
+export { parseLesson } from "./lesson/load";
+export { lessonSchema, LESSON_REVISION, type Lesson } from "./lesson/schema";
+export { lessonJsonSchemaText } from "./lesson/jsonSchema";
+export { scorecardSchema, scorecardHtml, classSummary, classSummaryHtml, type Scorecard, type QuestionSummary } from "./lesson/scorecard";

@@ -13,7 +13,7 @@ import type { BundleListing } from "../evidence/library";
 import type { CheckResult } from "../evidence/verify";
 import type { Comparison } from "../compare/compare";
 import type { FaultSpec } from "../scenario/schema";
-import type { LabSnapshot, TransitionView } from "./views";
+import type { LabSnapshot, LessonListing, TransitionView } from "./views";
 
 export type { FaultSpec };
 export type { Comparison, ComparisonRow } from "../compare/compare";
@@ -49,6 +49,15 @@ export const COMMAND_NAMES = [
   "openDraft",
   "editDraft",
   "applyDraft",
+  "listLessons",
+  "openLesson",
+  "lessonChoose",
+  "lessonAnswer",
+  "lessonReveal",
+  "lessonNext",
+  "lessonDoTask",
+  "closeLesson",
+  "lessonScorecard",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -164,6 +173,21 @@ export interface CommandInputs {
   editDraft: { readonly baseText: string; readonly draft: ScenarioDraftValue; readonly op: DraftOp };
   /** The draft written into its text and loaded as the run, when it validates: the session reloads without a restart. */
   applyDraft: { readonly fileName: string; readonly baseText: string; readonly draft: ScenarioDraftValue };
+  listLessons: NoInput;
+  /** A lesson of the library, at its first step; its run replaces the loaded one. */
+  openLesson: { readonly name: string };
+  /** One of the step's `choose` tasks: the step's run starts again with the value written into its scenario. */
+  lessonChoose: { readonly field: string; readonly value: string | number };
+  /** A prediction, before the reveal: a number, or a choice's option index from 0. */
+  lessonAnswer: { readonly question: string; readonly answer: number };
+  /** The step's questions judged against the run at its pause; the answers lock. */
+  lessonReveal: NoInput;
+  lessonNext: NoInput;
+  /** The task time holds for, done for the participant. */
+  lessonDoTask: NoInput;
+  closeLesson: NoInput;
+  /** The participant's scorecard so far, as JSON and as a self-contained HTML page. */
+  lessonScorecard: NoInput;
 }
 
 /**
@@ -316,6 +340,16 @@ export interface CommandResults {
   editDraft: { readonly draft: ScenarioDraftValue; readonly problems: readonly ScenarioProblemView[]; readonly added?: string };
   /** Loaded, with the text it was written as (what *Save scenario* then downloads); or the problems, nothing changed. */
   applyDraft: { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
+  listLessons: { readonly lessons: readonly LessonListing[] };
+  /** Opened; or the lesson file's problems by line and field, nothing changed. */
+  openLesson: { readonly ok: true } | { readonly ok: false; readonly problems: readonly ScenarioProblemView[] };
+  lessonChoose: void;
+  lessonAnswer: void;
+  lessonReveal: void;
+  lessonNext: void;
+  lessonDoTask: { readonly faultId: string };
+  closeLesson: void;
+  lessonScorecard: { readonly fileName: string; readonly json: string; readonly html: string };
 }
 
 /** What the host pushes to the UI. */

@@ -43,6 +43,7 @@ export class LabController implements LabBackend {
 
   async execute<K extends CommandName>(name: K, input: CommandPayload<K>): Promise<CommandResults[K]> {
     const handler: CommandHandler<K> = COMMANDS[name];
+    if (handler.refusedInLesson && this.lab.lesson) throw new Error(handler.refusedInLesson);
     if (handler.readOnly) return handler.run(this.lab, input);
     return this.inTurn(() => handler.run(this.lab, input));
   }

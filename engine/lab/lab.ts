@@ -6,6 +6,8 @@ import type { InstallationKey } from "../audit/checkpoint";
 import type { Scenario } from "../scenario/schema";
 import type { HostMessage, LabSnapshot } from "./contract";
 import { RunGatewayApi } from "./gatewayApi";
+import type { LessonLibrary, LessonSession } from "./lesson";
+import { lessonView } from "./lessonView";
 import { liveSnapshot } from "./liveView";
 import { Run, type RunOptions } from "./run";
 import type { ScenarioLibrary } from "./scenarioLibrary";
@@ -13,6 +15,8 @@ import type { ScenarioLibrary } from "./scenarioLibrary";
 export interface LabControllerOptions extends RunOptions {
   /** The scenario library the host offers (the project's `scenarios/`, see `host/scenarioLibrary.ts`). */
   readonly scenarios: ScenarioLibrary;
+  /** The lesson library the host offers (the project's `lessons/`); without it lessons cannot be opened. */
+  readonly lessons?: LessonLibrary;
   /** Monotonic wall time, ms (performance.now in the hosts). */
   readonly wallNow: () => number;
   /** Waits this long in wall time: the pace of playing. */
@@ -47,6 +51,8 @@ const DEFAULT_SPEED = 10;
 
 export class Lab {
   run: Run | undefined;
+  /** The lesson being played, if one is: it holds the runs' time at its tasks and pauses and locks the fault menu. */
+  lesson: LessonSession | undefined;
   speed = DEFAULT_SPEED;
   /** Where the host serves the gateways' OpenAI-compatible endpoint, if it does. */
   gatewayApiOrigin: string | undefined;
@@ -86,7 +92,12 @@ export class Lab {
   /** The snapshot of now, the audit stores read up to now first. */
   snapshot(): LabSnapshot {
     this.run?.audit.catchUp();
-    return liveSnapshot(this.run, { speed: this.speed, gatewayApi: this.gatewayApiOrigin === undefined ? null : this.gatewayApi.view(this.gatewayApiOrigin) });
+    const run = this.run;
+    return liveSnapshot(run, {
+      speed: this.speed,
+      gatewayApi: this.gatewayApiOrigin === undefined ? null : this.gatewayApi.view(this.gatewayApiOrigin),
+      lesson: this.lesson && run ? lessonView(this.lesson, run) : null,
+    });
   }
 
   push(): void {

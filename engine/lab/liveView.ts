@@ -1,15 +1,14 @@
 /**
  * The live view: a pure projection of a run onto the `LabSnapshot` the UI draws. It reads the run's
  * session and the drill's recorder and changes nothing. The four answers and the expectations come from
- * `measureRun`, the function the report takes them from, so at the end of a run the two agree.
+ * `measureRun` (through `Run.measure`), the function the report takes them from, so at the end of a run the two agree.
  */
 import { faultKind } from "../faults/registry";
-import { measureRun } from "../drill";
 import { describeFault } from "../scenario/describeFault";
 import type { SecondTraffic, UnansweredCounts } from "../report/recorder";
 import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
-import type { ExpectationView, GatewayApiView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView, UnansweredView } from "./contract";
+import type { ExpectationView, GatewayApiView, LessonView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView, UnansweredView } from "./contract";
 import { evaluateExpectations } from "../report/expectations";
 import { evidenceRefusal, NO_RUN_REFUSAL } from "./evidenceRefusal";
 import { expectationStatus } from "./expectationStatus";
@@ -24,6 +23,8 @@ export interface LabSettings {
   readonly speed: number;
   /** Null when the host serves no OpenAI-compatible endpoint. */
   readonly gatewayApi: GatewayApiView | null;
+  /** The lesson being played, projected; null in free play. */
+  readonly lesson: LessonView | null;
 }
 
 export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSnapshot {
@@ -77,7 +78,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
     return { id: endpoint.id, provider: endpoint.provider, region: endpoint.region, jurisdiction: endpoint.jurisdiction, targets, trafficShare: share(window.byEndpoint[endpoint.id], served), health, faulted };
   });
   const review = run.audit.reviewer.result();
-  const facts = measureRun(scenario, recorder, review, run.audit.findings());
+  const facts = run.measure(review);
   const failovers = recorder.failovers;
   return {
     status: run.status,
@@ -154,6 +155,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
     })),
     seekingTo: run.seekingTo,
     evidenceRefusal: evidenceRefusal(run),
+    lesson: settings.lesson,
   };
 }
 
@@ -265,7 +267,7 @@ function windowCounts(seconds: readonly SecondTraffic[]) {
   return { requests, byGateway, byEndpoint, byLink, byPopulation, crossBorder, unansweredByPopulation, unansweredByGateway };
 }
 
-function emptySnapshot({ speed, gatewayApi }: LabSettings): LabSnapshot {
+function emptySnapshot({ speed, gatewayApi, lesson }: LabSettings): LabSnapshot {
   return {
     status: "empty",
     scenario: null,
@@ -290,5 +292,6 @@ function emptySnapshot({ speed, gatewayApi }: LabSettings): LabSnapshot {
     scheduledFaults: [],
     seekingTo: null,
     evidenceRefusal: NO_RUN_REFUSAL,
+    lesson,
   };
 }

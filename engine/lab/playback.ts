@@ -15,6 +15,7 @@ export function play(lab: Lab): void {
   const run = lab.requireRun();
   if (run.playing) return;
   if (run.clock.now() >= run.endMs) throw new Error("the scenario has reached its end: reset to play it again");
+  if (run.clock.now() >= run.stopAt()) throw new Error(`time is held here: ${run.holds.reason}`);
   run.stopRequested = false;
   run.status = "playing";
   const { wallNow, waitWallMs, playPastEnd } = lab.options;
@@ -25,7 +26,7 @@ export function play(lab: Lab): void {
       speed: () => lab.speed,
       wallNow,
       shouldStop: () => run.stopRequested,
-      ...(playPastEnd ? {} : { endMs: run.endMs }),
+      ...(playPastEnd ? {} : { endMs: run.stopAt }),
       onBehind: (behind) => (run.behind = behind),
       waitWallMs: async (ms) => {
         lab.pushIfDue();
@@ -58,10 +59,10 @@ export async function step(lab: Lab, until: "event" | "change" = "event"): Promi
   for (let i = 0; i < limit && fired; i++) {
     await run.clock.settle();
     if (counted() !== before) break;
-    fired = await run.clock.step(run.endMs);
+    fired = await run.clock.step(run.stopAt);
     if (i % 1000 === 999) lab.pushIfDue();
   }
-  await run.clock.runUntil(fired ? run.clock.now() : run.endMs);
+  await run.clock.runUntil(fired ? run.clock.now() : run.stopAt);
   const advancedTo = run.clock.now();
   await settle(run);
   return { advancedTo };
@@ -74,8 +75,12 @@ export async function step(lab: Lab, until: "event" | "change" = "event"): Promi
 export async function runTo(lab: Lab, ms: number): Promise<{ advancedTo: number }> {
   const run = lab.requireRun();
   await lab.stopPlaying();
-  if (ms < run.clock.now()) return rewindTo(lab, ms);
-  await run.clock.runUntil(Math.min(ms, run.endMs), () => lab.pushIfDue());
+  if (ms < run.clock.now()) {
+    // A rewound run is a new one, which would forget the tasks done and the pause reached.
+    if (lab.lesson) throw new Error("a lesson's run does not go back: close the lesson to rewind");
+    return rewindTo(lab, ms);
+  }
+  await run.clock.runUntil(() => Math.min(ms, run.stopAt()), () => lab.pushIfDue());
   const advancedTo = run.clock.now();
   await settle(run);
   return { advancedTo };
@@ -145,7 +150,7 @@ export async function atRest<T>(lab: Lab, change: () => T): Promise<T> {
     return change();
   } finally {
     const run = lab.run;
-    if (wasPlaying && run && run.clock.now() < run.endMs) play(lab);
+    if (wasPlaying && run && run.clock.now() < run.stopAt()) play(lab);
   }
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChatOutcome, ChatSink } from "../chat";
 import { VirtualClock } from "../clock";
-import { finishRun } from "../drill";
+import { finishRun, measureRun, type RunFacts } from "../drill";
 import type { LabEvent } from "../events";
 import { seededRandom } from "../random";
 import type { LogCheckpoints } from "../evidence/bundle";
@@ -17,6 +17,7 @@ import { describeFault } from "../scenario/describeFault";
 import type { Fault, Scenario } from "../scenario/schema";
 import { EngineSession } from "../session";
 import { AuditTrail } from "./auditTrail";
+import { Holds } from "./holds";
 import type { ChainStatus, RunStatus, TimelineItem } from "./contract";
 import { unavailable, type Unavailable } from "./gatewayApi";
 
@@ -51,6 +52,8 @@ export class Run {
   events = 0;
   /** State-machine transitions and fault events so far: a step to the next state change advances until this changes. */
   changes = 0;
+  /** Where time stops before the end (a lesson's task or pause). */
+  readonly holds = new Holds();
   /** Virtual ms a rewind is fast-forwarding this run to, while it does; null otherwise. */
   seekingTo: number | null = null;
   status: RunStatus = "ready";
@@ -98,6 +101,14 @@ export class Run {
     return this.scenario.duration_s * 1000;
   }
 
+  /** Where time stops next: the scenario's end, or a hold before it. Read afresh at every timer, as a transition may set a hold. */
+  readonly stopAt = (): number => Math.min(this.endMs, this.holds.next());
+
+  /** The run's facts so far, measured as the report measures them at the end; `review` when the caller has it already. */
+  measure(review = this.audit.reviewer.result()): RunFacts {
+    return measureRun(this.scenario, this.recorder, review, this.audit.findings());
+  }
+
   /** Ends the run as a headless drill ends it (requests in flight answered, buffers flushed), once. */
   async finish(): Promise<void> {
     if (!this.finished) {
@@ -135,6 +146,7 @@ export class Run {
     if (event.type !== "request") this.changes++;
     // Requests reach the timeline only through the recorder's counts.
     if (event.type === "transition") {
+      this.holds.onTransition(event);
       const { machine, subject, from, to, cause } = event;
       this.note({ t: event.t, kind: "transition", region: event.region, text: `${machine} ${subject}: ${from} → ${to} (${cause})`, transition: { machine, subject, from, to, cause } });
     }

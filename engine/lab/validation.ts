@@ -46,7 +46,7 @@ const auditFilterSchema = z.strictObject({
 });
 
 /** A file of the scenario library, by name: a plain file name, so no path leaves the library's folder. */
-const libraryFileName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name in scenarios/");
+const libraryFileName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.ya?ml$/, "must be a file name of the library, e.g. eu-region-outage.yaml");
 
 /** A draft is checked by the scenario schema when it is written; here only that it is an object and its text a file's size. */
 const draftValue = z.record(z.string(), z.unknown());
@@ -111,6 +111,15 @@ export const commandSchemas = {
     ]),
   }),
   applyDraft: z.strictObject({ fileName: z.string().min(1).max(255), baseText: draftText, draft: draftValue }),
+  listLessons: none,
+  openLesson: z.strictObject({ name: libraryFileName }),
+  lessonChoose: z.strictObject({ field: z.string().min(1).max(100), value: z.union([z.string().min(1).max(80), z.number().finite()]) }),
+  lessonAnswer: z.strictObject({ question: z.string().min(1).max(63), answer: z.number().finite() }),
+  lessonReveal: none,
+  lessonNext: none,
+  lessonDoTask: none,
+  closeLesson: none,
+  lessonScorecard: none,
 } as const satisfies { readonly [K in CommandName]: z.ZodType<CommandInputs[K]> };
 
 /** Every command has a schema, and each schema's output is the contract's input, in both directions. */

@@ -250,4 +250,76 @@ export interface LabSnapshot {
   readonly seekingTo: number | null;
   /** Why *Export evidence* would be refused now, in the engine's words; null when it would write a bundle. */
   readonly evidenceRefusal: string | null;
+  /** The lesson being played; null in free play. */
+  readonly lesson: LessonView | null;
+}
+
+/** A lesson of the library, as its list shows it; a file that does not validate is listed with its first problem. */
+export interface LessonListing {
+  readonly file: string;
+  readonly title: string;
+  readonly durationMin: number | null;
+  readonly steps: number;
+  readonly valid: boolean;
+  readonly problem: string | null;
+}
+
+export interface LessonView {
+  readonly fileName: string;
+  readonly title: string;
+  readonly goals: readonly string[];
+  readonly durationMin: number;
+  readonly steps: readonly { readonly id: string; readonly title: string; readonly revealed: boolean }[];
+  readonly stepIndex: number;
+  readonly step: LessonStepView;
+  /** Why time cannot go on now (a task to do, the pause), or null. */
+  readonly held: string | null;
+  readonly score: LessonScore;
+  /** Every step is revealed: the scorecard is complete. */
+  readonly complete: boolean;
+}
+
+export interface LessonScore {
+  readonly correct: number;
+  /** Questions revealed so far, of `total`. */
+  readonly revealed: number;
+  readonly total: number;
+}
+
+export interface LessonStepView {
+  readonly id: string;
+  readonly title: string;
+  /** Markdown. */
+  readonly narrative: string;
+  readonly tasks: readonly LessonTaskView[];
+  /** Where time stops for the questions, in words, and whether the run stands there. */
+  readonly pause: { readonly text: string; readonly reached: boolean };
+  readonly questions: readonly LessonQuestionView[];
+  readonly revealed: boolean;
+}
+
+export type LessonTaskView =
+  | { readonly kind: "inject"; readonly text: string; readonly atS: number; readonly done: boolean; readonly due: boolean }
+  | { readonly kind: "choose"; readonly text: string; readonly field: string; readonly options: readonly (string | number)[]; readonly chosen: string | number; readonly open: boolean };
+
+export interface LessonQuestionView {
+  readonly id: string;
+  readonly kind: "number" | "choice";
+  readonly prompt: string;
+  readonly unit: string;
+  readonly hints: readonly string[];
+  /** A choice's options, in order; empty for a number. */
+  readonly options: readonly string[];
+  /** The participant's answer: a number, or an option's index. */
+  readonly answer: number | null;
+  readonly reveal: LessonRevealView | null;
+}
+
+export interface LessonRevealView {
+  /** Null when the run could not answer the question (the lesson's defect, said in `rightAnswer`). */
+  readonly correct: boolean | null;
+  /** "12 s (accepted 7 to 17)", the right option's text, or why the run has no answer. */
+  readonly rightAnswer: string;
+  /** The lesson's explanation with this run's figures in it. */
+  readonly explanation: string;
 }

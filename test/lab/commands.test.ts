@@ -27,6 +27,7 @@ function open() {
   let wall = 0;
   controller = new LabController({
     scenarios: scenarioFolder(fixtures),
+    lessons: scenarioFolder(join(fixtures, "lessons")),
     wallNow: () => wall,
     waitWallMs: async (ms) => {
       wall += ms;
@@ -42,7 +43,7 @@ describe("the command table", () => {
   it("has one handler for each command of the contract, and declares which change nothing", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
     const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
-    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith", "openDraft", "editDraft"]);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith", "openDraft", "editDraft", "listLessons", "lessonScorecard"]);
   });
 
   it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
@@ -99,6 +100,19 @@ describe("the command table", () => {
     expect(snapshots.at(-1)).toMatchObject({ status: "ready", scenario: { fileName: "config-imported.yaml" } });
     expect(await send("reset", {})).toEqual({ ok: true, result: undefined });
     expect(snapshots.at(-1)).toMatchObject({ status: "ready", nowMs: 0, faults: [] });
+    // A lesson's round: opened, a choice made, a prediction given, run to the pause, revealed, on to the next step, closed.
+    expect(await send("listLessons", {})).toMatchObject({ ok: true, result: { lessons: [{ file: "short-outage.yaml", title: "A short outage", steps: 2, valid: true }] } });
+    expect(await send("openLesson", { name: "short-outage.yaml" })).toEqual({ ok: true, result: { ok: true } });
+    expect(await send("lessonChoose", { field: "policy.outage_choice", value: "cross-border-with-consent" })).toEqual({ ok: true, result: undefined });
+    expect(await send("lessonAnswer", { question: "refused", answer: 0 })).toEqual({ ok: true, result: undefined });
+    expect(await send("runTo", { ms: 60_000 })).toEqual({ ok: true, result: { advancedTo: 30_000 } });
+    expect(await send("lessonDoTask", {})).toEqual({ ok: false, error: "no task of this lesson step is due now" });
+    expect(await send("lessonReveal", {})).toEqual({ ok: true, result: undefined });
+    expect(snapshots.at(-1)!.lesson).toMatchObject({ stepIndex: 0, step: { revealed: true, questions: [{ answer: 0, reveal: { correct: expect.any(Boolean) } }] }, score: { revealed: 1, total: 2 } });
+    expect(await send("lessonScorecard", {})).toMatchObject({ ok: true, result: { fileName: "short-outage-scorecard", json: expect.stringContaining('"question": "refused"'), html: expect.stringContaining("<!doctype html>") } });
+    expect(await send("lessonNext", {})).toEqual({ ok: true, result: undefined });
+    expect(await send("closeLesson", {})).toEqual({ ok: true, result: undefined });
+    expect(snapshots.at(-1)!.lesson).toBeNull();
     expect([...sent].sort()).toEqual([...COMMAND_NAMES].sort());
   });
 

@@ -52,7 +52,7 @@ describe("the live panel's expectations", () => {
   const fixture = join(import.meta.dirname, "../fixtures/short-drill.yaml");
   const loaded = loadScenarioFile(fixture);
   const scenario = { ...loaded, expect: [...loaded.expect, "rto_s <= 60", "errors <= 1000000"] };
-  const settings = { speed: 10, gatewayApi: null };
+  const settings = { speed: 10, gatewayApi: null, lesson: null };
   let run: Run | undefined;
   afterEach(() => {
     run?.close();

@@ -13,7 +13,7 @@ import { answersOfReport } from "./reportAnswers";
 const fixture = join(import.meta.dirname, "../fixtures/short-drill.yaml");
 // One expectation more than the file states: an RTO, which has no value before the outage.
 const scenario = { ...loadScenarioFile(fixture), expect: [...loadScenarioFile(fixture).expect, "rto_s <= 60"] };
-const settings = { speed: 10, gatewayApi: null };
+const settings = { speed: 10, gatewayApi: null, lesson: null };
 
 let run: Run | undefined;
 afterEach(() => {

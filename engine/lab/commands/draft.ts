@@ -32,6 +32,7 @@ export const draftCommands = {
   },
   applyDraft: {
     readOnly: false,
+    refusedInLesson: "a lesson is open: close it before applying a draft, or its answers and run are lost",
     run: async (lab, { fileName, baseText, draft }) => {
       const { text, parsed } = loadDraft(baseText, draft, fileName);
       // A draft with problems changes nothing: the run plays on as it was.

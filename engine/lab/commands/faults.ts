@@ -1,6 +1,7 @@
 /** Commands that break and mend the world by hand: a fault injected now, an active fault healed, and the menus offering them. */
 import { FAULT_MENU } from "../../faults/registry";
 import { INSTANT_FAULTS, scenarioSchema, type Fault } from "../../scenario/schema";
+import { lessonInject } from "../lesson";
 import { atRest } from "../playback";
 import type { Handlers } from "./handler";
 
@@ -11,6 +12,7 @@ export const faultCommands = {
       atRest(lab, () => {
         const run = lab.requireRun();
         if (run.status === "finished") throw new Error("the scenario has reached its end: reset to inject faults");
+        if (lab.lesson) return { faultId: lessonInject(lab.lesson, run, spec) };
         const fault = { ...spec, at_s: run.clock.now() / 1000 } as Fault;
         // The scenario's own cross-reference checks name an unknown region, provider or model.
         const checked = scenarioSchema.safeParse({ ...run.scenario, faults: [fault] });
@@ -23,6 +25,7 @@ export const faultCommands = {
   },
   heal: {
     readOnly: false,
+    refusedInLesson: "the lesson heals its faults when it wrote them to heal: close the lesson to heal by hand",
     run: (lab, { faultId }) =>
       atRest(lab, () => {
         const run = lab.requireRun();

@@ -8,6 +8,8 @@ export interface CommandHandler<K extends CommandName> {
    * snapshot follows it.
    */
   readonly readOnly: boolean;
+  /** Why the command is refused while a lesson is open (it would replace or rewrite the lesson's run); absent: allowed. */
+  readonly refusedInLesson?: string;
   readonly run: (lab: Lab, input: CommandPayload<K>) => CommandResults[K] | Promise<CommandResults[K]>;
 }
 

@@ -11,6 +11,7 @@ import type { Handlers } from "./handler";
 export const importCommands = {
   importConfig: {
     readOnly: false,
+    refusedInLesson: "a lesson is open: close it before importing a config, or its answers and run are lost",
     run: async (lab, { format, fileName, text, regions }) => {
       const file = basename(fileName);
       const rules: RegionRule[] = [];

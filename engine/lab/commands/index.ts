@@ -6,10 +6,11 @@ import { evidenceCommands } from "./evidence";
 import { exportCommands } from "./export";
 import { faultCommands } from "./faults";
 import { importCommands } from "./import";
+import { lessonCommands } from "./lesson";
 import type { CommandTable } from "./handler";
 import { playbackCommands } from "./playback";
 import { scenarioCommands } from "./scenario";
 
 export type { CommandHandler, CommandTable } from "./handler";
 
-export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...importCommands, ...draftCommands };
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...importCommands, ...draftCommands, ...lessonCommands };

@@ -8,6 +8,7 @@ export const scenarioCommands = {
   listScenarios: { readOnly: true, run: (lab) => ({ scenarios: listScenarios(lab.options.scenarios) }) },
   loadScenario: {
     readOnly: false,
+    refusedInLesson: "a lesson is open: close it before loading another scenario, or its answers and run are lost",
     run: async (lab, input) => {
       const opened = openScenario(lab.options.scenarios, input);
       // An invalid file changes nothing: the current run stays as it was.
@@ -18,6 +19,7 @@ export const scenarioCommands = {
   },
   reset: {
     readOnly: false,
+    refusedInLesson: "a lesson's run is the lesson's: close the lesson to start the scenario over",
     run: async (lab) => {
       const { scenario, text, fileName } = lab.requireRun();
       await lab.replaceRun(lab.newRun(scenario, text, fileName));

@@ -1,0 +1,182 @@
+/**
+ * `failover-lab lesson <check|play|merge>`: a trainer's lessons outside the app.
+ *
+ *   lesson check LESSON.yaml…                 validates each lesson and plays it headless: every scenario it names
+ *                                             exists, every choice's option makes a valid scenario, every question
+ *                                             has an answer on the run (exit 1 when one has not, 2 when a file is invalid)
+ *   lesson play LESSON.yaml [--answers FILE]  plays it with a participant's choices and predictions and prints the
+ *               [--json] [--html FILE]        scorecard (FILE: {"choices": {step: {field: value}}, "answers": {"step/question": n}})
+ *   lesson merge CARD.json… [--json] [--html FILE]
+ *                                             a class's scorecards as one summary, the most-missed questions first
+ *
+ * Lessons name scenarios of the library (`--scenarios DIR`, the project's scenarios/ by default).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { classSummary, classSummaryHtml, formatProblems, parseLesson, scorecardHtml, scorecardSchema, type Lesson, type Scorecard } from "../engine";
+import { LabController } from "../engine/lab/controller";
+import { choiceProblems } from "../engine/lab/lesson";
+import { playLesson, type LessonAnswers } from "../engine/lab/lessonPlayer";
+import { scenarioFolder } from "../host/scenarioLibrary";
+import { EXIT_INVALID_INPUT, readCommandLine, UsageError } from "./args";
+
+const USAGE = "usage: failover-lab lesson check LESSON.yaml… | lesson play LESSON.yaml [--answers FILE] [--json] [--html FILE] | lesson merge CARD.json… [--json] [--html FILE]   [--scenarios DIR]";
+const EXIT_CHECK_FAILED = 1;
+const DEFAULT_SCENARIOS = join(import.meta.dirname, "..", "scenarios");
+/** Larger lesson or scorecard files are refused unread: a lesson is a few kB, a scorecard a few dozen. */
+const MAX_FILE_BYTES = 2_000_000;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const options = readCommandLine(() => parseCommandLine(argv), USAGE);
+  if (!options) return EXIT_INVALID_INPUT;
+  if (options.command === "merge") return merge(options.files, options);
+  let failed = false;
+  for (const file of options.files) {
+    const lesson = readLesson(file, options.scenarios);
+    if (!lesson) return EXIT_INVALID_INPUT;
+    if (options.command === "check") failed = !(await check(file, lesson, options.scenarios)) || failed;
+    else {
+      const answers = options.answers === undefined ? {} : readAnswers(options.answers);
+      if (!answers) return EXIT_INVALID_INPUT;
+      const card = await play(file, options.scenarios, answers);
+      if (options.html) writeOut(options.html, scorecardHtml(card));
+      process.stdout.write(options.json ? `${JSON.stringify(card, null, 2)}\n` : formatScorecard(card));
+    }
+  }
+  return failed ? EXIT_CHECK_FAILED : 0;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  const [command, ...rest] = argv;
+  if (command !== "check" && command !== "play" && command !== "merge") throw new UsageError(command === undefined ? "missing lesson command" : `unknown lesson command "${command}"`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { answers: { type: "string" }, json: { type: "boolean", default: false }, html: { type: "string" }, scenarios: { type: "string" } },
+  });
+  if (positionals.length === 0) throw new UsageError(`lesson ${command} needs at least one file`);
+  if (command === "play" && positionals.length !== 1) throw new UsageError("lesson play takes one lesson file");
+  if (command !== "play" && values.answers !== undefined) throw new UsageError("--answers is for lesson play");
+  return { command, files: positionals.map((f) => resolve(f)), answers: values.answers && resolve(values.answers), json: values.json, html: values.html && resolve(values.html), scenarios: resolve(values.scenarios ?? DEFAULT_SCENARIOS) } as const;
+}
+
+/** The file's text, or undefined once why not is printed: missing, a directory, a special file or too large. */
+function readText(file: string, what: string): string | undefined {
+  try {
+    const buffer = readFileSync(file);
+    if (buffer.length > MAX_FILE_BYTES) throw new Error(`it is ${buffer.length.toLocaleString("en")} bytes; a ${what} is at most ${MAX_FILE_BYTES.toLocaleString("en")}`);
+    return buffer.toString("utf8");
+  } catch (error) {
+    process.stderr.write(`${file}: cannot read the ${what}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** The lesson, with every scenario it names found in the library; else undefined, the problems printed by line and field. */
+function readLesson(file: string, scenarios: string): Lesson | undefined {
+  const text = readText(file, "lesson");
+  if (text === undefined) return undefined;
+  const parsed = parseLesson(text, file);
+  if (!parsed.ok) {
+    process.stderr.write(`Invalid lesson; nothing ran.\n${formatProblems(parsed.problems)}\n`);
+    return undefined;
+  }
+  const library = scenarioFolder(scenarios).list();
+  const missing = parsed.value.steps.flatMap((step, i) => (step.scenario !== undefined && !library.includes(step.scenario) ? [`${file}: steps[${i}].scenario: ${step.scenario} is not in ${scenarios}`] : []));
+  if (missing.length > 0) {
+    process.stderr.write(`Invalid lesson; nothing ran.\n${missing.join("\n")}\n`);
+    return undefined;
+  }
+  return parsed.value;
+}
+
+function controllerFor(file: string, scenarios: string): LabController {
+  return new LabController({ scenarios: scenarioFolder(scenarios), lessons: scenarioFolder(dirname(file)), wallNow: () => 0, waitWallMs: async () => undefined });
+}
+
+async function play(file: string, scenarios: string, answers: LessonAnswers, onStep?: (title: string) => void): Promise<Scorecard> {
+  const controller = controllerFor(file, scenarios);
+  try {
+    return await playLesson(controller, basename(file), answers, (step) => onStep?.(step.title));
+  } finally {
+    await controller.close();
+  }
+}
+
+/** Every choice's options make valid scenarios, and a headless play answers every question. */
+async function check(file: string, lesson: Lesson, scenarios: string): Promise<boolean> {
+  const problems = choiceProblems(lesson, scenarioFolder(scenarios));
+  const started = performance.now();
+  let card: Scorecard;
+  try {
+    card = await play(file, scenarios, {}, (title) => process.stderr.write(`  ${basename(file)}: ${title}\n`));
+  } catch (error) {
+    process.stdout.write(`FAIL ${file}\n  ${(error as Error).message}\n`);
+    return false;
+  }
+  for (const q of card.questions) if (q.correct === null) problems.push(`${q.step}/${q.question}: ${q.rightAnswer}`);
+  const questions = lesson.steps.reduce((n, s) => n + s.questions.length, 0);
+  if (problems.length > 0) {
+    process.stdout.write(`FAIL ${file}\n${problems.map((p) => `  ${p}\n`).join("")}`);
+    return false;
+  }
+  process.stdout.write(`ok   ${file}: ${lesson.steps.length} steps, ${questions} questions, each answered by its run (played in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  return true;
+}
+
+function readAnswers(file: string): LessonAnswers | undefined {
+  const text = readText(file, "answers file");
+  if (text === undefined) return undefined;
+  try {
+    const data = JSON.parse(text) as unknown;
+    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("must be a JSON object with choices and answers");
+    return data as LessonAnswers;
+  } catch (error) {
+    process.stderr.write(`${file}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+function formatScorecard(card: Scorecard): string {
+  const lines = card.questions.map((q) => `${q.correct === null ? "?" : q.correct ? "✓" : "✗"} ${q.stepTitle}: ${q.prompt}\n    answered ${q.answer ?? "nothing"} · the run: ${q.rightAnswer}`);
+  return `${card.lesson.title}: ${card.score.correct} of ${card.score.revealed} right\n${lines.join("\n")}\n`;
+}
+
+function merge(files: readonly string[], options: { json: boolean; html: string | undefined }): number {
+  const cards: Scorecard[] = [];
+  for (const file of files) {
+    const text = readText(file, "scorecard");
+    if (text === undefined) return EXIT_INVALID_INPUT;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      process.stderr.write(`${file}: not JSON: ${(error as Error).message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    const parsed = scorecardSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      process.stderr.write(`${file}: not a scorecard: ${issue.path.join(".") || "file"}: ${issue.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    cards.push(parsed.data);
+  }
+  const summary = classSummary(cards);
+  if (options.html) writeOut(options.html, classSummaryHtml(summary, cards.length));
+  if (options.json) process.stdout.write(`${JSON.stringify({ participants: cards.length, questions: summary }, null, 2)}\n`);
+  else {
+    process.stdout.write(`${cards.length} scorecards; the questions most people missed first:\n`);
+    for (const s of summary) process.stdout.write(`  ${String(s.wrong + s.unanswered).padStart(3)} of ${String(s.revealed).padEnd(3)} missed  ${s.lesson} · ${s.prompt}\n`);
+  }
+  return 0;
+}
+
+function writeOut(file: string, text: string): void {
+  writeFileSync(file, text);
+  process.stderr.write(`wrote ${file}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
