@@ -60,6 +60,7 @@ async function main(): Promise<void> {
 
   const controller = new LabController({
     scenarios: scenarioFolder(join(root, "scenarios")),
+    lessons: scenarioFolder(join(root, "lessons")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     evidence: {

@@ -15,6 +15,8 @@ export interface AppPaths {
   /** The HTML report's page bundle, built by `host/build.ts` (the install, `npm run build`, `npm start`). */
   readonly reportPage: string;
   readonly scenarios: string;
+  /** The shipped lessons, which name scenarios of `scenarios`. */
+  readonly lessons: string;
   /** better-sqlite3 rebuilt for Electron's ABI by `scripts/electron-native.mjs`, outside node_modules. */
   readonly nativeBinding: string;
 }
@@ -28,6 +30,7 @@ export function appPaths(root: string): AppPaths {
     auditWriter: join(root, "dist", "electron", "audit-writer.mjs"),
     reportPage: join(root, "dist", "report-page"),
     scenarios: join(root, "scenarios"),
+    lessons: join(root, "lessons"),
     nativeBinding: join(root, ".electron-native", "better-sqlite3", "build", "Release", "better_sqlite3.node"),
   };
 }

@@ -13,6 +13,8 @@ import { download } from "./download";
 import { EvidenceLibrary } from "./evidence/EvidenceLibrary";
 import { ImportButton } from "./import/ImportDialog";
 import { evidenceExportState } from "./evidence/exportState";
+import { LessonLibrary } from "./lesson/LessonLibrary";
+import { LessonPane } from "./lesson/LessonPane";
 import { DrillPanel } from "./panels/DrillPanel";
 import { GatewayApiPanel } from "./panels/GatewayApiPanel";
 import { ProblemsView, ScenarioLibrary, type RejectedFile } from "./panels/ScenarioLibrary";
@@ -42,6 +44,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const [faultMenu, setFaultMenu] = useState<readonly FaultMenuEntry[]>([]);
   const shell = useShell();
   const editor = useDraftEditor(api);
+  const [presenter, setPresenter] = useState(false);
 
   const showError = useCallback((message: string) => {
     const id = ++toastCount;
@@ -79,6 +82,9 @@ export function App({ connection }: { connection: LabConnection }) {
     else if (status === "ready" || status === "paused") run(() => api.play({}));
   }, [api, run, status]);
   const seeking = snapshot?.seekingTo != null;
+  const lessonOpen = snapshot?.lesson != null;
+  // Presenter mode is the lesson's: without one open there is nothing to present.
+  const presenting = presenter && lessonOpen;
   const step = useCallback(
     (until: "event" | "change") => status !== "empty" && status !== "finished" && !seeking && run(() => api.step({ until })),
     [api, run, status, seeking],
@@ -101,12 +107,13 @@ export function App({ connection }: { connection: LabConnection }) {
       else if (event.key === "+" || event.key === "=") changeSpeed(1);
       else if (event.key === "-") changeSpeed(-1);
       else if (event.key === "Escape") setMenu(null);
+      else if (event.key.toLowerCase() === "p" && lessonOpen) setPresenter((on) => !on);
       else return;
       event.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [togglePlay, step, changeSpeed]);
+  }, [togglePlay, step, changeSpeed, lessonOpen]);
 
   if (!snapshot) {
     return (
@@ -120,7 +127,7 @@ export function App({ connection }: { connection: LabConnection }) {
   const regions = snapshot.regions.map((r) => r.id);
   const exportState = evidenceExportState(snapshot);
   return (
-    <div className="app" data-sidebar={shell.sidebar ? "shown" : "hidden"} data-dock={shell.dock ? "shown" : "hidden"} data-full-screen={shell.fullScreen} data-testid="app">
+    <div className="app" data-sidebar={shell.sidebar ? "shown" : "hidden"} data-dock={shell.dock ? "shown" : "hidden"} data-full-screen={shell.fullScreen} data-lesson={snapshot.lesson ? "open" : "closed"} data-presenter={presenting} data-testid="app">
       <header className="topbar">
         <h1>Failover Lab</h1>
         <span className="scenario-name" data-testid="scenario-name" data-file={snapshot.scenario?.fileName ?? ""} title={snapshot.scenario ? `${snapshot.scenario.name} (${snapshot.scenario.fileName})` : undefined}>
@@ -166,6 +173,7 @@ export function App({ connection }: { connection: LabConnection }) {
       <div className="workspace">
         <aside className="sidebar">
           {snapshot.scenario && <DrillPanel snapshot={snapshot} />}
+          <LessonLibrary api={api} open={snapshot.lesson?.fileName ?? null} onError={showError} />
           <ScenarioLibrary api={api} current={snapshot.scenario?.fileName ?? null} onLoaded={() => setRejected(null)} onRejected={setRejected} onError={showError} />
           <ImportButton api={api} onRejected={setRejected} onError={showError} />
           {snapshot.gatewayApi && <GatewayApiPanel gatewayApi={snapshot.gatewayApi} />}
@@ -188,6 +196,7 @@ export function App({ connection }: { connection: LabConnection }) {
           )}
           {rejected && <ProblemsView file={rejected} onClose={() => setRejected(null)} />}
         </main>
+        {snapshot.lesson && <LessonPane api={api} lesson={snapshot.lesson} run={run} presenter={presenting} onPresenter={setPresenter} />}
       </div>
       <section className="dock">
         <nav className="tabs" role="tablist">

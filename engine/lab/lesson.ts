@@ -163,13 +163,18 @@ export function taskInstruction(task: LessonTask): string {
   return task.task === "inject" ? `inject ${describeFault(task.fault)} at ${task.fault.at_s} s` : `choose ${task.field}: ${task.options.join(" or ")}`;
 }
 
+/** Where the step's pause falls on its run, ms: its time, or its transition's plus the wait once the run has seen it; infinite while unknown. */
+function pauseMs(session: LessonSession, run: Run): number {
+  const pause = session.step.pause;
+  if (!pause) return Number.POSITIVE_INFINITY;
+  if ("at_s" in pause) return pause.at_s * 1000;
+  const seen = run.holds.transitionAt;
+  return seen === null ? Number.POSITIVE_INFINITY : seen + pause.after_s * 1000;
+}
+
 /** Whether the step's run stands at its pause: there, or at the run's end when the pause never comes. */
 export function atPause(session: LessonSession, run: Run): boolean {
-  if (run.status === "finished") return true;
-  if (pendingTasks(session).length > 0) return false;
-  const pause = session.step.pause;
-  if (!pause) return false;
-  return run.clock.now() >= run.stopAt();
+  return run.status === "finished" || run.clock.now() >= pauseMs(session, run);
 }
 
 /** The task due now, the one time holds for, if any. */

@@ -1,7 +1,7 @@
 /** The lesson being played as the UI draws it: a pure projection of the session and its run, like the live view. */
 import { figure } from "../lesson/scoring";
 import type { LessonPause, LessonQuestion } from "../lesson/schema";
-import type { LessonQuestionView, LessonRevealView, LessonScore, LessonTaskView, LessonView } from "./contract";
+import type { LessonQuestionView, LessonRevealView, LessonScore, LessonStepView, LessonTaskView, LessonView } from "./contract";
 import { atPause, questionKey, taskInstruction, type LessonSession, type Revealed } from "./lesson";
 import type { Run } from "./run";
 
@@ -30,7 +30,7 @@ export function lessonView(session: LessonSession, run: Run): LessonView {
       title: step.title,
       narrative: step.narrative,
       tasks,
-      pause: { text: pauseText(step.pause), reached: atPause(session, run) },
+      pause: { ...pauseView(step.pause), reached: atPause(session, run) },
       questions: step.questions.map((q) => questionView(q, session.answers.get(questionKey(step, q.id)) ?? null, session.revealed.get(questionKey(step, q.id)) ?? null)),
       revealed,
     },
@@ -40,11 +40,10 @@ export function lessonView(session: LessonSession, run: Run): LessonView {
   };
 }
 
-function pauseText(pause: LessonPause | undefined): string {
-  if (!pause) return "at the run's end";
-  if ("at_s" in pause) return `at ${figure(pause.at_s)} s`;
-  const after = pause.after_s > 0 ? `${figure(pause.after_s)} s after ` : "when ";
-  return `${after}the ${pause.on.machine}${pause.on.subject ? ` ${pause.on.subject}` : ""} enters ${pause.on.to}`;
+function pauseView(pause: LessonPause | undefined): Omit<LessonStepView["pause"], "reached"> {
+  if (!pause) return { atS: null, on: null };
+  if ("at_s" in pause) return { atS: pause.at_s, on: null };
+  return { atS: null, on: { machine: pause.on.machine, subject: pause.on.subject ?? null, to: pause.on.to, afterS: pause.after_s } };
 }
 
 function questionView(q: LessonQuestion, answer: number | null, revealed: Revealed | null): LessonQuestionView {

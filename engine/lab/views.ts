@@ -292,8 +292,12 @@ export interface LessonStepView {
   /** Markdown. */
   readonly narrative: string;
   readonly tasks: readonly LessonTaskView[];
-  /** Where time stops for the questions, in words, and whether the run stands there. */
-  readonly pause: { readonly text: string; readonly reached: boolean };
+  /** Where time stops for the questions (a time, a transition plus some seconds, or the run's end when both are null), and whether the run stands there. */
+  readonly pause: {
+    readonly atS: number | null;
+    readonly on: { readonly machine: string; readonly subject: string | null; readonly to: string; readonly afterS: number } | null;
+    readonly reached: boolean;
+  };
   readonly questions: readonly LessonQuestionView[];
   readonly revealed: boolean;
 }

@@ -40,6 +40,26 @@ export async function attribute(page: Page, testId: string, name: string): Promi
   return (await page.getByTestId(testId).getAttribute(name)) ?? "";
 }
 
+/**
+ * Runs in the page (a string: the tests compile without the DOM's types). The smallest rendered size of any
+ * text in the graph's nodes, CSS px: its computed font size times the scale of the canvas's viewport.
+ */
+const SMALLEST_NODE_TEXT = `(() => {
+  const viewport = document.querySelector(".react-flow__viewport");
+  const scale = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+  let smallest = Infinity;
+  for (const element of document.querySelectorAll(".react-flow__node, .react-flow__node *")) {
+    if ([...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(element).fontSize) * scale);
+  }
+  return smallest;
+})()`;
+
+/** The smallest text drawn in the graph's nodes, as rendered (font size × zoom), CSS px. */
+export function smallestNodeText(page: Page): Promise<number> {
+  return page.evaluate(SMALLEST_NODE_TEXT) as Promise<number>;
+}
+
 /** The virtual time the page's clock shows, ms. */
 export async function clockOf(page: Page): Promise<number> {
   return Number(await attribute(page, "clock", "data-ms"));
@@ -92,6 +112,7 @@ export async function openApp(
   await ensureRendererBuilt(() => undefined);
   const controller = new LabController({
     scenarios: scenarioFolder(join(import.meta.dirname, "..", "..", "scenarios")),
+    lessons: scenarioFolder(join(import.meta.dirname, "..", "..", "lessons")),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(options.evidence ? { evidence: options.evidence } : {}),

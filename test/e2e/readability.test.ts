@@ -7,31 +7,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, attribute, chromiumAvailable, openApp, type AppUnderTest } from "./browser";
+import { ARTIFACTS, attribute, chromiumAvailable, openApp, smallestNodeText, type AppUnderTest } from "./browser";
 
 const VIEWPORT = { width: 1280, height: 720 };
 const FIXTURE = join(import.meta.dirname, "..", "fixtures", "twelve-regions.yaml");
 /** The canvas's height at 1280×720 before the dock could collapse (issue 14). */
 const CANVAS_HEIGHT_BEFORE = 347;
 
-/**
- * Runs in the page (a string: the tests compile without the DOM's types). The smallest rendered size of any
- * text in the graph's nodes, CSS px: its computed font size times the scale of the canvas's viewport.
- */
-const SMALLEST_NODE_TEXT = `(() => {
-  const viewport = document.querySelector(".react-flow__viewport");
-  const scale = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
-  let smallest = Infinity;
-  for (const element of document.querySelectorAll(".react-flow__node, .react-flow__node *")) {
-    if ([...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
-      smallest = Math.min(smallest, parseFloat(getComputedStyle(element).fontSize) * scale);
-  }
-  return smallest;
-})()`;
-
 describe.skipIf(!chromiumAvailable)("the graph readable at 1280×720", () => {
   let app: AppUnderTest;
-  const smallestText = () => app.page.evaluate(SMALLEST_NODE_TEXT) as Promise<number>;
+  const smallestText = () => smallestNodeText(app.page);
   const canvas = async () => (await app.page.locator(".react-flow").boundingBox())!;
   /** Whether the node with this test id lies wholly inside the canvas. */
   const inView = async (testId: string) => {

@@ -52,6 +52,24 @@ steps:
         explain: "RTO {rto_s} s."
 `;
 
+/** The shipped outage (eu-west at 120 s) with a second fault to inject at 300 s, after the pause on the director's withdrawal. */
+const LATER_TASK = `revision: 1
+title: "A task after the pause"
+goals: ["g"]
+duration_min: 5
+steps:
+  - id: outage
+    title: "eu-west"
+    narrative: "n"
+    scenario: eu-region-outage.yaml
+    tasks:
+      - task: inject
+        fault: { kind: region-outage, region: eu-central, at_s: 300 }
+    pause: { on: { machine: director, to: regionsWithdrawn }, after_s: 5 }
+    questions:
+      - { id: detect, kind: number, prompt: "p", measure: detection_s, tolerance: 3, explain: "Detected after {detection_s} s." }
+`;
+
 let controller: LabController | undefined;
 afterEach(async () => {
   await controller?.close();
@@ -64,7 +82,7 @@ function lab(): LabController {
   controller = new LabController({
     // The shipped outage without its scheduled fault: the participant injects it.
     scenarios: { list: () => [...scenarios.list(), "eu-region-outage-by-hand.yaml"], read: (f) => (f === "eu-region-outage-by-hand.yaml" ? scenarios.read("eu-region-outage.yaml").replace(/^faults:\n.*\n/m, "") : scenarios.read(f)) },
-    lessons: { list: () => ["by-hand.yaml"], read: () => LESSON },
+    lessons: { list: () => ["by-hand.yaml", "later-task.yaml"], read: (f) => (f === "later-task.yaml" ? LATER_TASK : LESSON) },
     wallNow: () => wall,
     waitWallMs: async (ms) => {
       wall += ms;
@@ -115,4 +133,18 @@ describe("a lesson played through the lab", () => {
     expect(headless.questions.map((q) => q.rightAnswer)).toEqual(card.questions.map((q) => q.rightAnswer));
     expect(headless.score).toEqual({ correct: 3, revealed: 3, total: 3 });
   }, 120_000);
+
+  it("stops at a pause that comes before a task's time, on a transition: the reveal is there, the task left undone", async () => {
+    const lab_ = lab();
+    await lab_.execute("openLesson", { name: "later-task.yaml" });
+    await lab_.execute("runTo", { ms: 400_000 });
+    const { nowMs, lesson } = await lab_.execute("getSnapshot", {});
+    expect(lesson!.step.pause.reached).toBe(true);
+    // The director withdraws eu-west some tens of seconds after the outage at 120 s; time stops 5 s later.
+    expect(nowMs).toBeGreaterThan(125_000);
+    expect(nowMs).toBeLessThan(300_000);
+    expect(lesson!.step.tasks[0]).toMatchObject({ kind: "inject", done: false, due: false });
+    await lab_.execute("lessonReveal", {});
+    expect((await lab_.execute("getSnapshot", {})).lesson!.step.questions[0]!.reveal).toMatchObject({ explanation: expect.stringMatching(/^Detected after [\d.]+ s\.$/) });
+  }, 60_000);
 });
