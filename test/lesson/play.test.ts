@@ -3,6 +3,7 @@
  * the task until it is done and at the pause until the reveal; answers are scored against what the run measured
  * there, the same whoever plays; the fault menu and the run's replacement are locked while the lesson is open.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabController } from "../../engine/lab/controller";
@@ -147,4 +148,31 @@ describe("a lesson played through the lab", () => {
     await lab_.execute("lessonReveal", {});
     expect((await lab_.execute("getSnapshot", {})).lesson!.step.questions[0]!.reveal).toMatchObject({ explanation: expect.stringMatching(/^Detected after [\d.]+ s\.$/) });
   }, 60_000);
+
+  it("plays a step whose scenario is written inline in the lesson", async () => {
+    const inline = readFileSync(join(import.meta.dirname, "../fixtures/short-drill.yaml"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
+      .map((line) => `      ${line}`)
+      .join("\n");
+    const text = `revision: 1
+title: "Inline"
+goals: ["g"]
+duration_min: 5
+steps:
+  - id: only
+    title: "t"
+    narrative: "n"
+    inline_scenario:
+${inline}
+    questions:
+      - { id: refused, kind: choice, prompt: "p", explain: "{rejected_by_policy}", options: [{ text: "some", when: "rejected_by_policy > 0" }, { text: "none", when: "rejected_by_policy == 0" }] }
+`;
+    const scenarios = scenarioFolder(SCENARIOS);
+    controller = new LabController({ scenarios, lessons: { list: () => ["inline.yaml"], read: () => text }, wallNow: () => 0, waitWallMs: async () => undefined });
+    const card = await playLesson(controller, "inline.yaml", { answers: { "only/refused": 0 } });
+    expect((await controller.execute("getSnapshot", {})).scenario?.fileName).toBe("inline-only.yaml");
+    expect(card.questions).toMatchObject([{ question: "refused", correct: true, rightAnswer: "some" }]);
+  }, 60_000);
 });
+
