@@ -23,7 +23,10 @@ describe("the renderer bundle", () => {
     // writes a long array of strings, inside one dot-joined string it splits at runtime.
     // Booleans, not the code itself, go to the assertions: a failure would print megabytes of bundle.
     expect(COMMAND_NAMES.filter((name) => !new RegExp(`["'\`.]${name}["'\`.]`).test(code))).toEqual([]);
-    expect(code.includes("jsxDEV"), "the bundle is React's development build").toBe(false);
+    // React's builds tell themselves apart: production throws minified errors, development names its stack frames.
+    // (Not "jsxDEV": react-markdown's JSX runtime adapter names it in either build.)
+    expect(code.includes("react-stack-top-frame"), "the bundle is React's development build").toBe(false);
+    expect(code.includes("Minified React error"), "the bundle is React's production build").toBe(true);
     // zod 4 keeps these whatever the minifier does: every schema's `_zod` internals and its `$Zod…` trait names.
     expect(code.includes("_zod"), "the bundle holds zod's `_zod` internals").toBe(false);
     expect(/\$Zod[A-Z]/.test(code), "the bundle holds zod's $Zod… names").toBe(false);
