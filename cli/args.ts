@@ -1,11 +1,49 @@
 /**
- * What `npm run drill` and `npm run serve` share: reading the command line and the scenario file, and
+ * What the subcommands share: the exit codes, `--help`, reading the command line and the scenario file, and
  * saying what is wrong with either before anything runs.
  */
+import { pathToFileURL } from "node:url";
 import { loadScenarioFile, ScenarioError, type Scenario } from "../engine";
 
-/** Exit code for invalid input (bad arguments or an invalid scenario): nothing ran. */
+/** The exit codes of every subcommand, so that a script can tell a failed drill from a typo or a crash. */
+export const EXIT_OK = 0;
+/** An expectation or a check failed: the run itself worked. */
+export const EXIT_FAILED = 1;
+/** Invalid input (bad arguments, an unreadable or invalid file): nothing ran. */
 export const EXIT_INVALID_INPUT = 2;
+/** A bug or an environment the tool cannot work in: an exception reached the top. */
+export const EXIT_INTERNAL_ERROR = 3;
+
+type Main = (argv: readonly string[]) => Promise<number>;
+
+/** Prints `help` to stdout when the arguments ask for it; the caller then exits 0 and runs nothing. */
+export function helpRequested(argv: readonly string[], help: string): boolean {
+  const options = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (!options.includes("--help") && !options.includes("-h")) return false;
+  process.stdout.write(`${help}\n`);
+  return true;
+}
+
+/**
+ * Runs a subcommand's `main` under the exit-code convention: an exception that escapes it is an internal
+ * error, one line on stderr, with the stack only under `--debug` (which the subcommand never sees).
+ */
+export async function runGuarded(name: string, main: Main, argv: readonly string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  try {
+    return await main(argv.filter((arg) => arg !== "--debug"));
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`failover-lab ${name}: internal error: ${message.split("\n")[0]}\n`);
+    process.stderr.write(debug && error instanceof Error && error.stack ? `${error.stack}\n` : "(run again with --debug for the stack trace)\n");
+    return EXIT_INTERNAL_ERROR;
+  }
+}
+
+/** Runs `main` when its module is the script node was started with (`npm run drill`), not when imported. */
+export async function runIfScript(moduleUrl: string, name: string, main: Main): Promise<void> {
+  if (process.argv[1] && moduleUrl === pathToFileURL(process.argv[1]).href) process.exitCode = await runGuarded(name, main, process.argv.slice(2));
+}
 
 export class UsageError extends Error {}
 

@@ -8,15 +8,25 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { compareReports, designLabels, ENGINE_VERSION, formatComparison, needsRealTime, renderComparisonHtml, runDrill, type DrillReport, type Scenario } from "../engine";
-import { EXIT_INVALID_INPUT, parseSeed, readCommandLine, readScenario, UsageError } from "./args";
+import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, parseSeed, readCommandLine, readScenario, runIfScript, UsageError } from "./args";
 
 const USAGE = "usage: failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE]";
+const HELP = `${USAGE}
+
+Runs two designs of a drill on the same seed, one after the other, and shows what differs between them,
+and which is better where a figure has a better side.
+
+  --seed N      the seed both run on (0 to 2147483647); by default A's
+  --json        prints the comparison as JSON instead of the table; nothing else goes to stdout
+  --html FILE   also writes the comparison as a self-contained HTML page
+
+exit codes: 0 both ran; 2 invalid input (arguments, either scenario), nothing ran; 3 internal error`;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (helpRequested(argv, HELP)) return EXIT_OK;
   const options = readCommandLine(() => parseCommandLine(argv), USAGE);
   if (!options) return EXIT_INVALID_INPUT;
   const scenarios: Scenario[] = [];
@@ -29,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const realServers = needsRealTime(scenario);
     if (realServers) {
-      process.stderr.write(`scenario ${side}, ${file}: ${realServers}: a comparison runs in virtual time; play the scenario with npm run serve or in the app. Nothing ran.\n`);
+      process.stderr.write(`scenario ${side}, ${file}: ${realServers}: a comparison runs in virtual time; play the scenario with failover-lab serve or in the app. Nothing ran.\n`);
       return EXIT_INVALID_INPUT;
     }
     scenarios.push(scenario);
@@ -54,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`wrote ${options.html}\n`);
   }
   process.stdout.write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${formatComparison(comparison)}\n`);
-  return 0;
+  return EXIT_OK;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -67,4 +77,4 @@ function parseCommandLine(argv: readonly string[]) {
   return { files: positionals.map((file) => resolve(file)), seed: parseSeed(values.seed), json: values.json, html: values.html && resolve(values.html) };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
+await runIfScript(import.meta.url, "compare", main);

@@ -1,39 +1,49 @@
 /**
- * `npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]`
+ * `failover-lab drill <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]` (also `npm run drill --`)
  *
  * Runs a scenario headless in virtual time and prints the four questions answered. `--evidence DIR` also
- * writes a signed evidence bundle that `npm run verify -- DIR` re-checks offline. Exit codes: 0 every
+ * writes a signed evidence bundle that `failover-lab verify DIR` re-checks offline. Exit codes: 0 every
  * expectation holds; 1 an expectation failed; 2 invalid input (arguments or scenario), nothing ran.
- * Wall-clock figures go to stderr so that stdout, like the report, is identical for the same seed.
+ * Progress and wall-clock figures go to stderr so that stdout, like the report, is identical for the same
+ * seed, and with --json is JSON only.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, runDrill, writeEvidence, type DrillReport } from "../engine";
 import { ensureReportPageBuilt } from "../host/build";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
-import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario } from "./args";
+import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, onePositional, parseSeed, readCommandLine, readScenario, runIfScript } from "./args";
 
-export const EXIT_EXPECTATION_FAILED = 1;
+const USAGE = "usage: failover-lab drill <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]";
+const HELP = `${USAGE}
 
-const USAGE = "usage: npm run drill -- <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]";
+Runs a scenario headless in virtual time and answers the four questions: how fast failover was, whether
+policy held, what happened to requests in flight, whether the audit log is intact.
+
+  --seed N          the random seed, instead of the scenario's own (0 to 2147483647)
+  --out DIR         also writes report.json and the audit stores (SQLite) to DIR; DIR/audit must not exist
+  --evidence DIR    also writes a signed evidence bundle to DIR (empty or new), for failover-lab verify
+  --json            prints the report as JSON instead of the summary; nothing else goes to stdout
+
+exit codes: 0 every expectation holds; 1 an expectation failed; 2 invalid input, nothing ran; 3 internal error`;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (helpRequested(argv, HELP)) return EXIT_OK;
   const options = readCommandLine(() => parseCommandLine(argv), USAGE);
   if (!options) return EXIT_INVALID_INPUT;
   const scenario = readScenario(options.file);
   if (!scenario) return EXIT_INVALID_INPUT;
   const realServers = needsRealTime(scenario);
   if (realServers) {
-    process.stderr.write(`${realServers}: a drill runs in virtual time; play the scenario with npm run serve or in the app. Nothing ran.\n`);
+    process.stderr.write(`${realServers}: a drill runs in virtual time; play the scenario with failover-lab serve or in the app. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
   }
-  if (options.evidence && existsSync(options.evidence) && readdirSync(options.evidence).length > 0) {
-    process.stderr.write(`${options.evidence} is not empty; an evidence bundle needs a directory of its own. Nothing ran.\n`);
+  if (options.evidence && existsSync(options.evidence) && !(statSync(options.evidence).isDirectory() && readdirSync(options.evidence).length === 0)) {
+    process.stderr.write(`${options.evidence} is not an empty directory; an evidence bundle needs a directory of its own. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
   }
   // The bundle is made from the stores, so an evidence run keeps them on disk even without --out.
@@ -44,7 +54,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${auditDir} already exists; choose another --out directory or remove it. Nothing ran.\n`);
       return EXIT_INVALID_INPUT;
     }
-    mkdirSync(auditDir, { recursive: true });
+    try {
+      mkdirSync(auditDir, { recursive: true });
+    } catch (error) {
+      process.stderr.write(`${auditDir}: cannot create it: ${(error as Error).message}. Nothing ran.\n`);
+      return EXIT_INVALID_INPUT;
+    }
   }
 
   const bar = process.stderr.isTTY
@@ -77,7 +92,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
   process.stdout.write(options.json ? json : `${formatSummary(report)}\n`);
-  return report.passed ? 0 : EXIT_EXPECTATION_FAILED;
+  return report.passed ? EXIT_OK : EXIT_FAILED;
 }
 
 async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
@@ -88,7 +103,7 @@ async function writeBundle(dir: string, scenarioText: string, report: DrillRepor
   // A machine without Chromium still produces verifiable evidence, only without the PDF.
   const pdfMissing = await addPdf(dir, report, key, writtenAt, printPdf);
   if (pdfMissing) process.stderr.write(`no report.pdf: ${pdfMissing}\n`);
-  process.stderr.write(`wrote the evidence bundle to ${dir}, signed with key ${key.keyId}; check it with: npm run verify -- ${dir}\n`);
+  process.stderr.write(`wrote the evidence bundle to ${dir}, signed with key ${key.keyId}; check it with: failover-lab verify ${dir}\n`);
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -102,4 +117,4 @@ function parseCommandLine(argv: readonly string[]) {
   return { file: resolve(file), seed: parseSeed(values.seed), out: path(values.out), evidence: path(values.evidence), json: values.json };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
+await runIfScript(import.meta.url, "drill", main);

@@ -7,10 +7,9 @@
  * region and logical model. Exit code 2 on invalid input.
  */
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { formatConductTable, measureConduct } from "../engine";
-import { EXIT_INVALID_INPUT, readCommandLine, readScenario, UsageError } from "./args";
+import { EXIT_INVALID_INPUT, EXIT_OK, readCommandLine, readScenario, runIfScript, UsageError } from "./args";
 
 const USAGE = "usage: npm run faults -- [scenario.yaml] [--region R] [--model M] [--json]";
 export const DEFAULT_SCENARIO = "scenarios/request-faults.yaml";
@@ -36,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_INVALID_INPUT;
   }
   process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatConductTable(rows)}\n`);
-  return 0;
+  return EXIT_OK;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -49,4 +48,4 @@ function parseCommandLine(argv: readonly string[]) {
   return { file: resolve(positionals[0] ?? DEFAULT_SCENARIO), region: values.region, model: values.model, json: values.json };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
+await runIfScript(import.meta.url, "faults", main);

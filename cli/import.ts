@@ -8,9 +8,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatProblems, IMPORTERS, parseRegionRule } from "../engine";
-import { EXIT_INVALID_INPUT, readCommandLine, UsageError } from "./args";
+import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, UsageError } from "./args";
 
-const USAGE = `usage: failover-lab import litellm|portkey|envoy CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]
+const USAGE = "usage: failover-lab import litellm|portkey|envoy CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]";
+const HELP = `${USAGE}
+
+Turns a gateway's config into a scenario: the scenario to stdout, every field that could not be imported
+to stderr as file:line:column: field: message.
 
   --region  places every endpoint whose URL matches MATCH: a host (it and its subdomains, e.g.
             openai.azure.com) or a URL prefix with its scheme (https://eu.example.com/v1); the longest
@@ -18,10 +22,13 @@ const USAGE = `usage: failover-lab import litellm|portkey|envoy CONFIG --region 
             places the hosts whose address no rule matches. An endpoint no --region matches stops the import.
             Repeat for each region, e.g.
             --region my-eu.openai.azure.com=eu-west:EU:Dublin --region api.openai.com=us-east:US:Virginia
-  --out     writes the scenario there instead of to stdout`;
+  --out     writes the scenario there instead of to stdout
 
+exit codes: 0 imported, with warnings or not; 2 invalid input (arguments, a config that cannot become a
+scenario), nothing written; 3 internal error`;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (helpRequested(argv, HELP)) return EXIT_OK;
   const args = readCommandLine(() => {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -62,5 +69,5 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT_INVALID_INPUT;
     }
   if (result.warnings.length > 0) process.stderr.write(`${formatProblems(result.warnings)}\n`);
-  return 0;
+  return EXIT_OK;
 }

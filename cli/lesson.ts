@@ -13,22 +13,63 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { classSummary, classSummaryHtml, formatProblems, parseLesson, scorecardHtml, scorecardSchema, type Lesson, type Scorecard } from "../engine";
 import { LabController } from "../engine/lab/controller";
 import { choiceProblems } from "../engine/lab/lesson";
 import { playLesson, type LessonAnswers } from "../engine/lab/lessonPlayer";
 import { scenarioFolder } from "../host/scenarioLibrary";
-import { EXIT_INVALID_INPUT, readCommandLine, UsageError } from "./args";
+import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, runIfScript, UsageError } from "./args";
 
 const USAGE = "usage: failover-lab lesson check LESSON.yaml… | lesson play LESSON.yaml [--answers FILE] [--json] [--html FILE] | lesson merge CARD.json… [--json] [--html FILE]   [--scenarios DIR]";
-const EXIT_CHECK_FAILED = 1;
+const SCENARIOS_OPTION = "  --scenarios DIR   the scenario library the lessons name (default: the project's scenarios/)";
+const OUTPUT_OPTIONS = `  --json            prints it as JSON instead of text; nothing else goes to stdout
+  --html FILE       also writes it as a self-contained HTML page`;
+const HELP = {
+  lesson: `${USAGE}
+
+A trainer's lessons outside the app:
+  check   validate each lesson and play it headless: every question must have an answer on its run
+  play    play one lesson with a participant's choices and predictions, and print the scorecard
+  merge   a class's scorecards as one summary, the most-missed questions first
+
+failover-lab lesson <check|play|merge> --help describes each.
+
+exit codes: 0 ok; 1 a lesson check failed; 2 invalid input (arguments, files), nothing ran; 3 internal error`,
+  check: `usage: failover-lab lesson check LESSON.yaml… [--scenarios DIR]
+
+Validates each lesson and plays it headless: every scenario it names exists, every choice's option makes a
+valid scenario, and every question has an answer on the run. Prints ok or FAIL per lesson.
+
+${SCENARIOS_OPTION}
+
+exit codes: 0 every lesson is sound; 1 a lesson failed its check; 2 an invalid or unreadable lesson,
+nothing ran; 3 internal error`,
+  play: `usage: failover-lab lesson play LESSON.yaml [--answers FILE] [--json] [--html FILE] [--scenarios DIR]
+
+Plays a lesson headless with a participant's choices and predictions and prints the scorecard.
+
+  --answers FILE    the participant's JSON: {"choices": {step: {field: value}}, "answers": {"step/question": n}};
+                    without it, no choice is made and no question answered
+${OUTPUT_OPTIONS}
+${SCENARIOS_OPTION}
+
+exit codes: 0 played; 2 invalid input (arguments, lesson, answers file), nothing ran; 3 internal error`,
+  merge: `usage: failover-lab lesson merge CARD.json… [--json] [--html FILE]
+
+Merges a class's scorecards (lesson play --json) into one summary, the questions most people missed first.
+
+${OUTPUT_OPTIONS}
+
+exit codes: 0 merged; 2 a file that is not a scorecard (named), nothing merged; 3 internal error`,
+};
 const DEFAULT_SCENARIOS = join(import.meta.dirname, "..", "scenarios");
 /** Larger lesson or scorecard files are refused unread: a lesson is a few kB, a scorecard a few dozen. */
 const MAX_FILE_BYTES = 2_000_000;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const [command] = argv;
+  if (helpRequested(argv, HELP[command === "check" || command === "play" || command === "merge" ? command : "lesson"])) return EXIT_OK;
   const options = readCommandLine(() => parseCommandLine(argv), USAGE);
   if (!options) return EXIT_INVALID_INPUT;
   if (options.command === "merge") return merge(options.files, options);
@@ -45,7 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(options.json ? `${JSON.stringify(card, null, 2)}\n` : formatScorecard(card));
     }
   }
-  return failed ? EXIT_CHECK_FAILED : 0;
+  return failed ? EXIT_FAILED : EXIT_OK;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -171,7 +212,7 @@ function merge(files: readonly string[], options: { json: boolean; html: string 
     process.stdout.write(`${cards.length} scorecards; the questions most people missed first:\n`);
     for (const s of summary) process.stdout.write(`  ${String(s.wrong + s.unanswered).padStart(3)} of ${String(s.revealed).padEnd(3)} missed  ${s.lesson} · ${s.prompt}\n`);
   }
-  return 0;
+  return EXIT_OK;
 }
 
 function writeOut(file: string, text: string): void {
@@ -179,4 +220,4 @@ function writeOut(file: string, text: string): void {
   process.stderr.write(`wrote ${file}\n`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
+await runIfScript(import.meta.url, "lesson", main);

@@ -1,15 +1,15 @@
 /**
- * `npm run serve -- <scenario.yaml> [--port N] [--speed X] [--seed N]`
+ * `failover-lab serve <scenario.yaml> [--port N] [--speed X] [--seed N]` (also `npm run serve --`)
  *
  * Plays a scenario in real time (or `--speed` times faster) and serves its regional gateways as an
  * OpenAI-compatible API on 127.0.0.1, one base URL per region, until Ctrl+C. At the end of the scenario's
  * duration the simulated callers stop; the gateways go on answering, the world in its final state. Each
  * call from outside gets a line; on exit, the audit chain's head and where its stores stay.
- * Exit codes: 0 stopped by a signal; 2 invalid input (arguments, scenario, a port in use), nothing ran.
+ * Exit codes: 0 stopped by a signal; 2 invalid input (arguments, scenario, a port in use), nothing ran;
+ * 3 internal error.
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { needsRealTime } from "../engine";
 import { LabController, type ClosedRun } from "../engine/lab/controller";
@@ -17,12 +17,25 @@ import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import { newServeDir } from "../host/installation";
 import { DEFAULT_API_PORT, PortInUseError, startOpenAiServer, type Exchange } from "../host/openaiServer";
 import { scenarioFolder } from "../host/scenarioLibrary";
-import { EXIT_INVALID_INPUT, onePositional, parseSeed, readCommandLine, readScenario, UsageError } from "./args";
+import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, onePositional, parseSeed, readCommandLine, readScenario, runIfScript, UsageError } from "./args";
 
-const USAGE = "usage: npm run serve -- <scenario.yaml> [--port N] [--speed X] [--seed N]";
+const USAGE = "usage: failover-lab serve <scenario.yaml> [--port N] [--speed X] [--seed N]";
+const HELP = `${USAGE}
 
-/** Serves until `stopped` resolves (a signal, in use), then closes cleanly. */
-export async function main(argv: readonly string[], stopped: Promise<string>): Promise<number> {
+Plays a scenario in real time and serves its regional gateways as an OpenAI-compatible API on 127.0.0.1,
+one base URL per region, until Ctrl+C; one line per call from outside. After the scenario's duration the
+simulated callers stop and the gateways go on answering.
+
+  --port N    the API's port (default ${DEFAULT_API_PORT}; 0 picks a free one)
+  --speed X   plays X times faster than real time (${MIN_SPEED} to ${MAX_SPEED}); 1 only when a provider is a real server
+  --seed N    the random seed, instead of the scenario's own (0 to 2147483647)
+
+exit codes: 0 stopped by Ctrl+C or SIGTERM; 2 invalid input (arguments, scenario, a port in use), nothing
+ran; 3 internal error`;
+
+/** Serves until `stopped` resolves (by default on SIGINT or SIGTERM, its name), then closes cleanly. */
+export async function main(argv: readonly string[], stopped: Promise<string> = untilSignal()): Promise<number> {
+  if (helpRequested(argv, HELP)) return EXIT_OK;
   const options = readCommandLine(() => parseCommandLine(argv), USAGE);
   if (!options) return EXIT_INVALID_INPUT;
   const scenario = readScenario(options.file);
@@ -69,7 +82,7 @@ export async function main(argv: readonly string[], stopped: Promise<string>): P
   const closed = await controller.close();
   await server.close();
   if (closed) describeClosed(closed).forEach(out);
-  return 0;
+  return EXIT_OK;
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -110,10 +123,11 @@ function describeClosed({ chain, auditStoresDir }: ClosedRun): string[] {
   return [`Audit head ${chain.head} (${chain.entries.toLocaleString("en-US")} entries in ${chain.stores} stores, ${verdict}).`, `Audit stores: ${auditStoresDir}`];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const stopped = new Promise<string>((done) => {
+function untilSignal(): Promise<string> {
+  return new Promise<string>((done) => {
     process.once("SIGINT", () => done("SIGINT"));
     process.once("SIGTERM", () => done("SIGTERM"));
   });
-  process.exitCode = await main(process.argv.slice(2), stopped);
 }
+
+await runIfScript(import.meta.url, "serve", main);

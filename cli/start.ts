@@ -5,7 +5,7 @@
  * Either way the regional gateways are also served as an OpenAI-compatible API (`--api-port`, 8787 by
  * default), which the UI lists.
  *
- *   npm start -- [--browser] [--port N] [--api-port N] [--scenario FILE]
+ *   failover-lab start [--browser] [--port N] [--api-port N] [--scenario FILE]   (also npm start --)
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -17,6 +17,23 @@ import { startAppGatewayApi } from "../host/openaiServer";
 import { ensureRendererBuilt, ensureReportPageBuilt, RENDERER_DIR } from "../host/build";
 import { evidenceFolder, installationEvidence } from "../host/installation";
 import { scenarioFolder } from "../host/scenarioLibrary";
+import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, runIfScript, UsageError } from "./args";
+
+const USAGE = "usage: failover-lab start [--browser] [--port N] [--api-port N] [--scenario NAME]";
+const HELP = `${USAGE}
+
+Opens the app: the desktop window when an Electron binary and a display exist, otherwise the same UI in the
+browser on 127.0.0.1 (the address, with this session's access token, goes to stdout). The regional gateways
+are also served as an OpenAI-compatible API while a scenario plays. Builds the UI first when its sources
+changed.
+
+  --browser         browser mode even where the desktop app could open
+  --port N          browser mode's port (default 0: a free one)
+  --api-port N      the OpenAI-compatible API's port (default 8787; 0 picks a free one)
+  --scenario NAME   the scenario of scenarios/ to open (default ${DEFAULT_SCENARIO})
+
+exit codes: 0 closed (browser mode: Ctrl+C or SIGTERM; the desktop app: its own code); 2 invalid input
+(arguments, a scenario that cannot open), nothing ran; 3 internal error`;
 
 const root = join(import.meta.dirname, "..");
 /** Why the desktop app cannot open here, or undefined when it can. */
@@ -32,17 +49,11 @@ function runNode(script: string): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      browser: { type: "boolean", default: false },
-      port: { type: "string", default: "0" },
-      "api-port": { type: "string" },
-      scenario: { type: "string", default: DEFAULT_SCENARIO },
-    },
-  });
-  const port = portNumber("--port", values.port);
-  const apiPort = values["api-port"] === undefined ? undefined : portNumber("--api-port", values["api-port"]);
+export async function main(argv: readonly string[]): Promise<number> {
+  if (helpRequested(argv, HELP)) return EXIT_OK;
+  const options = readCommandLine(() => parseCommandLine(argv), USAGE);
+  if (!options) return EXIT_INVALID_INPUT;
+  const { values, port, apiPort } = options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   await ensureRendererBuilt(log);
   // Evidence exported from the app carries the HTML report, which inlines this bundle.
@@ -54,8 +65,7 @@ async function main(): Promise<void> {
     await runNode("scripts/electron-native.mjs");
     const apiArgs = apiPort === undefined ? [] : ["--api-port", String(apiPort)];
     const app = spawn(electronBinaryPath()!, [join(root, "dist", "electron", "main.mjs"), "--scenario", values.scenario, ...apiArgs], { stdio: "inherit" });
-    app.on("exit", (code) => process.exit(code ?? 0));
-    return;
+    return new Promise((resolve) => app.on("exit", (code) => resolve(code ?? EXIT_OK)));
   }
 
   const controller = new LabController({
@@ -70,7 +80,11 @@ async function main(): Promise<void> {
     },
   });
   const loaded = await controller.execute("loadScenario", { source: "library", name: values.scenario });
-  if (!loaded.ok) throw new Error(`cannot open ${values.scenario}:\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}`);
+  if (!loaded.ok) {
+    await controller.close();
+    process.stderr.write(`cannot open ${values.scenario}; nothing ran.\n${loaded.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field} ${p.message}`).join("\n")}\n`);
+    return EXIT_INVALID_INPUT;
+  }
   const host = await startBrowserHost({ backend: controller, rendererDir: RENDERER_DIR, port, evidenceFolder: evidenceFolder() });
   const api = await startAppGatewayApi(controller.gatewayApi, apiPort, log);
   controller.serveGatewayApiAt(api.origin);
@@ -79,23 +93,34 @@ async function main(): Promise<void> {
   process.stdout.write(`${host.url}\n`);
   log("(The address carries this session's access token. Ctrl+C stops.)");
   log(`The regional gateways answer OpenAI clients at ${api.origin}/<region>/v1 while the scenario plays.`);
-  const stop = async () => {
-    await host.close();
-    await controller.close();
-    await api.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  await new Promise<void>((stopped) => {
+    process.once("SIGINT", () => stopped());
+    process.once("SIGTERM", () => stopped());
+  });
+  await host.close();
+  await controller.close();
+  await api.close();
+  // Pages still open in a browser hold connections to the host: a stopped app does not wait for them.
+  process.exit(EXIT_OK);
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      browser: { type: "boolean", default: false },
+      port: { type: "string", default: "0" },
+      "api-port": { type: "string" },
+      scenario: { type: "string", default: DEFAULT_SCENARIO },
+    },
+  });
+  return { values, port: portNumber("--port", values.port), apiPort: values["api-port"] === undefined ? undefined : portNumber("--api-port", values["api-port"]) };
 }
 
 function portNumber(option: string, value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${option} must be a port number (0 picks a free one), got ${value}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`${option} must be a port number from 0 to 65535 (0 picks a free one), got "${value}"`);
   return port;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`npm start: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+await runIfScript(import.meta.url, "start", main);

@@ -6,9 +6,18 @@ import { vi } from "vitest";
 export const root = join(import.meta.dirname, "../..");
 
 /** Runs `npm run <script> -- …` the way a user does (node + tsx), returning exit code and output. */
-export async function runCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runNode(["--import", "tsx", join(root, "cli", `${script}.ts`), ...args], env);
+}
+
+/** Runs `npx failover-lab …`: the package's bin, as npm links it. */
+export function runBin(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runNode([join(root, "bin", "failover-lab.mjs"), ...args], process.env);
+}
+
+async function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(root, "cli", `${script}.ts`), ...args], { cwd: root, env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: root, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

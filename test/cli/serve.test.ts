@@ -40,7 +40,7 @@ const serveInProcess = (...args: string[]) => inProcess(() => main(args, new Pro
 describe("npm run serve", () => {
   it("exits 2 on bad arguments, naming what is wrong, and serves nothing", async () => {
     const cases: [string[], RegExp][] = [
-      [[], /^missing scenario file\nusage: npm run serve -- <scenario.yaml>/],
+      [[], /^missing scenario file\nusage: failover-lab serve <scenario.yaml>/],
       [[fixture, fixture], /expected one scenario file, got 2/],
       [[fixture, "--port", "http"], /--port must be a port number from 0 to 65535 \(0 picks a free one\), got "http"/],
       [[fixture, "--port", "70000"], /--port must be a port number/],
@@ -53,7 +53,7 @@ describe("npm run serve", () => {
       const { code, stdout, stderr } = await serveInProcess(...args);
       expect(code, args.join(" ")).toBe(2);
       expect(stderr).toMatch(message);
-      expect(stderr).toContain("usage: npm run serve -- <scenario.yaml> [--port N] [--speed X] [--seed N]");
+      expect(stderr).toContain("usage: failover-lab serve <scenario.yaml> [--port N] [--speed X] [--seed N]");
       expect(stdout).toBe("");
     }
     expect(existsSync(join(dir, "home"))).toBe(false);
