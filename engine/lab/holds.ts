@@ -26,16 +26,23 @@ export class Holds {
     return Math.min(this.at, this.seenAt === null ? Number.POSITIVE_INFINITY : this.seenAt + (this.watch?.afterMs ?? 0));
   }
 
-  /** Holds at `ms` and, if given, after the first transition `watch` describes from now on; replaces what held before. */
-  set(reason: string, atMs: number, watch: TransitionWatch | null = null): void {
+  /** Holds at `ms`, for `reason`; a watched transition holds too, as it did. */
+  set(reason: string, atMs: number): void {
     this.reason = reason;
     this.at = atMs;
+  }
+
+  /** Holds a while after the first transition `watch` describes from now on. */
+  watchFor(watch: TransitionWatch): void {
     this.watch = watch;
     this.seenAt = null;
   }
 
   clear(): void {
-    this.set("", Number.POSITIVE_INFINITY);
+    this.reason = "";
+    this.at = Number.POSITIVE_INFINITY;
+    this.watch = null;
+    this.seenAt = null;
   }
 
   /** When the watched transition came, ms, or null. */

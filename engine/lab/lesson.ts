@@ -19,11 +19,8 @@ import type { Run } from "./run";
 import type { ScenarioProblemView } from "./contract";
 import type { ScenarioLibrary } from "./scenarioLibrary";
 
-/** The lesson library behind a port, as the scenario library is: the host lists and reads `lessons/`. */
-export interface LessonLibrary {
-  list(): readonly string[];
-  read(fileName: string): string;
-}
+/** The lesson library: the same port as the scenario library's, which the host fills from `lessons/`. */
+export type LessonLibrary = ScenarioLibrary;
 
 /** A question once revealed: what was answered, what the run says, and the explanation with the run's figures. */
 export interface Revealed {
@@ -88,6 +85,8 @@ async function startStep(lab: Lab, session: LessonSession): Promise<void> {
   session.startedAtMs = run.clock.now();
   // The last step's pause, and any transition it saw, are not this step's.
   run.holds.clear();
+  const pause = step.pause;
+  if (pause && "on" in pause) run.holds.watchFor({ ...pause.on, afterMs: pause.after_s * 1000 });
   holdTime(session, run);
 }
 
@@ -148,14 +147,11 @@ function pendingTasks(session: LessonSession): { index: number; task: Extract<Le
 function holdTime(session: LessonSession, run: Run): void {
   if (session.revealedSteps.has(session.step.id)) return run.holds.clear();
   const task = pendingTasks(session)[0];
-  const pause = session.step.pause;
   const taskMs = task ? task.task.fault.at_s * 1000 : Number.POSITIVE_INFINITY;
-  const pauseMs = pause && "at_s" in pause ? pause.at_s * 1000 : Number.POSITIVE_INFINITY;
-  const watch = pause && "on" in pause ? { ...pause.on, afterMs: pause.after_s * 1000 } : null;
-  const reason = task && taskMs <= pauseMs ? `the lesson waits for you to ${taskInstruction(task.task)}` : "the lesson pauses here for its questions: answer them, then reveal";
-  // A watch set again would forget a transition it already saw.
-  if (watch && run.holds.transitionAt !== null) run.holds.set(reason, Math.min(taskMs, run.holds.next()));
-  else run.holds.set(reason, Math.min(taskMs, pauseMs), watch);
+  const reason = task && taskMs <= pauseMs(session, run) ? `the lesson waits for you to ${taskInstruction(task.task)}` : "the lesson pauses here for its questions: answer them, then reveal";
+  // A pause on a transition is the watch's to hold (startStep set it); a pause at a time is held here.
+  const pause = session.step.pause;
+  run.holds.set(reason, Math.min(taskMs, pause && "at_s" in pause ? pause.at_s * 1000 : Number.POSITIVE_INFINITY));
 }
 
 export function taskInstruction(task: LessonTask): string {
