@@ -216,7 +216,7 @@ export function App({ connection }: { connection: LabConnection }) {
               {t === "audit" ? `Audit (${snapshot.questions.audit.entries.toLocaleString("en")})` : t === "timeline" ? `Timeline (${snapshot.timeline.length})` : TAB_TITLES[t]}
             </button>
           ))}
-          <ViewControls shell={shell} />
+          <ViewControls shell={shell} lessonOpen={lessonOpen} />
         </nav>
         {shell.dock && (
           <div className="dock-body">

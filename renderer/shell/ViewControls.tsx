@@ -5,10 +5,16 @@ const SIZES = Object.keys(TEXT_SIZE_PX) as TextSize[];
 const sizeName = (size: TextSize) => `${size[0]!.toUpperCase()}${size.slice(1)} text`;
 
 /** The screen's arrangement, at the end of the dock's tab row (which stays when the dock is collapsed). */
-export function ViewControls({ shell }: { shell: Shell }) {
+export function ViewControls({ shell, lessonOpen }: { shell: Shell; lessonOpen: boolean }) {
   return (
     <div className="view-controls">
-      <button data-testid="toggle-sidebar" aria-pressed={shell.sidebar} onClick={shell.toggleSidebar} title={`${shell.sidebar ? "Hide" : "Show"} the scenario library and drill answers (B)`}>
+      <button
+        data-testid="toggle-sidebar"
+        aria-pressed={shell.sidebar}
+        onClick={shell.toggleSidebar}
+        disabled={lessonOpen}
+        title={lessonOpen ? "The sidebar steps aside while a lesson is open: its drill answers would give the lesson's away" : `${shell.sidebar ? "Hide" : "Show"} the scenario library and drill answers (B)`}
+      >
         Sidebar
       </button>
       <button data-testid="toggle-dock" aria-pressed={shell.dock} onClick={shell.toggleDock} title={`${shell.dock ? "Hide" : "Show"} the audit, metrics and timeline dock (J)`}>

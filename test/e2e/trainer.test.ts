@@ -24,6 +24,7 @@ describe.skipIf(!chromiumAvailable)("the trainer's work", () => {
     await expect.poll(() => page.getByTestId("lesson-title").textContent()).toBe("Cross-region latency: a fallback that is up but too slow");
     // The drill panel would answer the questions before the reveal.
     expect(await page.getByTestId("drill-panel").isVisible()).toBe(false);
+    expect(await page.getByTestId("toggle-sidebar").isDisabled()).toBe(true);
 
     const question = (id: string) => page.getByTestId(`lesson-question-${id}`);
     await page.getByTestId("lesson-answer-reroute").fill("50");
