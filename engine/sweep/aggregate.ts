@@ -11,7 +11,7 @@ import { reproduceCommand, runKey } from "./runs";
 import { LogSketch, type Distribution } from "./sketch";
 
 /** The figures a sweep's summary leads with, in this order; the other metrics with values follow. */
-export const HEADLINE_METRICS: readonly MetricName[] = ["detection_s", "reroute_s", "rto_s", "errors", "rejected_by_policy"];
+const HEADLINE_METRICS: readonly MetricName[] = ["detection_s", "reroute_s", "rto_s", "errors", "rejected_by_policy"];
 
 /** Failing runs listed per expectation and combination; the rest are counted. Keeps memory bounded by runs. */
 export const FAILURES_LISTED = 20;

@@ -49,7 +49,7 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /** Every combination of the fields' values, the first field varying slowest; one empty combination without fields. */
-export function combinations(fields: readonly VariedField[]): FieldOverride[][] {
+function combinations(fields: readonly VariedField[]): FieldOverride[][] {
   return fields.reduce<FieldOverride[][]>((combos, field) => combos.flatMap((combo) => field.values.map((value) => [...combo, { path: field.path, value }])), [[]]);
 }
 
