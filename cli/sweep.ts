@@ -82,7 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const aggregator = new SweepAggregator();
   const started = performance.now();
   const progress = startProgress(options.runs.length);
-  let rss: { parentKb: number; workerKb: number };
+  let rss: { workers: number; parentKb: number; workerKb: number };
   try {
     rss = await runAll(options, options.runs, (line) => {
       if (out !== undefined) writeSync(out, `${JSON.stringify(line)}\n`);
@@ -94,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (out !== undefined) closeSync(out);
   }
   process.stderr.write(
-    `ran ${options.runs.length} drills in ${((performance.now() - started) / 1000).toFixed(1)} s wall clock with ${options.jobs} jobs; ` +
+    `ran ${options.runs.length} drills in ${((performance.now() - started) / 1000).toFixed(1)} s wall clock in ${rss.workers} worker${rss.workers === 1 ? "" : "s"}; ` +
       `peak RSS ${mb(rss.parentKb)} MB in this process, ${mb(rss.workerKb)} MB in the largest worker\n`,
   );
   if (options.out) process.stderr.write(`wrote ${options.runs.length} lines to ${options.out}\n`);
@@ -107,7 +107,11 @@ export async function main(argv: readonly string[]): Promise<number> {
  * the same from one sweep to the next but for wall times. Returns the peak memory of this process and the
  * largest worker.
  */
-async function runAll(options: { file: string; label: string; jobs: number }, runs: readonly SweepRun[], onLine: (line: SweepLine) => void): Promise<{ parentKb: number; workerKb: number }> {
+async function runAll(
+  options: { file: string; label: string; jobs: number },
+  runs: readonly SweepRun[],
+  onLine: (line: SweepLine) => void,
+): Promise<{ workers: number; parentKb: number; workerKb: number }> {
   const waiting = new Map<number, SweepLine>();
   let next = 0;
   let emitted = 0;
@@ -144,7 +148,7 @@ async function runAll(options: { file: string; label: string; jobs: number }, ru
   } finally {
     for (const worker of workers) if (worker.exitCode === null) worker.kill();
   }
-  return { parentKb: process.resourceUsage().maxRSS, workerKb };
+  return { workers: workerCount, parentKb: process.resourceUsage().maxRSS, workerKb };
 }
 
 /** A bar on a terminal; otherwise a line every few seconds, for CI logs. */

@@ -22,7 +22,7 @@ const path = (name: string) => join(dir, name);
 describe("failover-lab sweep", () => {
   it("merges two shards into exactly the aggregate of the unsharded sweep", async () => {
     const whole = await sweep(scenario, "--seeds", "1..6", "--jobs", "2", "--out", path("all.jsonl"), "--json", "--html", path("all.html"));
-    expect(whole.stderr).toMatch(/ran 6 drills in [\d.]+ s wall clock with 2 jobs; peak RSS \d+ MB in this process, \d+ MB in the largest worker/);
+    expect(whole.stderr).toMatch(/ran 6 drills in [\d.]+ s wall clock in 2 workers; peak RSS \d+ MB in this process, \d+ MB in the largest worker/);
     const aggregate = JSON.parse(whole.stdout) as SweepAggregate;
     expect(aggregate.runs).toBe(6);
     const errors = aggregate.groups[0]!.expectations.find((e) => e.expectation === "errors < 10")!;
