@@ -4,7 +4,7 @@
  * commands. No script and nothing to fetch; every text from the scenario or the command line goes through
  * `html`, which escapes it.
  */
-import { html, raw, type Html } from "../report/html";
+import { html, standalonePage, type Html } from "../report/html";
 import { formatOverride } from "../scenario/override";
 import type { GroupAggregate, SweepAggregate } from "./aggregate";
 import { formatFigure } from "./format";
@@ -34,27 +34,15 @@ export function renderSweepHtml(aggregate: SweepAggregate, curves: readonly Read
   const title = `Sweep: ${aggregate.scenario}`;
   const labels = aggregate.groups.map(groupLabel);
   const metrics = [...new Set(aggregate.groups.flatMap((g) => Object.keys(g.metrics)))];
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${generatedBy}">
-<title>${title}</title>
-<style>${raw(STYLE)}</style>
-</head>
-<body>
-<h1>${title}</h1>
+  const body = html`<h1>${title}</h1>
 <p>${aggregate.runs} runs, seeds ${aggregate.seeds.min}..${aggregate.seeds.max}, ${aggregate.groups.length} combination(s); quantiles within ${SKETCH_ACCURACY * 100} %. ${generatedBy}.</p>
 ${aggregate.groups.map((group, g) => groupSection(group, labels[g]!))}
 <h2>Distributions</h2>
 <p class="legend">${labels.map((label, g) => html`<span style="color:${COLOURS[g % COLOURS.length]!}">■ ${label}</span>`)}</p>
 <div class="charts">
 ${metrics.map((metric) => ecdf(metric, curves.map((c) => c[metric])))}
-</div>
-</body>
-</html>
-`.text;
+</div>`;
+  return standalonePage({ title, style: STYLE, generatedBy, body });
 }
 
 function groupLabel(group: GroupAggregate): string {
