@@ -2,7 +2,8 @@
  * A sweep's aggregate, built line by line from its runs' JSON lines: per combination of varied values, the
  * distribution of every metric, residency violations summed, and each expectation's pass rate with the runs
  * where it failed. Nothing depends on the order lines arrive in, so an unsharded sweep and the merge of its
- * shards give the same aggregate exactly; memory grows with combinations and metrics, not with runs.
+ * shards give the same aggregate exactly. Memory grows with combinations and metrics; per run only one bit
+ * is kept, to catch a run that two shards both hold.
  */
 import { z } from "zod";
 import { METRICS, type MetricName } from "../scenario/schema";
@@ -82,6 +83,8 @@ interface ExpectationState {
 
 interface GroupState {
   firstIndex: number;
+  /** index − seed, the same for every run of a combination: the seeds of one combination are consecutive runs. */
+  offset: number;
   vary: readonly FieldOverride[];
   runs: number;
   sketches: Map<MetricName, LogSketch>;
@@ -96,7 +99,8 @@ export class SweepLineError extends Error {}
 export class SweepAggregator {
   private scenario: string | undefined;
   private readonly groups = new Map<string, GroupState>();
-  private readonly keys = new Set<string>();
+  private readonly seen = new RunSet();
+  private runs = 0;
   private seedMin = Infinity;
   private seedMax = -Infinity;
 
@@ -105,14 +109,17 @@ export class SweepAggregator {
     this.scenario ??= line.scenario;
     if (line.scenario !== this.scenario) throw new SweepLineError(`a run of scenario "${line.scenario}" in a sweep of "${this.scenario}"`);
     const key = runKey(line.seed, line.vary);
-    if (this.keys.has(key)) throw new SweepLineError(`run "${key}" appears twice`);
-    this.keys.add(key);
-    this.seedMin = Math.min(this.seedMin, line.seed);
-    this.seedMax = Math.max(this.seedMax, line.seed);
     const groupKey = JSON.stringify(line.vary);
     let group = this.groups.get(groupKey);
+    if (group && line.index - line.seed !== group.offset) {
+      throw new SweepLineError(`run "${key}" is run ${line.index} here and run ${line.seed + group.offset} in other lines: they come from different sweeps`);
+    }
+    if (!this.seen.add(line.index)) throw new SweepLineError(`run "${key}" (run ${line.index}) appears twice`);
+    this.runs++;
+    this.seedMin = Math.min(this.seedMin, line.seed);
+    this.seedMax = Math.max(this.seedMax, line.seed);
     if (!group) {
-      group = { firstIndex: line.index, vary: line.vary, runs: 0, sketches: new Map(), missing: new Map(), residency: 0, expectations: new Map() };
+      group = { firstIndex: line.index, offset: line.index - line.seed, vary: line.vary, runs: 0, sketches: new Map(), missing: new Map(), residency: 0, expectations: new Map() };
       this.groups.set(groupKey, group);
     }
     group.firstIndex = Math.min(group.firstIndex, line.index);
@@ -141,7 +148,7 @@ export class SweepAggregator {
   result(): SweepAggregate {
     const scenario = this.scenario ?? "";
     const groups = this.orderedGroups().map((group) => groupResult(scenario, group));
-    return { format: 1, scenario, runs: this.keys.size, seeds: { min: this.seedMin, max: this.seedMax }, groups };
+    return { format: 1, scenario, runs: this.runs, seeds: { min: this.seedMin, max: this.seedMax }, groups };
   }
 
   /**
@@ -156,6 +163,23 @@ export class SweepAggregator {
 
   private orderedGroups(): GroupState[] {
     return [...this.groups.values()].sort((a, b) => a.firstIndex - b.firstIndex);
+  }
+}
+
+/** Run indices seen, a bit each, in pages of 4,096 made as indices reach them: a stray huge index costs one page. */
+class RunSet {
+  private readonly pages = new Map<number, Uint8Array>();
+
+  /** False when the index was already there. */
+  add(index: number): boolean {
+    const pageKey = Math.floor(index / 4096);
+    let page = this.pages.get(pageKey);
+    if (!page) this.pages.set(pageKey, (page = new Uint8Array(512)));
+    const bit = index % 4096;
+    const mask = 1 << (bit & 7);
+    if (page[bit >>> 3]! & mask) return false;
+    page[bit >>> 3]! |= mask;
+    return true;
   }
 }
 

@@ -81,7 +81,7 @@ describe("failover-lab sweep", () => {
     writeFileSync(path("a.jsonl"), `${good}\n`);
     const twice = await sweep("merge", path("a.jsonl"), path("a.jsonl"));
     expect(twice.code).toBe(2);
-    expect(twice.stderr).toContain(`${path("a.jsonl")}:1: run "seed=1" appears twice`);
+    expect(twice.stderr).toContain(`${path("a.jsonl")}:1: run "seed=1" (run 0) appears twice`);
     expect((await sweep("merge", path("missing.jsonl"))).stderr).toMatch(/missing\.jsonl:1: .*ENOENT/);
   });
 

@@ -59,9 +59,12 @@ describe("SweepAggregator", () => {
     expect(outcome.failed_unlisted).toBe(5);
   });
 
-  it("refuses a run twice and a run of another scenario", () => {
+  it("refuses a run twice, a run at another place in the sweep, and a run of another scenario", () => {
     const aggregator = aggregate(lines.slice(0, 3));
-    expect(() => aggregator.add({ ...lines[1]!, index: 99 })).toThrow(/run "seed=2 director.ttl_s=10" appears twice/);
+    expect(() => aggregator.add(lines[1]!)).toThrow(/run "seed=2 director.ttl_s=10" \(run 1\) appears twice/);
+    expect(() => aggregator.add({ ...lines[1]!, index: 99 })).toThrow(/is run 99 here and run 1 in other lines: they come from different sweeps/);
+    expect(() => aggregator.add({ ...lines[1]!, index: 5000, seed: 5001 })).not.toThrow();
+    expect(aggregator.result().runs).toBe(4);
     expect(() => aggregator.add({ ...lines[5]!, scenario: "other.yaml" })).toThrow(/scenario "other.yaml"/);
   });
 
