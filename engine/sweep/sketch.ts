@@ -59,11 +59,13 @@ export class LogSketch {
   }
 
   /**
-   * The value at quantile q (0..1) by nearest rank (the p99 of a few runs is the worst of them), clamped to the
-   * exact min and max, and rounded when every value was a whole number; NaN without values.
+   * The value at quantile q (0..1) by nearest rank (the p99 of a few runs is the worst of them), the exact min
+   * and max at 0 and 1 and clamped to them between, and rounded when every value was a whole number; NaN without values.
    */
   quantile(q: number): number {
     if (this.count === 0) return NaN;
+    if (q <= 0) return this.min;
+    if (q >= 1) return this.max;
     const rank = Math.max(1, Math.ceil(q * this.count));
     let seen = 0;
     const buckets: [number, number][] = [

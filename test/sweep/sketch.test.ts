@@ -21,6 +21,7 @@ describe("LogSketch", () => {
         const exact = nearestRank(values, q);
         // Whole numbers are rounded after the 1 % estimate, which can add half a unit.
         expect(Math.abs(sketch.quantile(q) - exact)).toBeLessThanOrEqual(exact * SKETCH_ACCURACY + 0.5 + 1e-9);
+        expect([sketch.quantile(0), sketch.quantile(1)]).toEqual([Math.min(...values), Math.max(...values)]);
         const d = sketch.distribution()!;
         expect([d.count, d.min, d.max]).toEqual([values.length, Math.min(...values), Math.max(...values)]);
       }),
