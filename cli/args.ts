@@ -2,8 +2,9 @@
  * What the subcommands share: the exit codes, `--help`, reading the command line and the scenario file, and
  * saying what is wrong with either before anything runs.
  */
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { loadScenarioFile, ScenarioError, type Scenario } from "../engine";
+import { applyOverrides, loadScenarioFile, parseOverride, ScenarioError, type FieldOverride, type Scenario } from "../engine";
 
 /** The exit codes of every subcommand, so that a script can tell a failed drill from a typo or a crash. */
 export const EXIT_OK = 0;
@@ -59,15 +60,35 @@ export function readCommandLine<T>(parse: () => T, usage: string): T | undefined
   }
 }
 
-/** The scenario file, or undefined once its problems (file, line, field) are printed. */
-export function readScenario(file: string): Scenario | undefined {
+/**
+ * The scenario file with `overrides` set, or undefined once its problems (file, line, field) or the overrides'
+ * are printed. The file is checked as written first, so that a problem blamed on an override is the override's.
+ */
+export function readScenario(file: string, overrides: readonly FieldOverride[] = []): Scenario | undefined {
+  let scenario: Scenario;
   try {
-    return loadScenarioFile(file);
+    scenario = loadScenarioFile(file);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     process.stderr.write(`Invalid scenario; nothing ran.\n${error.message}\n`);
     return undefined;
   }
+  if (overrides.length === 0) return scenario;
+  const result = applyOverrides(readFileSync(file, "utf8"), file, overrides);
+  if (result.ok) return result.scenario;
+  process.stderr.write(`Invalid value set; nothing ran.\n${result.problems.join("\n")}\n`);
+  return undefined;
+}
+
+/** Repeated `--set path=value` options: fields of the scenario to change for this run. */
+export function parseOverrides(values: readonly string[] | undefined): FieldOverride[] {
+  return (values ?? []).map((text) => {
+    try {
+      return parseOverride(text);
+    } catch (error) {
+      throw new UsageError(`--set ${(error as Error).message}`);
+    }
+  });
 }
 
 /** The one scenario file named on the command line. */

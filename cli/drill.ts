@@ -1,5 +1,5 @@
 /**
- * `failover-lab drill <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]` (also `npm run drill --`)
+ * `failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json]` (also `npm run drill --`)
  *
  * Runs a scenario headless in virtual time and prints the four questions answered. `--evidence DIR` also
  * writes a signed evidence bundle that `failover-lab verify DIR` re-checks offline. Exit codes: 0 every
@@ -16,15 +16,17 @@ import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, runDrill, writeEv
 import { ensureReportPageBuilt } from "../host/build";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
-import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, onePositional, parseSeed, readCommandLine, readScenario, runIfScript } from "./args";
+import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, onePositional, parseOverrides, parseSeed, readCommandLine, readScenario, runIfScript } from "./args";
 
-const USAGE = "usage: failover-lab drill <scenario.yaml> [--seed N] [--out DIR] [--evidence DIR] [--json]";
+const USAGE = "usage: failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json]";
 const HELP = `${USAGE}
 
 Runs a scenario headless in virtual time and answers the four questions: how fast failover was, whether
 policy held, what happened to requests in flight, whether the audit log is intact.
 
   --seed N          the random seed, instead of the scenario's own (0 to 2147483647)
+  --set path=value  sets a field of the scenario for this run, e.g. --set director.ttl_s=30 (a number
+                    segment indexes a list: faults.0.heal_s); repeatable; checked like the file itself
   --out DIR         also writes report.json and the audit stores (SQLite) to DIR; DIR/audit must not exist
   --evidence DIR    also writes a signed evidence bundle to DIR (empty or new), for failover-lab verify
   --json            prints the report as JSON instead of the summary; nothing else goes to stdout
@@ -35,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (helpRequested(argv, HELP)) return EXIT_OK;
   const options = readCommandLine(() => parseCommandLine(argv), USAGE);
   if (!options) return EXIT_INVALID_INPUT;
-  const scenario = readScenario(options.file);
+  const scenario = readScenario(options.file, options.overrides);
   if (!scenario) return EXIT_INVALID_INPUT;
   const realServers = needsRealTime(scenario);
   if (realServers) {
@@ -110,11 +112,11 @@ function parseCommandLine(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { seed: { type: "string" }, out: { type: "string" }, evidence: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { seed: { type: "string" }, set: { type: "string", multiple: true }, out: { type: "string" }, evidence: { type: "string" }, json: { type: "boolean", default: false } },
   });
   const file = onePositional(positionals);
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
-  return { file: resolve(file), seed: parseSeed(values.seed), out: path(values.out), evidence: path(values.evidence), json: values.json };
+  return { file: resolve(file), seed: parseSeed(values.seed), overrides: parseOverrides(values.set), out: path(values.out), evidence: path(values.evidence), json: values.json };
 }
 
 await runIfScript(import.meta.url, "drill", main);

@@ -94,6 +94,27 @@ export const raw = (text: string) => new Html(text);
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
+/**
+ * A page that needs nothing else (the comparison, the sweep): its style inline, no script, nothing to fetch.
+ * `title` and `generatedBy` are escaped; `body` is markup already made safe by `html`.
+ */
+export function standalonePage(page: { readonly title: string; readonly style: string; readonly generatedBy: string; readonly body: Html }): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${page.generatedBy}">
+<title>${page.title}</title>
+<style>${raw(page.style)}</style>
+</head>
+<body>
+${page.body}
+</body>
+</html>
+`.text;
+}
+
 type Interpolated = Html | string | number | null | undefined | false | readonly Interpolated[];
 
 export function html(strings: TemplateStringsArray, ...values: Interpolated[]): Html {

@@ -39,6 +39,16 @@ describe("npm run drill", () => {
     expect(existsSync(join(dir, "never", "audit"))).toBe(false);
   });
 
+  it("--set changes a field for this run, and exits 2 naming a value the scenario refuses", async () => {
+    const { code, stdout } = await drill(fixture, "--set", "expect.1=rejected_by_policy == 0", "--set", "director.ttl_s=30", "--json");
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).expectations[1]).toMatchObject({ expectation: "rejected_by_policy == 0", pass: false });
+    const bad = await drill(fixture, "--set", "director.ttl_s=soon");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('director.ttl_s: expected a number, got the text "soon"');
+    expect((await drill(fixture, "--set", "director.ttl_s")).stderr).toMatch(/--set "director.ttl_s" must read path=value/);
+  });
+
   it("exits 2 on bad arguments", async () => {
     expect((await drill()).code).toBe(2);
     expect((await drill(fixture, "--seed", "abc")).stderr).toMatch(/--seed must be an integer/);
