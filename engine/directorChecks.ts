@@ -55,6 +55,7 @@ function askReady(ctx: EngineContext, region: string, fromRegion: string, caller
     callerKey,
     key,
     worldId: ctx.worldId,
+    transport: ctx.transport,
     fromRegion,
   });
 }

@@ -19,6 +19,8 @@ import type { IdentityCost } from "./report/identityCost";
 import { DrillRecorder, type FailoverMeasure, type SecondPoint } from "./report/recorder";
 import type { Fault, Scenario } from "./scenario/schema";
 import { EngineSession } from "./session";
+import { directTransport } from "./sim/transport";
+import type { Transport } from "./http";
 
 export const ENGINE_VERSION: string = packageJson.version;
 
@@ -33,6 +35,11 @@ export interface DrillOptions {
   readonly onSimulated?: () => void;
   /** better-sqlite3 addon built for another ABI (Electron's), for the audit stores. */
   readonly nativeBinding?: string;
+  /**
+   * How the gateways' exchanges reach the simulated world; default {@link directTransport}, which gives the
+   * same report as the global `fetch` through MSW, only faster.
+   */
+  readonly transport?: Transport;
 }
 
 export interface ChainSummary {
@@ -162,7 +169,7 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   if (realServers) throw new Error(`${realServers}: a drill runs in virtual time; play the scenario with npm run serve or in the app`);
   const seed = options.seed ?? scenario.seed;
   const clock = new VirtualClock();
-  const session = new EngineSession(scenario, { clock, random: seededRandom(seed),
+  const session = new EngineSession(scenario, { clock, random: seededRandom(seed), transport: options.transport ?? directTransport,
     ...(options.auditDir === undefined ? {} : { auditDir: options.auditDir }),
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
   });

@@ -17,6 +17,15 @@ import { createParser } from "eventsource-parser";
 import type { Clock } from "./clock";
 import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./labHeaders";
 
+/**
+ * How an exchange reaches its server, in `fetch`'s shape: the global `fetch` (through MSW, for the app and
+ * `serve`) or a hand-over straight to the simulated world (headless drills). The choice is only speed.
+ */
+export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+/** The global `fetch`, looked up at each call: MSW replaces it whenever its server starts listening. */
+export const globalFetch: Transport = (url, init) => fetch(url, init);
+
 export interface HttpResult {
   /** HTTP status, or 0 when no response arrived. */
   readonly status: number;
@@ -42,6 +51,7 @@ export interface HttpCall {
   readonly key: string;
   readonly worldId: string;
   readonly fromRegion: string;
+  readonly transport: Transport;
   /**
    * The request goes to a real server, outside the simulation: it carries none of the simulation's headers
    * (so MSW lets it through) but `authorization`, and its exchange waits suspended, since no simulated host
@@ -120,7 +130,7 @@ export function fetchOnClock(clock: Clock, call: HttpCall): Promise<HttpResult> 
     const timer = clock.setTimeout(() => settle({ status: 0, body: undefined, error: `timeout after ${call.timeoutMs} ms` }), call.timeoutMs);
     stopListening = whenAbandoned(call.signal, (reason) => settle({ status: 0, body: undefined, error: reason, abandoned: true }));
     if (settled) return;
-    fetch(call.url, {
+    call.transport(call.url, {
       method: call.method ?? "GET",
       headers: requestHeaders(call),
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
@@ -274,7 +284,7 @@ export function streamOnClock(
     });
     stopListening = whenAbandoned(call.signal, (reason) => end({ kind: "abandoned", status, ms: clock.now() - started, reason }));
     if (settled) return;
-    fetch(call.url, {
+    call.transport(call.url, {
       method: "POST",
       headers: { ...requestHeaders(call), accept: "text/event-stream" },
       body: JSON.stringify(call.body),

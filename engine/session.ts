@@ -9,6 +9,7 @@ import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
 import { faultKind } from "./faults/registry";
+import { globalFetch, type Transport } from "./http";
 import { parseChatRequest, type ChatError, type ChatMeta, type ChatOutcome, type ChatSink } from "./chat";
 import { RegionalGateway } from "./gateway/regionalGateway";
 import { recordBase, type CallerRequest, type HandledRequest } from "./gateway/request";
@@ -31,6 +32,8 @@ export interface SessionOptions {
   readonly nativeBinding?: string;
   /** Where the API keys of real upstreams come from; default the process environment. */
   readonly env?: (name: string) => string | undefined;
+  /** How the gateways' HTTP exchanges travel; default the global `fetch`, through MSW. */
+  readonly transport?: Transport;
 }
 
 /** A request on its way: where the director sent it, and when. */
@@ -83,6 +86,7 @@ export class EngineSession {
       policy: new ResidencyPolicy(scenario.policy),
       audit,
       worldId: `session-${++sessionCounter}`,
+      transport: options.transport ?? globalFetch,
       env: options.env ?? ((name) => process.env[name]),
       closing: this.closing.signal,
     };

@@ -55,6 +55,7 @@ export async function attempt(
     callerKey: key,
     key: `${key}/${n}`,
     worldId: ctx.worldId,
+    transport: ctx.transport,
     fromRegion: region,
     ...realUpstream(target.endpoint, ctx),
     // A call from an OpenAI client is given up when its client goes (or the session closes), whatever the target.

@@ -86,6 +86,7 @@ export class GatewayProbes {
         callerKey: key,
         key: `${key}/http`,
         worldId: this.ctx.worldId,
+        transport: this.ctx.transport,
         fromRegion: this.region,
       });
       // Given up only when the session closes: there is no one left to tell.
@@ -137,6 +138,7 @@ export class GatewayProbes {
         callerKey: key,
         key: `${key}/http`,
         worldId: this.ctx.worldId,
+        transport: this.ctx.transport,
         fromRegion: this.region,
       });
       if (result.status !== 200) return;

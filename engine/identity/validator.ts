@@ -199,6 +199,7 @@ export class TokenValidator {
         callerKey: key,
         key: `${key}/${idpRegion}/${what}`,
         worldId: this.ctx.worldId,
+        transport: this.ctx.transport,
         fromRegion: this.region,
       });
       if (result.status !== 200) return `${what}: ${result.error ?? `HTTP ${result.status}`}`;

@@ -14,6 +14,7 @@
 import { http, HttpResponse, passthrough, type HttpResponseResolver } from "msw";
 import { setupServer } from "msw/node";
 import { nextMacrotask } from "../clock";
+import type { Transport } from "../http";
 import { WORLD_HEADER } from "../labHeaders";
 
 export interface SimulatedHost {
@@ -59,6 +60,22 @@ function restartIfIdle(): void {
   server.close();
   server = worlds.size > 0 ? listening() : undefined;
 }
+
+/** What `fetch` rejects with when MSW answers a network error, so that both transports fail alike. */
+const networkError = () => new TypeError("Failed to fetch");
+
+/**
+ * The headless drill's transport: a request tagged for a world is handed to it directly, with no undici
+ * dispatch and no interception; one without the tag goes out through `fetch` as it would through MSW.
+ */
+export const directTransport: Transport = (url, init) => {
+  const request = new Request(url, init);
+  const worldId = request.headers.get(WORLD_HEADER);
+  if (worldId === null) return fetch(request);
+  const world = worlds.get(worldId);
+  if (!world) return Promise.reject(networkError());
+  return world.handle(request).then((response) => (response.type === "error" ? Promise.reject(networkError()) : response));
+};
 
 /** Routes requests tagged with `worldId` to `host` until the returned function is called. */
 export function attachWorld(worldId: string, host: SimulatedHost): () => void {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../engine/clock";
-import { fetchOnClock } from "../../engine/http";
+import { fetchOnClock, globalFetch } from "../../engine/http";
 import { seededRandom } from "../../engine/random";
 import { FaultBook } from "../../engine/faults/book";
 import { SimulatedWorld } from "../../engine/sim/world";
@@ -29,6 +29,7 @@ function setup() {
       callerKey: key,
       key: `${key}/http`,
       worldId: "world-test",
+      transport: globalFetch,
       fromRegion: "eu-west",
     }).finally(() => clock.work.close(key));
   };
