@@ -5,9 +5,8 @@
  * world). Both sides see the same process, heap and moment; the ratio of their rates is what the engine,
  * health, state machines and audit appends cost.
  */
-import { HttpResponse } from "msw";
 import { EngineSession, seededRandom, VirtualClock, type Scenario } from "../engine";
-import { attachWorld, WORLD_HEADER } from "../engine";
+import { attachWorld, reply, WORLD_HEADER } from "../engine";
 
 export interface InterleavedResult {
   readonly bareRate: number;
@@ -27,7 +26,7 @@ export async function interleaved(scenario: Scenario, slices: number): Promise<I
   const detach = attachWorld("bench-bare", {
     handle: async (request) => {
       const body = (await request.json()) as { model: string };
-      return HttpResponse.json({ id: "x", object: "chat.completion", model: body.model, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+      return reply.json({ id: "x", object: "chat.completion", model: body.model, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
     },
   });
   let bareMs = 0;

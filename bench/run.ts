@@ -11,19 +11,21 @@
  *  5. token validation per request with a warm JWKS cache (bench/identity.ts; median, p99, µs);
  *  6. the stream hold-back (bench/holdBack.ts): time to first token with each setting, in virtual ms, and
  *     whether a stream cut early still reaches the caller whole when the only fallback cannot continue;
- *  7. the app's resident set over 20 reset-and-play cycles (bench/resets.ts), which must stop growing.
+ *  7. the app's resident set over 20 reset-and-play cycles (bench/resets.ts), which must stop growing;
+ *  8. the drill of 2 over each transport, the global `fetch` through MSW (the app's and `serve`'s) and the
+ *     headless drill's direct hand-over to the simulated world, interleaved, best of 3 each, and their ratio.
  *
  * This machine is a shared VM whose speed wanders by ±20 % from one minute to the next, so rates are
  * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
  * and each side reports its best run; and once more finely interleaved (bench/interleaved.ts), which is
  * the steadiest ratio. Results go to stdout as a Markdown table for BENCHMARKS.md.
  *
- *   npm run bench [-- decisions drill audit identity holdback resets]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6, resets 7)
+ *   npm run bench [-- decisions drill audit identity holdback resets transport]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6, resets 7, transport 8)
  */
 import { cpus, totalmem } from "node:os";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { runDrill, scenarioSchema, type Scenario } from "../engine";
+import { directTransport, globalFetch, runDrill, scenarioSchema, type Scenario, type Transport } from "../engine";
 import { benchAudit } from "./audit";
 import { benchDecisions } from "./decisions";
 import { benchHoldBack } from "./holdBack";
@@ -63,10 +65,11 @@ async function bareFetchRate(requests: number): Promise<number> {
   return rate;
 }
 
-async function drillRate(scenario: Scenario): Promise<{ requests: number; wallS: number; simulatedS: number }> {
+async function drillRate(scenario: Scenario, transport: Transport = globalFetch): Promise<{ requests: number; wallS: number; simulatedS: number }> {
   const started = performance.now();
   let simulated = 0;
   const report = await runDrill(scenario, {
+    transport,
     onSimulated: () => {
       simulated = performance.now();
     },
@@ -96,7 +99,7 @@ async function drillMemory(scenario: Scenario): Promise<{ heapMb: number[]; rssM
   return { heapMb, rssMb };
 }
 
-const PARTS = ["decisions", "drill", "audit", "identity", "holdback", "resets"] as const;
+const PARTS = ["decisions", "drill", "audit", "identity", "holdback", "resets", "transport"] as const;
 const wanted = selectParts(PARTS);
 const scenario = scenarioSchema.parse(benchScenario());
 process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
@@ -169,5 +172,27 @@ if (wanted("resets")) {
   line(
     `growth, cycle 5 to ${cycles}: resident set / heap`,
     `${signed(rss)} / ${signed(heap)} (bounds ${RESET_GROWTH_BOUND_MB.rss} / ${RESET_GROWTH_BOUND_MB.heap} MB): ${flat ? "flat" : "GROWING"}; ${rows.reduce((s, r) => s + r.wallS, 0).toFixed(0)} s`,
+  );
+}
+
+if (wanted("transport")) {
+  const runs = 3;
+  const overFetch: Awaited<ReturnType<typeof drillRate>>[] = [];
+  const direct: Awaited<ReturnType<typeof drillRate>>[] = [];
+  for (let i = 0; i < runs; i++) {
+    overFetch.push(await drillRate(scenario, globalFetch));
+    direct.push(await drillRate(scenario, directTransport));
+  }
+  const simulationRate = (d: (typeof overFetch)[number]) => d.requests / d.simulatedS;
+  const drillRateOf = (d: (typeof overFetch)[number]) => d.requests / d.wallS;
+  const best = (of: typeof overFetch, rate: (d: (typeof overFetch)[number]) => number) => Math.max(...of.map(rate));
+  const rates = (of: typeof overFetch, rate: (d: (typeof overFetch)[number]) => number) => of.map((d) => Math.round(rate(d)).toLocaleString("en-US")).join(", ");
+  const label = `drill: ${scenario.duration_s / 60} min at 50 req/s over 3 regions, ${runs} interleaved runs per transport, best`;
+  line(`${label}, simulation over \`fetch\` through MSW`, `${Math.round(best(overFetch, simulationRate)).toLocaleString("en-US")} requests/s (runs: ${rates(overFetch, simulationRate)})`);
+  line(`${label}, simulation over the direct transport`, `${Math.round(best(direct, simulationRate)).toLocaleString("en-US")} requests/s (runs: ${rates(direct, simulationRate)})`);
+  line("simulation rate, direct / through MSW", `${(best(direct, simulationRate) / best(overFetch, simulationRate)).toFixed(1)}× (target ≥ 5×)`);
+  line(
+    "whole drill (with the audit verification and review), direct / through MSW",
+    `${Math.round(best(direct, drillRateOf)).toLocaleString("en-US")} / ${Math.round(best(overFetch, drillRateOf)).toLocaleString("en-US")} requests/s: ${(best(direct, drillRateOf) / best(overFetch, drillRateOf)).toFixed(1)}×`,
   );
 }

@@ -21,7 +21,15 @@ import { FROM_REGION_HEADER, WORK_HEADER, WORLD_HEADER } from "./labHeaders";
  * How an exchange reaches its server, in `fetch`'s shape: the global `fetch` (through MSW, for the app and
  * `serve`) or a hand-over straight to the simulated world (headless drills). The choice is only speed.
  */
-export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+export type Transport = (url: string, init: RequestInit) => Promise<TransportResponse>;
+
+/** What the client reads of an answer: a `Response` has it, and so has the direct transport's lighter form. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+}
 
 /** The global `fetch`, looked up at each call: MSW replaces it whenever its server starts listening. */
 export const globalFetch: Transport = (url, init) => fetch(url, init);
@@ -146,7 +154,7 @@ export function fetchOnClock(clock: Clock, call: HttpCall): Promise<HttpResult> 
 }
 
 /** Retry-After in seconds; the HTTP-date form is not used by the providers simulated here, so it is ignored. */
-function retryAfter(response: Response): number | undefined {
+function retryAfter(response: TransportResponse): number | undefined {
   const value = response.headers.get("retry-after");
   if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
   return Number(value);

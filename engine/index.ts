@@ -30,7 +30,7 @@ export { runChatCalls, type ChatCallPlan, type ChatCallResult } from "./chatCall
 export { IdentityProvider } from "./identity/provider";
 export { EngineSession, EXTERNAL_POPULATION, type SessionOptions, type InflightRequest } from "./session";
 /** For tests and benchmarks that put a host of their own beside the simulated world on the shared MSW server. */
-export { attachWorld, type SimulatedHost } from "./sim/transport";
+export { attachWorld, reply, type SimulatedHost } from "./sim/transport";
 /** The two ways a session's exchanges travel: `runDrill` takes the direct one unless told otherwise. */
 export { directTransport } from "./sim/transport";
 export { globalFetch, type Transport } from "./http";

@@ -130,7 +130,7 @@ export class EngineSession {
     if (this.started) throw new Error("session already started");
     this.started = true;
     const { clock, scenario } = this.ctx;
-    this.world.attach();
+    this.world.attach(this.ctx.transport);
     this.ctx.audit.start();
     this.ctx.audit.record({ kind: "run", t: clock.now(), region: "global", scenario: scenario.name, revision: scenario.revision, seed: scenario.seed });
     this.tokens?.start();

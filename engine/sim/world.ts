@@ -4,7 +4,6 @@
  * endpoints of the regional gateways that the traffic director checks. Latency, errors and outages follow
  * the virtual clock and the faults in the {@link FaultBook}.
  */
-import { HttpResponse } from "msw";
 import { messageText, type ChatMessage, type ChatUsage } from "../chat";
 import type { Clock } from "../clock";
 import type { IdentityProvider } from "../identity/provider";
@@ -15,7 +14,8 @@ import type { Endpoint, Topology } from "../topology";
 import { FROM_REGION_HEADER, WORK_HEADER } from "../labHeaders";
 import type { RequestMisbehaviour } from "../faults/kind";
 import type { FaultBook } from "../faults/book";
-import { attachWorld, type SimulatedHost } from "./transport";
+import type { Transport } from "../http";
+import { attachWorld, reply, type SimulatedAnswer, type SimulatedHost, type SimulatedRequest } from "./transport";
 
 
 /** What a gateway reports on its readiness endpoint; the engine supplies it. */
@@ -75,9 +75,9 @@ export class SimulatedWorld implements SimulatedHost {
     return this.completionsSeen;
   }
 
-  /** Starts intercepting requests addressed to this world. */
-  attach(): void {
-    this.detach ??= attachWorld(this.id, this);
+  /** Starts answering requests addressed to this world that come over `transport`. */
+  attach(transport: Transport): void {
+    this.detach ??= attachWorld(this.id, this, transport);
   }
 
   /**
@@ -91,7 +91,7 @@ export class SimulatedWorld implements SimulatedHost {
     for (const giveUp of [...this.held]) giveUp();
   }
 
-  async handle(request: Request): Promise<Response> {
+  async handle(request: SimulatedRequest): Promise<SimulatedAnswer> {
     const url = new URL(request.url);
     const work = request.headers.get(WORK_HEADER) ?? "";
     const from = request.headers.get(FROM_REGION_HEADER) ?? "";
@@ -101,10 +101,10 @@ export class SimulatedWorld implements SimulatedHost {
     if (url.hostname.startsWith("idp.") && this.identity?.config.regions.includes(url.hostname.split(".")[1]!))
       return this.identityDocument(this.identity, url.hostname.split(".")[1]!, url.pathname, from, work);
     const endpoint = this.topology.endpointAt(url);
-    if (!endpoint) return HttpResponse.json({ error: { message: `no simulated host at ${url.origin}` } }, { status: 502 });
+    if (!endpoint) return reply.json({ error: { message: `no simulated host at ${url.origin}` } }, { status: 502 });
     if (url.pathname === "/health") return this.providerHealth(endpoint, from, work);
     if (url.pathname === "/v1/chat/completions" && request.method === "POST") return this.completion(endpoint, from, work, request);
-    return HttpResponse.json({ error: { message: `no route ${request.method} ${url.pathname}`, type: "invalid_request_error" } }, { status: 404 });
+    return reply.json({ error: { message: `no route ${request.method} ${url.pathname}`, type: "invalid_request_error" } }, { status: 404 });
   }
 
   private networkMs(from: string, to: string): number {
@@ -112,18 +112,18 @@ export class SimulatedWorld implements SimulatedHost {
     return known ? this.topology.rttMs(from, to) + this.faults.addedLatencyMs(from, to, this.clock.now()) : 1;
   }
 
-  private async providerHealth(endpoint: Endpoint, from: string, work: string): Promise<Response> {
+  private async providerHealth(endpoint: Endpoint, from: string, work: string): Promise<SimulatedAnswer> {
     // A cut path drops packets, it does not refuse connections: the caller learns of it by timing out.
     if (this.faults.pathCut(from, endpoint.region)) return this.hang(work);
     const outage = this.faults.regionOutage(endpoint.provider, endpoint.region);
     if (outage === "no-response") return this.hang(work);
-    if (!(await this.wait(this.networkMs(from, endpoint.region), work))) return HttpResponse.error();
+    if (!(await this.wait(this.networkMs(from, endpoint.region), work))) return reply.error();
     return outage === "error-503"
-      ? HttpResponse.json({ status: "unavailable" }, { status: 503 })
-      : HttpResponse.json({ status: "ok", models: [...endpoint.models] });
+      ? reply.json({ status: "unavailable" }, { status: 503 })
+      : reply.json({ status: "ok", models: [...endpoint.models] });
   }
 
-  private async completion(endpoint: Endpoint, from: string, work: string, request: Request): Promise<Response> {
+  private async completion(endpoint: Endpoint, from: string, work: string, request: SimulatedRequest): Promise<SimulatedAnswer> {
     const body = (await request.json()) as { model?: string; messages?: ChatMessage[]; stream?: boolean; stream_options?: { include_usage?: boolean } };
     const model = body.model ?? "";
     const messages = body.messages ?? [];
@@ -134,8 +134,8 @@ export class SimulatedWorld implements SimulatedHost {
     const fail = (status: number, message: string, code: string, extra?: { type?: string; param?: string; headers?: Record<string, string> }) =>
       this.wait(network + ERROR_SERVICE_MS, work).then((arrived) =>
         arrived
-          ? HttpResponse.json({ error: { message, type: extra?.type ?? "server_error", param: extra?.param ?? null, code } }, { status, ...(extra?.headers ? { headers: extra.headers } : {}) })
-          : HttpResponse.error(),
+          ? reply.json({ error: { message, type: extra?.type ?? "server_error", param: extra?.param ?? null, code } }, { status, ...(extra?.headers ? { headers: extra.headers } : {}) })
+          : reply.error(),
       );
     if (outage === "error-503") return fail(503, `${endpoint.id} is unavailable`, "region_unavailable");
     if (!endpoint.models.has(model)) return fail(404, `model ${model} does not exist at ${endpoint.id}`, "model_not_found", { type: "invalid_request_error", param: "model" });
@@ -151,7 +151,7 @@ export class SimulatedWorld implements SimulatedHost {
       case "no-response":
         return this.hang(work);
       case "connection-reset":
-        return this.wait(network, work).then(() => HttpResponse.error());
+        return this.wait(network, work).then(() => reply.error());
       case "rate-limit-retry-after":
         return fail(429, `rate limit reached for ${model} at ${endpoint.id}; retry after ${fault.retry_after_s} s`, "rate_limit_exceeded", {
           type: "rate_limit_error",
@@ -182,7 +182,7 @@ export class SimulatedWorld implements SimulatedHost {
     const usage = { prompt_tokens: promptTokens(messages), completion_tokens: Math.max(1, Math.round(answer.length / 4)) };
     const meta = { id: `chatcmpl-${work}`, created: Math.floor(this.clock.now() / 1000), model };
     if (body.stream) return this.streamedAnswer(endpoint, model, work, answer, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }, meta, network, serviceMs, fault, body.stream_options?.include_usage === true);
-    if (!(await this.wait(network + serviceMs, work))) return HttpResponse.error();
+    if (!(await this.wait(network + serviceMs, work))) return reply.error();
     const failure = this.failedWhileAnswering(endpoint, model);
     if (failure) return failure;
     const completion = {
@@ -194,24 +194,24 @@ export class SimulatedWorld implements SimulatedHost {
     switch (fault?.class) {
       case "stream-cut":
         // The JSON form of a cut: the body stops half way.
-        return new HttpResponse(JSON.stringify(completion).slice(0, 40), { headers: { "content-type": "application/json" } });
+        return reply.body(JSON.stringify(completion).slice(0, 40), { headers: { "content-type": "application/json" } });
       case "malformed-chunk":
-        return new HttpResponse(`{"id":"${meta.id}","choices":[{"message":{"content":"${answer.slice(0, 10)}`, { headers: { "content-type": "application/json" } });
+        return reply.body(`{"id":"${meta.id}","choices":[{"message":{"content":"${answer.slice(0, 10)}`, { headers: { "content-type": "application/json" } });
       case "stream-stall":
-        return new HttpResponse(this.stalledBody(JSON.stringify(completion).slice(0, 40), work), { headers: { "content-type": "application/json" } });
+        return reply.body(this.stalledBody(JSON.stringify(completion).slice(0, 40), work), { headers: { "content-type": "application/json" } });
     }
-    return HttpResponse.json(completion);
+    return reply.json(completion);
   }
 
   /**
    * A failure that began while the model was still answering takes the answer with it (the seed's question
    * 3: in-flight requests succeed only if the model responded before the failure).
    */
-  private failedWhileAnswering(endpoint: Endpoint, model: string): Response | undefined {
+  private failedWhileAnswering(endpoint: Endpoint, model: string): SimulatedAnswer | undefined {
     const outageNow = this.faults.regionOutage(endpoint.provider, endpoint.region);
-    if (outageNow === "no-response") return HttpResponse.error();
+    if (outageNow === "no-response") return reply.error();
     if (outageNow === "error-503" || this.faults.modelDown(endpoint.provider, endpoint.region, model))
-      return HttpResponse.json({ error: { message: `${endpoint.id} failed while answering`, type: "server_error", param: null, code: "failed_in_flight" } }, { status: 503 });
+      return reply.json({ error: { message: `${endpoint.id} failed while answering`, type: "server_error", param: null, code: "failed_in_flight" } }, { status: 503 });
     return undefined;
   }
 
@@ -232,7 +232,7 @@ export class SimulatedWorld implements SimulatedHost {
     serviceMs: number,
     fault: RequestMisbehaviour | undefined,
     includeUsage: boolean,
-  ): Response {
+  ): SimulatedAnswer {
     const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
     const chunk = (delta: { role?: "assistant"; content?: string }, finish: string | null) =>
       event({ ...meta, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -279,7 +279,7 @@ export class SimulatedWorld implements SimulatedHost {
       },
       { highWaterMark: 0 },
     );
-    return new HttpResponse(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+    return reply.body(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
   }
 
   /** A body that sends `text` and then nothing, with the connection open, until the caller gives up. */
@@ -297,30 +297,30 @@ export class SimulatedWorld implements SimulatedHost {
     );
   }
 
-  private async gatewayReady(region: string, from: string, work: string): Promise<Response> {
+  private async gatewayReady(region: string, from: string, work: string): Promise<SimulatedAnswer> {
     if (this.faults.gatewayDown(region) || this.faults.pathCut(from, region)) return this.hang(work);
-    if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
+    if (!(await this.wait(this.networkMs(from, region), work))) return reply.error();
     const report = this.gatewayReadiness(region);
-    return HttpResponse.json(report, { status: report.ready ? 200 : 503 });
+    return reply.json(report, { status: report.ready ? 200 : 503 });
   }
 
   /** The identity provider's discovery document, JWKS and revocation list, as served in `region`. */
-  private async identityDocument(idp: IdentityProvider, region: string, path: string, from: string, work: string): Promise<Response> {
+  private async identityDocument(idp: IdentityProvider, region: string, path: string, from: string, work: string): Promise<SimulatedAnswer> {
     // A partition drops packets, it does not refuse connections: the gateway learns of it by timing out.
     if (this.faults.idpDown(region) || this.faults.idpPartitioned(from) || this.faults.pathCut(from, region)) return this.hang(work);
-    if (!(await this.wait(this.networkMs(from, region), work))) return HttpResponse.error();
-    if (path === "/.well-known/openid-configuration") return HttpResponse.json(idp.discovery(region));
-    if (path === "/jwks") return HttpResponse.json(idp.jwks());
-    if (path === "/revoked") return HttpResponse.json(idp.revocationList());
-    return HttpResponse.json({ error: "not_found", error_description: `no route ${path}` }, { status: 404 });
+    if (!(await this.wait(this.networkMs(from, region), work))) return reply.error();
+    if (path === "/.well-known/openid-configuration") return reply.json(idp.discovery(region));
+    if (path === "/jwks") return reply.json(idp.jwks());
+    if (path === "/revoked") return reply.json(idp.revocationList());
+    return reply.json({ error: "not_found", error_description: `no route ${path}` }, { status: 404 });
   }
 
-  private statusPage(provider: string, lagMs: number): Response {
+  private statusPage(provider: string, lagMs: number): SimulatedAnswer {
     const now = this.clock.now();
     const components = this.topology.endpoints
       .filter((e) => e.provider === provider)
       .map((e) => ({ name: e.region, status: this.faults.statusPage(provider, e.region, now, lagMs) }));
-    return HttpResponse.json({ page: { id: provider }, components });
+    return reply.json({ page: { id: provider }, components });
   }
 
   /**
@@ -354,11 +354,11 @@ export class SimulatedWorld implements SimulatedHost {
   }
 
   /** No response at all: the connection stays open until the caller gives up. */
-  private hang(work: string): Promise<Response> {
+  private hang(work: string): Promise<SimulatedAnswer> {
     return new Promise((resolve) => {
       const answer = () => {
         this.held.delete(giveUp);
-        resolve(HttpResponse.error());
+        resolve(reply.error());
       };
       const release = this.clock.work.watchClose(work, answer);
       const giveUp = () => {

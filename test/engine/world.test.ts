@@ -15,7 +15,7 @@ function setup() {
   const clock = new VirtualClock();
   const faults = new FaultBook();
   world = new SimulatedWorld("world-test", new Topology(scenario), scenario, faults, clock, seededRandom(7), () => ({ ready: true, detail: "ok", served_p95_ms: null, degraded_providers: [] }));
-  world.attach();
+  world.attach(globalFetch);
   let n = 0;
   /** Sends one request from eu-west at the current virtual time, the way a gateway does. */
   const send = (url: string, options: { method?: "GET" | "POST"; body?: unknown; timeoutMs?: number } = {}) => {
