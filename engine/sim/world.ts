@@ -1,5 +1,5 @@
 /**
- * The simulated world the gateways talk to over real `fetch`: providers answering OpenAI-style chat
+ * The simulated world the gateways talk to over real `fetch` (or, in a headless drill, the direct transport): providers answering OpenAI-style chat
  * completions and readiness probes in each region, their status pages (which lag), and the readiness
  * endpoints of the regional gateways that the traffic director checks. Latency, errors and outages follow
  * the virtual clock and the faults in the {@link FaultBook}.
