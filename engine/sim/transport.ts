@@ -1,6 +1,6 @@
 /**
  * How requests reach the simulated worlds. A headless drill hands them over directly ({@link directTransport});
- * for every other session, one MSW server per process intercepts `fetch` for every simulated world. Requests carry the id of their
+ * for every other session, one MSW server per process intercepts `fetch`. Requests carry the id of their
  * world in a header, so several worlds (two drills compared side by side, a test and the app) can share
  * the process; a request without it is not ours and passes through to the network untouched, which is how
  * a scenario can point a provider at a real server. A request tagged for a world that has closed fails.

@@ -4,6 +4,8 @@
  * must end the same over the direct transport as over `fetch` through MSW: the same outcome, the same
  * chunks, the same audit head.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { directTransport, EngineSession, globalFetch, loadScenarioFile, seededRandom, VirtualClock, type ChatCompletionChunk, type Fault, type Transport } from "../../engine";
@@ -45,4 +47,16 @@ describe("streamed calls over both transports", () => {
     expect(direct).toContain("cancelled");
     expect(direct).toBe(await streamedCall(globalFetch, [], 5_400));
   });
+});
+
+it("the direct transport sends a request without the world header to the network", async () => {
+  const server = createServer((request, response) => response.writeHead(200, { "retry-after": "3" }).end(`real ${request.method} ${request.headers.authorization}`));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const response = await directTransport(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", headers: { authorization: "Bearer k" }, body: "{}" });
+    expect({ status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text() }).toEqual({ status: 200, retryAfter: "3", text: "real POST Bearer k" });
+  } finally {
+    server.close();
+  }
 });
