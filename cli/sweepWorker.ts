@@ -4,7 +4,7 @@
  * a failure here is an internal error, reported back as a message rather than a dead process.
  */
 import { readFileSync } from "node:fs";
-import { applyOverrides, runDrill, type SweepLine, type SweepRun } from "../engine";
+import { applyOverrides, runDrill, sweepLineOf, type SweepLine, type SweepRun } from "../engine";
 
 /** A run to do: the scenario file (absolute), its name as typed on the command line, and the run. */
 export interface WorkerTask {
@@ -24,16 +24,7 @@ async function runTask({ file, label, run }: WorkerTask): Promise<SweepLine> {
   if (!parsed.ok) throw new Error(parsed.problems.join("; "));
   const started = performance.now();
   const report = await runDrill(parsed.scenario, { seed: run.seed });
-  return {
-    format: 1,
-    scenario: label,
-    index: run.index,
-    seed: run.seed,
-    vary: [...run.overrides],
-    metrics: report.metrics,
-    expectations: report.expectations.map(({ expectation, pass }) => ({ expectation, pass })),
-    wall_ms: Math.round(performance.now() - started),
-  };
+  return sweepLineOf(label, run, report, performance.now() - started);
 }
 
 const reply = (message: WorkerReply) => process.send!(message);

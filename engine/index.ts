@@ -46,6 +46,6 @@ export { lessonJsonSchemaText } from "./lesson/jsonSchema";
 export { scorecardSchema, scorecardHtml, classSummary, classSummaryHtml, type Scorecard, type QuestionSummary } from "./lesson/scorecard";
 export { applyOverrides, parseOverride, type FieldOverride } from "./scenario/override";
 export { enumerateRuns, parseSeedRange, parseShard, parseVary, runKey, shardRuns, type SweepRun, type VariedField } from "./sweep/runs";
-export { SweepAggregator, SweepLineError, sweepLineSchema, type SweepAggregate, type SweepLine } from "./sweep/aggregate";
+export { SweepAggregator, SweepLineError, sweepLineOf, sweepLineSchema, type SweepAggregate, type SweepLine } from "./sweep/aggregate";
 export { formatSweep } from "./sweep/format";
 export { renderSweepHtml } from "./sweep/html";

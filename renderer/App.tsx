@@ -22,13 +22,14 @@ import { Timeline } from "./panels/Timeline";
 import { useShell, notAShortcut } from "./shell/useShell";
 import { ExitFullScreen, ViewControls } from "./shell/ViewControls";
 import { NodeTextContext, TEXT_SIZE_PX } from "./shell/viewSettings";
+import { SweepPanel } from "./sweep/SweepPanel";
 import { FaultMenu } from "./topology/FaultMenu";
 import type { GraphTarget } from "./topology/graph";
 import { TopologyCanvas } from "./topology/TopologyCanvas";
 
-const TABS = ["audit", "metrics", "timeline", "evidence", "compare", "editor"] as const;
+const TABS = ["audit", "metrics", "timeline", "evidence", "compare", "sweep", "editor"] as const;
 type Tab = (typeof TABS)[number];
-const TAB_TITLES = { metrics: "Metrics", evidence: "Evidence", compare: "Compare", editor: "Editor" } as const;
+const TAB_TITLES = { metrics: "Metrics", evidence: "Evidence", compare: "Compare", sweep: "Sweep", editor: "Editor" } as const;
 const SPEED_STEPS = [1, 2, 5, 10, 20, 50, 100];
 let toastCount = 0;
 
@@ -225,6 +226,7 @@ export function App({ connection }: { connection: LabConnection }) {
             {tab === "timeline" && <Timeline items={snapshot.timeline} />}
             {tab === "evidence" && <EvidenceLibrary api={api} latest={evidence} onError={showError} />}
             {tab === "compare" && <ComparePanel api={api} loaded={snapshot.scenario} />}
+            {tab === "sweep" && <SweepPanel api={api} loaded={snapshot.scenario} />}
             {tab === "editor" && <EditorPanel editor={editor} loaded={snapshot.scenario?.fileName ?? null} />}
           </div>
         )}

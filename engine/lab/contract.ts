@@ -13,7 +13,7 @@ import type { BundleListing } from "../evidence/library";
 import type { CheckResult } from "../evidence/verify";
 import type { Comparison } from "../compare/compare";
 import type { FaultSpec } from "../scenario/schema";
-import type { LabSnapshot, LessonListing, TransitionView } from "./views";
+import type { LabSnapshot, LessonListing, SweepView, TransitionView } from "./views";
 
 export type { FaultSpec };
 export type { Comparison, ComparisonRow } from "../compare/compare";
@@ -45,6 +45,7 @@ export const COMMAND_NAMES = [
   "verifyBundle",
   "evidenceArchive",
   "compareWith",
+  "sweepLoaded",
   "importConfig",
   "openDraft",
   "editDraft",
@@ -66,6 +67,8 @@ export const PUSH_CHANNEL = "lab:push";
 
 /** Largest page of audit entries one call returns: the renderer holds a window of the log, never all of it. */
 export const AUDIT_PAGE_LIMIT = 500;
+/** Most seeds one `sweepLoaded` runs: each is a whole drill in the host. */
+export const SWEEP_MAX_SEEDS = 200;
 /** Slowest and fastest play speed, as multiples of wall time. */
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 100;
@@ -162,6 +165,8 @@ export interface CommandInputs {
   evidenceArchive: { readonly bundle: string };
   /** Runs the loaded scenario (design A, as its file says, without faults made by hand) and a library scenario (design B) headless on A's seed, and compares them. */
   compareWith: { readonly name: string };
+  /** Runs the loaded scenario (as its file says, without faults made by hand) headless once per seed from `from` to `to`, and aggregates the drills as `failover-lab sweep` does. */
+  sweepLoaded: { readonly from: number; readonly to: number };
   /**
    * A gateway's config as a new scenario, which is loaded when it imports: `regions` are the command line's
    * `--region MATCH=region:JURISDICTION:Location` rules that place its endpoints.
@@ -331,6 +336,7 @@ export interface CommandResults {
   /** The archive's bytes as base64: both transports carry JSON. */
   evidenceArchive: { readonly fileName: string; readonly base64: string };
   compareWith: Comparison;
+  sweepLoaded: SweepView;
   /** Loaded, with what was not imported; or why it cannot be, nothing changed. Problems and warnings name the config's line and field. */
   importConfig:
     | { readonly ok: true; readonly fileName: string; readonly warnings: readonly ScenarioProblemView[] }

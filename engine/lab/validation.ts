@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { BUNDLE_NAME } from "../evidence/library";
 import { faultKinds } from "../scenario/schema";
-import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, DRAFT_ENTITIES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
+import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, DRAFT_ENTITIES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, SWEEP_MAX_SEEDS, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
 
 /** A type with `readonly` taken off at every depth: the contract writes it, zod's outputs do not. */
 type Writable<T> = T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
@@ -87,6 +87,11 @@ export const commandSchemas = {
   verifyBundle: z.strictObject({ bundle: bundleName }),
   evidenceArchive: z.strictObject({ bundle: bundleName }),
   compareWith: z.strictObject({ name: libraryFileName }),
+  // At most SWEEP_MAX_SEEDS drills a call, so a page cannot ask the host for an absurd amount of work.
+  sweepLoaded: z
+    .strictObject({ from: z.int().min(0).max(2 ** 31 - 1), to: z.int().min(0).max(2 ** 31 - 1) })
+    .refine(({ from, to }) => from <= to, { message: "from must not be above to", path: ["to"] })
+    .refine(({ from, to }) => to - from < SWEEP_MAX_SEEDS, { message: `at most ${SWEEP_MAX_SEEDS} seeds a sweep`, path: ["to"] }),
   importConfig: z.strictObject({
     format: z.enum(IMPORT_FORMATS),
     fileName: z.string().min(1).max(255),

@@ -327,3 +327,45 @@ export interface LessonRevealView {
   /** The lesson's explanation with this run's figures in it. */
   readonly explanation: string;
 }
+
+/** One metric's distribution over a sweep's runs; `missing`: runs without a value (no fault detected, say). */
+export interface SweepMetricView {
+  readonly metric: string;
+  readonly count: number;
+  readonly missing: number;
+  readonly min: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface SweepExpectationView {
+  readonly expectation: string;
+  readonly runs: number;
+  readonly passed: number;
+  /** 0..1 */
+  readonly passRate: number;
+}
+
+/** A seed where some expectation failed, the expectations it failed, and the command that replays it. */
+export interface SweepFailingSeed {
+  readonly seed: number;
+  readonly failed: readonly string[];
+  readonly command: string;
+}
+
+/** The loaded scenario swept over a range of seeds, as `failover-lab sweep` aggregates it. */
+export interface SweepView {
+  readonly fileName: string;
+  readonly seeds: { readonly from: number; readonly to: number };
+  readonly runs: number;
+  /** Metrics with values, headline ones (detection, reroute, RTO, errors, refusals) first. */
+  readonly metrics: readonly SweepMetricView[];
+  /** Metrics no run had a value for. */
+  readonly withoutValues: readonly string[];
+  readonly residencyViolations: number;
+  readonly expectations: readonly SweepExpectationView[];
+  /** In seed order. */
+  readonly failing: readonly SweepFailingSeed[];
+}

@@ -6,6 +6,7 @@
  * is kept, to catch a run that two shards both hold.
  */
 import { z } from "zod";
+import type { DrillReport } from "../drill";
 import { METRICS, type MetricName } from "../scenario/schema";
 import type { FieldOverride } from "../scenario/override";
 import { reproduceCommand, runKey } from "./runs";
@@ -33,6 +34,20 @@ export const sweepLineSchema = z.strictObject({
   wall_ms: z.number().min(0),
 });
 export type SweepLine = z.infer<typeof sweepLineSchema>;
+
+/** A run's line from its drill's report: what the command line's workers and the app's sweep both feed the aggregator. */
+export function sweepLineOf(label: string, run: { readonly index: number; readonly seed: number; readonly overrides: readonly FieldOverride[] }, report: DrillReport, wallMs: number): SweepLine {
+  return {
+    format: 1,
+    scenario: label,
+    index: run.index,
+    seed: run.seed,
+    vary: [...run.overrides],
+    metrics: report.metrics,
+    expectations: report.expectations.map(({ expectation, pass }) => ({ expectation, pass })),
+    wall_ms: Math.round(wallMs),
+  };
+}
 
 export interface FailedRun {
   readonly seed: number;

@@ -1,14 +1,15 @@
 /**
  * The command table: a handler for every command of the contract, each reachable through the controller
  * as a host would send it, refusals before any handler runs, and a run played to its end in the app
- * stating what a drill of the same scenario reports.
+ * stating what a drill of the same scenario reports, and the loaded scenario swept over seeds as the command
+ * line's aggregator sums the same drills.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadScenarioFile, runDrill } from "../../engine";
+import { loadScenarioFile, runDrill, SweepAggregator, sweepLineOf } from "../../engine";
 import { COMMANDS } from "../../engine/lab/commands";
-import { COMMAND_NAMES, type CommandName, type CommandReply, type LabSnapshot } from "../../engine/lab/contract";
+import { COMMAND_NAMES, type CommandName, type CommandReply, type LabSnapshot, type SweepView } from "../../engine/lab/contract";
 import { LabController } from "../../engine/lab/controller";
 import { serveCommand } from "../../engine/lab/validation";
 import { scenarioFolder } from "../../host/scenarioLibrary";
@@ -43,7 +44,7 @@ describe("the command table", () => {
   it("has one handler for each command of the contract, and declares which change nothing", () => {
     expect(Object.keys(COMMANDS).sort()).toEqual([...COMMAND_NAMES].sort());
     const readOnly = COMMAND_NAMES.filter((name) => COMMANDS[name].readOnly);
-    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith", "openDraft", "editDraft", "listLessons", "lessonScorecard"]);
+    expect(readOnly).toEqual(["getSnapshot", "listScenarios", "saveScenario", "exportReport", "auditPage", "auditEntry", "auditProof", "faultCatalog", "listEvidence", "verifyBundle", "evidenceArchive", "compareWith", "sweepLoaded", "openDraft", "editDraft", "listLessons", "lessonScorecard"]);
   });
 
   it("reaches every handler through the controller, and a snapshot follows only the commands that changed the run", async () => {
@@ -83,6 +84,7 @@ describe("the command table", () => {
     expect(await send("evidenceArchive", { bundle: "short-drill-1" })).toEqual({ ok: false, error: "this host keeps no evidence bundles" });
     // The same design twice on the same seed: nothing may differ, or the comparison measures noise.
     expect(await send("compareWith", { name: "short-drill.yaml" })).toMatchObject({ ok: true, result: { labels: { a: "short-drill", b: "short-drill (B)" }, differences: 0 } });
+    expect(await send("sweepLoaded", { from: 1, to: 1 })).toMatchObject({ ok: true, result: { fileName: "short-drill.yaml", runs: 1, seeds: { from: 1, to: 1 } } });
     // The editor's round: the loaded file as a draft, one edit, applied as the run.
     const opened = await send("openDraft", { source: "loaded" });
     expect(opened).toMatchObject({ ok: true, result: { fileName: "short-drill.yaml", problems: [] } });
@@ -160,5 +162,43 @@ describe("importing a gateway config in the app", () => {
     await expect(lab.execute("importConfig", { format: "litellm", fileName: "config.yaml", text: config, regions: ["api.openai.com=us-east:US:Virginia", "nonsense"] })).rejects.toThrow(
       /^region rule 2, "nonsense": /,
     );
+  });
+});
+
+describe("sweepLoaded", () => {
+  it("aggregates seeds 1..3 of the loaded scenario exactly as the command line's aggregator does, hand-made faults left out", async () => {
+    const { lab } = open();
+    expect(await serveCommand(lab, "loadScenario", { source: "library", name: "short-drill.yaml" })).toEqual({ ok: true, result: { ok: true } });
+    // A fault made by hand belongs to the run, not to the design the sweep measures.
+    expect(await serveCommand(lab, "injectFault", { fault: { kind: "gateway-down", region: "us-east" } })).toMatchObject({ ok: true });
+    const reply = await serveCommand(lab, "sweepLoaded", { from: 1, to: 3 });
+    expect(reply.ok).toBe(true);
+    const sweep = (reply as { result: SweepView }).result;
+
+    const scenario = loadScenarioFile(join(fixtures, "short-drill.yaml"));
+    const aggregator = new SweepAggregator();
+    for (const seed of [1, 2, 3]) aggregator.add(sweepLineOf("short-drill.yaml", { index: seed - 1, seed, overrides: [] }, await runDrill(scenario, { seed }), 0));
+    const [group] = aggregator.result().groups;
+
+    expect(sweep).toMatchObject({ fileName: "short-drill.yaml", seeds: { from: 1, to: 3 }, runs: 3, residencyViolations: group!.residency_violations_total, withoutValues: group!.without_values });
+    expect(sweep.metrics.map((m) => m.metric)).toEqual(Object.keys(group!.metrics));
+    expect(sweep.metrics[0]!.metric).toBe("detection_s");
+    for (const m of sweep.metrics) {
+      const { count, missing, min, p50, p95, p99, max } = group!.metrics[m.metric]!;
+      expect(m).toEqual({ metric: m.metric, count, missing, min, p50, p95, p99, max });
+    }
+    expect(sweep.expectations).toEqual(group!.expectations.map((e) => ({ expectation: e.expectation, runs: e.runs, passed: e.passed, passRate: e.pass_rate })));
+    expect(sweep.expectations.length).toBeGreaterThan(0);
+    const failedSeeds = [...new Set(group!.expectations.flatMap((e) => e.failed.map((f) => f.seed)))].sort((a, b) => a - b);
+    expect(sweep.failing.map((f) => f.seed)).toEqual(failedSeeds);
+    for (const f of sweep.failing) expect(f.command).toBe(`npx failover-lab drill short-drill.yaml --seed ${f.seed}`);
+    // Read-only: the loaded run keeps its fault.
+    expect(await serveCommand(lab, "getSnapshot", {})).toMatchObject({ ok: true, result: { faults: [expect.objectContaining({ id: "u1" })] } });
+  });
+
+  it("refuses a design with real servers in the drill's words", async () => {
+    const { lab } = open();
+    expect(await serveCommand(lab, "loadScenario", { source: "library", name: "real-upstream.yaml" })).toMatchObject({ ok: true });
+    expect(await serveCommand(lab, "sweepLoaded", { from: 1, to: 2 })).toEqual({ ok: false, error: expect.stringMatching(/real server.*a drill runs in virtual time/) });
   });
 });

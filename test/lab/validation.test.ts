@@ -32,6 +32,15 @@ describe("command validation", () => {
     expect(received).toEqual([]);
   });
 
+  it("refuses a sweep of more than 200 seeds, a backwards range or fractional seeds", () => {
+    expect(parseCommand("sweepLoaded", { from: 1, to: 200 })).toEqual({ ok: true, name: "sweepLoaded", input: { from: 1, to: 200 } });
+    expect(parseCommand("sweepLoaded", { from: 0, to: 1000 })).toMatchObject({ ok: false, error: expect.stringContaining("at most 200 seeds") });
+    expect(parseCommand("sweepLoaded", { from: 1, to: 201 })).toMatchObject({ ok: false, error: expect.stringContaining("at most 200 seeds") });
+    expect(parseCommand("sweepLoaded", { from: 5, to: 4 })).toMatchObject({ ok: false, error: expect.stringContaining("from must not be above to") });
+    expect(parseCommand("sweepLoaded", { from: 1.5, to: 4 })).toMatchObject({ ok: false });
+    expect(parseCommand("sweepLoaded", { from: -1, to: 4 })).toMatchObject({ ok: false });
+  });
+
   it("takes an absent payload as no arguments, and hands the parsed input on", async () => {
     const { backend, received } = recordingBackend();
     expect(await serveCommand(backend, "play", undefined)).toEqual({ ok: false, error: "play reached the engine" });

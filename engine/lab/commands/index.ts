@@ -10,7 +10,8 @@ import { lessonCommands } from "./lesson";
 import type { CommandTable } from "./handler";
 import { playbackCommands } from "./playback";
 import { scenarioCommands } from "./scenario";
+import { sweepCommands } from "./sweep";
 
 export type { CommandHandler, CommandTable } from "./handler";
 
-export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...importCommands, ...draftCommands, ...lessonCommands };
+export const COMMANDS: CommandTable = { ...scenarioCommands, ...playbackCommands, ...faultCommands, ...auditCommands, ...exportCommands, ...evidenceCommands, ...compareCommands, ...sweepCommands, ...importCommands, ...draftCommands, ...lessonCommands };

@@ -1,0 +1,131 @@
+/**
+ * Sweep seeds: the loaded scenario run headless once per seed of a range, as `failover-lab sweep` runs it,
+ * and what that shows: each metric's distribution, residency violations summed, each expectation's pass rate,
+ * and the seeds where one failed, each with the command that replays it.
+ */
+import { useEffect, useState } from "react";
+import { SWEEP_MAX_SEEDS, type LabApi, type SweepView } from "../../engine/lab/contract";
+import { formatPercent } from "../charts/format";
+import { plural } from "../format";
+import "./sweep.css";
+
+type State = { status: "idle" } | { status: "running"; count: number } | { status: "done"; sweep: SweepView } | { status: "error"; message: string };
+
+/** Four significant digits at most, integers as they are: the command line's figures. */
+const figure = (value: number) => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4))));
+
+export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded">; loaded: { readonly fileName: string } | null }) {
+  const { api, loaded } = props;
+  const [from, setFrom] = useState(1);
+  const [to, setTo] = useState(20);
+  const [state, setState] = useState<State>({ status: "idle" });
+  // A sweep belongs to the design it ran.
+  useEffect(() => setState({ status: "idle" }), [loaded?.fileName]);
+
+  if (!loaded) return <p className="sweep-empty">Open a scenario first: the sweep runs it once per seed.</p>;
+  const count = to - from + 1;
+  const invalid = !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || count < 1 || count > SWEEP_MAX_SEEDS;
+  const run = () => {
+    setState({ status: "running", count });
+    api.sweepLoaded({ from, to }).then(
+      (sweep) => setState({ status: "done", sweep }),
+      (e: Error) => setState({ status: "error", message: e.message }),
+    );
+  };
+
+  return (
+    <section className="sweep" aria-label="Sweep seeds" data-testid="sweep-panel">
+      <div className="sweep-form">
+        <span>
+          <strong>{loaded.fileName}</strong>, seeds
+        </span>
+        <input type="number" min={0} aria-label="First seed" data-testid="sweep-from" value={from} onChange={(e) => setFrom(e.target.valueAsNumber)} />
+        <span>to</span>
+        <input type="number" min={0} aria-label="Last seed" data-testid="sweep-to" value={to} onChange={(e) => setTo(e.target.valueAsNumber)} />
+        <button data-testid="sweep-run" disabled={invalid || state.status === "running"} onClick={run}>
+          Run {invalid ? "" : plural(count, "drill")}
+        </button>
+        {invalid && <span className="sweep-status">1 to {SWEEP_MAX_SEEDS} seeds, first ≤ last</span>}
+        {state.status === "running" && <span className="sweep-status">Running {plural(state.count, "drill")}…</span>}
+        {state.status === "error" && (
+          <span className="sweep-status sweep-error" role="alert">
+            {state.message}
+          </span>
+        )}
+      </div>
+      {state.status === "done" && <SweepResult sweep={state.sweep} />}
+    </section>
+  );
+}
+
+function SweepResult({ sweep }: { sweep: SweepView }) {
+  return (
+    <div className="sweep-result" data-testid="sweep-result">
+      <div className="sweep-col">
+        <p className="sweep-summary">
+          {plural(sweep.runs, "run")}, seeds {sweep.seeds.from}..{sweep.seeds.to}; quantiles within 1 %. Residency violations, all runs:{" "}
+          <strong className={sweep.residencyViolations > 0 ? "sweep-bad" : undefined}>{sweep.residencyViolations}</strong>
+        </p>
+        <table className="sweep-table" data-testid="sweep-metrics">
+          <thead>
+            <tr>
+              <th />
+              {["count", "min", "p50", "p95", "p99", "max"].map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {sweep.metrics.map((m) => (
+              <tr key={m.metric}>
+                <th scope="row">{m.metric}</th>
+                <td title={m.missing > 0 ? `${plural(m.missing, "run")} without a value` : undefined}>
+                  {m.count}
+                  {m.missing > 0 ? ` (+${m.missing} none)` : ""}
+                </td>
+                {[m.min, m.p50, m.p95, m.p99, m.max].map((v, i) => (
+                  <td key={i}>{figure(v)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {sweep.withoutValues.length > 0 && <p className="sweep-note">No value in any run: {sweep.withoutValues.join(", ")}</p>}
+      </div>
+      <div className="sweep-col">
+        <table className="sweep-table" data-testid="sweep-expectations">
+          <thead>
+            <tr>
+              <th>expectation</th>
+              <th>passed</th>
+              <th>rate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sweep.expectations.map((e) => (
+              <tr key={e.expectation} className={e.passed < e.runs ? "sweep-failed" : undefined}>
+                <th scope="row">{e.expectation}</th>
+                <td>
+                  {e.passed}/{e.runs}
+                </td>
+                <td>{formatPercent(e.passRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {sweep.expectations.length === 0 && <p className="sweep-note">The scenario states no expectations.</p>}
+        <h4 className="sweep-heading">{sweep.failing.length === 0 ? "Every expectation held on every seed." : `Failing seeds (${sweep.failing.length})`}</h4>
+        {sweep.failing.length > 0 && (
+          <ul className="sweep-failing" data-testid="sweep-failing">
+            {sweep.failing.map((f) => (
+              <li key={f.seed}>
+                <span className="sweep-seed">seed {f.seed}</span> failed {f.failed.join("; ")}
+                <code className="sweep-command">{f.command}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
