@@ -119,6 +119,9 @@ function attach(ws: WebSocket, backend: LabBackend): void {
   };
   const unsubscribe = backend.subscribe((message) => send({ push: message }));
   ws.on("close", unsubscribe);
+  // A frame over the size limit (or a broken frame) is an error on this socket, which ws then closes (1009, 1002);
+  // without a listener Node would throw it and take the host, every other page and the run with it.
+  ws.on("error", () => ws.terminate());
   ws.on("message", async (data, isBinary) => {
     const message = isBinary ? undefined : parseMessage(data.toString());
     if (!message) {
@@ -144,7 +147,8 @@ function parseMessage(text: string): CommandMessage | undefined {
 
 async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== "GET" && request.method !== "HEAD") return refuse(response, 405, "method not allowed");
-  const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
+  const pathname = decodedPath(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
+  if (pathname === undefined) return refuse(response, 400, "the path is not valid percent-encoding");
   const relative = normalize(pathname === "/" ? "index.html" : pathname.slice(1));
   if (relative.startsWith("..") || relative.includes(`${sep}..`)) return refuse(response, 404, "not found");
   let body: Buffer;
@@ -170,7 +174,8 @@ async function serveStatic(root: string, request: IncomingMessage, response: Ser
  */
 async function serveEvidence(folder: string | undefined, rest: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== "GET" && request.method !== "HEAD") return refuse(response, 405, "method not allowed");
-  const parts = rest.split("/").map((part) => decodeURIComponent(part));
+  const parts = rest.split("/").map(decodedPath);
+  if (parts.includes(undefined)) return refuse(response, 400, "the path is not valid percent-encoding");
   const path = folder !== undefined && parts.length === 2 ? openableFile(folder, parts[0]!, parts[1]!) : undefined;
   if (!path) return refuse(response, 404, "no such report in the evidence library");
   let body: Buffer;
@@ -187,6 +192,18 @@ async function serveEvidence(folder: string | undefined, rest: string, request: 
     "Cache-Control": "no-store",
   });
   response.end(request.method === "HEAD" ? undefined : body);
+}
+
+/**
+ * A path segment decoded, or undefined for one that is not valid percent-encoding (`/%C0`): decodeURIComponent
+ * throws there, and any page the user visits can send that to 127.0.0.1, so it must be a 400, not a dead host.
+ */
+function decodedPath(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function refuse(response: ServerResponse, status: number, reason: string): void {

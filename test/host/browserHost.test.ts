@@ -116,6 +116,22 @@ describe("browser-mode host", () => {
     socket.close();
   });
 
+  it("stays up for a path that is not valid percent-encoding and for a message over the size limit", async () => {
+    for (const path of ["/%C0", "/%E0%A4%A", "/evidence/%C0/report.html"]) {
+      const response = await fetch(`http://127.0.0.1:${host.port}${path}?token=${TOKEN}`);
+      expect(response.status, path).toBe(400);
+    }
+    const big = (await connect(TOKEN)) as WebSocket;
+    const closed = new Promise<number>((resolve) => big.on("close", (code) => resolve(code)));
+    big.send("x".repeat(2 * 1024 * 1024 + 1));
+    expect(await closed).toBe(1009);
+    // The host goes on serving: a new socket gets its replies, the page still loads.
+    const next = (await connect(TOKEN)) as WebSocket;
+    expect((await exchange(next, "not json")).reply.ok).toBe(false);
+    next.close();
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200);
+  });
+
   it("passes a valid command on, returns the engine's error as a reply, and pushes snapshots", async () => {
     const socket = (await connect(TOKEN)) as WebSocket;
     expect(await exchange(socket, JSON.stringify({ id: 7, command: "setSpeed", payload: { speed: 50 } }))).toEqual({ id: 7, reply: { ok: true } });
