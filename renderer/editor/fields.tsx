@@ -4,7 +4,7 @@
  */
 import type { KeyboardEvent, ReactNode } from "react";
 import type { DraftEntity, ScenarioDraftValue, ScenarioProblemView } from "../../engine/lab/contract";
-import { problemsAt, text, type FieldPath, type Row } from "./fieldPath";
+import { problemsAt, text, withMember, type FieldPath, type Row } from "./fieldPath";
 import type { Edit } from "./useDraftEditor";
 
 /** What every section of the form is given. */
@@ -151,4 +151,18 @@ export function SelectField(props: FieldProps & { options: readonly string[]; fa
       ))}
     </select>
   );
+}
+
+/**
+ * A list field as checkboxes: one per choice, and one per member the draft names beyond the choices (a region since
+ * removed, a typo), shown checked so it can be taken out. `onSet` gets the list with the toggled member in or out.
+ */
+export function MemberChecks(props: { choices: readonly string[]; members: readonly string[]; testIdPrefix: string; onSet: (members: string[]) => void }) {
+  const { choices, members, testIdPrefix, onSet } = props;
+  return [...choices, ...members.filter((m) => !choices.includes(m))].map((choice) => (
+    <label key={choice}>
+      <input type="checkbox" data-testid={`${testIdPrefix}-${choice}`} checked={members.includes(choice)} onChange={(e) => onSet(withMember(members, choice, e.target.checked))} />
+      {choice}
+    </label>
+  ));
 }

@@ -1,5 +1,5 @@
-import { problemsAt, rows, strings, text, valueAt, withMember, type Row } from "../fieldPath";
-import { fieldAt, SelectField, TextField, type SectionProps } from "../fields";
+import { problemsAt, rows, strings, text, valueAt, type Row } from "../fieldPath";
+import { fieldAt, MemberChecks, SelectField, TextField, type SectionProps } from "../fields";
 import { DIRECTOR_FIELDS, type OptionField } from "../options";
 import { FieldProblems, OptionFields } from "./OptionFields";
 
@@ -20,7 +20,6 @@ export function DirectorSection(props: SectionProps) {
   const passive = text(valueAt(draft, ["director", "layout"])) === "active-passive";
   const weighted = text(valueAt(draft, ["director", "balancing"])) === "weights";
   const weightRegions = [...regionIds, ...Object.keys(weights ?? {}).filter((r) => !regionIds.includes(r))];
-  const checkerRegions = [...regionIds, ...checkers.filter((r) => !regionIds.includes(r))];
   const checkersInvalid = problemsAt(problems, CHECKERS).length > 0;
   return (
     <fieldset className="editor-settings" data-testid="editor-director">
@@ -48,21 +47,13 @@ export function DirectorSection(props: SectionProps) {
       <OptionFields {...props} fields={DIRECTOR_FIELDS.filter((f) => !steering(f))} testPrefix="editor" />
       <fieldset className={checkersInvalid ? "editor-checks invalid" : "editor-checks"} aria-label="Regions the health checks come from" title="None ticked: one checker outside every region">
         <legend>Checked from</legend>
-        {checkerRegions.map((r) => (
-          <label key={r}>
-            <input
-              type="checkbox"
-              data-testid={`editor-director-checkers-${r}`}
-              checked={checkers.includes(r)}
-              // The schema wants one checker or the list absent, which is the default: one outside every region.
-              onChange={(e) => {
-                const next = withMember(checkers, r, e.target.checked);
-                fieldAt(CHECKERS, props).onSet(next.length === 0 ? undefined : next);
-              }}
-            />
-            {r}
-          </label>
-        ))}
+        <MemberChecks
+          choices={regionIds}
+          members={checkers}
+          testIdPrefix="editor-director-checkers"
+          // The schema wants one checker or the list absent, which is the default: one outside every region.
+          onSet={(next) => fieldAt(CHECKERS, props).onSet(next.length === 0 ? undefined : next)}
+        />
         <FieldProblems problems={problems} at={CHECKERS} />
       </fieldset>
     </fieldset>

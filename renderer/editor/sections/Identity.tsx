@@ -1,5 +1,5 @@
-import { problemsAt, rows, strings, text, valueAt, withMember } from "../fieldPath";
-import { fieldAt, type SectionProps } from "../fields";
+import { problemsAt, rows, strings, text, valueAt } from "../fieldPath";
+import { fieldAt, MemberChecks, type SectionProps } from "../fields";
 import { IDENTITY_FIELDS } from "../options";
 import { OptionFields } from "./OptionFields";
 
@@ -22,23 +22,11 @@ export function IdentitySection(props: SectionProps) {
     );
   const served = strings(valueAt(draft, REGIONS));
   const regionProblems = problemsAt(problems, REGIONS);
-  // A region no longer in the topology stays listed, checked, so it can be taken out.
-  const choices = [...regionIds, ...served.filter((r) => !regionIds.includes(r))];
   return (
     <div className="editor-settings-row" data-testid="editor-identity">
       <fieldset className={regionProblems.length > 0 ? "editor-checks invalid" : "editor-checks"} aria-label="Regions serving the identity provider">
         <legend>Served from</legend>
-        {choices.map((r) => (
-          <label key={r}>
-            <input
-              type="checkbox"
-              data-testid={`editor-identity-region-${r}`}
-              checked={served.includes(r)}
-              onChange={(e) => fieldAt(REGIONS, props).onSet(withMember(served, r, e.target.checked))}
-            />
-            {r}
-          </label>
-        ))}
+        <MemberChecks choices={regionIds} members={served} testIdPrefix="editor-identity-region" onSet={(next) => fieldAt(REGIONS, props).onSet(next)} />
         {regionProblems.map((p, i) => (
           <span key={i} className="editor-row-problems">
             {p.message}

@@ -1,5 +1,5 @@
-import { fieldPath, problemsAt, valueAt, withMember } from "../fieldPath";
-import { fieldAt, type SectionProps } from "../fields";
+import { fieldPath, problemsAt, valueAt } from "../fieldPath";
+import { fieldAt, MemberChecks, type SectionProps } from "../fields";
 import { JURISDICTIONS, POLICY_FIELDS } from "../options";
 import { freeOrigins, residencyRows, withOrigin } from "../residency";
 import { OptionFields } from "./OptionFields";
@@ -28,8 +28,6 @@ export function PolicySection(props: SectionProps) {
           {residencyRows(residency).map(({ origin, allowed }) => {
             const at = [...RESIDENCY, origin];
             const testId = `editor-policy-residency-${origin}`;
-            // A jurisdiction the file names but the schema does not stays shown, checked, so it can be taken out.
-            const choices = [...JURISDICTIONS, ...allowed.filter((j) => !JURISDICTIONS.includes(j))];
             return (
               <tr key={origin} data-testid={testId}>
                 <td>
@@ -47,17 +45,7 @@ export function PolicySection(props: SectionProps) {
                   </select>
                 </td>
                 <td className="editor-checks-inline">
-                  {choices.map((j) => (
-                    <label key={j}>
-                      <input
-                        type="checkbox"
-                        data-testid={`${testId}-${j}`}
-                        checked={allowed.includes(j)}
-                        onChange={(e) => fieldAt(at, props).onSet(withMember(allowed, j, e.target.checked))}
-                      />
-                      {j}
-                    </label>
-                  ))}
+                  <MemberChecks choices={JURISDICTIONS} members={allowed} testIdPrefix={testId} onSet={(next) => fieldAt(at, props).onSet(next)} />
                 </td>
                 <td className="editor-row-problems" data-testid={`${testId}-problems`}>
                   {problemsAt(problems, at).map((p, i) => (
