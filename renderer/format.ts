@@ -28,3 +28,8 @@ function clock(ms: number, withMillis: boolean): string {
   const tail = withMillis ? `${pad(seconds % 60, 2)}.${pad(whole % 1000, 3)}` : pad(seconds % 60, 2);
   return hours > 0 ? `${hours}:${pad(minutes, 2)}:${tail}` : `${pad(minutes, 2)}:${tail}`;
 }
+
+/** Four significant digits at most, integers as they are: the figures the command line's sweep summary prints. */
+export function formatFigure(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}

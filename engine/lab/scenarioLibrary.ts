@@ -12,6 +12,8 @@ export interface ScenarioLibrary {
   list(): readonly string[];
   /** One file's text; throws, saying why, when it cannot be read. */
   read(fileName: string): string;
+  /** The file's path as a command line started where the host was started names it, for commands the app shows. */
+  commandPath?(fileName: string): string;
 }
 
 /** Every file of the library; a broken file stays in the list, so opening it shows its problems rather than hiding it. */

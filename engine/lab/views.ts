@@ -338,6 +338,8 @@ export interface SweepMetricView {
   readonly p95: number;
   readonly p99: number;
   readonly max: number;
+  /** The metric's quantiles at evenly spaced fractions from 0 to 1: its ECDF read sideways, for a chart. */
+  readonly ecdf: readonly number[];
 }
 
 export interface SweepExpectationView {
@@ -366,6 +368,8 @@ export interface SweepView {
   readonly withoutValues: readonly string[];
   readonly residencyViolations: number;
   readonly expectations: readonly SweepExpectationView[];
-  /** In seed order. */
+  /** In seed order; each command names the library file's path, or `fileName` alone when `replayText` is set. */
   readonly failing: readonly SweepFailingSeed[];
+  /** The text the sweep ran when it is not a library file as it stands on disk: saved as `fileName`, the commands replay it. */
+  readonly replayText?: string;
 }

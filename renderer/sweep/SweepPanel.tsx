@@ -6,13 +6,12 @@
 import { useEffect, useState } from "react";
 import { SWEEP_MAX_SEEDS, type LabApi, type SweepView } from "../../engine/lab/contract";
 import { formatPercent } from "../charts/format";
-import { plural } from "../format";
+import { download } from "../download";
+import { formatFigure, plural } from "../format";
+import { EcdfChart } from "./EcdfChart";
 import "./sweep.css";
 
 type State = { status: "idle" } | { status: "running"; count: number } | { status: "done"; sweep: SweepView } | { status: "error"; message: string };
-
-/** Four significant digits at most, integers as they are: the command line's figures. */
-const figure = (value: number) => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4))));
 
 export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded">; loaded: { readonly fileName: string } | null }) {
   const { api, loaded } = props;
@@ -59,6 +58,8 @@ export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded">; loaded: { 
 }
 
 function SweepResult({ sweep }: { sweep: SweepView }) {
+  // A metric equal on every seed is one step at one value: the table shows it better than a chart.
+  const varying = sweep.metrics.filter((m) => m.min < m.max);
   return (
     <div className="sweep-result" data-testid="sweep-result">
       <div className="sweep-col">
@@ -84,13 +85,19 @@ function SweepResult({ sweep }: { sweep: SweepView }) {
                   {m.missing > 0 ? ` (+${m.missing} none)` : ""}
                 </td>
                 {[m.min, m.p50, m.p95, m.p99, m.max].map((v, i) => (
-                  <td key={i}>{figure(v)}</td>
+                  <td key={i}>{formatFigure(v)}</td>
                 ))}
               </tr>
             ))}
           </tbody>
         </table>
         {sweep.withoutValues.length > 0 && <p className="sweep-note">No value in any run: {sweep.withoutValues.join(", ")}</p>}
+      </div>
+      <div className="sweep-col sweep-charts" data-testid="sweep-charts">
+        {varying.map((m) => (
+          <EcdfChart key={m.metric} metric={m} />
+        ))}
+        {varying.length === 0 && <p className="sweep-note">Every metric took the same value on every seed: the table says it all.</p>}
       </div>
       <div className="sweep-col">
         <table className="sweep-table" data-testid="sweep-expectations">
@@ -115,6 +122,7 @@ function SweepResult({ sweep }: { sweep: SweepView }) {
         </table>
         {sweep.expectations.length === 0 && <p className="sweep-note">The scenario states no expectations.</p>}
         <h4 className="sweep-heading">{sweep.failing.length === 0 ? "Every expectation held on every seed." : `Failing seeds (${sweep.failing.length})`}</h4>
+        {sweep.failing.length > 0 && sweep.replayText !== undefined && <ReplayNote fileName={sweep.fileName} text={sweep.replayText} />}
         {sweep.failing.length > 0 && (
           <ul className="sweep-failing" data-testid="sweep-failing">
             {sweep.failing.map((f) => (
@@ -127,5 +135,18 @@ function SweepResult({ sweep }: { sweep: SweepView }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** The design the sweep ran is not a library file as it stands: the commands replay it once it is saved under its name. */
+function ReplayNote({ fileName, text }: { fileName: string; text: string }) {
+  return (
+    <p className="sweep-note" data-testid="sweep-replay-note">
+      {fileName} is not in the scenario library as the sweep ran it.{" "}
+      <button onClick={() => download(fileName, text, "application/yaml")}>
+        Save it as {fileName}
+      </button>{" "}
+      and run these commands in the folder you save it to.
+    </p>
   );
 }

@@ -78,6 +78,27 @@ describe.skipIf(!chromiumAvailable)("the architect's work", () => {
     for (const chart of await charts.all()) expect(await chart.locator(".u-legend .u-series").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("A: eu-outage-reject"), expect.stringContaining("B: eu-outage-consent")]));
     await page.screenshot({ path: join(ARTIFACTS, "compare-1600x1000.png") });
   }, 180_000);
+
+  it("sweeps the loaded design over seeds and draws each varying metric's ECDF beside the table", async () => {
+    const { page } = app;
+    await expect.poll(async () => (await app.controller.execute("getSnapshot", {})).scenario?.fileName).toBe("eu-outage-reject.yaml");
+    await page.getByTestId("tab-sweep").click();
+    await page.getByTestId("sweep-to").fill("3");
+    await page.getByTestId("sweep-run").click();
+    await page.getByTestId("sweep-result").waitFor({ timeout: 120_000 });
+    const sweep = await app.controller.execute("sweepLoaded", { from: 1, to: 3 });
+    const varying = sweep.metrics.filter((m) => m.min < m.max).map((m) => m.metric);
+    expect(varying.length).toBeGreaterThan(0);
+    const charts = page.getByTestId("sweep-charts").locator("figure");
+    expect(await charts.locator("figcaption").allTextContents()).toEqual(varying);
+    // Each curve climbs from the bottom-left to the top-right of its frame: an ECDF over every run.
+    for (const chart of await charts.all()) {
+      const points = (await chart.locator("polyline").getAttribute("points"))!.split(" ").map((p) => p.split(",").map(Number));
+      expect(points.length).toBe(sweep.metrics[0]!.ecdf.length);
+      expect(points.every(([x, y], i) => i === 0 || (x! >= points[i - 1]![0]! && y! <= points[i - 1]![1]!))).toBe(true);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, "sweep-1600x1000.png") });
+  }, 180_000);
   it("builds a four-region topology on the empty canvas, connects and disconnects by drawing, shows problems on the nodes, applies, plays it with a region failed, and saves it", async () => {
     const { page } = app;
     // The import's notes, still open from the test before, lie over the dock as they would for a user.

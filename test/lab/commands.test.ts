@@ -4,7 +4,8 @@
  * stating what a drill of the same scenario reports, and the loaded scenario swept over seeds as the command
  * line's aggregator sums the same drills.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill, SweepAggregator, sweepLineOf } from "../../engine";
@@ -179,21 +180,46 @@ describe("sweepLoaded", () => {
     const aggregator = new SweepAggregator();
     for (const seed of [1, 2, 3]) aggregator.add(sweepLineOf("short-drill.yaml", { index: seed - 1, seed, overrides: [] }, await runDrill(scenario, { seed }), 0));
     const [group] = aggregator.result().groups;
+    const [curves] = aggregator.curves(51);
 
     expect(sweep).toMatchObject({ fileName: "short-drill.yaml", seeds: { from: 1, to: 3 }, runs: 3, residencyViolations: group!.residency_violations_total, withoutValues: group!.without_values });
     expect(sweep.metrics.map((m) => m.metric)).toEqual(Object.keys(group!.metrics));
     expect(sweep.metrics[0]!.metric).toBe("detection_s");
     for (const m of sweep.metrics) {
       const { count, missing, min, p50, p95, p99, max } = group!.metrics[m.metric]!;
-      expect(m).toEqual({ metric: m.metric, count, missing, min, p50, p95, p99, max });
+      expect(m).toEqual({ metric: m.metric, count, missing, min, p50, p95, p99, max, ecdf: curves![m.metric] });
     }
     expect(sweep.expectations).toEqual(group!.expectations.map((e) => ({ expectation: e.expectation, runs: e.runs, passed: e.passed, passRate: e.pass_rate })));
     expect(sweep.expectations.length).toBeGreaterThan(0);
     const failedSeeds = [...new Set(group!.expectations.flatMap((e) => e.failed.map((f) => f.seed)))].sort((a, b) => a - b);
     expect(sweep.failing.map((f) => f.seed)).toEqual(failedSeeds);
-    for (const f of sweep.failing) expect(f.command).toBe(`npx failover-lab drill short-drill.yaml --seed ${f.seed}`);
+    expect(sweep.replayText).toBeUndefined();
     // Read-only: the loaded run keeps its fault.
     expect(await serveCommand(lab, "getSnapshot", {})).toMatchObject({ ok: true, result: { faults: [expect.objectContaining({ id: "u1" })] } });
+  });
+
+  // Seed 1 of the short drill has 21 errors, seeds 2 and 3 fewer than 15: one failing seed to replay.
+  const failsOnSeed1 = readFileSync(join(fixtures, "short-drill.yaml"), "utf8").replace("rejected_by_policy > 0", "errors < 15");
+
+  it("names the library file by its path in each failing seed's command, so it runs as shown", async () => {
+    const library = mkdtempSync(join(tmpdir(), "sweep-library-"));
+    writeFileSync(join(library, "short-drill.yaml"), failsOnSeed1);
+    controller = new LabController({ scenarios: scenarioFolder(library), wallNow: () => 0, waitWallMs: async () => undefined });
+    expect(await serveCommand(controller, "loadScenario", { source: "library", name: "short-drill.yaml" })).toEqual({ ok: true, result: { ok: true } });
+    const sweep = ((await serveCommand(controller, "sweepLoaded", { from: 1, to: 3 })) as { result: SweepView }).result;
+    expect(sweep.failing).toEqual([{ seed: 1, failed: ["errors < 15"], command: `npx failover-lab drill ${join(library, "short-drill.yaml")} --seed 1` }]);
+    expect(sweep.replayText).toBeUndefined();
+  });
+
+  it("hands over the text it ran when the design is not a library file as it stands, and names the file alone", async () => {
+    const { lab } = open();
+    const text = failsOnSeed1;
+    expect(text).toContain("errors < 15");
+    expect(await serveCommand(lab, "loadScenario", { source: "text", fileName: "/home/someone/short-drill.yaml", text })).toEqual({ ok: true, result: { ok: true } });
+    const sweep = ((await serveCommand(lab, "sweepLoaded", { from: 1, to: 3 })) as { result: SweepView }).result;
+    expect(sweep.replayText).toBe(text);
+    expect(sweep.failing.length).toBeGreaterThan(0);
+    for (const f of sweep.failing) expect(f.command).toBe(`npx failover-lab drill short-drill.yaml --seed ${f.seed}`);
   });
 
   it("refuses a design with real servers in the drill's words", async () => {
