@@ -55,7 +55,10 @@ export function App({ connection }: { connection: LabConnection }) {
 
   useEffect(() => connection.onState((state, detail) => setLink({ state, detail })), [connection]);
   useEffect(() => {
-    const unsubscribe = api.subscribe((message) => (message.type === "snapshot" ? setSnapshot(message.snapshot) : showError(message.message)));
+    const unsubscribe = api.subscribe((message) => {
+      if (message.type === "snapshot") setSnapshot(message.snapshot);
+      else if (message.type === "error") showError(message.message);
+    });
     api.getSnapshot({}).then(setSnapshot, (e: Error) => showError(e.message));
     return unsubscribe;
   }, [api, showError]);

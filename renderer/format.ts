@@ -33,3 +33,9 @@ function clock(ms: number, withMillis: boolean): string {
 export function formatFigure(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
+
+/** Wall time still to wait, to the second below a minute and to the minute above: `8 s`, `3 min`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}

@@ -359,7 +359,16 @@ export interface CommandResults {
 }
 
 /** What the host pushes to the UI. */
-export type HostMessage = { readonly type: "snapshot"; readonly snapshot: LabSnapshot } | { readonly type: "error"; readonly message: string };
+/** How far a long command has got: `done` of `total` items, and the wall time left at the pace so far (null before the first). */
+export interface ProgressMessage {
+  readonly type: "progress";
+  readonly task: "sweep";
+  readonly done: number;
+  readonly total: number;
+  readonly etaMs: number | null;
+}
+
+export type HostMessage = { readonly type: "snapshot"; readonly snapshot: LabSnapshot } | { readonly type: "error"; readonly message: string } | ProgressMessage;
 
 /**
  * The typed API the UI sees, identical over both transports. One method per command, never a generic

@@ -7,25 +7,33 @@ import { useEffect, useState } from "react";
 import { SWEEP_MAX_SEEDS, type LabApi, type SweepView } from "../../engine/lab/contract";
 import { formatPercent } from "../charts/format";
 import { download } from "../download";
-import { formatFigure, plural } from "../format";
+import { formatDuration, formatFigure, plural } from "../format";
 import { EcdfChart } from "./EcdfChart";
 import "./sweep.css";
 
-type State = { status: "idle" } | { status: "running"; count: number } | { status: "done"; sweep: SweepView } | { status: "error"; message: string };
+type State = { status: "idle" } | { status: "running"; count: number; done: number; etaMs: number | null } | { status: "done"; sweep: SweepView } | { status: "error"; message: string };
 
-export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded">; loaded: { readonly fileName: string } | null }) {
+export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded" | "subscribe">; loaded: { readonly fileName: string } | null }) {
   const { api, loaded } = props;
   const [from, setFrom] = useState(1);
   const [to, setTo] = useState(20);
   const [state, setState] = useState<State>({ status: "idle" });
   // A sweep belongs to the design it ran.
   useEffect(() => setState({ status: "idle" }), [loaded?.fileName]);
+  useEffect(
+    () =>
+      api.subscribe((message) => {
+        if (message.type !== "progress" || message.task !== "sweep") return;
+        setState((current) => (current.status === "running" ? { ...current, done: message.done, etaMs: message.etaMs } : current));
+      }),
+    [api],
+  );
 
   if (!loaded) return <p className="sweep-empty">Open a scenario first: the sweep runs it once per seed.</p>;
   const count = to - from + 1;
   const invalid = !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || count < 1 || count > SWEEP_MAX_SEEDS;
   const run = () => {
-    setState({ status: "running", count });
+    setState({ status: "running", count, done: 0, etaMs: null });
     api.sweepLoaded({ from, to }).then(
       (sweep) => setState({ status: "done", sweep }),
       (e: Error) => setState({ status: "error", message: e.message }),
@@ -45,7 +53,12 @@ export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded">; loaded: { 
           Run {invalid ? "" : plural(count, "drill")}
         </button>
         {invalid && <span className="sweep-status">1 to {SWEEP_MAX_SEEDS} seeds, first ≤ last</span>}
-        {state.status === "running" && <span className="sweep-status">Running {plural(state.count, "drill")}…</span>}
+        {state.status === "running" && (
+          <span className="sweep-status" data-testid="sweep-progress">
+            <progress max={state.count} value={state.done} /> {state.done} of {plural(state.count, "drill")}
+            {state.etaMs === null ? "…" : `, about ${formatDuration(state.etaMs)} left`}
+          </span>
+        )}
         {state.status === "error" && (
           <span className="sweep-status sweep-error" role="alert">
             {state.message}

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill, SweepAggregator, sweepLineOf } from "../../engine";
 import { COMMANDS } from "../../engine/lab/commands";
-import { COMMAND_NAMES, type CommandName, type CommandReply, type LabSnapshot, type SweepView } from "../../engine/lab/contract";
+import { COMMAND_NAMES, type CommandName, type CommandReply, type LabSnapshot, type ProgressMessage, type SweepView } from "../../engine/lab/contract";
 import { LabController } from "../../engine/lab/controller";
 import { serveCommand } from "../../engine/lab/validation";
 import { scenarioFolder } from "../../host/scenarioLibrary";
@@ -204,10 +204,18 @@ describe("sweepLoaded", () => {
   it("names the library file by its path in each failing seed's command, so it runs as shown", async () => {
     const library = mkdtempSync(join(tmpdir(), "sweep-library-"));
     writeFileSync(join(library, "short-drill.yaml"), failsOnSeed1);
-    controller = new LabController({ scenarios: scenarioFolder(library), wallNow: () => 0, waitWallMs: async () => undefined });
+    let wall = 0;
+    controller = new LabController({ scenarios: scenarioFolder(library), wallNow: () => (wall += 1000), waitWallMs: async () => undefined });
+    const progress: ProgressMessage[] = [];
+    controller.subscribe((message) => message.type === "progress" && progress.push(message));
     expect(await serveCommand(controller, "loadScenario", { source: "library", name: "short-drill.yaml" })).toEqual({ ok: true, result: { ok: true } });
     const sweep = ((await serveCommand(controller, "sweepLoaded", { from: 1, to: 3 })) as { result: SweepView }).result;
     expect(sweep.failing).toEqual([{ seed: 1, failed: ["errors < 15"], command: `npx failover-lab drill ${join(library, "short-drill.yaml")} --seed 1` }]);
+    // One message before the first drill and one after each, the time left at the pace so far.
+    expect(progress.map(({ done, total }) => `${done}/${total}`)).toEqual(["0/3", "1/3", "2/3", "3/3"]);
+    expect(progress[0]!.etaMs).toBeNull();
+    expect(progress.at(-1)!.etaMs).toBe(0);
+    expect(progress[1]!.etaMs).toBeGreaterThan(0);
     expect(sweep.replayText).toBeUndefined();
   });
 

@@ -23,7 +23,7 @@ function pacedController() {
   });
   const snapshots: LabSnapshot[] = [];
   const errors: string[] = [];
-  controller.subscribe((message: HostMessage) => (message.type === "snapshot" ? snapshots.push(message.snapshot) : errors.push(message.message)));
+  controller.subscribe((message: HostMessage) => (message.type === "snapshot" ? snapshots.push(message.snapshot) : message.type === "error" && errors.push(message.message)));
   const latest = () => snapshots.at(-1)!;
   const call = async (name: string, payload: unknown = {}) => {
     const reply = await serveCommand(controller, name, payload);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatVirtualSeconds, formatVirtualTime, plural } from "../../renderer/format";
+import { formatDuration, formatFigure, formatVirtualSeconds, formatVirtualTime, plural } from "../../renderer/format";
 
 describe("app text formatters", () => {
+  it("writes a wait to the second below a minute, to the minute above, and never as 0 s", () => {
+    expect([0, 400, 8_400, 59_400, 61_000, 200_000].map(formatDuration)).toEqual(["1 s", "1 s", "8 s", "59 s", "1 min", "3 min"]);
+  });
+
+  it("writes figures as the command line's sweep summary does: four significant digits, integers whole", () => {
+    expect([0, 12_345, 0.123456, 179.94].map(formatFigure)).toEqual(["0", "12345", "0.1235", "179.9"]);
+  });
+
   it("writes one of a thing in the singular, any other count in the plural", () => {
     expect(plural(1, "entry", "entries")).toBe("1 entry");
     expect(plural(0, "entry", "entries")).toBe("0 entries");

@@ -22,6 +22,9 @@ export const sweepCommands = {
       const replay = replayFile(lab, run);
       const aggregator = new SweepAggregator();
       const failing: SweepFailingSeed[] = [];
+      const total = to - from + 1;
+      const started = lab.options.wallNow();
+      lab.broadcast({ type: "progress", task: "sweep", done: 0, total, etaMs: null });
       // One at a time, in seed order; runDrill refuses a design with real servers in words that name them.
       for (const seedRun of enumerateRuns({ from, to }, [])) {
         // Wall time is the command line's note on each line, outside the aggregate; the engine reads no wall clock.
@@ -29,6 +32,8 @@ export const sweepCommands = {
         aggregator.add(line);
         const failed = line.expectations.filter((e) => !e.pass).map((e) => e.expectation);
         if (failed.length > 0) failing.push({ seed: seedRun.seed, failed, command: reproduceCommand(replay.path, seedRun.seed, []) });
+        const done = seedRun.index + 1;
+        lab.broadcast({ type: "progress", task: "sweep", done, total, etaMs: ((lab.options.wallNow() - started) / done) * (total - done) });
       }
       const group = aggregator.result().groups[0]!;
       const curves = aggregator.curves(CURVE_POINTS)[0]!;
