@@ -218,35 +218,36 @@ describe("verifyEvidence: whose signature (issue 18, item 6)", () => {
   });
 
   it("verifies with the original key trusted by --trusted-key or `key trust`, not by a file that is not a key (exit 2)", async () => {
-    const env = { FAILOVER_LAB_HOME: join(home, "trusting") };
+    const installation = join(home, "trusting");
     const pem = join(work, "author.pem");
     writeFileSync(pem, key.publicKeyPem);
-    const untrusted = await runCli("verify", [bundle, "--no-rerun"], { ...process.env, ...env });
+    const untrusted = await inHome(installation, () => verifyMain([bundle, "--no-rerun"]));
     expect(untrusted.code).toBe(1);
     expect(untrusted.stdout).toContain(`FAIL  manifest signature: valid signature, key ${key.keyId} not trusted`);
     expect(untrusted.stdout).toContain("Bundle NOT verified: manifest signature failed.");
 
-    const pinned = await runCli("verify", [bundle, "--no-rerun", "--trusted-key", pem], { ...process.env, ...env });
+    const pinned = await inHome(installation, () => verifyMain([bundle, "--no-rerun", "--trusted-key", pem]));
     expect(pinned.code).toBe(0);
     expect(pinned.stdout).toContain(`PASS  manifest signature: signed by key ${key.keyId}, trusted (--trusted-key ${pem})`);
     expect(pinned.stdout).toContain("Bundle verified: 7 checks passed.");
 
+    const notKeys = { "not-a-key.pem": "hello\n", "private.pem": key.privateKey.export({ type: "pkcs8", format: "pem" }) as string, "p256.pem": p256().publicKeyPem };
+    for (const [name, text] of Object.entries(notKeys)) writeFileSync(join(work, name), text);
     const notAKey = join(work, "not-a-key.pem");
-    writeFileSync(notAKey, "hello\n");
-    for (const file of [notAKey, key.privateKey.export({ type: "pkcs8", format: "pem" }) as string].map((text, i) => (i === 0 ? text : (writeFileSync(join(work, "private.pem"), text), join(work, "private.pem"))))) {
-      const refused = await runCli("verify", [bundle, "--no-rerun", "--trusted-key", file], { ...process.env, ...env });
+    for (const file of Object.keys(notKeys).map((name) => join(work, name))) {
+      const refused = await inHome(installation, () => verifyMain([bundle, "--no-rerun", "--trusted-key", file]));
       expect([refused.code, refused.stdout]).toEqual([2, ""]);
       expect(refused.stderr).toContain(`${file}: not an Ed25519 public key in PEM`);
     }
 
-    const trust = await inHome(env.FAILOVER_LAB_HOME, () => keyMain(["trust", pem]));
-    expect(trust).toMatchObject({ code: 0, stdout: `trusted key ${key.keyId}, now in ${join(env.FAILOVER_LAB_HOME, "trusted-keys")}\n` });
-    const list = await inHome(env.FAILOVER_LAB_HOME, () => keyMain(["list"]));
+    const trust = await inHome(installation, () => keyMain(["trust", pem]));
+    expect(trust).toMatchObject({ code: 0, stdout: `trusted key ${key.keyId}, now in ${join(installation, "trusted-keys")}\n` });
+    const list = await inHome(installation, () => keyMain(["list"]));
     expect(list.stdout).toMatch(new RegExp(`^[0-9a-f]{16} {2}this installation's key\n${key.keyId} {2}trusted-keys/${key.keyId}.pem\n$`));
-    const remembered = await runCli("verify", [bundle, "--no-rerun"], { ...process.env, ...env });
+    const remembered = await inHome(installation, () => verifyMain([bundle, "--no-rerun"]));
     expect(remembered.stdout).toContain(`PASS  manifest signature: signed by key ${key.keyId}, trusted (trusted-keys/${key.keyId}.pem)`);
     expect(remembered.code).toBe(0);
-    expect((await inHome(env.FAILOVER_LAB_HOME, () => keyMain(["trust", notAKey]))).code).toBe(2);
+    expect((await inHome(installation, () => keyMain(["trust", notAKey]))).code).toBe(2);
   });
 
   it("key export prints this installation's public key and id, which verify trusts without being told", async () => {
