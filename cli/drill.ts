@@ -100,10 +100,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
   await ensureReportPageBuilt((line) => process.stderr.write(`${line}\n`));
   const key = installationKey();
-  const writtenAt = new Date().toISOString();
-  writeEvidence(dir, { scenarioText, report, auditDir, key, generatedBy: `failover-lab drill ${ENGINE_VERSION}`, writtenAt });
+  const seal = { key, writtenAt: new Date().toISOString(), generatedBy: `failover-lab drill ${ENGINE_VERSION}` };
+  writeEvidence(dir, { scenarioText, report, auditDir, ...seal });
   // A machine without Chromium still produces verifiable evidence, only without the PDF.
-  const pdfMissing = await addPdf(dir, report, key, writtenAt, printPdf);
+  const pdfMissing = await addPdf(dir, report, seal, printPdf);
   if (pdfMissing) process.stderr.write(`no report.pdf: ${pdfMissing}\n`);
   process.stderr.write(`wrote the evidence bundle to ${dir}, signed with key ${key.keyId}; check it with: failover-lab verify ${dir}\n`);
 }

@@ -13,6 +13,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; run: Subcommand }>
   drill: { summary: "run a scenario headless in virtual time and answer the four questions", run: async (argv) => (await import("./drill")).main(argv) },
   serve: { summary: "play a scenario in real time behind an OpenAI-compatible API, no UI", run: async (argv) => (await import("./serve")).main(argv) },
   verify: { summary: "re-check an evidence bundle offline", run: async (argv) => (await import("./verify")).main(argv) },
+  key: { summary: "export this installation's public key; trust another's for verify; list the trusted keys", run: async (argv) => (await import("./key")).main(argv) },
   sweep: { summary: "run a scenario over many seeds and settings on every core; merge the shards of a sweep", run: async (argv) => (await import("./sweep")).main(argv) },
   compare: { summary: "run two scenarios on the same seed and show what differs", run: async (argv) => (await import("./compare")).main(argv) },
   import: { summary: "turn a gateway config (LiteLLM, Portkey, Envoy) into a scenario", run: async (argv) => (await import("./import")).main(argv) },

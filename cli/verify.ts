@@ -1,26 +1,35 @@
 /**
- * `failover-lab verify <bundle-dir> [--trusted-key FILE] [--no-rerun]` (also `npm run verify --`)
+ * `failover-lab verify <bundle-dir> [--trusted-key FILE]… [--no-rerun]` (also `npm run verify --`)
  *
- * Checks an evidence bundle offline: the signed manifest and every file's SHA-256, every audit chain,
- * the signed Merkle checkpoints and their consistency proofs, and — by re-running the scenario with the
- * recorded seed — that the outcome reproduces the same audit heads. Prints a verdict per check. Exit codes:
- * 0 every check passed; 1 a check failed; 2 bad arguments or no such directory.
+ * Checks an evidence bundle offline: the signed manifest, by a trusted key, and every file's SHA-256, every
+ * audit chain, the report pages, the signed Merkle checkpoints and their consistency proofs, and — by
+ * re-running the scenario with the recorded seed — that the outcome reproduces the same audit heads. Prints
+ * a verdict per check. Exit codes: 0 every check passed; 1 a check failed; 2 bad arguments, no such
+ * directory or a trusted key that is not one.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { verifyEvidence } from "../engine";
+import { verifyEvidence, type TrustedKey } from "../engine";
+import { ensureReportPageBuilt } from "../host/build";
+import { installationTrustedKeys, readPublicKey } from "../host/installation";
 import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, runIfScript, UsageError } from "./args";
 
-const USAGE = "usage: failover-lab verify <bundle-dir> [--trusted-key PUBLIC_KEY.pem] [--no-rerun]";
+const USAGE = "usage: failover-lab verify <bundle-dir> [--trusted-key PUBLIC_KEY.pem]… [--no-rerun]";
 const HELP = `${USAGE}
 
 Checks an evidence bundle (failover-lab drill --evidence, or the app's export) offline and prints a verdict
-per check: the signed manifest and every file's SHA-256, every audit chain, the signed Merkle checkpoints
-and their consistency proofs, and that re-running the scenario reproduces the same audit heads.
+per check: the signed manifest and every file's SHA-256, every audit chain, report.html rendered again
+from report.json and report.pdf bound to it, the signed Merkle checkpoints and their consistency proofs,
+and that re-running the scenario reproduces the same audit heads.
 
-  --trusted-key FILE   the PEM public key the manifest must be signed with; without it, the bundle's own key
+The manifest must be signed by a key you trust: this installation's own, one added with
+failover-lab key trust FILE, or one named here. A valid signature by any other key fails ("not trusted"):
+anyone can re-sign a forged bundle with a fresh key. Ask the bundle's author for the output of
+failover-lab key export, over a channel other than the bundle.
+
+  --trusted-key FILE   also trust this PEM public key (repeatable)
   --no-rerun           skips re-running the scenario (faster; the outcome is then not re-derived)
 
 exit codes: 0 every check passed; 1 a check failed; 2 invalid input, nothing checked; 3 internal error`;
@@ -31,7 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { "trusted-key": { type: "string" }, "no-rerun": { type: "boolean", default: false } },
+      options: { "trusted-key": { type: "string", multiple: true }, "no-rerun": { type: "boolean", default: false } },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing bundle directory" : "expected one bundle directory");
     return { dir: resolve(positionals[0]!), values };
@@ -42,20 +51,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${dir}: not a directory; a bundle is the directory drill --evidence wrote. Nothing checked.\n`);
     return EXIT_INVALID_INPUT;
   }
-  let trustedPublicKeyPem: string | undefined;
-  if (values["trusted-key"] !== undefined) {
-    try {
-      trustedPublicKeyPem = readFileSync(values["trusted-key"], "utf8");
-    } catch (error) {
-      process.stderr.write(`${values["trusted-key"]}: cannot read the trusted key: ${(error as Error).message}\n`);
-      return EXIT_INVALID_INPUT;
-    }
+  let trustedKeys: TrustedKey[];
+  try {
+    trustedKeys = [
+      ...(values["trusted-key"] ?? []).map((file) => ({ publicKey: readPublicKey(file), source: `--trusted-key ${file}` })),
+      ...installationTrustedKeys(),
+    ];
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}. Nothing checked.\n`);
+    return EXIT_INVALID_INPUT;
   }
+  // report.html is rendered again, with the page bundle it inlines.
+  await ensureReportPageBuilt((line) => process.stderr.write(`${line}\n`));
   const bar = process.stderr.isTTY ? new SingleBar({ format: "re-running the scenario {bar} {value}/{total} virtual s", stream: process.stderr, hideCursor: true }) : undefined;
   let started = false;
   const results = await verifyEvidence(dir, {
     rerun: !values["no-rerun"],
-    ...(trustedPublicKeyPem === undefined ? {} : { trustedPublicKeyPem }),
+    trustedKeys,
     onProgress: (now, total) => {
       if (!started) bar?.start(Math.round(total / 1000), 0);
       started = true;

@@ -1,12 +1,13 @@
 /**
  * This installation's own directory: where its Ed25519 key lives, the key that signs evidence bundles
- * and audit checkpoints, where the app writes evidence bundles and `npm run serve` keeps its audit
- * stores. `FAILOVER_LAB_HOME` moves it (tests, shared machines); the default is per user.
+ * and audit checkpoints, the public keys of others it trusts (`trusted-keys/`), where the app writes
+ * evidence bundles and `npm run serve` keeps its audit stores. `FAILOVER_LAB_HOME` moves it (tests, shared
+ * machines); the default is per user.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { loadOrCreateInstallationKey, type InstallationKey } from "../engine";
+import { keyIdOf, loadOrCreateInstallationKey, parseEd25519PublicKey, type InstallationKey, type TrustedKey } from "../engine";
 
 function installationDir(): string {
   return process.env.FAILOVER_LAB_HOME ?? join(homedir(), ".failover-lab");
@@ -14,6 +15,44 @@ function installationDir(): string {
 
 export function installationKey(): InstallationKey {
   return loadOrCreateInstallationKey(installationDir());
+}
+
+/** The public keys `failover-lab key trust` added, one `<key id>.pem` each. */
+export const trustedKeysFolder = (): string => join(installationDir(), "trusted-keys");
+
+/**
+ * The Ed25519 public key in the PEM file `path`; throws, naming the file, for anything else, so that a
+ * mistyped key is never silently trusted or silently ignored.
+ */
+export function readPublicKey(path: string): TrustedKey["publicKey"] {
+  let pem;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot read the key: ${(error as Error).message}`);
+  }
+  const key = parseEd25519PublicKey(pem);
+  if (!key) throw new Error(`${path}: not an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----); failover-lab key export prints one`);
+  return key;
+}
+
+/** The keys this installation trusts without being told: its own and those in {@link trustedKeysFolder}. */
+export function installationTrustedKeys(): TrustedKey[] {
+  const folder = trustedKeysFolder();
+  const names = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith(".pem")).sort() : [];
+  return [
+    { publicKey: installationKey().publicKey, source: "this installation's key" },
+    ...names.map((name) => ({ publicKey: readPublicKey(join(folder, name)), source: `trusted-keys/${name}` })),
+  ];
+}
+
+/** Adds the public key in `path` to {@link trustedKeysFolder}; returns its key id. */
+export function trustKey(path: string): string {
+  const key = readPublicKey(path);
+  const keyId = keyIdOf(key);
+  mkdirSync(trustedKeysFolder(), { recursive: true });
+  writeFileSync(join(trustedKeysFolder(), `${keyId}.pem`), key.export({ type: "spki", format: "pem" }));
+  return keyId;
 }
 
 /** Where the app writes evidence bundles, one directory each: the evidence library lists it. */
@@ -27,6 +66,7 @@ export const installationEvidence = () => ({
   folder: evidenceFolder(),
   newDir: newEvidenceDir,
   key: installationKey,
+  trustedKeys: installationTrustedKeys,
   wallDate: () => new Date().toISOString(),
 });
 

@@ -160,7 +160,7 @@ export function verifyCheckpoint(signed: unknown, trustedPublicKeyPem?: string):
   if (!parsed.success) return { ok: false, reason: `malformed: ${describeIssues(parsed.error)}` };
   const { checkpoint, signature, publicKey: publicKeyPem, keyId } = parsed.data;
 
-  const publicKey = ed25519PublicKey(publicKeyPem);
+  const publicKey = parseEd25519PublicKey(publicKeyPem);
   if (!publicKey) return { ok: false, reason: "malformed: publicKey: must be an Ed25519 public key in SPKI PEM" };
   if (keyIdOf(publicKey) !== keyId) return { ok: false, reason: "key id does not match public key" };
   if (trusted && !spkiOf(trusted).equals(spkiOf(publicKey))) return { ok: false, reason: "public key differs from trusted key" };
@@ -169,12 +169,13 @@ export function verifyCheckpoint(signed: unknown, trustedPublicKeyPem?: string):
 }
 
 function trustedKey(pem: string): KeyObject {
-  const key = ed25519PublicKey(pem);
+  const key = parseEd25519PublicKey(pem);
   if (!key) throw new TypeError("the trusted key is not an Ed25519 public key in SPKI PEM");
   return key;
 }
 
-function ed25519PublicKey(pem: string): KeyObject | undefined {
+/** An Ed25519 public key from SPKI PEM, or undefined for anything else (a private key included). */
+export function parseEd25519PublicKey(pem: string): KeyObject | undefined {
   try {
     const key = createPublicKey({ key: pem, format: "pem" });
     // createPublicKey also derives a public key from a private one; a checkpoint carrying that is refused too.

@@ -5,7 +5,8 @@
  *                        fingerprint (./fingerprint.ts), signed with the installation key
  *   scenario.yaml        the scenario exactly as run; the seed is in the manifest and the report
  *   report.json          the drill report
- *   report.html          the same report for people (self-contained; report.pdf is printed from it)
+ *   report.html          the same report for people (self-contained), rendered again by the verifier
+ *   report.pdf           printed from report.html; the manifest signs the SHA-256 of the page it was printed from
  *   audit/<store>.jsonl  every audit store, one stored entry per line, in seq order
  *   checkpoints.json     per destination log: signed Merkle checkpoints (one per virtual minute and one at
  *                        the end) and the consistency proof between each checkpoint and the next
@@ -45,6 +46,10 @@ const manifestSchema = z.strictObject({
   written: z.string().optional(),
   /** See ./fingerprint.ts; the report prints it on every page. Absent in older bundles. */
   fingerprint: hex64.optional(),
+  /** Who rendered report.html (`failover-lab drill 1.2.0`): the verifier renders it again with the same words. Absent in older bundles. */
+  generatedBy: z.string().optional(),
+  /** The SHA-256 of the report.html report.pdf was printed from; a PDF cannot be re-rendered byte for byte, so it is bound to the page. */
+  pdf: z.strictObject({ printedFrom: hex64 }).optional(),
   /** Path inside the bundle → SHA-256 of its bytes. */
   files: z.record(z.string(), hex64),
 });
@@ -64,15 +69,19 @@ export interface LogCheckpoints {
   readonly consistency: readonly (readonly string[])[];
 }
 
-export interface EvidenceInput {
-  readonly scenarioText: string;
-  readonly report: DrillReport;
-  /** Directory of the drill's audit stores (the `auditDir` it ran with). */
-  readonly auditDir: string;
+/** What a bundle is sealed with, and what its report.html names. */
+export interface BundleSeal {
   readonly key: InstallationKey;
   readonly generatedBy: string;
   /** Wall date and time now, ISO 8601, from the host's clock: the drill's date. */
   readonly writtenAt: string;
+}
+
+export interface EvidenceInput extends BundleSeal {
+  readonly scenarioText: string;
+  readonly report: DrillReport;
+  /** Directory of the drill's audit stores (the `auditDir` it ran with). */
+  readonly auditDir: string;
   /** better-sqlite3 addon built for another ABI (Electron's), to read the stores with. */
   readonly nativeBinding?: string;
 }
@@ -88,10 +97,9 @@ export function writeEvidence(dir: string, input: EvidenceInput): Record<string,
   mkdirSync(dir, { recursive: true });
   if (readdirSync(dir).length > 0) throw new Error(`evidence directory ${dir} is not empty`);
   const { report } = input;
-  const stamp: ReportStamp = { writtenAt: input.writtenAt, keyId: input.key.keyId, fingerprint: bundleFingerprint(input.scenarioText, report), fingerprintOf: FINGERPRINT_BASIS };
   writeFileSync(join(dir, SCENARIO_FILE), input.scenarioText);
   writeFileSync(join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, REPORT_HTML_FILE), renderHtmlReport(report, { scenarioFile: input.scenarioText, generatedBy: input.generatedBy, evidence: stamp }));
+  writeFileSync(join(dir, REPORT_HTML_FILE), bundleReportHtml(report, input.scenarioText, { ...input, keyId: input.key.keyId, fingerprint: bundleFingerprint(input.scenarioText, report) }));
   mkdirSync(join(dir, AUDIT_DIR));
   const logs: Record<string, LogCheckpoints> = {};
   for (const store of report.questions.audit.stores) {
@@ -110,15 +118,26 @@ export function writeEvidence(dir: string, input: EvidenceInput): Record<string,
     }
   }
   writeFileSync(join(dir, CHECKPOINTS_FILE), `${JSON.stringify({ publicKey: input.key.publicKeyPem, keyId: input.key.keyId, logs }, null, 2)}\n`);
-  sealBundle(dir, report, input.key, input.writtenAt);
+  sealBundle(dir, report, input);
   return logs;
+}
+
+/** The bundle's report.html, as the writer renders it and the verifier renders it again. */
+export function bundleReportHtml(
+  report: DrillReport,
+  scenarioText: string,
+  stamp: { readonly generatedBy: string; readonly writtenAt: string; readonly keyId: string; readonly fingerprint: string },
+): string {
+  const evidence: ReportStamp = { writtenAt: stamp.writtenAt, keyId: stamp.keyId, fingerprint: stamp.fingerprint, fingerprintOf: FINGERPRINT_BASIS };
+  return renderHtmlReport(report, { scenarioFile: scenarioText, generatedBy: stamp.generatedBy, evidence });
 }
 
 /**
  * (Re)writes the signed manifest over every file now in the bundle, with the date it was written and the
- * fingerprint of its scenario file, seed and audit heads.
+ * fingerprint of its scenario file, seed and audit heads; `pdfPrintedFrom` is the SHA-256 of the
+ * report.html that report.pdf was printed from.
  */
-export function sealBundle(dir: string, report: DrillReport, key: InstallationKey, writtenAt: string): void {
+export function sealBundle(dir: string, report: DrillReport, { key, writtenAt, generatedBy }: BundleSeal, pdfPrintedFrom?: string): void {
   const files: Record<string, string> = {};
   for (const path of listFiles(dir)) if (path !== MANIFEST_FILE) files[path] = sha256(readFileSync(join(dir, path)));
   const manifest: Manifest = {
@@ -127,6 +146,8 @@ export function sealBundle(dir: string, report: DrillReport, key: InstallationKe
     scenario: { file: SCENARIO_FILE, name: report.scenario.name, seed: report.seed },
     written: writtenAt,
     fingerprint: bundleFingerprint(readFileSync(join(dir, SCENARIO_FILE), "utf8"), report),
+    generatedBy,
+    ...(pdfPrintedFrom === undefined ? {} : { pdf: { printedFrom: pdfPrintedFrom } }),
     files,
   };
   const signature = sign(null, Buffer.from(canonicalJson(manifest)), key.privateKey).toString("base64");
@@ -137,19 +158,14 @@ export function sealBundle(dir: string, report: DrillReport, key: InstallationKe
  * Prints the bundle's report.html to report.pdf with the host's printer (the engine never starts a browser)
  * and seals the bundle again over it. Returns why there is no PDF, or null: the bundle stands without one.
  */
-export async function addPdf(
-  dir: string,
-  report: DrillReport,
-  key: InstallationKey,
-  writtenAt: string,
-  printPdf: (htmlPath: string, pdfPath: string) => Promise<void>,
-): Promise<string | null> {
+export async function addPdf(dir: string, report: DrillReport, seal: BundleSeal, printPdf: (htmlPath: string, pdfPath: string) => Promise<void>): Promise<string | null> {
+  const printedFrom = sha256(readFileSync(join(dir, REPORT_HTML_FILE)));
   try {
     await printPdf(join(dir, REPORT_HTML_FILE), join(dir, REPORT_PDF_FILE));
   } catch (error) {
     return (error as Error).message;
   }
-  sealBundle(dir, report, key, writtenAt);
+  sealBundle(dir, report, seal, printedFrom);
   return null;
 }
 

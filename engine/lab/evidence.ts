@@ -42,10 +42,8 @@ export async function exportEvidence(run: Run, { evidence, nativeBinding }: Pick
   const scenario = scenarioWithUserFaults(run);
   const binding = nativeBinding === undefined ? {} : { nativeBinding };
   const dir = evidence.newDir(run.fileName);
-  const key = evidence.key();
-  const writtenAt = evidence.wallDate();
-  const write = (report: DrillReport, auditDir: string) =>
-    writeEvidence(dir, { scenarioText: scenario.text, report, auditDir, key, generatedBy: `failover-lab app ${ENGINE_VERSION}`, writtenAt, ...binding });
+  const seal = { key: evidence.key(), writtenAt: evidence.wallDate(), generatedBy: `failover-lab app ${ENGINE_VERSION}` };
+  const write = (report: DrillReport, auditDir: string) => writeEvidence(dir, { scenarioText: scenario.text, report, auditDir, ...seal, ...binding });
   let report: DrillReport;
   if (run.userFaults.length === 0) {
     report = runReport(run);
@@ -62,6 +60,6 @@ export async function exportEvidence(run: Run, { evidence, nativeBinding }: Pick
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const pdfMissing = evidence.printPdf ? await addPdf(dir, report, key, writtenAt, evidence.printPdf) : "this host prints no PDF";
-  return { dir, name: basename(dir), files: listFiles(dir), pdfMissing, keyId: key.keyId, replayedFaults: run.userFaults.length };
+  const pdfMissing = evidence.printPdf ? await addPdf(dir, report, seal, evidence.printPdf) : "this host prints no PDF";
+  return { dir, name: basename(dir), files: listFiles(dir), pdfMissing, keyId: seal.key.keyId, replayedFaults: run.userFaults.length };
 }

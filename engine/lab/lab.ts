@@ -4,6 +4,7 @@
  */
 import type { InstallationKey } from "../audit/checkpoint";
 import type { Scenario } from "../scenario/schema";
+import type { TrustedKey } from "../evidence/verify";
 import type { HostMessage, LabSnapshot } from "./contract";
 import { RunGatewayApi } from "./gatewayApi";
 import type { LessonLibrary, LessonSession } from "./lesson";
@@ -42,6 +43,8 @@ export interface LabControllerOptions extends RunOptions {
     /** The wall date and time now, ISO 8601: the drill's date on a bundle (the engine reads no clock itself). */
     readonly wallDate: () => string;
     readonly key: () => InstallationKey;
+    /** The keys a bundle may be signed with to verify (see `verifyEvidence`); without it, `key` alone. */
+    readonly trustedKeys?: () => readonly TrustedKey[];
     /** Prints the bundle's report.html to report.pdf; throws, saying why, when it cannot. */
     readonly printPdf?: (htmlPath: string, pdfPath: string) => Promise<void>;
   };

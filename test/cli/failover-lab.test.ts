@@ -14,7 +14,7 @@ const tool = (...args: string[]) => inProcess(() => main(args));
 const dir = mkdtempSync(join(tmpdir(), "failover-lab-tool-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SUBCOMMANDS = ["start", "drill", "serve", "verify", "compare", "sweep", "import", "lesson"];
+const SUBCOMMANDS = ["start", "drill", "serve", "verify", "key", "compare", "sweep", "import", "lesson"];
 /** Each usage line, as `<command> --help` prints it; lesson's is the three of check, play and merge. */
 const HELPS = [...SUBCOMMANDS.filter((name) => name !== "lesson").map((name) => [name]), ["lesson", "check"], ["lesson", "play"], ["lesson", "merge"]];
 

@@ -76,7 +76,7 @@ describe.skipIf(!chromiumAvailable)("the audit store in the app", () => {
     const dir = (await banner.locator("code").first().textContent())!;
     expect(dir.startsWith(work)).toBe(true);
     await shot("07-evidence-exported");
-    const results = await verifyEvidence(dir, { trustedPublicKeyPem: key.publicKeyPem });
+    const results = await verifyEvidence(dir, { trustedKeys: [{ publicKey: key.publicKey, source: "the test key" }] });
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results.map((r) => r.check)).toContain("reproduces");
   }, 240_000);

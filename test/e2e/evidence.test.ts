@@ -61,7 +61,7 @@ describe.skipIf(!chromiumAvailable)("evidence from any run", () => {
     expect(await checks.getAttribute("data-verified")).toBe("true");
     const verdicts = await Promise.all((await fresh.getByTestId("evidence-check").all()).map(async (li) => `${await li.getAttribute("data-ok")} ${await li.locator("strong").textContent()}`));
     expect(verdicts).toEqual(
-      ["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"].map((check) => `true ${check}`),
+      ["manifest signature", "file hashes", "audit chains", "fingerprint", "report pages", "buffers match destinations", "checkpoints", "reproduces"].map((check) => `true ${check}`),
     );
     await page.screenshot({ path: join(ARTIFACTS, "evidence-library.png") });
     // On a 1280×720 projector the library scrolls in the dock; nothing in it is wider than the dock.

@@ -108,7 +108,7 @@ describe("the app's audit evidence", () => {
     expect(exported.files).toEqual(expect.arrayContaining(["manifest.json", "scenario.yaml", "report.json", "report.html", "checkpoints.json", "audit/canonical.jsonl"]));
     expect(exported.pdfMissing).toBe("this host prints no PDF");
     expect(exported.keyId).toBe(key.keyId);
-    const results = await verifyEvidence(exported.dir, { trustedPublicKeyPem: key.publicKeyPem });
+    const results = await verifyEvidence(exported.dir, { trustedKeys: [{ publicKey: key.publicKey, source: "the test key" }] });
     expect(results.filter((r) => !r.ok)).toEqual([]);
     // Once signed, an inclusion proof names the first checkpoint covering its entry, and reaches its root.
     const { logs } = JSON.parse(readFileSync(join(exported.dir, "checkpoints.json"), "utf8")) as { logs: Record<string, { checkpoints: { checkpoint: { size: number; root: string } }[] }> };
@@ -119,7 +119,7 @@ describe("the app's audit evidence", () => {
     expect(proof.verified).toBe(true);
     const last = await call<InclusionProofView>("auditProof", { seq: signed.at(-1)!.checkpoint.size });
     expect(last.checkpoint?.index).toBe(signed.length);
-    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
+    expect(results.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "report pages", "buffers match destinations", "checkpoints", "reproduces"]);
     const snapshot = await call<LabSnapshot>("getSnapshot");
     expect(snapshot.audit).toMatchObject({ pattern: "central", destination: "eu-west", logs: ["canonical"] });
     expect(snapshot.audit!.buffers.map((b) => b.depth)).toEqual([0, 0]);
@@ -146,13 +146,13 @@ describe("the app's audit evidence", () => {
     expect(library.bundles[0]).toMatchObject({ name: exported.name, scenario: "short drill", seed: 1, writtenAt: "2026-12-05T11:08:31.123Z", keyId: key.keyId, files: exported.files.length, hasPdf: false });
     const { checks } = await call<{ checks: BundleCheck[] }>("verifyBundle", { bundle: exported.name });
     expect(checks.filter((r) => !r.ok)).toEqual([]);
-    expect(checks.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "buffers match destinations", "checkpoints", "reproduces"]);
+    expect(checks.map((r) => r.check)).toEqual(["manifest signature", "file hashes", "audit chains", "fingerprint", "report pages", "buffers match destinations", "checkpoints", "reproduces"]);
     const archive = await call<{ fileName: string; base64: string }>("evidenceArchive", { bundle: exported.name });
     expect(archive.fileName).toBe(`${exported.name}.tar`);
     const unpacked = mkdtempSync(join(work, "unpacked-"));
     writeFileSync(join(unpacked, archive.fileName), Buffer.from(archive.base64, "base64"));
     expect(spawnSync("tar", ["-xf", archive.fileName], { cwd: unpacked }).status).toBe(0);
-    const results = await verifyEvidence(join(unpacked, exported.name), { trustedPublicKeyPem: key.publicKeyPem, rerun: false });
+    const results = await verifyEvidence(join(unpacked, exported.name), { trustedKeys: [{ publicKey: key.publicKey, source: "the test key" }], rerun: false });
     expect(results.filter((r) => !r.ok)).toEqual([]);
     await expect(call("verifyBundle", { bundle: "../etc" })).rejects.toThrow(/must name a bundle of the evidence library/);
     await expect(call("evidenceArchive", { bundle: "nothing-here" })).rejects.toThrow(/no evidence bundle "nothing-here"/);

@@ -16,8 +16,9 @@ export const evidenceCommands = {
   verifyBundle: {
     readOnly: true,
     run: async (lab, { bundle }) => {
-      const { nativeBinding } = lab.options;
-      return { bundle, checks: await verifyEvidence(bundleDir(folderOf(lab), bundle), nativeBinding === undefined ? {} : { nativeBinding }) };
+      const { nativeBinding, evidence } = lab.options;
+      const trustedKeys = evidence?.trustedKeys?.() ?? (evidence ? [{ publicKey: evidence.key().publicKey, source: "this installation's key" }] : []);
+      return { bundle, checks: await verifyEvidence(bundleDir(folderOf(lab), bundle), { trustedKeys, ...(nativeBinding === undefined ? {} : { nativeBinding }) }) };
     },
   },
   evidenceArchive: { readOnly: true, run: (lab, { bundle }) => ({ fileName: `${bundle}.tar`, base64: bundleArchive(folderOf(lab), bundle).toString("base64") }) },
