@@ -48,7 +48,12 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest message a page of ours sends is a file's text of up to OPENED_FILE_MAX_BYTES characters, which JSON
+ * escapes to at most 6 bytes a character (\u0001): under this bound it reaches validation and gets a reply that
+ * says what is wrong, instead of a closed socket.
+ */
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** Where the evidence library's reports are served; the renderer links to `${EVIDENCE_PATH}<bundle>/report.html`. */
 const EVIDENCE_PATH = "/evidence/";
 const TYPES: Record<string, string> = {

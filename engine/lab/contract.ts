@@ -67,6 +67,11 @@ export const PUSH_CHANNEL = "lab:push";
 
 /** Largest page of audit entries one call returns: the renderer holds a window of the log, never all of it. */
 export const AUDIT_PAGE_LIMIT = 500;
+/**
+ * Largest file the app opens from disk (a scenario, a config to import), in bytes, checked in the page before
+ * it is read: a scenario is a few kB, the largest shipped one under 10 kB. The hosts refuse a longer text too.
+ */
+export const OPENED_FILE_MAX_BYTES = 1_000_000;
 /** Most seeds one `sweepLoaded` runs: each is a whole drill in the host. */
 export const SWEEP_MAX_SEEDS = 200;
 /** Slowest and fastest play speed, as multiples of wall time. */

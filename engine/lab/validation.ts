@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { BUNDLE_NAME } from "../evidence/library";
 import { faultKinds } from "../scenario/schema";
-import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, DRAFT_ENTITIES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, REQUEST_OUTCOMES, SWEEP_MAX_SEEDS, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
+import { AUDIT_PAGE_LIMIT, COMMAND_NAMES, DRAFT_ENTITIES, IMPORT_FORMATS, MAX_SPEED, MIN_SPEED, OPENED_FILE_MAX_BYTES, REQUEST_OUTCOMES, SWEEP_MAX_SEEDS, type CommandInputs, type CommandName, type CommandReply, type LabBackend } from "./contract";
 
 /** A type with `readonly` taken off at every depth: the contract writes it, zod's outputs do not. */
 type Writable<T> = T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
@@ -55,13 +55,16 @@ const draftEntity = z.enum(DRAFT_ENTITIES);
 const draftId = z.string().min(1).max(200);
 const draftRef = z.strictObject({ entity: draftEntity, id: draftId });
 
+/** A file's text as the page read it: at most as many characters as the page allows bytes, since UTF-8 spends one or more a character. */
+const openedText = z.string().max(OPENED_FILE_MAX_BYTES, { error: (issue) => `the file is ${((issue.input as string).length / 1e6).toFixed(1)} million characters; the app opens files of at most ${OPENED_FILE_MAX_BYTES / 1e6} MB` });
+
 /** Every command's schema, keyed like the contract's inputs. */
 export const commandSchemas = {
   getSnapshot: none,
   listScenarios: none,
   loadScenario: z.discriminatedUnion("source", [
     z.strictObject({ source: z.literal("library"), name: libraryFileName }),
-    z.strictObject({ source: z.literal("text"), fileName: z.string().min(1).max(255), text: z.string().max(1_000_000) }),
+    z.strictObject({ source: z.literal("text"), fileName: z.string().min(1).max(255), text: openedText }),
   ]),
   play: none,
   pause: none,
@@ -95,7 +98,7 @@ export const commandSchemas = {
   importConfig: z.strictObject({
     format: z.enum(IMPORT_FORMATS),
     fileName: z.string().min(1).max(255),
-    text: z.string().max(1_000_000),
+    text: openedText,
     regions: z.array(z.string().min(1).max(500)).max(100),
   }),
   openDraft: z.discriminatedUnion("source", [

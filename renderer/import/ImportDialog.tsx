@@ -7,6 +7,7 @@
 import { useRef, useState } from "react";
 import { IMPORT_FORMATS, type ImportFormat, type LabApi, type ScenarioProblemView } from "../../engine/lab/contract";
 import { plural } from "../format";
+import { openedFileTooLarge } from "../openedFile";
 import type { RejectedFile } from "../panels/ScenarioLibrary";
 import "./import.css";
 
@@ -100,7 +101,10 @@ function ImportDialog(props: {
           onChange={async (event) => {
             const chosen = event.target.files?.[0];
             event.target.value = "";
-            if (chosen) setFile({ name: chosen.name, text: await chosen.text() });
+            if (!chosen) return;
+            const tooLarge = openedFileTooLarge(chosen);
+            if (tooLarge) onError(tooLarge);
+            else setFile({ name: chosen.name, text: await chosen.text() });
           }}
         />
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { LabApi, ScenarioListing, ScenarioProblemView } from "../../engine/lab/contract";
 import { plural } from "../format";
+import { openedFileTooLarge } from "../openedFile";
 
 /** A file that failed validation: its text with each problem shown under the line it is about. */
 export interface RejectedFile {
@@ -77,6 +78,8 @@ export function ScenarioLibrary(props: {
           const file = event.target.files?.[0];
           event.target.value = "";
           if (!file) return;
+          const tooLarge = openedFileTooLarge(file);
+          if (tooLarge) return onError(tooLarge);
           const text = await file.text();
           await load(file.name, () => api.loadScenario({ source: "text", fileName: file.name, text }));
         }}

@@ -123,7 +123,7 @@ describe("browser-mode host", () => {
     }
     const big = (await connect(TOKEN)) as WebSocket;
     const closed = new Promise<number>((resolve) => big.on("close", (code) => resolve(code)));
-    big.send("x".repeat(2 * 1024 * 1024 + 1));
+    big.send("x".repeat(8 * 1024 * 1024 + 1));
     expect(await closed).toBe(1009);
     // The host goes on serving: a new socket gets its replies, the page still loads.
     const next = (await connect(TOKEN)) as WebSocket;
