@@ -22,9 +22,9 @@ export interface TextLimit {
 const MiB = 1024 * 1024;
 
 /**
- * Each cap is tens of times the largest file of its kind the project has seen (a shipped scenario is under 11 KB
- * and 1,000 values, a lesson under 11 KB, a LiteLLM config with hundreds of deployments about 100 KB), and low
- * enough that parsing the largest allowed file takes well under a second and a few tens of MB.
+ * Each cap is a hundred times or more the largest shipped file of its kind (a scenario of 2.8 KB and 216 values,
+ * a lesson of 10.7 KB), and low enough that the largest file allowed is parsed in well under a second; the
+ * figures and the reasons are in docs/FILE-LIMITS.md.
  */
 export const TEXT_LIMITS: Readonly<Record<TextKind, TextLimit>> = {
   scenario: { what: "scenario", bytes: MiB / 2, yamlValues: 20_000 },

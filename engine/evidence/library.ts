@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
+import { readTextFile } from "../textFile";
 import { listFiles, MANIFEST_FILE, REPORT_HTML_FILE, REPORT_PDF_FILE, signedManifestSchema } from "./bundle";
 import { tarArchive } from "./tar";
 
@@ -42,7 +43,7 @@ function listing(folder: string, name: string): BundleListing {
   const files = listFiles(dir);
   let signed;
   try {
-    signed = signedManifestSchema.safeParse(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), "utf8")));
+    signed = signedManifestSchema.safeParse(JSON.parse(readTextFile(join(dir, MANIFEST_FILE), "manifest")));
   } catch {
     signed = undefined;
   }
