@@ -20,10 +20,12 @@ import {
   enumerateRuns,
   formatSweep,
   needsRealTime,
+  openRegularFile,
   parseSeedRange,
   parseShard,
   parseVary,
   renderSweepHtml,
+  ScenarioError,
   shardRuns,
   SweepAggregator,
   SweepLineError,
@@ -181,8 +183,17 @@ async function merge(argv: readonly string[]): Promise<number> {
   let lines = 0;
   for (const file of options.files) {
     let lineNumber = 0;
+    let fd: number;
     try {
-      for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      // A FIFO or a device would hang or never end; a shard's file has no size cap, since it grows with its runs.
+      fd = openRegularFile(file, "sweep's file of runs").fd;
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      process.stderr.write(`${error.message}. Nothing merged.\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    try {
+      for await (const text of createInterface({ input: createReadStream(file, { fd }), crlfDelay: Infinity })) {
         lineNumber++;
         if (text.trim() === "") continue;
         aggregator.add(readLine(text));

@@ -45,19 +45,11 @@ export const MAX_YAML_DEPTH = 64;
  */
 export function readTextFile(path: string, kind: TextKind): string {
   const limit = TEXT_LIMITS[kind];
-  const refuse = (message: string, line = 1, column = 1) => new FileProblemsError([{ file: path, line, column, field: "", message }]);
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; on a regular file it changes nothing.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    throw refuse(`cannot read the file: ${(error as Error).message}`);
-  }
+  const refuse = (message: string) => refusal(path, message);
+  const { fd, size } = openRegularFile(path, limit.what);
   let bytes: Uint8Array;
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw refuse(`cannot read the file: it is ${special(stat)}; a ${limit.what} is a regular file`);
-    if (stat.size > limit.bytes) throw refuse(tooLarge(stat.size, limit));
+    if (size > limit.bytes) throw refuse(tooLarge(size, limit));
     bytes = readAtMost(fd, limit.bytes + 1);
   } catch (error) {
     if (error instanceof FileProblemsError) throw error;
@@ -72,6 +64,32 @@ export function readTextFile(path: string, kind: TextKind): string {
   const problem = checkText(decoded.text, path, kind);
   if (problem) throw new FileProblemsError([problem]);
   return decoded.text;
+}
+
+/**
+ * `path` opened for reading when it is a regular file (a symbolic link judged by what it names), with its size;
+ * else a {@link FileProblemsError} saying what it is instead, `what` naming what it should have been. For a
+ * reader that streams a file with no cap of its own (a sweep's lines grow with its runs); the caller closes `fd`.
+ */
+export function openRegularFile(path: string, what: string): { fd: number; size: number } {
+  const refuse = (message: string) => refusal(path, message);
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; on a regular file it changes nothing.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    throw refuse(`cannot read the file: ${(error as Error).message}`);
+  }
+  let stat: Stats;
+  try {
+    stat = fstatSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    throw refuse(`cannot read the file: ${(error as Error).message}`);
+  }
+  if (stat.isFile()) return { fd, size: stat.size };
+  closeSync(fd);
+  throw refuse(`cannot read the file: it is ${special(stat)}; a ${what} is a regular file`);
 }
 
 /**
@@ -102,6 +120,10 @@ export function positionAt(text: string, offset: number): { line: number; column
     lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+function refusal(path: string, message: string): FileProblemsError {
+  return new FileProblemsError([{ file: path, line: 1, column: 1, field: "", message }]);
 }
 
 function readAtMost(fd: number, max: number): Uint8Array {

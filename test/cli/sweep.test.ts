@@ -82,7 +82,7 @@ describe("failover-lab sweep", () => {
     const twice = await sweep("merge", path("a.jsonl"), path("a.jsonl"));
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain(`${path("a.jsonl")}:1: run "seed=1" (run 0) appears twice`);
-    expect((await sweep("merge", path("missing.jsonl"))).stderr).toMatch(/missing\.jsonl:1: .*ENOENT/);
+    expect((await sweep("merge", path("missing.jsonl"))).stderr).toMatch(/missing\.jsonl:1:1: cannot read the file: ENOENT/);
   });
 
   it("answers --help on stdout", async () => {
