@@ -125,6 +125,12 @@ describe("import litellm: hostile input is refused, not thrown", () => {
     expect(refusal(`model_list: "${"x".repeat(10_000_000)}"\n`)).toMatch(/^h\.yaml:1:1: the file is 10,000,015 bytes; a gateway config is at most 1 MiB/);
   });
 
+  it("a problem in each of 200 entries, as the first 50 and a count", () => {
+    const problems = refusal(`model_list:\n${Array.from({ length: 200 }, (_, i) => `  - { model_name: m${i} }`).join("\n")}\n`).split("\n");
+    expect(problems).toHaveLength(51);
+    expect(problems.at(-1)).toBe("h.yaml:52:5: and 150 more problems");
+  });
+
   it("deep nesting", () => {
     const depth = 50_000;
     expect(refusal(`${"[".repeat(depth)}${"]".repeat(depth)}`)).toMatch(/^h\.yaml:1:\d+: collections nested more than 64 deep/);
