@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { APP_INDEX_URL, APP_ORIGIN, appProtocolHandler } from "../../electron/appProtocol";
+import { ensureRendererBuilt, RENDERER_DIR } from "../../host/build";
 import { CONTENT_SECURITY_POLICY } from "../../host/security";
 import { readStaticFile } from "../../host/staticFiles";
 
@@ -101,6 +102,22 @@ describe("app:// protocol handler", () => {
 
   it.skipIf(!fifo)("refuses a FIFO without opening it (which would hang)", async () => {
     expect((await get(`${APP_ORIGIN}/pipe.js`)).status).toBe(404);
+  });
+});
+
+describe("app:// and the real build", () => {
+  it("serves Vite's index.html and every script and stylesheet it names, resolved against app://lab/index.html", { timeout: 120_000 }, async () => {
+    await ensureRendererBuilt(() => undefined);
+    const serve = appProtocolHandler(RENDERER_DIR);
+    const html = await (await serve(new Request(APP_INDEX_URL))).text();
+    const assets = [...html.matchAll(/<(?:script|link)[^>]*?(?:src|href)="(\.\/assets\/[^"]+)"/g)].map((m) => new URL(m[1]!, APP_INDEX_URL).href);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      expect(asset.startsWith(`${APP_ORIGIN}/assets/`), asset).toBe(true);
+      const response = await serve(new Request(asset));
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get("content-type"), asset).toMatch(asset.endsWith(".js") ? /^text\/javascript/ : /^text\/css/);
+    }
   });
 });
 
