@@ -2,9 +2,8 @@
  * What the subcommands share: the exit codes, `--help`, reading the command line and the scenario file, and
  * saying what is wrong with either before anything runs.
  */
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { applyOverrides, loadScenarioFile, parseOverride, ScenarioError, type FieldOverride, type Scenario } from "../engine";
+import { applyOverrides, formatProblems, parseOverride, parseScenario, readTextFile, ScenarioError, type FieldOverride, type Scenario, type TextKind } from "../engine";
 
 /** The exit codes of every subcommand, so that a script can tell a failed drill from a typo or a crash. */
 export const EXIT_OK = 0;
@@ -65,19 +64,32 @@ export function readCommandLine<T>(parse: () => T, usage: string): T | undefined
  * are printed. The file is checked as written first, so that a problem blamed on an override is the override's.
  */
 export function readScenario(file: string, overrides: readonly FieldOverride[] = []): Scenario | undefined {
-  let scenario: Scenario;
-  try {
-    scenario = loadScenarioFile(file);
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error;
-    process.stderr.write(`Invalid scenario; nothing ran.\n${error.message}\n`);
+  const text = readText(file, "scenario");
+  if (text === undefined) return undefined;
+  const parsed = parseScenario(text, file);
+  if (!parsed.ok) {
+    process.stderr.write(`Invalid scenario; nothing ran.\n${formatProblems(parsed.problems)}\n`);
     return undefined;
   }
-  if (overrides.length === 0) return scenario;
-  const result = applyOverrides(readFileSync(file, "utf8"), file, overrides);
+  if (overrides.length === 0) return parsed.scenario;
+  const result = applyOverrides(text, file, overrides);
   if (result.ok) return result.scenario;
   process.stderr.write(`Invalid value set; nothing ran.\n${result.problems.join("\n")}\n`);
   return undefined;
+}
+
+/**
+ * A file's text through the engine's one reader (a regular file, within the kind's cap, UTF-8, no NUL), or
+ * undefined once why not is printed as `file:line:column: message`; the caller then exits {@link EXIT_INVALID_INPUT}.
+ */
+export function readText(file: string, kind: TextKind): string | undefined {
+  try {
+    return readTextFile(file, kind);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    process.stderr.write(`Unreadable file; nothing ran.\n${error.message}\n`);
+    return undefined;
+  }
 }
 
 /** Repeated `--set path=value` options: fields of the scenario to change for this run. */

@@ -7,12 +7,12 @@
  * Progress and wall-clock figures go to stderr so that stdout, like the report, is identical for the same
  * seed, and with --json is JSON only.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, runDrill, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, readTextFile, runDrill, writeEvidence, type DrillReport } from "../engine";
 import { ensureReportPageBuilt } from "../host/build";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
@@ -88,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.evidence) {
     try {
-      await writeBundle(options.evidence, readFileSync(options.file, "utf8"), report, auditDir!);
+      await writeBundle(options.evidence, readTextFile(options.file, "scenario"), report, auditDir!);
     } finally {
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     }

@@ -5,10 +5,10 @@
  * be imported to stderr as `file:line:column: field: message`. Exit codes: 0 imported, warnings or not;
  * 2 bad arguments, or a config that cannot become a scenario (problems printed, nothing written).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatProblems, IMPORTERS, parseRegionRule } from "../engine";
-import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, UsageError } from "./args";
+import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, readText, UsageError } from "./args";
 
 const USAGE = "usage: failover-lab import litellm|portkey|envoy CONFIG --region MATCH=region:JURISDICTION:Location [--region …] [--out SCENARIO.yaml]";
 const HELP = `${USAGE}
@@ -48,13 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }, USAGE);
   if (!args) return EXIT_INVALID_INPUT;
 
-  let text: string;
-  try {
-    text = readFileSync(args.file, "utf8");
-  } catch (error) {
-    process.stderr.write(`${args.file}:1:1: cannot read the file: ${(error as Error).message}\n`);
-    return EXIT_INVALID_INPUT;
-  }
+  const text = readText(args.file, "config");
+  if (text === undefined) return EXIT_INVALID_INPUT;
   const result = args.importer(text, args.file, args.rules);
   if (!result.ok) {
     process.stderr.write(`Cannot import; nothing written.\n${formatProblems(result.problems)}\n`);

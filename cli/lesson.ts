@@ -11,7 +11,7 @@
  *
  * Lessons name scenarios of the library (`--scenarios DIR`, the project's scenarios/ by default).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { classSummary, classSummaryHtml, formatProblems, parseLesson, scorecardHtml, scorecardSchema, type Lesson, type Scorecard } from "../engine";
@@ -19,7 +19,7 @@ import { LabController } from "../engine/lab/controller";
 import { choiceProblems } from "../engine/lab/lesson";
 import { playLesson, type LessonAnswers } from "../engine/lab/lessonPlayer";
 import { scenarioFolder } from "../host/scenarioLibrary";
-import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, runIfScript, UsageError } from "./args";
+import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, readText, runIfScript, UsageError } from "./args";
 
 const USAGE = "usage: failover-lab lesson check LESSON.yaml… | lesson play LESSON.yaml [--answers FILE] [--json] [--html FILE] | lesson merge CARD.json… [--json] [--html FILE]   [--scenarios DIR]";
 const SCENARIOS_OPTION = "  --scenarios DIR   the scenario library the lessons name (default: the project's scenarios/)";
@@ -64,8 +64,6 @@ ${OUTPUT_OPTIONS}
 exit codes: 0 merged; 2 a file that is not a scorecard (named), nothing merged; 3 internal error`,
 };
 const DEFAULT_SCENARIOS = join(import.meta.dirname, "..", "scenarios");
-/** Larger lesson or scorecard files are refused unread: a lesson is a few kB, a scorecard a few dozen. */
-const MAX_FILE_BYTES = 2_000_000;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
@@ -103,18 +101,6 @@ function parseCommandLine(argv: readonly string[]) {
   return { command, files: positionals.map((f) => resolve(f)), answers: values.answers && resolve(values.answers), json: values.json, html: values.html && resolve(values.html), scenarios: resolve(values.scenarios ?? DEFAULT_SCENARIOS) } as const;
 }
 
-/** The file's text, or undefined once why not is printed: missing, a directory, a special file or too large. */
-function readText(file: string, what: string): string | undefined {
-  try {
-    const buffer = readFileSync(file);
-    if (buffer.length > MAX_FILE_BYTES) throw new Error(`it is ${buffer.length.toLocaleString("en")} bytes; a ${what} is at most ${MAX_FILE_BYTES.toLocaleString("en")}`);
-    return buffer.toString("utf8");
-  } catch (error) {
-    process.stderr.write(`${file}: cannot read the ${what}: ${(error as Error).message}\n`);
-    return undefined;
-  }
-}
-
 /** The lesson, with every scenario it names found in the library; else undefined, the problems printed by line and field. */
 function readLesson(file: string, scenarios: string): Lesson | undefined {
   const text = readText(file, "lesson");
@@ -134,7 +120,7 @@ function readLesson(file: string, scenarios: string): Lesson | undefined {
 }
 
 function controllerFor(file: string, scenarios: string): LabController {
-  return new LabController({ scenarios: scenarioFolder(scenarios), lessons: scenarioFolder(dirname(file)), wallNow: () => 0, waitWallMs: async () => undefined });
+  return new LabController({ scenarios: scenarioFolder(scenarios), lessons: scenarioFolder(dirname(file), "lesson"), wallNow: () => 0, waitWallMs: async () => undefined });
 }
 
 async function play(file: string, scenarios: string, answers: LessonAnswers, onStep?: (title: string) => void): Promise<Scorecard> {
@@ -168,7 +154,7 @@ async function check(file: string, lesson: Lesson, scenarios: string): Promise<b
 }
 
 function readAnswers(file: string): LessonAnswers | undefined {
-  const text = readText(file, "answers file");
+  const text = readText(file, "answers");
   if (text === undefined) return undefined;
   try {
     const data = JSON.parse(text) as unknown;

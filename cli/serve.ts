@@ -8,10 +8,9 @@
  * Exit codes: 0 stopped by a signal; 2 invalid input (arguments, scenario, a port in use), nothing ran;
  * 3 internal error.
  */
-import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { needsRealTime } from "../engine";
+import { needsRealTime, readTextFile } from "../engine";
 import { LabController, type ClosedRun } from "../engine/lab/controller";
 import { MAX_SPEED, MIN_SPEED } from "../engine/lab/contract";
 import { newServeDir } from "../host/installation";
@@ -64,7 +63,7 @@ export async function main(argv: readonly string[], stopped: Promise<string> = u
     return EXIT_INVALID_INPUT;
   }
   controller.subscribe((message) => message.type === "error" && process.stderr.write(`${message.message}\n`));
-  await controller.open(options.seed === undefined ? scenario : { ...scenario, seed: options.seed }, readFileSync(options.file, "utf8"), basename(options.file));
+  await controller.open(options.seed === undefined ? scenario : { ...scenario, seed: options.seed }, readTextFile(options.file, "scenario"), basename(options.file));
   await controller.execute("setSpeed", { speed: options.speed });
   await controller.execute("play", {});
 

@@ -70,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const controller = new LabController({
     scenarios: scenarioFolder(join(root, "scenarios")),
-    lessons: scenarioFolder(join(root, "lessons")),
+    lessons: scenarioFolder(join(root, "lessons"), "lesson"),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     evidence: {

@@ -3,8 +3,7 @@
  * each with the run's JSON line. The parent validated the scenario under every combination before forking, so
  * a failure here is an internal error, reported back as a message rather than a dead process.
  */
-import { readFileSync } from "node:fs";
-import { applyOverrides, runDrill, sweepLineOf, type SweepLine, type SweepRun } from "../engine";
+import { applyOverrides, readTextFile, runDrill, sweepLineOf, type SweepLine, type SweepRun } from "../engine";
 
 /** A run to do: the scenario file (absolute), its name as typed on the command line, and the run. */
 export interface WorkerTask {
@@ -18,7 +17,7 @@ export type WorkerReply = { readonly line: SweepLine } | { readonly error: strin
 const texts = new Map<string, string>();
 
 async function runTask({ file, label, run }: WorkerTask): Promise<SweepLine> {
-  const text = texts.get(file) ?? readFileSync(file, "utf8");
+  const text = texts.get(file) ?? readTextFile(file, "scenario");
   texts.set(file, text);
   const parsed = applyOverrides(text, file, run.overrides);
   if (!parsed.ok) throw new Error(parsed.problems.join("; "));

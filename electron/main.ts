@@ -60,7 +60,7 @@ function createController(): LabController {
   if (nativeBinding === undefined) process.stderr.write(`Failover Lab: no Electron build of better-sqlite3 at ${paths.nativeBinding}; run \`node scripts/electron-native.mjs\`.\n`);
   return new LabController({
     scenarios: scenarioFolder(paths.scenarios),
-    lessons: scenarioFolder(paths.lessons),
+    lessons: scenarioFolder(paths.lessons, "lesson"),
     wallNow: () => performance.now(),
     waitWallMs: (ms) => sleep(ms),
     nativeBinding,

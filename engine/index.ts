@@ -22,6 +22,7 @@ export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
 export { REPORT_PAGE_FILES, useReportPageBuild } from "./report/page";
 export { reviewAudit, reviewScope, type AuditReview, type ResidencyViolation } from "./report/auditReview";
 export { loadScenarioFile, parseScenario, formatProblems, ScenarioError, type ScenarioProblem } from "./scenario/load";
+export { readTextFile, type TextKind } from "./textFile";
 export { scenarioJsonSchema, scenarioJsonSchemaText } from "./scenario/jsonSchema";
 export { scenarioSchema, SCENARIO_REVISION, METRICS, type Scenario, type ScenarioInput, type Fault, type MetricName } from "./scenario/schema";
 export { parseChatRequest, type ChatOutcome, type ChatSink, type ChatMeta, type ChatError, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from "./chat";

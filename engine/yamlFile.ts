@@ -1,26 +1,14 @@
 /**
- * Reads a YAML file of one of the lab's formats (scenarios, lessons): YAML syntax first, then the format's zod
- * schema, with every problem located by file, line, column and field so a person can fix it in their editor.
+ * Reads a YAML file of one of the lab's formats (scenarios, lessons): the text within its kind's caps
+ * (engine/textFile.ts, engine/yamlDocument.ts), YAML syntax, then the format's zod schema, with every problem
+ * located by file, line, column and field so a person can fix it in their editor.
  * One implementation for every format, so each gets the same quality of errors.
  */
-import { readFileSync } from "node:fs";
-import {
-  isAlias,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  visit,
-  type Document,
-  type Node,
-  type Pair,
-  type Scalar,
-  type YAMLError,
-  type YAMLMap,
-} from "yaml";
+import { isAlias, isMap, isNode, isScalar, isSeq, visit, type Document, type Node, type Pair, type Scalar, type YAMLError, type YAMLMap } from "yaml";
 import { z } from "zod";
+import { capProblems, FileProblemsError, type FileProblem } from "./fileProblems";
+import { readTextFile, type TextKind } from "./textFile";
+import { parseYamlText } from "./yamlDocument";
 
 /** What {@link parseYamlFile} needs to know of a format; its name and top keys only word the messages. */
 export interface YamlFormat<T> {
@@ -31,29 +19,8 @@ export interface YamlFormat<T> {
   /** The first few top-level keys, shown as an example when the document is not a mapping. */
   readonly topKeys: readonly string[];
   readonly schema: z.ZodType<T>;
-}
-
-/** One thing wrong with a file. `line` and `column` are 1-based and always point inside the file. */
-export interface FileProblem {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  /** Dotted path with [i] for list items, e.g. `topology.callers[0].rate_per_s`; "" for the whole document or YAML syntax. */
-  readonly field: string;
-  readonly message: string;
-}
-
-/** Thrown by {@link loadYamlFile}; `problems` is never empty and its message is {@link formatProblems} of them. */
-export class FileProblemsError extends Error {
-  constructor(readonly problems: readonly FileProblem[]) {
-    super(formatProblems(problems));
-    this.name = "FileProblemsError";
-  }
-}
-
-/** One line per problem, `file:line:column: field: message`; the `field: ` part is left out when the field is "". */
-export function formatProblems(problems: readonly FileProblem[]): string {
-  return problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ""}${p.message}`).join("\n");
+  /** Which caps of engine/textFile.ts the file is held to. */
+  readonly kind: TextKind;
 }
 
 /** A valid value with the schema's defaults filled in, or at least one problem, sorted by position in the file. */
@@ -64,14 +31,14 @@ type PathKey = string | number;
 
 /** Parses and validates text of `format`; `file` only labels the problems. Never throws, whatever the text. */
 export function parseYamlFile<T>(text: string, file: string, format: YamlFormat<T>): YamlFileResult<T> {
-  const lineCounter = new LineCounter();
-  // logLevel "error": yaml would otherwise print its own warnings to stderr; this function reports them instead.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+  const parsed = parseYamlText(text, file, format.kind);
+  if (!parsed.ok) return failure(parsed.problems);
+  const { doc, lineCounter } = parsed;
   const at: Locate = (offset, field, message) => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col, field, message };
   };
-  const syntax = yamlProblems(doc, format, at);
+  const syntax = [...yamlProblems(doc, format, at), ...parsed.duplicates];
   if (syntax.length > 0) return failure(syntax);
   const data = toData(doc, at);
   if (!data.ok) return failure([data.problem]);
@@ -83,21 +50,15 @@ export function parseYamlFile<T>(text: string, file: string, format: YamlFormat<
   return failure(firstRound(result.error.issues).flatMap((issue) => locateIssue(doc, issue, at)));
 }
 
-/** Reads and validates a file of `format`; throws a {@link FileProblemsError} naming the file when it cannot, unreadable files included. */
+/** Reads (engine/textFile.ts) and validates a file of `format`; throws a {@link FileProblemsError} naming the file when it cannot, unreadable files included. */
 export function loadYamlFile<T>(path: string, format: YamlFormat<T>): T {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new FileProblemsError([{ file: path, line: 1, column: 1, field: "", message: `cannot read the file: ${(error as Error).message}` }]);
-  }
-  const result = parseYamlFile(text, path, format);
+  const result = parseYamlFile(readTextFile(path, format.kind), path, format);
   if (!result.ok) throw new FileProblemsError(result.problems);
   return result.value;
 }
 
 function failure(problems: FileProblem[]): { ok: false; problems: FileProblem[] } {
-  return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return { ok: false, problems: capProblems(problems.sort((a, b) => a.line - b.line || a.column - b.column)) };
 }
 
 /**
@@ -111,30 +72,16 @@ function firstRound(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
 
 /** YAML errors and warnings alike: a warning (e.g. an unknown tag) means the data is not what the author wrote. */
 function yamlProblems(doc: Document.Parsed, format: YamlFormat<unknown>, at: Locate): FileProblem[] {
-  return [...doc.errors, ...doc.warnings].map((e) => at(e.pos[0], "", `YAML: ${yamlMessage(doc, e, format)}`));
+  return [...doc.errors, ...doc.warnings].map((e) => at(e.pos[0], "", `YAML: ${yamlMessage(e, format)}`));
 }
 
-function yamlMessage(doc: Document.Parsed, error: YAMLError, format: YamlFormat<unknown>): string {
+function yamlMessage(error: YAMLError, format: YamlFormat<unknown>): string {
   switch (error.code) {
-    case "DUPLICATE_KEY":
-      return `duplicate key ${received(keyAt(doc, error.pos[0]))}; each key may appear once per mapping`;
     case "MULTIPLE_DOCS":
       return `a ${format.name} file holds one YAML document; this \`---\` starts a second`;
     default:
       return error.message;
   }
-}
-
-function keyAt(doc: Document.Parsed, offset: number): unknown {
-  let key: unknown;
-  visit(doc, {
-    Pair(_, pair) {
-      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return;
-      key = pair.key.value;
-      return visit.BREAK;
-    },
-  });
-  return key;
 }
 
 /**

@@ -1,13 +1,15 @@
 /** The app's scenario library on disk: the `.yaml` and `.yml` files of one folder, sorted by name. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
+import { readTextFile, type TextKind } from "../engine";
 import type { ScenarioLibrary } from "../engine/lab/scenarioLibrary";
 
-export function scenarioFolder(dir: string): ScenarioLibrary & { readonly dir: string } {
+/** A folder of `kind` files (scenarios, or lessons), each read by the one text reader and its caps. */
+export function scenarioFolder(dir: string, kind: Extract<TextKind, "scenario" | "lesson"> = "scenario"): ScenarioLibrary & { readonly dir: string } {
   return {
     dir,
     list: () => readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort(),
-    read: (fileName) => readFileSync(join(dir, fileName), "utf8"),
+    read: (fileName) => readTextFile(join(dir, fileName), kind),
     commandPath: (fileName) => {
       const path = join(dir, fileName);
       const fromHere = relative(process.cwd(), path);

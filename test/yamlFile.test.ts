@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { FileProblemsError, formatProblems, loadYamlFile, parseYamlFile, type YamlFormat } from "../engine/yamlFile";
+import { FileProblemsError, formatProblems } from "../engine/fileProblems";
+import { loadYamlFile, parseYamlFile, type YamlFormat } from "../engine/yamlFile";
 
 // A second format as small as can be, so what it proves is the loader's, not the scenario schema's.
 const widgetSchema = z.strictObject({ revision: z.literal(1), size: z.number().int().min(1) });
-const WIDGET: YamlFormat<z.infer<typeof widgetSchema>> = { name: "widget", revision: 1, topKeys: ["revision", "size"], schema: widgetSchema };
+const WIDGET: YamlFormat<z.infer<typeof widgetSchema>> = { name: "widget", revision: 1, topKeys: ["revision", "size"], schema: widgetSchema, kind: "scenario" };
 
 function problemsOf(text: string) {
   const result = parseYamlFile(text, "w.yaml", WIDGET);

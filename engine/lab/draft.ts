@@ -3,11 +3,13 @@
  * problems by field, found by writing it into its text (comments and order kept, `engine/scenario/edit/`) and
  * loading that as any scenario file is loaded, so the editor shows exactly what *Apply* would refuse.
  */
-import { isMap, parseDocument } from "yaml";
+import { isMap } from "yaml";
 import { connectEntities, disconnectEntities } from "../scenario/edit/connect";
 import { addCallers, addModel, addProvider, addRegion, removeEntity, renameEntity, type ScenarioDraft } from "../scenario/edit/ops";
 import { patchScenarioText } from "../scenario/edit/patch";
+import { formatProblems } from "../fileProblems";
 import { parseScenario, type ParseResult } from "../scenario/load";
+import { parseYamlText, yamlTextProblem } from "../yamlDocument";
 import type { DraftOp, DraftView, ScenarioDraftValue, ScenarioProblemView } from "./contract";
 
 /** What *New* starts from: the sections every scenario needs, with nothing in the topology yet. */
@@ -33,8 +35,11 @@ const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** The file's text as a draft; throws, saying why, when the text is not a YAML mapping. */
 export function openDraftText(text: string, fileName: string): DraftView {
-  const doc = parseDocument(text, { uniqueKeys: true, logLevel: "error" });
-  if (doc.errors.length > 0) throw new Error(`${fileName} is not valid YAML: ${doc.errors[0]!.message}`);
+  const parsed = parseYamlText(text, fileName, "scenario");
+  if (!parsed.ok) throw new Error(formatProblems(parsed.problems));
+  const { doc } = parsed;
+  const invalid = doc.errors[0] ?? parsed.duplicates[0];
+  if (invalid) throw new Error(`${fileName} is not valid YAML: ${invalid.message}`);
   if (!isMap(doc.contents)) throw new Error(`${fileName} is not a scenario: its top level is not a mapping`);
   const draft = doc.toJS() as ScenarioDraftValue;
   return { fileName, baseText: text, draft, problems: draftProblems(text, draft, fileName) };
@@ -42,6 +47,9 @@ export function openDraftText(text: string, fileName: string): DraftView {
 
 /** The draft written into its text and loaded, or why it would not load. */
 export function loadDraft(baseText: string, draft: ScenarioDraftValue, fileName: string): { text: string; parsed: ParseResult } {
+  // The base text comes back from the app with each edit, so it is held to a scenario's caps before it is parsed again.
+  const refused = yamlTextProblem(baseText, fileName, "scenario");
+  if (refused) return { text: baseText, parsed: { ok: false, problems: [refused] } };
   const text = patchScenarioText(baseText, draft);
   return { text, parsed: parseScenario(text, fileName) };
 }

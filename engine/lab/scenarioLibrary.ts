@@ -3,6 +3,7 @@
  * project's `scenarios/` folder, see `host/scenarioLibrary.ts`); the engine parses and validates them.
  */
 import { basename } from "node:path";
+import { FileProblemsError, type FileProblem } from "../fileProblems";
 import { parseScenario } from "../scenario/load";
 import type { Scenario } from "../scenario/schema";
 import type { CommandInputs, ScenarioListing, ScenarioProblemView } from "./contract";
@@ -10,7 +11,7 @@ import type { CommandInputs, ScenarioListing, ScenarioProblemView } from "./cont
 export interface ScenarioLibrary {
   /** File names of the library's scenario files (`.yaml`, `.yml`), in the order the app lists them. */
   list(): readonly string[];
-  /** One file's text; throws, saying why, when it cannot be read. */
+  /** One file's text; throws, saying why (a {@link FileProblemsError} from the host's reader, engine/textFile.ts), when it cannot be read. */
   read(fileName: string): string;
   /** The file's path as a command line started where the host was started names it, for commands the app shows. */
   commandPath?(fileName: string): string;
@@ -19,7 +20,13 @@ export interface ScenarioLibrary {
 /** Every file of the library; a broken file stays in the list, so opening it shows its problems rather than hiding it. */
 export function listScenarios(library: ScenarioLibrary): ScenarioListing[] {
   return library.list().map((file) => {
-    const parsed = parseScenario(library.read(file), file);
+    let text: string;
+    try {
+      text = library.read(file);
+    } catch (error) {
+      return { file, name: file, description: `cannot be read: ${unreadable(file, error)[0]!.message}`, valid: false };
+    }
+    const parsed = parseScenario(text, file);
     return parsed.ok
       ? { file, name: parsed.scenario.name, description: parsed.scenario.description, valid: true }
       : { file, name: file, description: `does not validate: ${parsed.problems[0]!.message}`, valid: false };
@@ -40,7 +47,7 @@ export function openScenario(library: ScenarioLibrary, input: CommandInputs["loa
     try {
       text = library.read(input.name);
     } catch (error) {
-      return { ok: false, problems: [{ file: input.name, line: 1, column: 1, field: "", message: `cannot read the file: ${(error as Error).message}` }], text: "" };
+      return { ok: false, problems: unreadable(input.name, error), text: "" };
     }
   } else {
     fileName = basename(input.fileName);
@@ -48,4 +55,10 @@ export function openScenario(library: ScenarioLibrary, input: CommandInputs["loa
   }
   const parsed = parseScenario(text, fileName);
   return parsed.ok ? { ok: true, scenario: parsed.scenario, text, fileName } : { ok: false, problems: parsed.problems, text };
+}
+
+/** Why a library file could not be read, labelled with its name in the library rather than the host's path. */
+function unreadable(fileName: string, error: unknown): FileProblem[] {
+  if (error instanceof FileProblemsError) return error.problems.map((problem) => ({ ...problem, file: fileName }));
+  return [{ file: fileName, line: 1, column: 1, field: "", message: `cannot read the file: ${(error as Error).message}` }];
 }

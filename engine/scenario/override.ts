@@ -2,7 +2,8 @@
  * Fields of a scenario set from the command line (`--set director.ttl_s=30`, a sweep's `--vary`): applied to the
  * file's YAML before validation, so a set value meets exactly the checks and defaults a written one does.
  */
-import { parseDocument } from "yaml";
+import { formatProblems } from "../fileProblems";
+import { parseYamlText } from "../yamlDocument";
 import { parseScenario } from "./load";
 import type { Scenario } from "./schema";
 
@@ -43,7 +44,9 @@ export function formatOverride({ path, value }: FieldOverride): string {
  * that every problem is the overrides' doing.
  */
 export function applyOverrides(text: string, file: string, overrides: readonly FieldOverride[]): { ok: true; scenario: Scenario } | { ok: false; problems: string[] } {
-  const doc = parseDocument(text, { logLevel: "error" });
+  const parsed = parseYamlText(text, file, "scenario");
+  if (!parsed.ok) return { ok: false, problems: parsed.problems.map((problem) => formatProblems([problem])) };
+  const { doc } = parsed;
   for (const override of overrides) {
     try {
       doc.setIn(override.path.split(".").map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment)), override.value);

@@ -60,11 +60,16 @@ describe("the browser-mode host under issue 18's probes", () => {
       ok: false,
       error: "invalid loadScenario payload: text: the file is 2.5 million characters; the app opens files of at most 1 MB",
     });
-    // 900,000 × "€" is 2.7 MB on the wire but under the character limit: the scenario parser says what it is.
+    // 900,000 × "€" is 2.7 MB on the wire but under the character limit: the scenario reader refuses it by its size in UTF-8.
     expect(await send(socket, 2, "loadScenario", { source: "text", fileName: "euro.yaml", text: "€".repeat(900_000) })).toMatchObject({
       ok: true,
-      result: { ok: false, problems: [expect.objectContaining({ file: "euro.yaml", line: 1, message: expect.stringContaining("a scenario must be a mapping") })] },
+      result: { ok: false, problems: [expect.objectContaining({ file: "euro.yaml", line: 1, message: "the file is 2,700,000 bytes; a scenario is at most 0.5 MiB (524,288 bytes)" })] },
     });
+    // 40,000 unknown keys: a linear duplicate check and a cap on the problems listed, not a frozen host.
+    const manyKeys = `revision: 1\n${Array.from({ length: 40_000 }, (_, i) => `unknown_key_${i}: ${i}`).join("\n")}\n`;
+    const refused = await send(socket, 3, "loadScenario", { source: "text", fileName: "keys.yaml", text: manyKeys });
+    expect(refused).toMatchObject({ ok: true, result: { ok: false } });
+    expect((refused as { result: { problems: unknown[] } }).result.problems.length).toBeLessThanOrEqual(100);
     // 3. A null payload is refused, not read as {}.
     expect(await send(socket, 4, "play", null)).toEqual({ ok: false, error: expect.stringMatching(/^invalid play payload/) });
     // A message over the host's limit closes that socket alone.

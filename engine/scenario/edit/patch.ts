@@ -57,7 +57,8 @@ export function rewriteScenarioText(text: string, draft: unknown): string {
 function parseKeeping(text: string): Document.Parsed {
   const scalars = new WeakMap<Scalar, { value: unknown; source: string }>();
   const padded = new WeakMap<YAMLMap | YAMLSeq, boolean>();
-  const doc = parseDocument(text, { customTags: (tags) => keepingTags(tags, scalars, padded), logLevel: "error" });
+  // uniqueKeys off: yaml's check is quadratic in a mapping's keys, and the patched text is loaded next, which reports a repeated key in linear time.
+  const doc = parseDocument(text, { customTags: (tags) => keepingTags(tags, scalars, padded), uniqueKeys: false, logLevel: "error" });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw new Error(`the scenario text is not valid YAML: ${problem.message}`);
   if (!isMap(doc.contents)) throw new Error("the scenario text is not a YAML mapping");
