@@ -113,13 +113,13 @@ export default {
     {
       name: "electron-documented-host-files",
       comment:
-        "electron/ shares with browser mode only the host modules the architecture names (CSP, installation, OpenAI endpoint, " +
+        "electron/ shares with browser mode only the host modules the architecture names (CSP, static files, installation, OpenAI endpoint, " +
         "scenario library); anything else of host/ is browser mode's own. docs/ARCHITECTURE.md, `electron/` row.",
       severity: "error",
       from: { path: "^electron/" },
       to: {
         path: "^(host|renderer|cli|bench)/",
-        pathNot: "^host/(security|installation|openaiServer|scenarioLibrary)\\.ts$",
+        pathNot: "^host/(security|staticFiles|installation|openaiServer|scenarioLibrary)\\.ts$",
       },
     },
     {

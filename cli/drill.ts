@@ -1,5 +1,5 @@
 /**
- * `failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json]` (also `npm run drill --`)
+ * `failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json] [--allow-large]` (also `npm run drill --`)
  *
  * Runs a scenario headless in virtual time and prints the four questions answered. `--evidence DIR` also
  * writes a signed evidence bundle that `failover-lab verify DIR` re-checks offline. Exit codes: 0 every
@@ -11,14 +11,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { SingleBar } from "cli-progress";
-import { addPdf, ENGINE_VERSION, formatSummary, needsRealTime, readTextFile, runDrill, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, MAX_REQUESTS_PER_RUN, describeCost, drillPassed, ENGINE_VERSION, estimateRun, formatSummary, needsRealTime, readTextFile, refusalOf, runDrill, writeEvidence, type DrillReport } from "../engine";
 import { ensureReportPageBuilt } from "../host/build";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
 import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, onePositional, parseOverrides, parseSeed, readCommandLine, readScenario, runIfScript } from "./args";
+import { startProgress } from "./progress";
 
-const USAGE = "usage: failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json]";
+const USAGE = "usage: failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json] [--allow-large]";
 const HELP = `${USAGE}
 
 Runs a scenario headless in virtual time and answers the four questions: how fast failover was, whether
@@ -30,8 +30,10 @@ policy held, what happened to requests in flight, whether the audit log is intac
   --out DIR         also writes report.json and the audit stores (SQLite) to DIR; DIR/audit must not exist
   --evidence DIR    also writes a signed evidence bundle to DIR (empty or new), for failover-lab verify
   --json            prints the report as JSON instead of the summary; nothing else goes to stdout
+  --allow-large     runs a scenario expected to send over ${MAX_REQUESTS_PER_RUN.toLocaleString("en-US")} requests, refused without it
 
-exit codes: 0 every expectation holds; 1 an expectation failed; 2 invalid input, nothing ran; 3 internal error`;
+exit codes: 0 every expectation holds; 1 an expectation failed, or no request ran (every expectation vacuous);
+2 invalid input or a run over the bound, nothing ran; 3 internal error`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (helpRequested(argv, HELP)) return EXIT_OK;
@@ -44,6 +46,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${realServers}: a drill runs in virtual time; play the scenario with failover-lab serve or in the app. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
   }
+  const cost = estimateRun(scenario);
+  const refusal = options.allowLarge ? undefined : refusalOf(cost, options.file, "--allow-large");
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  process.stderr.write(`expected ${describeCost(cost)}\n`);
   if (options.evidence && existsSync(options.evidence) && !(statSync(options.evidence).isDirectory() && readdirSync(options.evidence).length === 0)) {
     process.stderr.write(`${options.evidence} is not an empty directory; an evidence bundle needs a directory of its own. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
@@ -64,18 +73,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
-  const bar = process.stderr.isTTY
-    ? new SingleBar({ format: "virtual time {bar} {value}/{total} s · {eta_formatted} left", stream: process.stderr, hideCursor: true })
-    : undefined;
-  bar?.start(scenario.duration_s, 0);
+  const progress = startProgress("drill", scenario.duration_s, "virtual s");
   const started = performance.now();
   const report = await runDrill(scenario, {
     ...(auditDir === undefined ? {} : { auditDir }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    onProgress: (now) => bar?.update(Math.floor(now / 1000)),
+    onProgress: (now) => progress.update(Math.floor(now / 1000)),
   });
-  bar?.update(scenario.duration_s);
-  bar?.stop();
+  progress.update(scenario.duration_s);
+  progress.stop();
   const wallS = (performance.now() - started) / 1000;
   process.stderr.write(
     `ran ${report.totals.requests.toLocaleString("en-US")} requests in ${wallS.toFixed(1)} s wall clock ` +
@@ -94,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
   process.stdout.write(options.json ? json : `${formatSummary(report)}\n`);
-  return report.passed ? EXIT_OK : EXIT_FAILED;
+  return drillPassed(report) ? EXIT_OK : EXIT_FAILED;
 }
 
 async function writeBundle(dir: string, scenarioText: string, report: DrillReport, auditDir: string): Promise<void> {
@@ -112,11 +118,18 @@ function parseCommandLine(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { seed: { type: "string" }, set: { type: "string", multiple: true }, out: { type: "string" }, evidence: { type: "string" }, json: { type: "boolean", default: false } },
+    options: {
+      seed: { type: "string" },
+      set: { type: "string", multiple: true },
+      out: { type: "string" },
+      evidence: { type: "string" },
+      json: { type: "boolean", default: false },
+      "allow-large": { type: "boolean", default: false },
+    },
   });
   const file = onePositional(positionals);
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
-  return { file: resolve(file), seed: parseSeed(values.seed), overrides: parseOverrides(values.set), out: path(values.out), evidence: path(values.evidence), json: values.json };
+  return { file: resolve(file), seed: parseSeed(values.seed), overrides: parseOverrides(values.set), out: path(values.out), evidence: path(values.evidence), json: values.json, allowLarge: values["allow-large"] };
 }
 
 await runIfScript(import.meta.url, "drill", main);

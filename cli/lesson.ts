@@ -14,15 +14,35 @@
 import { writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { classSummary, classSummaryHtml, formatProblems, parseLesson, scorecardHtml, scorecardSchema, type Lesson, type Scorecard } from "../engine";
+import {
+  classSummary,
+  classSummaryHtml,
+  describeCost,
+  estimateRun,
+  estimateRuns,
+  formatProblems,
+  loadScenarioFile,
+  MAX_REQUESTS_PER_RUN,
+  parseLesson,
+  refusalOf,
+  ScenarioError,
+  scorecardHtml,
+  scorecardSchema,
+  type Lesson,
+  type RunCost,
+  type Scorecard,
+} from "../engine";
 import { LabController } from "../engine/lab/controller";
 import { choiceProblems } from "../engine/lab/lesson";
 import { playLesson, type LessonAnswers } from "../engine/lab/lessonPlayer";
 import { scenarioFolder } from "../host/scenarioLibrary";
 import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, readText, runIfScript, UsageError } from "./args";
+import { startProgress, type Progress } from "./progress";
 
-const USAGE = "usage: failover-lab lesson check LESSON.yaml… | lesson play LESSON.yaml [--answers FILE] [--json] [--html FILE] | lesson merge CARD.json… [--json] [--html FILE]   [--scenarios DIR]";
-const SCENARIOS_OPTION = "  --scenarios DIR   the scenario library the lessons name (default: the project's scenarios/)";
+const USAGE =
+  "usage: failover-lab lesson check LESSON.yaml… | lesson play LESSON.yaml [--answers FILE] [--json] [--html FILE] | lesson merge CARD.json… [--json] [--html FILE]   [--scenarios DIR] [--allow-large]";
+const SCENARIOS_OPTION = `  --scenarios DIR   the scenario library the lessons name (default: the project's scenarios/)
+  --allow-large     plays a step whose scenario is expected to send over ${MAX_REQUESTS_PER_RUN.toLocaleString("en-US")} requests, refused without it`;
 const OUTPUT_OPTIONS = `  --json            prints it as JSON instead of text; nothing else goes to stdout
   --html FILE       also writes it as a self-contained HTML page`;
 const HELP = {
@@ -74,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let failed = false;
   for (const file of options.files) {
     const lesson = readLesson(file, options.scenarios);
-    if (!lesson) return EXIT_INVALID_INPUT;
+    if (!lesson || !withinBound(file, lesson, options)) return EXIT_INVALID_INPUT;
     if (options.command === "check") failed = !(await check(file, lesson, options.scenarios)) || failed;
     else {
       const answers = options.answers === undefined ? {} : readAnswers(options.answers);
@@ -93,12 +113,18 @@ function parseCommandLine(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { answers: { type: "string" }, json: { type: "boolean", default: false }, html: { type: "string" }, scenarios: { type: "string" } },
+    options: {
+      answers: { type: "string" },
+      json: { type: "boolean", default: false },
+      html: { type: "string" },
+      scenarios: { type: "string" },
+      "allow-large": { type: "boolean", default: false },
+    },
   });
   if (positionals.length === 0) throw new UsageError(`lesson ${command} needs at least one file`);
   if (command === "play" && positionals.length !== 1) throw new UsageError("lesson play takes one lesson file");
   if (command !== "play" && values.answers !== undefined) throw new UsageError("--answers is for lesson play");
-  return { command, files: positionals.map((f) => resolve(f)), answers: values.answers && resolve(values.answers), json: values.json, html: values.html && resolve(values.html), scenarios: resolve(values.scenarios ?? DEFAULT_SCENARIOS) } as const;
+  return { command, files: positionals.map((f) => resolve(f)), answers: values.answers && resolve(values.answers), json: values.json, html: values.html && resolve(values.html), scenarios: resolve(values.scenarios ?? DEFAULT_SCENARIOS), allowLarge: values["allow-large"] } as const;
 }
 
 /** The lesson, with every scenario it names found in the library; else undefined, the problems printed by line and field. */
@@ -119,15 +145,47 @@ function readLesson(file: string, scenarios: string): Lesson | undefined {
   return parsed.value;
 }
 
+/**
+ * Prints the lesson's expected cost, each step that starts a run costed as its scenario is written (to its end, so
+ * an estimate errs long; choices aside); false once a step over the bound is refused, without --allow-large.
+ */
+function withinBound(file: string, lesson: Lesson, options: { scenarios: string; allowLarge: boolean }): boolean {
+  const costs: RunCost[] = [];
+  for (const [i, step] of lesson.steps.entries()) {
+    let cost: RunCost;
+    try {
+      cost = estimateRun(step.inline_scenario ?? (step.scenario === undefined ? undefined : loadScenarioFile(join(options.scenarios, step.scenario))) ?? { duration_s: 0, topology: { callers: [] }, faults: [] });
+    } catch (error) {
+      // The play names an invalid library scenario with its step; costing it is not this check's business.
+      if (error instanceof ScenarioError) continue;
+      throw error;
+    }
+    const refusal = options.allowLarge ? undefined : refusalOf(cost, `${file}: steps[${i}] (${step.id})`, "--allow-large");
+    if (refusal) {
+      process.stderr.write(`${refusal}\n`);
+      return false;
+    }
+    costs.push(cost);
+  }
+  process.stderr.write(`${basename(file)}: expected ${describeCost(estimateRuns(costs))}\n`);
+  return true;
+}
+
 function controllerFor(file: string, scenarios: string): LabController {
   return new LabController({ scenarios: scenarioFolder(scenarios), lessons: scenarioFolder(dirname(file), "lesson"), wallNow: () => 0, waitWallMs: async () => undefined });
 }
 
 async function play(file: string, scenarios: string, answers: LessonAnswers, onStep?: (title: string) => void): Promise<Scorecard> {
   const controller = controllerFor(file, scenarios);
+  let progress: Progress | undefined;
   try {
-    return await playLesson(controller, basename(file), answers, (step) => onStep?.(step.title));
+    return await playLesson(controller, basename(file), answers, (step, index, steps) => {
+      progress ??= startProgress(`lesson ${basename(file)}`, steps, "steps");
+      progress.update(index);
+      onStep?.(step.title);
+    });
   } finally {
+    progress?.stop();
     await controller.close();
   }
 }
@@ -138,7 +196,8 @@ async function check(file: string, lesson: Lesson, scenarios: string): Promise<b
   const started = performance.now();
   let card: Scorecard;
   try {
-    card = await play(file, scenarios, {}, (title) => process.stderr.write(`  ${basename(file)}: ${title}\n`));
+    // A terminal shows the progress bar instead of a line per step.
+    card = await play(file, scenarios, {}, process.stderr.isTTY ? undefined : (title) => process.stderr.write(`  ${basename(file)}: ${title}\n`));
   } catch (error) {
     process.stdout.write(`FAIL ${file}\n  ${(error as Error).message}\n`);
     return false;

@@ -1,5 +1,5 @@
 /**
- * `failover-lab sweep <scenario.yaml> --seeds A..B [--vary path=v1,v2,…]… [--jobs N] [--shard i/n] [--out FILE.jsonl] [--json] [--html FILE]`
+ * `failover-lab sweep <scenario.yaml> --seeds A..B [--vary path=v1,v2,…]… [--jobs N] [--shard i/n] [--out FILE.jsonl] [--json] [--html FILE] [--allow-large]`
  * `failover-lab sweep merge <A.jsonl> <B.jsonl>… [--json] [--html FILE]`
  *
  * Runs one drill per seed and combination of varied values across worker processes and prints the aggregate:
@@ -14,9 +14,12 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { SingleBar } from "cli-progress";
 import {
   ENGINE_VERSION,
+  estimateRun,
+  estimateRuns,
+  MAX_REQUESTS_PER_RUN,
+  MAX_REQUESTS_PER_SWEEP,
   enumerateRuns,
   formatSweep,
   needsRealTime,
@@ -30,14 +33,18 @@ import {
   SweepAggregator,
   SweepLineError,
   sweepLineSchema,
+  sweepRefusal,
+  describeCost,
+  type RunCost,
   type SweepLine,
   type SweepRun,
 } from "../engine";
 import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, readCommandLine, readScenario, runIfScript, UsageError } from "./args";
+import { startProgress } from "./progress";
 import type { WorkerReply, WorkerTask } from "./sweepWorker";
 
 const USAGE = `usage: failover-lab sweep <scenario.yaml> --seeds A..B [--vary path=v1,v2,…]… [--jobs N] [--shard i/n]
-                          [--out FILE.jsonl] [--json] [--html FILE]
+                          [--out FILE.jsonl] [--json] [--html FILE] [--allow-large]
        failover-lab sweep merge <A.jsonl> <B.jsonl>… [--json] [--html FILE]`;
 const HELP = `${USAGE}
 
@@ -55,14 +62,14 @@ failover-lab drill command that replays it. With --vary, per combination of valu
   --out FILE.jsonl      writes one JSON line per run: seed, varied values, metrics, expectations, wall ms
   --json                prints the aggregate as JSON instead of the tables; nothing else goes to stdout
   --html FILE           also writes the aggregate as a self-contained HTML page with an ECDF per metric
+  --allow-large         runs a sweep with a run expected to send over ${MAX_REQUESTS_PER_RUN.toLocaleString("en-US")} requests, or
+                        over ${MAX_REQUESTS_PER_SWEEP.toLocaleString("en-US")} in all, refused without it
 
 merge reads the shards' lines (each checked; a bad line is named by file:line, a run twice is an error)
 and prints exactly the aggregate the unsharded sweep prints.
 
-exit codes: 0 every expectation held in every run; 1 an expectation failed in some run; 2 invalid input,
-nothing ran; 3 internal error`;
-
-const PLAIN_PROGRESS_MS = 5_000;
+exit codes: 0 every expectation held in every run; 1 an expectation failed in some run; 2 invalid input
+or a sweep over the bound, nothing ran; 3 internal error`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (helpRequested(argv, HELP)) return EXIT_OK;
@@ -71,7 +78,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!options) return EXIT_INVALID_INPUT;
   // Every combination is checked before anything runs, so a typo in the last --vary value costs nothing.
   const combinations = new Map(options.runs.map((run) => [JSON.stringify(run.overrides), run.overrides]));
-  for (const overrides of combinations.values()) {
+  const costs = new Map<string, RunCost>();
+  for (const [key, overrides] of combinations) {
     const scenario = readScenario(options.file, overrides);
     if (!scenario) return EXIT_INVALID_INPUT;
     const realServers = needsRealTime(scenario);
@@ -79,17 +87,32 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${realServers}: a sweep runs drills in virtual time. Nothing ran.\n`);
       return EXIT_INVALID_INPUT;
     }
+    costs.set(key, estimateRun(scenario));
   }
-  const out = options.out === undefined ? undefined : openSync(options.out, "w");
+  const runCosts = options.runs.map((run) => costs.get(JSON.stringify(run.overrides))!);
+  const refusal = options.allowLarge ? undefined : sweepRefusal(runCosts, options.file, "--allow-large");
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  process.stderr.write(`expected ${describeCost(estimateRuns(runCosts))} on one job\n`);
+  let out: number | undefined;
+  try {
+    out = options.out === undefined ? undefined : openSync(options.out, "w");
+  } catch (error) {
+    process.stderr.write(`${options.out}: cannot write it: ${(error as Error).message}. Nothing ran.\n`);
+    return EXIT_INVALID_INPUT;
+  }
   const aggregator = new SweepAggregator();
   const started = performance.now();
-  const progress = startProgress(options.runs.length);
+  const progress = startProgress("sweep", options.runs.length, "runs");
+  let done = 0;
   let rss: { workers: number; parentKb: number; workerKb: number };
   try {
     rss = await runAll(options, options.runs, (line) => {
       if (out !== undefined) writeSync(out, `${JSON.stringify(line)}\n`);
       aggregator.add(line);
-      progress.tick();
+      progress.update(++done);
     });
   } finally {
     progress.stop();
@@ -151,29 +174,6 @@ async function runAll(
     for (const worker of workers) if (worker.exitCode === null) worker.kill();
   }
   return { workers: workerCount, parentKb: process.resourceUsage().maxRSS, workerKb };
-}
-
-/** A bar on a terminal; otherwise a line every few seconds, for CI logs. */
-function startProgress(total: number): { tick(): void; stop(): void } {
-  const started = performance.now();
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: "runs {bar} {value}/{total} · {eta_formatted} left", stream: process.stderr, hideCursor: true });
-    bar.start(total, 0);
-    return { tick: () => bar.increment(), stop: () => bar.stop() };
-  }
-  let done = 0;
-  let printed = started;
-  return {
-    tick: () => {
-      done++;
-      const now = performance.now();
-      if (now - printed < PLAIN_PROGRESS_MS && done < total) return;
-      printed = now;
-      const elapsedS = (now - started) / 1000;
-      process.stderr.write(`sweep: ${done}/${total} runs, ${elapsedS.toFixed(0)} s elapsed, about ${((elapsedS / done) * (total - done)).toFixed(0)} s left\n`);
-    },
-    stop: () => undefined,
-  };
 }
 
 async function merge(argv: readonly string[]): Promise<number> {
@@ -254,6 +254,7 @@ function parseCommandLine(argv: readonly string[]) {
       out: { type: "string" },
       json: { type: "boolean", default: false },
       html: { type: "string" },
+      "allow-large": { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing scenario file" : `expected one scenario file, got ${positionals.length}`);
@@ -267,7 +268,7 @@ function parseCommandLine(argv: readonly string[]) {
   });
   if (runs.length === 0) throw new UsageError(`shard ${values.shard} has no runs: there are fewer runs than shards`);
   const label = positionals[0]!;
-  return { file: resolve(label), label, runs, jobs, out: values.out && resolve(values.out), json: values.json, html: values.html && resolve(values.html) };
+  return { file: resolve(label), label, runs, jobs, out: values.out && resolve(values.out), json: values.json, html: values.html && resolve(values.html), allowLarge: values["allow-large"] };
 }
 
 function parseMergeLine(argv: readonly string[]) {

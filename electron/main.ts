@@ -3,7 +3,7 @@
  * behind the IPC channel. Bundled by `scripts/build-electron.mjs` to `dist/electron/main.mjs`, which is
  * what `electron` is started with; the security settings themselves live in `security.ts`.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from "electron";
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from "electron";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,6 +13,7 @@ import { DEFAULT_SCENARIO, LabController } from "../engine/lab/controller";
 import { installationEvidence } from "../host/installation";
 import { startAppGatewayApi, type OpenAiServer } from "../host/openaiServer";
 import { scenarioFolder } from "../host/scenarioLibrary";
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from "./appProtocol";
 import { forwardPushes, registerLabIpc } from "./ipc";
 import { printReportPdf } from "./pdf";
 import { appPaths } from "./paths";
@@ -20,8 +21,6 @@ import { isAllowedRequestUrl, isTrustedRendererUrl, webPreferences, withContentS
 
 // The bundle runs from dist/electron/, two levels below the project root.
 const paths = appPaths(join(import.meta.dirname, "..", ".."));
-const indexUrl = pathToFileURL(paths.indexHtml).href;
-const rendererDirUrl = pathToFileURL(paths.rendererDir).href;
 
 let mainWindow: BrowserWindow | null = null;
 /** Kept apart from the window, whose `webContents` cannot be read once it is destroyed. */
@@ -31,7 +30,7 @@ let mainContentsId: number | null = null;
 function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: "deny" }));
   contents.on("will-navigate", (event) => {
-    if (!isTrustedRendererUrl(event.url, indexUrl)) event.preventDefault();
+    if (!isTrustedRendererUrl(event.url)) event.preventDefault();
   });
   // will-navigate does not cover frames; the app has none, so any frame navigation is foreign.
   contents.on("will-frame-navigate", (event) => {
@@ -41,11 +40,13 @@ function lockDown(contents: WebContents): void {
 }
 
 function secureSession(): void {
+  // The UI's origin, app://lab, served from the built renderer's folder only (electron/appProtocol.ts).
+  protocol.handle(APP_SCHEME, appProtocolHandler(paths.rendererDir));
   const { webRequest } = session.defaultSession;
   webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));
   // Scoped to the app's window: DevTools, when opened, loads its own devtools: pages through this session.
   webRequest.onBeforeRequest((details, callback) =>
-    callback({ cancel: mainContentsId !== null && details.webContentsId === mainContentsId && !isAllowedRequestUrl(details.url, rendererDirUrl) }),
+    callback({ cancel: mainContentsId !== null && details.webContentsId === mainContentsId && !isAllowedRequestUrl(details.url) }),
   );
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -68,6 +69,8 @@ function createController(): LabController {
 }
 
 function createWindow(controller: LabController): void {
+  // The protocol would answer a missing build with a 404 page; say what to do instead.
+  if (!existsSync(paths.indexHtml)) return fail("Failover Lab could not load its UI", `${paths.indexHtml} does not exist.\nBuild it with \`npm start\` or \`npx vite build\`.`);
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -86,7 +89,7 @@ function createWindow(controller: LabController): void {
     mainWindow = null;
     mainContentsId = null;
   });
-  window.loadFile(paths.indexHtml).catch((error: unknown) => fail("Failover Lab could not load its UI", `${String(error)}\nBuild it with \`npm start\` or \`npx vite build\`.`));
+  window.loadURL(APP_INDEX_URL).catch((error: unknown) => fail("Failover Lab could not load its UI", String(error)));
 }
 
 /** The value after `--name` on the command line `npm start` passes on. */
@@ -109,7 +112,7 @@ function start(): void {
     fail("Failover Lab could not start its engine", error instanceof Error ? error.message : String(error));
     return;
   }
-  registerLabIpc(ipcMain, controller, (frame) => frame !== null && isTrustedRendererUrl(frame.url, indexUrl));
+  registerLabIpc(ipcMain, controller, (frame) => frame !== null && isTrustedRendererUrl(frame.url));
   // The same start as browser mode: `npm start -- --scenario FILE` passes the file on, the default otherwise.
   const scenario = argument(process.argv, "--scenario") ?? DEFAULT_SCENARIO;
   controller.execute("loadScenario", { source: "library", name: scenario }).then(
@@ -147,6 +150,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
+  // Only before the app is ready: app:// as a standard, secure scheme, so the page has a real origin.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   app.on("web-contents-created", (_event, contents) => lockDown(contents));
   app.on("second-instance", () => {
     if (mainWindow === null) return;

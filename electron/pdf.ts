@@ -3,6 +3,14 @@
  * needs no separate browser. The report is opened in a hidden window of its own session partition: the
  * app's session carries the strict CSP and request filter of the app's page, which would block the
  * report's inline charts, and the report needs neither preload nor Node.
+ *
+ * It stays on `file:` while the app's window moved to `app://lab` (electron/appProtocol.ts): the report is one
+ * self-contained file the app has just written into the evidence folder, not a file of the built renderer,
+ * and it must run inline scripts that the app's CSP forbids. Serving it through a protocol would mean a second,
+ * laxer handler over the evidence folder for no gain: this window has no preload and so no IPC (which trusts
+ * only app://lab/index.html anyway), its partition has no app: handler, and once `npm run package:fuses` has
+ * turned the GrantFileProtocolExtraPrivileges fuse off (scripts/electron-fuses.mjs), a `file:` page can no
+ * longer fetch other local files.
  */
 import { BrowserWindow } from "electron";
 import { writeFile } from "node:fs/promises";

@@ -4,6 +4,7 @@
  */
 import type { WebPreferences } from "electron";
 import { CONTENT_SECURITY_POLICY } from "../host/security";
+import { APP_INDEX_URL, isAppOrigin } from "./appProtocol";
 
 /**
  * The renderer is an ordinary web page: no Node, its own JS world, Chromium's sandbox. Its only way to
@@ -44,22 +45,20 @@ function withoutFragment(url: string): string | null {
 }
 
 /**
- * True when `url` is the app's own page: the `file:` URL of the built index.html, up to the fragment (a
- * client-side route changes only the fragment). Used both to trust IPC senders and to allow navigation.
+ * True when `url` is the app's own page, `app://lab/index.html`, up to the fragment (a client-side route
+ * changes only the fragment). Used both to trust IPC senders and to allow navigation. A `file:` URL is never
+ * the app: the window does not load from disk, and a local file must not drive the engine.
  */
-export function isTrustedRendererUrl(url: string, indexUrl: string): boolean {
-  const page = withoutFragment(url);
-  return page !== null && page.startsWith("file:") && page === withoutFragment(indexUrl);
+export function isTrustedRendererUrl(url: string): boolean {
+  return withoutFragment(url) === APP_INDEX_URL;
 }
 
 /**
- * True when the renderer may load `url`: a file inside the built renderer directory, or a `data:` image
- * (which the CSP limits to images). Everything else, remote content in particular, is cancelled.
+ * True when the app's window may load `url`: anything of its own origin `app://lab` (the protocol handler
+ * confines the path to the built renderer), or a `data:` image (which the CSP limits to images). Everything
+ * else — remote content, websockets, `file:` — is cancelled.
  */
-export function isAllowedRequestUrl(url: string, rendererDirUrl: string): boolean {
+export function isAllowedRequestUrl(url: string): boolean {
   if (url.startsWith("data:")) return true;
-  if (!URL.canParse(url)) return false;
-  const parsed = new URL(url);
-  const dir = rendererDirUrl.endsWith("/") ? rendererDirUrl : `${rendererDirUrl}/`;
-  return parsed.protocol === "file:" && parsed.href.startsWith(dir);
+  return URL.canParse(url) && isAppOrigin(new URL(url));
 }

@@ -15,7 +15,7 @@ export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./cloc
 export { runDrill, needsRealTime, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
 export { seededRandom, type Random } from "./random";
-export { formatSummary } from "./report/summary";
+export { drillPassed, formatSummary } from "./report/summary";
 export { percentile } from "./stats/percentile";
 export { measureConduct, formatConductTable, type ConductRow } from "./report/conduct";
 export { renderHtmlReport, type HtmlReportOptions } from "./report/html";
@@ -46,6 +46,7 @@ export { lessonSchema, LESSON_REVISION, type Lesson } from "./lesson/schema";
 export { lessonJsonSchemaText } from "./lesson/jsonSchema";
 export { scorecardSchema, scorecardHtml, classSummary, classSummaryHtml, type Scorecard, type QuestionSummary } from "./lesson/scorecard";
 export { applyOverrides, parseOverride, type FieldOverride } from "./scenario/override";
+export { describeCost, estimateRun, estimateRuns, MAX_REQUESTS_PER_RUN, MAX_REQUESTS_PER_SWEEP, refusalOf, sweepRefusal, type RunCost } from "./scenario/cost";
 export { enumerateRuns, parseSeedRange, parseShard, parseVary, runKey, shardRuns, type SweepRun, type VariedField } from "./sweep/runs";
 export { SweepAggregator, SweepLineError, sweepLineOf, sweepLineSchema, type SweepAggregate, type SweepLine } from "./sweep/aggregate";
 export { formatSweep } from "./sweep/format";

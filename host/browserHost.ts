@@ -8,12 +8,11 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, normalize, sep } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { HostMessage, LabBackend } from "../engine/lab/contract";
 import { openableFile } from "../engine";
 import { serveCommand } from "../engine/lab/validation";
-import { CONTENT_SECURITY_POLICY } from "./security";
+import { readStaticFile, STATIC_FILE_HEADERS } from "./staticFiles";
 
 /** A command message from the page: `id` pairs the reply with its call. */
 interface CommandMessage {
@@ -56,16 +55,6 @@ export interface BrowserHost {
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** Where the evidence library's reports are served; the renderer links to `${EVIDENCE_PATH}<bundle>/report.html`. */
 const EVIDENCE_PATH = "/evidence/";
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".json": "application/json",
-  ".woff2": "font/woff2",
-};
-
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? randomBytes(32).toString("base64url");
   const tokenBytes = Buffer.from(token);
@@ -152,24 +141,10 @@ function parseMessage(text: string): CommandMessage | undefined {
 
 async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== "GET" && request.method !== "HEAD") return refuse(response, 405, "method not allowed");
-  const pathname = decodedPath(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
-  if (pathname === undefined) return refuse(response, 400, "the path is not valid percent-encoding");
-  const relative = normalize(pathname === "/" ? "index.html" : pathname.slice(1));
-  if (relative.startsWith("..") || relative.includes(`${sep}..`)) return refuse(response, 404, "not found");
-  let body: Buffer;
-  try {
-    body = await readFile(join(root, relative));
-  } catch {
-    return refuse(response, 404, "not found");
-  }
-  response.writeHead(200, {
-    "Content-Type": TYPES[extname(relative)] ?? "application/octet-stream",
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-  });
-  response.end(request.method === "HEAD" ? undefined : body);
+  const file = await readStaticFile(root, new URL(request.url ?? "/", "http://127.0.0.1").pathname);
+  if (!file.ok) return refuse(response, file.status, file.reason);
+  response.writeHead(200, { "Content-Type": file.contentType, ...STATIC_FILE_HEADERS });
+  response.end(request.method === "HEAD" ? undefined : file.body);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The content security policy of the UI, whichever host serves it: Electron's main process adds it to every
- * response, the browser-mode host sends it with every file, and `renderer/index.html` repeats it in a meta
- * tag for `file:` pages, where Electron may not apply response headers. Inline styles are allowed because
+ * The content security policy of the UI, whichever host serves it: both hosts send it with every file of the
+ * UI (`host/staticFiles.ts`: browser mode's HTTP server and the desktop app's `app://lab` protocol), and
+ * `renderer/index.html` repeats it in a meta tag, so the page carries it however it is opened. Inline styles are allowed because
  * React Flow positions nodes with style attributes; scripts come only from the app's own files.
  */
 export const CONTENT_SECURITY_POLICY = [

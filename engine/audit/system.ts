@@ -293,6 +293,17 @@ export class AuditSystem {
     this.writer.settle();
   }
 
+  /**
+   * Resolves once everything recorded so far is committed in its store (a call's entry in its region's
+   * buffer), without blocking: what a real-time answer waits for before its last byte leaves, so a process
+   * killed after the client has the whole answer has the entry too. Calls finishing together share one
+   * commit (a group commit, {@link AuditWriter.committed}). Virtual time does not move meanwhile only if no
+   * one waits on it; a headless drill never calls it.
+   */
+  committed(): Promise<void> {
+    return this.writer.committed();
+  }
+
   /** Flushes every region that can reach its destination, and commits every store. */
   flushAll(): void {
     if (this.closed) return;

@@ -5,6 +5,10 @@
  * what a read of a store or a high-risk commit needs. Blocking keeps every read API synchronous, and the
  * wait is short: the writer thread does less per entry than the simulation does per request, so it keeps
  * up and has little left to do when asked.
+ *
+ * {@link AuditWriter.committed} is the same wait without blocking, for a thread that must go on serving
+ * meanwhile (the OpenAI endpoint, whose answer's last bytes wait for its entry): it is a group commit, so
+ * the calls that finish while one commit is on its way share the next.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { AuditRecord } from "./AuditLog";
@@ -42,6 +46,13 @@ export class AuditWriter {
   private posted = 0;
   private nextStore = 1;
   private failure: string | undefined;
+  /** The batch of the last commit {@link committed} posted: until the thread has applied it, the next waits. */
+  private commitInFlight = 0;
+  /** The next group commit, joined by every {@link committed} call made while one is in flight. */
+  private nextGroup: Promise<void> | undefined;
+  /** {@link committed}'s callers, with the batch each waits for. */
+  private readonly waiters: { batch: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private watching = false;
 
   /** The process's writer thread, started on first use. */
   static get(): AuditWriter {
@@ -108,6 +119,75 @@ export class AuditWriter {
       stalled = Atomics.wait(this.slots, DONE, done, WAIT_MS) === "timed-out" ? stalled + 1 : 0;
     }
     this.check();
+  }
+
+  /**
+   * Resolves once the writer thread has applied and committed everything appended so far, without blocking
+   * this thread; rejects if the thread has failed. A group commit: while a commit posted here is on its way,
+   * later callers join one more, posted when it is done and carrying everything appended meanwhile, so a
+   * burst of calls costs a few commits rather than one each.
+   */
+  committed(): Promise<void> {
+    try {
+      this.check();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (!this.uncommitted) return this.applied(this.posted);
+    if (Atomics.load(this.slots, DONE) < this.commitInFlight) {
+      this.nextGroup ??= this.applied(this.commitInFlight).then(() => {
+        this.nextGroup = undefined;
+        return this.groupCommit();
+      });
+      return this.nextGroup;
+    }
+    return this.groupCommit();
+  }
+
+  private groupCommit(): Promise<void> {
+    if (this.uncommitted) {
+      this.commit();
+      this.commitInFlight = this.posted;
+    }
+    return this.applied(this.posted);
+  }
+
+  /** Resolves once the writer thread has applied batch `batch`. */
+  private applied(batch: number): Promise<void> {
+    if (Atomics.load(this.slots, DONE) >= batch && Atomics.load(this.slots, FAILED) === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ batch, resolve, reject });
+      if (!this.watching) void this.watch();
+    });
+  }
+
+  /** Wakes {@link committed}'s callers as their batches are applied, waiting on the slot without blocking. */
+  private async watch(): Promise<void> {
+    this.watching = true;
+    let stalled = 0;
+    try {
+      while (this.waiters.length > 0) {
+        const done = Atomics.load(this.slots, DONE);
+        if (Atomics.load(this.slots, FAILED) === 1 || this.failure !== undefined || stalled === STALL_WAITS) {
+          let reason: Error;
+          try {
+            this.check();
+            reason = new Error(`audit writer thread has applied nothing for ${(STALL_WAITS * WAIT_MS) / 1000} s (batch ${done} of ${this.posted} done)`);
+          } catch (error) {
+            reason = error as Error;
+          }
+          for (const waiter of this.waiters.splice(0)) waiter.reject(reason);
+          return;
+        }
+        for (let i = this.waiters.length - 1; i >= 0; i--) if (this.waiters[i]!.batch <= done) this.waiters.splice(i, 1)[0]!.resolve();
+        if (this.waiters.length === 0) return;
+        const wait = Atomics.waitAsync(this.slots, DONE, done, WAIT_MS);
+        const result = wait.async ? await wait.value : wait.value;
+        stalled = result === "timed-out" ? stalled + 1 : 0;
+      }
+    } finally {
+      this.watching = false;
+    }
   }
 
   private check(): void {

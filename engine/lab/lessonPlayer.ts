@@ -15,13 +15,14 @@ export interface LessonAnswers {
 /** Holds each step may meet (its tasks and its pause): more means the run did not move, which is a defect to report, not to loop on. */
 const MAX_HOLDS_PER_STEP = 50;
 
-export async function playLesson(lab: LabBackend, name: string, given: LessonAnswers, onStep?: (step: LessonView["step"], index: number) => void): Promise<Scorecard> {
+/** Plays the lesson `name` on `lab`; `onStep` hears of each step as it starts, with its index and the number of steps. */
+export async function playLesson(lab: LabBackend, name: string, given: LessonAnswers, onStep?: (step: LessonView["step"], index: number, steps: number) => void): Promise<Scorecard> {
   const opened = await lab.execute("openLesson", { name });
   if (!opened.ok) throw new Error(opened.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ""}${p.message}`).join("\n"));
   for (;;) {
     let lesson = await view(lab);
     const step = lesson.step;
-    onStep?.(step, lesson.stepIndex);
+    onStep?.(step, lesson.stepIndex, lesson.steps.length);
     for (const [field, value] of Object.entries(given.choices?.[step.id] ?? {})) await lab.execute("lessonChoose", { field, value });
     for (const q of step.questions) {
       const answer = given.answers?.[`${step.id}/${q.id}`];

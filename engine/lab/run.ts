@@ -36,6 +36,13 @@ export interface RunOptions {
    * closes (`npm run serve` prints where). Without it a run lives in a temporary directory removed with it.
    */
   readonly keepRunIn?: (scenarioFile: string) => string;
+  /**
+   * Whether a call from outside is answered only once its audit entry is committed in its region's buffer
+   * (default true): the host writes the answer's last bytes (`[DONE]`, the end of the JSON body) when
+   * {@link Run.chat} resolves, so a host killed after that has the entry. False only to measure what the
+   * wait costs (`npm run bench endpoint`).
+   */
+  readonly durableAnswers?: boolean;
 }
 
 export class Run {
@@ -68,13 +75,15 @@ export class Run {
   /** Answers the outside calls still waiting on the world, should it stop for good first. */
   private readonly waiting = new Set<(answer: Unavailable) => void>();
   private readonly kept: boolean;
+  private readonly durableAnswers: boolean;
 
   constructor(
     readonly scenario: Scenario,
     readonly text: string,
     readonly fileName: string,
-    { nativeBinding, keepRunIn }: RunOptions,
+    { nativeBinding, keepRunIn, durableAnswers = true }: RunOptions,
   ) {
+    this.durableAnswers = durableAnswers;
     // A directory of the run's own, rather than the audit system's temporary one: the evidence export reads
     // the store files from it. Unless kept, it lives as long as the run.
     this.kept = keepRunIn !== undefined;
@@ -153,12 +162,17 @@ export class Run {
     else if (event.type === "fault") this.note({ t: event.t, kind: "fault", region: event.region, text: `${event.action} ${event.faultId}: ${describeFault(event.fault)}` });
   }
 
-  /** Hands a call from outside to its regional gateway; answered 503 instead if the world stops for good first. */
+  /**
+   * Hands a call from outside to its regional gateway; answered 503 instead if the world stops for good first.
+   * Resolves once the call's audit entry is committed (unless `durableAnswers` is off): the host sends the
+   * answer's last bytes then, so every answer a client has whole is in the log.
+   */
   chat(region: string, body: unknown, sink: ChatSink, signal?: AbortSignal): Promise<ChatOutcome | Unavailable> {
     this.externalCalls++;
-    const answered = this.session.chat(region, body, sink, signal).then((outcome) => {
+    const answered = this.session.chat(region, body, sink, signal).then(async (outcome) => {
       // Refused before any gateway saw it (a bad body, an unknown model): the world is as it was.
       if (outcome.kind === "error" && outcome.record === null) this.externalCalls--;
+      else if (this.durableAnswers) await this.session.audit.committed();
       return outcome;
     });
     let giveUp!: (answer: Unavailable) => void;

@@ -11,7 +11,7 @@ import { reportPageAssets } from "./page";
 import type { ReportPageData } from "./pageData";
 import type { SecondPoint } from "./recorder";
 import { returnMeasured } from "./recovery";
-import { describeReturn, formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy } from "./summary";
+import { describeReturn, drillPassed, formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy, VACUOUS_RUN } from "./summary";
 
 export interface HtmlReportOptions {
   /** The scenario file's text as it was run; the page ends with it verbatim. */
@@ -174,8 +174,10 @@ function runningStamp(stamp: ReportStamp): Html {
 function verdict(report: DrillReport): Html {
   const { totals, expectations } = report;
   const failed = expectations.filter((e) => !e.pass);
-  const statement =
-    expectations.length === 0
+  const passed = drillPassed(report);
+  const statement = !passed && report.passed
+    ? `${VACUOUS_RUN}.`
+    : expectations.length === 0
       ? "The scenario states no expectations."
       : failed.length === 0
         ? `All ${expectations.length} expectations hold.`
@@ -189,8 +191,8 @@ function verdict(report: DrillReport): Html {
     ["Latency p95", ms(totals.latency_ms.p95)],
     ["Unfinished", formatCount(totals.unfinished)],
   ];
-  return html`<section class="verdict ${report.passed ? "pass" : "fail"}" role="status">
-<p class="verdict-line"><strong>${report.passed ? "Drill passed" : "Drill failed"}</strong> <span>${statement}</span></p>
+  return html`<section class="verdict ${passed ? "pass" : "fail"}" role="status">
+<p class="verdict-line"><strong>${passed ? "Drill passed" : report.passed ? "Drill not passed" : "Drill failed"}</strong> <span>${statement}</span></p>
 <dl class="figures">${figures.map(([label, value]) => html`<div><dt>${label}</dt><dd>${value}</dd></div>`)}</dl>
 </section>`;
 }

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { FaultCheckContext } from "../faults/kind";
 import { FAULT_SCHEMAS, INSTANT_FAULTS, faultKind, type Fault, type FaultKind } from "../faults/registry";
+import { totalRateIssue } from "./cost";
 import { audit, checkAudit } from "./sections/audit";
 import { checkDirector, director } from "./sections/director";
 import { expectations } from "./sections/expectations";
@@ -85,6 +86,9 @@ function checkReferences(scenario: z.output<typeof scenarioObject>, ctx: z.Refin
       issues.push({ path: path("heal_s"), message: `${f.kind} happens at an instant and cannot heal: remove heal_s` });
     else if (f.heal_s !== undefined && f.heal_s <= f.at_s) issues.push({ path: path("heal_s"), message: "must be later than at_s" });
   });
+
+  const rate = totalRateIssue(scenario);
+  if (rate) issues.push(rate);
 
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: undefined });
 }

@@ -6,7 +6,11 @@ import type { Clock, TimerId } from "../clock";
 import type { CallerRequest } from "../gateway/request";
 import type { CallerTokens } from "../identity/tokens";
 import type { Random } from "../random";
+import { MAX_TOTAL_RATE_PER_S } from "../scenario/cost";
 import type { Scenario } from "../scenario/schema";
+
+/** The fastest one population sends, per ms, however many surges the app stacks on it: the schema's cap on all of them together (a file cannot exceed it). */
+const MAX_RATE_PER_MS = MAX_TOTAL_RATE_PER_S / 1000;
 
 export class TrafficGenerator {
   private readonly timers = new Map<string, TimerId>();
@@ -48,7 +52,7 @@ export class TrafficGenerator {
           },
           stream.fork(id),
         );
-        this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs * this.rateFactor(population.id))));
+        this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(Math.min(ratePerMs * this.rateFactor(population.id), MAX_RATE_PER_MS))));
       };
       this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs)));
     }

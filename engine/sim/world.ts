@@ -23,6 +23,12 @@ export type GatewayReadiness = (region: string) => ReadinessReport;
 
 /** Time a provider takes to send an error response once the request arrived, ms. */
 const ERROR_SERVICE_MS = 5;
+/**
+ * The longest an endpoint takes to answer, ms: the longest run a scenario may describe (7 days), so an answer
+ * held this long is never seen and the figure stays finite however many slowdowns multiply (a timer's delay
+ * must be finite, engine/clock.ts).
+ */
+const MAX_SERVICE_MS = 7 * 86_400_000;
 /** Share of a streamed answer's service time spent before its first token. */
 const FIRST_TOKEN_SHARE = 0.3;
 
@@ -177,7 +183,8 @@ export class SimulatedWorld implements SimulatedHost {
             param: "messages",
           });
     }
-    const serviceMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) * this.faults.serviceTimeFactor(endpoint.provider, endpoint.region, model) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
+    const drawnMs = random.logNormal(endpoint.latency.median_ms, endpoint.latency.p95_ms) * this.faults.serviceTimeFactor(endpoint.provider, endpoint.region, model) + (fault?.class === "slow-first-token" ? fault.first_token_ms : 0);
+    const serviceMs = Math.min(drawnMs, MAX_SERVICE_MS);
     const answer = continuation(messages, endpoint.prefillModels.has(model) ? prefill : undefined);
     const usage = { prompt_tokens: promptTokens(messages), completion_tokens: Math.max(1, Math.round(answer.length / 4)) };
     const meta = { id: `chatcmpl-${work}`, created: Math.floor(this.clock.now() / 1000), model };

@@ -52,10 +52,27 @@ describe("the audit writer thread", () => {
     expect([...audit.bufferStores().get("eu-west")!.log.entries()].map((e) => e.seq)).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
   });
 
-  it("reports a record it cannot canonicalise at the next read, and the next audit system writes again", () => {
+  it("resolves committed() once every entry recorded before it is committed, seen by another connection, without blocking", async () => {
+    const audit = (healthy = open());
+    const file = audit.bufferStores().get("eu-west")!.file;
+    for (let i = 1; i <= 100; i++) audit.record({ kind: "request", t: i, region: "eu-west", requestId: `r-${i}` });
+    const first = audit.committed();
+    // Recorded while the first commit is on its way: they join the next one, which both of these wait for.
+    for (let i = 101; i <= 150; i++) audit.record({ kind: "request", t: i, region: "eu-west", requestId: `r-${i}` });
+    const joined = [audit.committed(), audit.committed()];
+    await first;
+    const early = verifyChain(file);
+    expect(early.ok && early.count >= 100, JSON.stringify(early)).toBe(true);
+    await Promise.all(joined);
+    // A read-only connection of its own, as an auditor after a crash: no settle has run.
+    expect(verifyChain(file)).toMatchObject({ ok: true, count: 150 });
+  });
+
+  it("reports a record it cannot canonicalise at the next read, and the next audit system writes again", async () => {
     const broken = open();
     broken.record({ kind: "request", t: 1, region: "eu-west", requestId: "ok-1" });
     broken.record({ kind: "request", t: 2, region: "eu-west", requestId: "nan-1", latencyMs: Number.NaN });
+    await expect(broken.committed()).rejects.toThrow(/cannot canonicalise value for the audit log/);
     expect(() => broken.destinations()[0]!.log).toThrow(/cannot canonicalise value for the audit log/);
     expectCloseToReport(broken, /cannot canonicalise/);
 

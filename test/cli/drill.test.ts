@@ -49,6 +49,36 @@ describe("npm run drill", () => {
     expect((await drill(fixture, "--set", "director.ttl_s")).stderr).toMatch(/--set "director.ttl_s" must read path=value/);
   });
 
+  it("refuses a run expected to exceed the bound with exit 2, naming the file, the estimate and --allow-large", async () => {
+    const file = join(dir, "week-at-full-rate.yaml");
+    writeFileSync(file, readFileSync(fixture, "utf8").replace("duration_s: 60", "duration_s: 604800").replace("rate_per_s: 10", "rate_per_s: 10000"));
+    const { code, stdout, stderr } = await drill(file, "--out", join(dir, "never-large"));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}: ~6,048,000,000 requests ≈ 14 days here, over the bound of 2,000,000 requests a run; --allow-large runs it anyway. Nothing ran.`);
+    expect(stdout).toBe("");
+    expect(existsSync(join(dir, "never-large"))).toBe(false);
+    // With the flag the estimate no longer stops it: the next check does (an evidence directory that is not empty), so nothing runs here either.
+    const allowed = await drill(file, "--allow-large", "--evidence", root);
+    expect(allowed.code).toBe(2);
+    expect(allowed.stderr).not.toContain("--allow-large runs it anyway");
+    expect(allowed.stderr).toContain("expected ~6,048,000,000 requests ≈ 14 days here");
+    expect(allowed.stderr).toContain("is not an empty directory");
+  });
+
+  it("a run of no requests does not pass: the summary says every expectation is vacuous, exit 1", async () => {
+    const file = join(dir, "no-callers.yaml");
+    const text = readFileSync(fixture, "utf8").replace(/ {2}callers:\n.*\n/, "  callers: []\n").replace("  - rejected_by_policy > 0\n", "");
+    writeFileSync(file, text);
+    const { code, stdout, stderr } = await drill(file);
+    expect(stderr).toContain("expected ~0 requests ≈ < 1 s here");
+    expect(stdout).toContain("pass  residency_violations == 0");
+    expect(stdout).toContain("Drill NOT passed: 0 requests: every expectation is vacuous.");
+    expect(code).toBe(1);
+    const tiny = await drill(fixture, "--set", "duration_s=1e-9");
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toContain("duration_s: a run lasts at least 1 s");
+  });
+
   it("exits 2 on bad arguments", async () => {
     expect((await drill()).code).toBe(2);
     expect((await drill(fixture, "--seed", "abc")).stderr).toMatch(/--seed must be an integer/);

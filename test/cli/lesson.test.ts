@@ -3,7 +3,7 @@
  * play scores a participant's answers; merge turns a class's scorecards into the most-missed questions, and
  * refuses a file that is not a scorecard, naming it.
  */
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +41,20 @@ describe("failover-lab lesson", () => {
     writeFileSync(missing, readFileSync(LESSON, "utf8").replace("scenario: short-drill.yaml", "scenario: nowhere.yaml"));
     expect((await lesson("check", missing)).stderr).toContain("steps[0].scenario: nowhere.yaml is not in");
   }, 60_000);
+
+  it("refuses a lesson whose step's scenario is over the bound, naming the step, unless --allow-large", async () => {
+    const library = join(dir, "library");
+    mkdirSync(library);
+    writeFileSync(join(library, "short-drill.yaml"), readFileSync(join(FIXTURES, "short-drill.yaml"), "utf8").replace("duration_s: 60", "duration_s: 604800").replace("rate_per_s: 10", "rate_per_s: 10000"));
+    const refused = await inProcess(() => main(["check", LESSON, "--scenarios", library]));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${LESSON}: steps[0] (outage): ~6,048,000,000 requests ≈ 14 days here, over the bound of 2,000,000 requests a run; --allow-large runs it anyway. Nothing ran.`);
+    // With the flag the estimate is printed and the next check stops it: an answers file that is not there.
+    const allowed = await inProcess(() => main(["play", LESSON, "--scenarios", library, "--allow-large", "--answers", join(dir, "none.json")]));
+    expect(allowed.code).toBe(2);
+    expect(allowed.stderr).toContain("short-outage.yaml: expected ~6,048,000,000 requests ≈ 14 days here");
+    expect(allowed.stderr).toMatch(/none\.json:1:1: cannot read the file: ENOENT/);
+  });
 
   it("plays a participant's choices and answers, and merges a class's scorecards, the most-missed question first", async () => {
     const answers = join(dir, "answers.json");

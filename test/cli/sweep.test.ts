@@ -70,6 +70,23 @@ describe("failover-lab sweep", () => {
     expect((await sweep(scenario, "--seeds", "1..2", "--jobs", "0")).stderr).toMatch(/--jobs must be an integer/);
   });
 
+  it("refuses a sweep over the bound with exit 2, per run and for the runs together, unless --allow-large", async () => {
+    const big = path("big.yaml");
+    writeFileSync(big, readFileSync(scenario, "utf8").replace("rate_per_s: 10", "rate_per_s: 10000"));
+    // 600,000 requests a run: within a run's bound, but 40 seeds make 24,000,000, over the sweep's.
+    const together = await sweep(big, "--seeds", "1..40");
+    expect(together.code).toBe(2);
+    expect(together.stderr).toContain(`${big}: 40 runs: ~24,000,000 requests ≈ 80 min here, over the bound of 20,000,000 requests a sweep; --allow-large runs it anyway. Nothing ran.`);
+    const one = await sweep(big, "--seeds", "1..2", "--vary", "duration_s=60,600");
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain(`${big}: one run: ~6,000,000 requests ≈ 20 min here, over the bound of 2,000,000 requests a run; --allow-large`);
+    // With the flag, the next check stops it: an --out file that cannot be written.
+    const allowed = await sweep(big, "--seeds", "1..40", "--allow-large", "--out", path("no/such/dir/runs.jsonl"));
+    expect(allowed.code).toBe(2);
+    expect(allowed.stderr).toContain("expected ~24,000,000 requests ≈ 80 min here on one job");
+    expect(allowed.stderr).toMatch(/runs\.jsonl: cannot write it: ENOENT.*Nothing ran\./);
+  });
+
   it("merge exits 2 naming file:line for a bad line and for a run two shards both hold", async () => {
     const good = JSON.stringify({ format: 1, scenario: "s.yaml", index: 0, seed: 1, vary: [], metrics: { errors: 3 }, expectations: [], wall_ms: 5 });
     writeFileSync(path("bad.jsonl"), `${good}\n{"format":1,"seed":"x"}\n`);

@@ -3,7 +3,7 @@ import { PUSH_CHANNEL } from "../../engine/lab/contract";
 import { channelFor, forwardPushes, registerLabIpc, type InvokeEventLike, type IpcMainLike } from "../../electron/ipc";
 import { COMMAND_NAMES, type CommandReply, type HostMessage, type LabBackend } from "../../engine/lab/contract";
 
-const INDEX_URL = "file:///opt/failover-lab/dist/renderer/index.html";
+const INDEX_URL = "app://lab/index.html";
 const appFrame: InvokeEventLike = { senderFrame: { url: INDEX_URL } };
 
 type Handler = (event: InvokeEventLike, ...args: unknown[]) => Promise<CommandReply>;

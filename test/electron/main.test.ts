@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
+import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES } from "../../electron/appProtocol";
 import { COMMAND_NAMES, type CommandReply, type HostMessage } from "../../engine/lab/contract";
 import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES } from "../../electron/security";
 
@@ -35,7 +36,7 @@ const fake = await vi.hoisted(async () => {
   const windows: BrowserWindow[] = [];
   class BrowserWindow extends EventEmitter {
     readonly webContents = new WebContents();
-    readonly loadFile = vi.fn(async (_path: string) => undefined);
+    readonly loadURL = vi.fn(async (_url: string) => undefined);
     readonly focus = vi.fn();
     readonly restore = vi.fn();
     readonly show = vi.fn();
@@ -50,6 +51,17 @@ const fake = await vi.hoisted(async () => {
     }
   }
   const handlers = new Map<string, Listener>();
+  const protocol = {
+    privileged: [] as unknown[],
+    readyWhenPrivileged: [] as boolean[],
+    handlers: new Map<string, Listener>(),
+    registerSchemesAsPrivileged(schemes: unknown[]) {
+      this.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: Listener) {
+      this.handlers.set(scheme, handler);
+    },
+  };
   const sessionHooks: Record<string, Listener> = {};
   const session = {
     defaultSession: {
@@ -71,7 +83,12 @@ const fake = await vi.hoisted(async () => {
   };
   const api = { origin: "http://127.0.0.1:8787", close: vi.fn(async () => undefined) };
   const startAppGatewayApi = vi.fn(async (..._args: unknown[]) => api);
-  return { app, BrowserWindow, windows, handlers, sessionHooks, session, controller, api, startAppGatewayApi, showErrorBox: vi.fn() };
+  const whenReadyCalled = vi.fn();
+  app.whenReady = () => {
+    whenReadyCalled(protocol.privileged.length);
+    return Promise.resolve();
+  };
+  return { app, BrowserWindow, windows, handlers, protocol, whenReadyCalled, sessionHooks, session, controller, api, startAppGatewayApi, showErrorBox: vi.fn() };
 });
 
 vi.mock("electron", () => ({
@@ -79,8 +96,15 @@ vi.mock("electron", () => ({
   BrowserWindow: fake.BrowserWindow,
   dialog: { showErrorBox: fake.showErrorBox },
   ipcMain: { handle: (channel: string, listener: Listener) => fake.handlers.set(channel, listener) },
+  protocol: fake.protocol,
   session: fake.session,
 }));
+
+// No build of the renderer next to this source tree: main would refuse to open a window without index.html.
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  return { ...fs, existsSync: (path: string) => /[/\\]dist[/\\]renderer[/\\]index\.html$/.test(path) || fs.existsSync(path) };
+});
 
 vi.mock("../../engine/lab/controller", () => ({
   DEFAULT_SCENARIO: "eu-region-outage.yaml",
@@ -107,21 +131,34 @@ await new Promise((resolve) => setImmediate(resolve));
 
 const [window] = fake.windows;
 if (!window) throw new Error("main.ts created no window");
-const indexHtml = window.loadFile.mock.calls[0]?.[0] ?? "";
-const indexUrl = pathToFileURL(indexHtml).href;
+const indexHtml = join(fake.controller.options!.scenarios.dir, "..", "dist", "renderer", "index.html");
+const indexUrl = APP_INDEX_URL;
 const contents = window.webContents;
 const navigationEvent = (url: string, isMainFrame = true) => ({ url, isMainFrame, preventDefault: vi.fn() });
 
 describe("electron/main.ts", () => {
-  it("opens one sandboxed, isolated window with the bundled preload and loads the built index.html from disk", () => {
+  it("opens one sandboxed, isolated window with the bundled preload and loads the UI from app://lab, not from disk", () => {
     expect(fake.windows).toHaveLength(1);
     expect(fake.app.enableSandbox).toHaveBeenCalled();
     const { webPreferences } = window.options;
     expect(webPreferences).toMatchObject(WEB_PREFERENCES);
     expect(webPreferences.preload).toMatch(/[/\\]dist[/\\]electron[/\\]preload\.cjs$/);
-    expect(indexHtml).toMatch(/[/\\]dist[/\\]renderer[/\\]index\.html$/);
-    // Both are resolved from the same root.
+    // The preload and the scenarios are resolved from the same root.
     expect(join(webPreferences.preload, "..", "..", "renderer", "index.html")).toBe(indexHtml);
+    expect(window.loadURL.mock.calls).toEqual([["app://lab/index.html"]]);
+  });
+
+  it("registers app: as a privileged scheme before the app is ready, and serves it from the renderer's folder once ready", async () => {
+    expect(fake.protocol.privileged).toEqual([APP_SCHEME_PRIVILEGES]);
+    expect(APP_SCHEME_PRIVILEGES).toEqual({ scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } });
+    // Electron refuses registerSchemesAsPrivileged after ready.
+    expect(fake.whenReadyCalled).toHaveBeenCalledWith(1);
+    const handler = fake.protocol.handlers.get("app") as (request: Request) => Promise<Response>;
+    expect([...fake.protocol.handlers.keys()]).toEqual(["app"]);
+    // The handler's own behaviour is test/electron/appProtocol.test.ts; here, that it is the confined one.
+    expect((await handler(new Request("app://lab/%C0"))).status).toBe(400);
+    expect((await handler(new Request("app://other/index.html"))).status).toBe(404);
+    expect((await handler(new Request("app://lab/../../package.json"))).status).toBe(404);
   });
 
   it("hands the controller the scenario library and real wall-clock functions", async () => {
@@ -145,8 +182,10 @@ describe("electron/main.ts", () => {
     expect(fake.controller.execute).toHaveBeenCalledWith("play", {});
 
     fake.controller.execute.mockClear();
-    const forged = (await play({ senderFrame: { url: "https://evil.example/" } }, {})) as CommandReply;
-    expect(forged.ok).toBe(false);
+    for (const url of ["https://evil.example/", pathToFileURL(indexHtml).href, "app://other/index.html"]) {
+      const forged = (await play({ senderFrame: { url } }, {})) as CommandReply;
+      expect(forged.ok, url).toBe(false);
+    }
     expect(fake.controller.execute).not.toHaveBeenCalled();
   });
 
@@ -165,6 +204,10 @@ describe("electron/main.ts", () => {
     const reload = navigationEvent(indexUrl);
     contents.emit("will-navigate", reload);
     expect(reload.preventDefault).not.toHaveBeenCalled();
+    // The page's own file on disk is not the app any more.
+    const fromDisk = navigationEvent(pathToFileURL(indexHtml).href);
+    contents.emit("will-navigate", fromDisk);
+    expect(fromDisk.preventDefault).toHaveBeenCalled();
 
     const frame = navigationEvent(indexUrl, false);
     contents.emit("will-frame-navigate", frame);
@@ -178,7 +221,7 @@ describe("electron/main.ts", () => {
     const granted = vi.fn();
     fake.sessionHooks.permissionRequest!(contents, "media", granted, {});
     expect(granted).toHaveBeenCalledWith(false);
-    expect(fake.sessionHooks.permissionCheck!(contents, "clipboard-read", "file://", {})).toBe(false);
+    expect(fake.sessionHooks.permissionCheck!(contents, "clipboard-read", "app://lab", {})).toBe(false);
   });
 
   it("adds the CSP to every response and cancels anything the window asks for outside the renderer", () => {
@@ -192,7 +235,10 @@ describe("electron/main.ts", () => {
       return callback.mock.calls[0]?.[0];
     };
     expect(decide("https://cdn.example.com/lib.js", contents.id)).toEqual({ cancel: true });
-    expect(decide(pathToFileURL(join(indexHtml, "..", "assets", "index.js")).href, contents.id)).toEqual({ cancel: false });
+    expect(decide("app://lab/assets/index-abc123.js", contents.id)).toEqual({ cancel: false });
+    // The app no longer reads from disk through the page: not even the renderer's own files by file: URL.
+    expect(decide(pathToFileURL(join(indexHtml, "..", "assets", "index.js")).href, contents.id)).toEqual({ cancel: true });
+    expect(decide(pathToFileURL(indexHtml).href, contents.id)).toEqual({ cancel: true });
     // DevTools and other contents are not the page.
     expect(decide("devtools://devtools/bundled/devtools_app.html", 99)).toEqual({ cancel: false });
   });

@@ -12,8 +12,7 @@ import {
 } from "../../electron/security";
 
 const root = join(import.meta.dirname, "..", "..");
-const INDEX_URL = "file:///opt/failover-lab/dist/renderer/index.html";
-const RENDERER_DIR_URL = "file:///opt/failover-lab/dist/renderer";
+const INDEX_URL = "app://lab/index.html";
 
 const directives = new Map(
   CONTENT_SECURITY_POLICY.split(";").map((directive) => {
@@ -57,45 +56,44 @@ describe("content security policy", () => {
 });
 
 describe("isTrustedRendererUrl", () => {
-  it("trusts the built index.html, with or without a client-side route", () => {
-    expect(isTrustedRendererUrl(INDEX_URL, INDEX_URL)).toBe(true);
-    expect(isTrustedRendererUrl(`${INDEX_URL}#/audit`, INDEX_URL)).toBe(true);
+  it("trusts the app's page, app://lab/index.html, with or without a client-side route", () => {
+    expect(isTrustedRendererUrl(INDEX_URL)).toBe(true);
+    expect(isTrustedRendererUrl(`${INDEX_URL}#/audit`)).toBe(true);
   });
 
   it.each([
-    ["another local file", "file:///opt/failover-lab/dist/renderer/other.html"],
-    ["a path that climbs out", "file:///opt/failover-lab/dist/renderer/../../secrets/index.html"],
+    ["the built index.html on disk", pathToFileURL(appPaths("/opt/failover-lab").indexHtml).href],
+    ["any file: URL", "file:///opt/failover-lab/dist/renderer/index.html"],
+    ["another page of the app's origin", "app://lab/other.html"],
+    ["the origin's root", "app://lab/"],
+    ["another host of the scheme", "app://evil/index.html"],
+    ["the host with credentials", "app://user@lab/index.html"],
+    ["the host with a port", "app://lab:80/index.html"],
     ["the same path with a query", `${INDEX_URL}?debug=1`],
-    ["a remote page", "https://opt/failover-lab/dist/renderer/index.html"],
+    ["a remote page", "https://lab/index.html"],
     ["about:blank", "about:blank"],
     ["garbage", "not a url"],
   ])("refuses %s", (_what, url) => {
-    expect(isTrustedRendererUrl(url, INDEX_URL)).toBe(false);
-  });
-
-  it("matches the URL main.ts derives from the app's paths, whatever the characters in the path", () => {
-    const indexHtml = appPaths("/home/a user/Failover Lab (copy)").indexHtml;
-    const asChromiumReportsIt = "file:///home/a%20user/Failover%20Lab%20(copy)/dist/renderer/index.html";
-    expect(isTrustedRendererUrl(asChromiumReportsIt, pathToFileURL(indexHtml).href)).toBe(true);
+    expect(isTrustedRendererUrl(url)).toBe(false);
   });
 });
 
 describe("isAllowedRequestUrl", () => {
-  it("allows the renderer's own files and data: images", () => {
-    expect(isAllowedRequestUrl(INDEX_URL, RENDERER_DIR_URL)).toBe(true);
-    expect(isAllowedRequestUrl(`${RENDERER_DIR_URL}/assets/index-abc123.js`, RENDERER_DIR_URL)).toBe(true);
-    expect(isAllowedRequestUrl("data:image/png;base64,iVBORw0KGgo=", RENDERER_DIR_URL)).toBe(true);
+  it("allows the app's origin and data: images", () => {
+    expect(isAllowedRequestUrl(INDEX_URL)).toBe(true);
+    expect(isAllowedRequestUrl("app://lab/assets/index-abc123.js")).toBe(true);
+    expect(isAllowedRequestUrl("data:image/png;base64,iVBORw0KGgo=")).toBe(true);
   });
 
   it.each([
     ["remote content", "https://cdn.example.com/lib.js"],
     ["a websocket", "ws://localhost:8080/"],
-    ["a file outside the renderer", "file:///etc/passwd"],
-    ["a sibling directory sharing the prefix", "file:///opt/failover-lab/dist/renderer-evil/x.js"],
-    ["a path that climbs out", `${RENDERER_DIR_URL}/../electron/main.mjs`],
-    ["an encoded climb", `${RENDERER_DIR_URL}/%2e%2e/electron/main.mjs`],
+    ["a file on disk", "file:///etc/passwd"],
+    ["the renderer's own files by file: URL", "file:///opt/failover-lab/dist/renderer/assets/index.js"],
+    ["another host of the scheme", "app://evil/x.js"],
+    ["a host that only starts like the app's", "app://lab.evil/x.js"],
   ])("cancels %s", (_what, url) => {
-    expect(isAllowedRequestUrl(url, RENDERER_DIR_URL)).toBe(false);
+    expect(isAllowedRequestUrl(url)).toBe(false);
   });
 });
 

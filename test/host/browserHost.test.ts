@@ -82,7 +82,7 @@ describe("browser-mode host", () => {
     expect((await fetch(`${origin}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
   });
 
-  it("repeats the same policy in the page's meta tag, for file: pages in Electron", () => {
+  it("repeats the same policy in the page's meta tag, so the page carries it however it is opened", () => {
     const html = readFileSync(join(import.meta.dirname, "../../renderer/index.html"), "utf8");
     const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
     // frame-ancestors is ignored in a meta tag, so the page leaves it to the header.

@@ -14,5 +14,5 @@ export const header = z.strictObject({
   name: z.string().min(1).max(120),
   description: z.string().max(4_000).default(HEADER_DEFAULTS.description),
   seed: z.int().min(0).max(2 ** 31 - 1).default(HEADER_DEFAULTS.seed),
-  duration_s: z.number().positive().max(7 * 86_400),
+  duration_s: z.number().min(1, "a run lasts at least 1 s").max(7 * 86_400),
 });

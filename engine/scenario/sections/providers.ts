@@ -14,9 +14,12 @@ export const PROVIDER_DEFAULTS = {
   },
 } as const;
 
+/** The widest spread of a deployment's service time: a p95 at most this many times the median keeps every draw of the log-normal finite. */
+const MAX_LATENCY_SPREAD = 1_000;
+
 const latency = z.strictObject({
-  median_ms: z.number().positive().max(600_000),
-  p95_ms: z.number().positive().max(600_000),
+  median_ms: z.number().min(0.001, "must be at least 0.001 ms (1 µs)").max(600_000),
+  p95_ms: z.number().positive().max(600_000).describe(`At least median_ms and at most ${MAX_LATENCY_SPREAD} times it`),
 });
 
 /** A model at a deployment: its name, or its name and what it can do there unlike the provider's default. */
@@ -95,6 +98,8 @@ export function checkProviders(providers: readonly Provider[], refs: References)
         deployed.add(name);
       });
       if (d.latency.p95_ms < d.latency.median_ms) issues.push({ path: [...path, "latency", "p95_ms"], message: "p95_ms must not be below median_ms" });
+      else if (d.latency.p95_ms > MAX_LATENCY_SPREAD * d.latency.median_ms)
+        issues.push({ path: [...path, "latency", "p95_ms"], message: `must be at most ${MAX_LATENCY_SPREAD} × median_ms (${(MAX_LATENCY_SPREAD * d.latency.median_ms).toLocaleString("en-US")} ms): a wider spread draws service times no run could reach` });
     });
   });
   return issues;
