@@ -1,5 +1,5 @@
 /**
- * `failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE]`
+ * `failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE] [--allow-large]`
  *
  * Runs two scenarios, one after the other, on the same seed and prints what differs between the two designs,
  * and which is better where a figure has a better side. Exit codes: 0 both ran; 2 invalid input (arguments
@@ -9,11 +9,25 @@
 import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { SingleBar } from "cli-progress";
-import { compareReports, designLabels, ENGINE_VERSION, formatComparison, needsRealTime, renderComparisonHtml, runDrill, type DrillReport, type Scenario } from "../engine";
+import {
+  compareReports,
+  describeCost,
+  designLabels,
+  ENGINE_VERSION,
+  estimateRun,
+  formatComparison,
+  MAX_REQUESTS_PER_RUN,
+  needsRealTime,
+  refusalOf,
+  renderComparisonHtml,
+  runDrill,
+  type DrillReport,
+  type Scenario,
+} from "../engine";
 import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, parseSeed, readCommandLine, readScenario, runIfScript, UsageError } from "./args";
+import { startProgress } from "./progress";
 
-const USAGE = "usage: failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE]";
+const USAGE = "usage: failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE] [--allow-large]";
 const HELP = `${USAGE}
 
 Runs two designs of a drill on the same seed, one after the other, and shows what differs between them,
@@ -22,8 +36,10 @@ and which is better where a figure has a better side.
   --seed N      the seed both run on (0 to 2147483647); by default A's
   --json        prints the comparison as JSON instead of the table; nothing else goes to stdout
   --html FILE   also writes the comparison as a self-contained HTML page
+  --allow-large runs a design expected to send over ${MAX_REQUESTS_PER_RUN.toLocaleString("en-US")} requests, refused without it
 
-exit codes: 0 both ran; 2 invalid input (arguments, either scenario), nothing ran; 3 internal error`;
+exit codes: 0 both ran; 2 invalid input (arguments, either scenario) or a design over the bound, nothing ran;
+3 internal error`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (helpRequested(argv, HELP)) return EXIT_OK;
@@ -42,20 +58,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`scenario ${side}, ${file}: ${realServers}: a comparison runs in virtual time; play the scenario with failover-lab serve or in the app. Nothing ran.\n`);
       return EXIT_INVALID_INPUT;
     }
+    const cost = estimateRun(scenario);
+    const refusal = options.allowLarge ? undefined : refusalOf(cost, `scenario ${side}, ${file}`, "--allow-large");
+    if (refusal) {
+      process.stderr.write(`${refusal}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    process.stderr.write(`${side}: expected ${describeCost(cost)}\n`);
     scenarios.push(scenario);
   }
   // Without --seed both run on A's seed: a comparison of designs holds the traffic and the faults' chance fixed.
   const seed = options.seed ?? scenarios[0]!.seed;
   const reports: DrillReport[] = [];
   for (const [i, scenario] of scenarios.entries()) {
-    const bar = process.stderr.isTTY
-      ? new SingleBar({ format: `${i === 0 ? "A" : "B"}: virtual time {bar} {value}/{total} s · {eta_formatted} left`, stream: process.stderr, hideCursor: true })
-      : undefined;
-    bar?.start(scenario.duration_s, 0);
+    const progress = startProgress(i === 0 ? "A" : "B", scenario.duration_s, "virtual s");
     const started = performance.now();
-    reports.push(await runDrill(scenario, { seed, onProgress: (now) => bar?.update(Math.floor(now / 1000)) }));
-    bar?.update(scenario.duration_s);
-    bar?.stop();
+    reports.push(await runDrill(scenario, { seed, onProgress: (now) => progress.update(Math.floor(now / 1000)) }));
+    progress.update(scenario.duration_s);
+    progress.stop();
     process.stderr.write(`ran ${basename(options.files[i]!)} (seed ${seed}) in ${((performance.now() - started) / 1000).toFixed(1)} s wall clock\n`);
   }
   const comparison = compareReports(reports[0]!, reports[1]!, designLabels(options.files[0]!, options.files[1]!));
@@ -71,10 +91,10 @@ function parseCommandLine(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { seed: { type: "string" }, json: { type: "boolean", default: false }, html: { type: "string" } },
+    options: { seed: { type: "string" }, json: { type: "boolean", default: false }, html: { type: "string" }, "allow-large": { type: "boolean", default: false } },
   });
   if (positionals.length !== 2) throw new UsageError(`expected two scenario files, got ${positionals.length}`);
-  return { files: positionals.map((file) => resolve(file)), seed: parseSeed(values.seed), json: values.json, html: values.html && resolve(values.html) };
+  return { files: positionals.map((file) => resolve(file)), seed: parseSeed(values.seed), json: values.json, html: values.html && resolve(values.html), allowLarge: values["allow-large"] };
 }
 
 await runIfScript(import.meta.url, "compare", main);

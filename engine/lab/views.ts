@@ -217,9 +217,31 @@ export interface GatewayApiView {
   readonly refusal: string | null;
 }
 
+/** A headless run's expected cost (engine/scenario/cost.ts): what the sweep and compare refuse above the bounds. */
+export interface CostView {
+  /** Expected requests of one run. */
+  readonly requests: number;
+  /** Expected wall-clock seconds of one headless run on the host. */
+  readonly seconds: number;
+  /** The most requests one run may send unless the command line's `--allow-large` allows more. */
+  readonly runBound: number;
+  /** `requests` is over `runBound`. */
+  readonly overBound: boolean;
+  /** The most requests a sweep's runs may send together. */
+  readonly sweepBound: number;
+}
+
 export interface LabSnapshot {
   readonly status: RunStatus;
-  readonly scenario: { readonly name: string; readonly fileName: string; readonly description: string; readonly durationS: number; readonly seed: number } | null;
+  readonly scenario: {
+    readonly name: string;
+    readonly fileName: string;
+    readonly description: string;
+    readonly durationS: number;
+    readonly seed: number;
+    /** What one headless run of the scenario, as its file says, is expected to cost on the host. */
+    readonly cost: CostView;
+  } | null;
   readonly nowMs: number;
   readonly speed: number;
   /** Playing slower than `speed` because the host cannot simulate faster. */

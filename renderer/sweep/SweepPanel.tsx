@@ -4,7 +4,7 @@
  * and the seeds where one failed, each with the command that replays it.
  */
 import { useEffect, useState } from "react";
-import { SWEEP_MAX_SEEDS, type LabApi, type SweepView } from "../../engine/lab/contract";
+import { SWEEP_MAX_SEEDS, type CostView, type LabApi, type SweepView } from "../../engine/lab/contract";
 import { formatPercent } from "../charts/format";
 import { download } from "../download";
 import { formatDuration, formatFigure, plural } from "../format";
@@ -13,7 +13,7 @@ import "./sweep.css";
 
 type State = { status: "idle" } | { status: "running"; count: number; done: number; etaMs: number | null } | { status: "done"; sweep: SweepView } | { status: "error"; message: string };
 
-export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded" | "subscribe">; loaded: { readonly fileName: string } | null }) {
+export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded" | "subscribe">; loaded: { readonly fileName: string; readonly cost: CostView } | null }) {
   const { api, loaded } = props;
   const [from, setFrom] = useState(1);
   const [to, setTo] = useState(20);
@@ -32,6 +32,7 @@ export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded" | "subscribe
   if (!loaded) return <p className="sweep-empty">Open a scenario first: the sweep runs it once per seed.</p>;
   const count = to - from + 1;
   const invalid = !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || count < 1 || count > SWEEP_MAX_SEEDS;
+  const tooLarge = invalid ? null : overBound(loaded.cost, count);
   const run = () => {
     setState({ status: "running", count, done: 0, etaMs: null });
     api.sweepLoaded({ from, to }).then(
@@ -49,10 +50,20 @@ export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded" | "subscribe
         <input type="number" min={0} aria-label="First seed" data-testid="sweep-from" value={from} onChange={(e) => setFrom(e.target.valueAsNumber)} />
         <span>to</span>
         <input type="number" min={0} aria-label="Last seed" data-testid="sweep-to" value={to} onChange={(e) => setTo(e.target.valueAsNumber)} />
-        <button data-testid="sweep-run" disabled={invalid || state.status === "running"} onClick={run}>
+        {!invalid && (
+          <span className="sweep-cost" data-testid="sweep-cost" title="Expected requests of one run, from the scenario's rates, and the time a headless drill takes on this machine">
+            {plural(count, "seed")} × ~{loaded.cost.requests.toLocaleString("en")} requests ≈ {formatDuration(count * loaded.cost.seconds * 1000)} here
+          </span>
+        )}
+        <button data-testid="sweep-run" disabled={invalid || tooLarge !== null || state.status === "running"} onClick={run}>
           Run {invalid ? "" : plural(count, "drill")}
         </button>
         {invalid && <span className="sweep-status">1 to {SWEEP_MAX_SEEDS} seeds, first ≤ last</span>}
+        {tooLarge && (
+          <span className="sweep-status sweep-error" role="alert" data-testid="sweep-too-large">
+            {tooLarge}
+          </span>
+        )}
         {state.status === "running" && (
           <span className="sweep-status" data-testid="sweep-progress">
             <progress max={state.count} value={state.done} /> {state.done} of {plural(state.count, "drill")}
@@ -68,6 +79,13 @@ export function SweepPanel(props: { api: Pick<LabApi, "sweepLoaded" | "subscribe
       {state.status === "done" && <SweepResult sweep={state.sweep} />}
     </section>
   );
+}
+
+/** Why the app will not run this many seeds of the scenario, in words; null within the bounds (engine/scenario/cost.ts). */
+function overBound(cost: CostView, seeds: number): string | null {
+  if (cost.overBound) return `One run is over the bound of ${cost.runBound.toLocaleString("en")} requests: run it with failover-lab sweep --allow-large`;
+  if (seeds * cost.requests > cost.sweepBound) return `Over the bound of ${cost.sweepBound.toLocaleString("en")} requests a sweep: fewer seeds, or failover-lab sweep --allow-large`;
+  return null;
 }
 
 function SweepResult({ sweep }: { sweep: SweepView }) {

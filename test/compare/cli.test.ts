@@ -40,6 +40,19 @@ describe("failover-lab compare", () => {
     expect((await compare(fixture)).code).toBe(2);
   });
 
+  it("exits 2 on a design over the bound, naming it, the estimate and --allow-large", async () => {
+    const week = join(root, "test/fixtures/absurd-runs/week-at-max-rate.yaml");
+    const { code, stdout, stderr } = await compare(fixture, week);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`scenario B, ${week}: ~6,048,000,000 requests ≈ 14 days here, over the bound of 2,000,000 requests a run; --allow-large runs it anyway. Nothing ran.`);
+    expect(stdout).toBe("");
+    // With the flag it passes the estimate, and the next check (a scenario that needs real time) stops it.
+    const allowed = await compare(week, join(root, "test/fixtures/real-upstream.yaml"), "--allow-large");
+    expect(allowed.code).toBe(2);
+    expect(allowed.stderr).toContain("A: expected ~6,048,000,000 requests ≈ 14 days here");
+    expect(allowed.stderr).toContain("a comparison runs in virtual time");
+  });
+
   it("prints pure JSON with --json, zero differences for a scenario against itself, and writes the page", async () => {
     const page = join(dir, "compare.html");
     const { code, stdout, stderr } = await compare(fixture, fixture, "--seed", "3", "--json", "--html", page);

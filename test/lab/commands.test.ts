@@ -236,3 +236,36 @@ describe("sweepLoaded", () => {
     expect(await serveCommand(lab, "sweepLoaded", { from: 1, to: 2 })).toEqual({ ok: false, error: expect.stringMatching(/real server.*a drill runs in virtual time/) });
   });
 });
+
+describe("a run's cost in the app", () => {
+  it("is in the snapshot, and the sweep and compare refuse above the bounds before running anything", async () => {
+    const library = mkdtempSync(join(tmpdir(), "failover-lab-cost-"));
+    const short = readFileSync(join(fixtures, "short-drill.yaml"), "utf8");
+    writeFileSync(join(library, "short-drill.yaml"), short);
+    writeFileSync(join(library, "week.yaml"), short.replace("duration_s: 60", "duration_s: 604800").replace("rate_per_s: 10", "rate_per_s: 10000"));
+    writeFileSync(join(library, "busy.yaml"), short.replace("duration_s: 60", "duration_s: 150").replace("rate_per_s: 10", "rate_per_s: 10000"));
+    const snapshots: LabSnapshot[] = [];
+    controller = new LabController({ scenarios: scenarioFolder(library), wallNow: () => 0, waitWallMs: async () => undefined });
+    controller.subscribe((message) => message.type === "snapshot" && snapshots.push(message.snapshot));
+    const send = (name: CommandName, payload: unknown) => serveCommand(controller!, name, payload);
+
+    await send("loadScenario", { source: "library", name: "short-drill.yaml" });
+    expect(snapshots.at(-1)!.scenario!.cost).toEqual({ requests: 600, seconds: 0.12, runBound: 2_000_000, overBound: false, sweepBound: 20_000_000 });
+    expect(await send("compareWith", { name: "week.yaml" })).toEqual({
+      ok: false,
+      error: "week.yaml: ~6,048,000,000 requests ≈ 14 days here, over the bound of 2,000,000 requests a run; failover-lab drill … --allow-large runs it anyway. Nothing ran.",
+    });
+
+    await send("loadScenario", { source: "library", name: "week.yaml" });
+    expect(snapshots.at(-1)!.scenario!.cost).toMatchObject({ requests: 6_048_000_000, overBound: true });
+    expect(await send("sweepLoaded", { from: 1, to: 2 })).toEqual({
+      ok: false,
+      error: "week.yaml, 2 seeds: one run: ~6,048,000,000 requests ≈ 14 days here, over the bound of 2,000,000 requests a run; failover-lab sweep … --allow-large runs it anyway. Nothing ran.",
+    });
+
+    // 1,500,000 requests a run: within a run's bound, but 14 seeds of it are over a sweep's.
+    await send("loadScenario", { source: "library", name: "busy.yaml" });
+    const refused = await send("sweepLoaded", { from: 1, to: 14 });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringContaining("busy.yaml, 14 seeds: 14 runs: ~21,000,000 requests ≈ 70 min here, over the bound of 20,000,000 requests a sweep") });
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { compareReports, designLabels } from "../../compare/compare";
 import { runDrill } from "../../drill";
+import { estimateRun, refusalOf } from "../../scenario/cost";
 import { openScenario } from "../scenarioLibrary";
 import type { Handlers } from "./handler";
 
@@ -15,6 +16,13 @@ export const compareCommands = {
       const { scenario, fileName } = lab.requireRun();
       const opened = openScenario(lab.options.scenarios, { source: "library", name });
       if (!opened.ok) throw new Error(`${name} does not load: ${opened.problems[0]!.message}`);
+      for (const [design, file] of [
+        [scenario, fileName],
+        [opened.scenario, name],
+      ] as const) {
+        const refusal = refusalOf(estimateRun(design), file, "failover-lab drill … --allow-large");
+        if (refusal) throw new Error(refusal);
+      }
       // runDrill refuses a design with real servers, which answer in wall time, in words that name them.
       const a = await runDrill(scenario, { seed: scenario.seed });
       const b = await runDrill(opened.scenario, { seed: scenario.seed });
