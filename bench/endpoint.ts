@@ -1,7 +1,7 @@
 /**
  * The OpenAI endpoint under load, as `npm run serve` runs it: a `LabController` playing a scenario past its
- * end behind `startOpenAiServer`, and OpenAI clients on a worker thread of their own, so the heap sampled is
- * the server's and the clients take the other core, as a separate process would.
+ * end behind `startOpenAiServer`, and OpenAI clients in a node process of their own, so the heap and
+ * resident set sampled are the server's.
  *
  * - `endpoint`: calls/s with and without the commit wait (`durableAnswers`, issue 18 item 8), one server
  *   each, in alternating slices of the same length, and their ratio;
@@ -9,7 +9,8 @@
  *   sampled after a forced GC (bench/memory.ts).
  */
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { loadScenarioFile, scenarioSchema, type Scenario } from "../engine";
 import { LabController } from "../engine/lab/controller";
 import { MAX_SPEED } from "../engine/lab/contract";
@@ -44,14 +45,14 @@ async function serve(scenario: Scenario, speed: number, durableAnswers: boolean)
 
 /**
  * The clients: each sends one call after another until `ms` have passed, even-numbered ones streaming
- * (read to `data: [DONE]`), odd-numbered ones not. Plain JavaScript, run with `eval` on a worker thread.
+ * (read to `data: [DONE]`), odd-numbered ones not. Plain JavaScript, run by a node process of its own, so
+ * the server's resident set is its own; it prints its counts as one JSON line.
  */
 const CLIENTS_CODE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { base, clients, ms, model } = workerData;
+const { base, clients, ms, model } = JSON.parse(process.argv[1]);
 const started = performance.now();
 const until = started + ms;
-let answered = 0, failed = 0;
+let answered = 0, refused = 0, failed = 0;
 async function client(i) {
   for (let n = 0; performance.now() < until; n++) {
     const stream = i % 2 === 0;
@@ -63,32 +64,35 @@ async function client(i) {
       });
       const text = await response.text();
       if (response.status === 200 && (!stream || text.endsWith("data: [DONE]\\n\\n"))) answered++;
+      else if (response.status !== 200) refused++;
       else failed++;
     } catch {
       failed++;
     }
   }
 }
-Promise.all(Array.from({ length: clients }, (_, i) => client(i))).then(() => parentPort.postMessage({ answered, failed, ms: performance.now() - started }));
+Promise.all(Array.from({ length: clients }, (_, i) => client(i))).then(() => console.log(JSON.stringify({ answered, refused, failed, ms: performance.now() - started })));
 `;
 
-/** What the clients did: calls answered whole, the others, and the wall ms until the last call ended. */
+/**
+ * What the clients did: calls answered whole, calls answered with an error status (a gateway's refusal or
+ * failure), calls cut or not answered, and the wall ms until the last call ended.
+ */
 interface ClientCounts {
   readonly answered: number;
+  readonly refused: number;
   readonly failed: number;
   readonly ms: number;
 }
 
 /** Runs `clients` clients against `base`, each starting calls for `ms`. */
-function runClients(base: string, clients: number, ms: number, model: string): Promise<ClientCounts> {
-  const worker = new Worker(CLIENTS_CODE, { eval: true, workerData: { base, clients, ms, model } });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (counts: ClientCounts) => {
-      resolve(counts);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-  });
+async function runClients(base: string, clients: number, ms: number, model: string): Promise<ClientCounts> {
+  const child = spawn(process.execPath, ["-e", CLIENTS_CODE, JSON.stringify({ base, clients, ms, model })], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (part: Buffer) => (out += part.toString()));
+  const [code] = (await once(child, "close")) as [number | null];
+  if (code !== 0) throw new Error(`the clients' process exited with code ${code}`);
+  return JSON.parse(out) as ClientCounts;
 }
 
 export interface EndpointRates {
@@ -121,7 +125,7 @@ export async function benchEndpoint(clients = 20, slices = 6, sliceS = 5): Promi
         const counts = await runClients(side.server.baseUrl("eu-west"), clients, sliceS * 1000, "chat-large");
         totals[name].answered += counts.answered;
         totals[name].ms += counts.ms;
-        failed += counts.failed;
+        failed += counts.failed + counts.refused;
       }
     }
   } finally {
@@ -140,6 +144,7 @@ export interface ClientsRun {
   readonly clients: number;
   readonly minutes: number;
   readonly answered: number;
+  readonly refused: number;
   readonly failed: number;
   /** Hours of wall time into the run. */
   readonly samples: MemorySample[];
@@ -154,8 +159,8 @@ export async function benchClients(minutes: number, clients = 50, sampleS = 30):
   const sampler = setInterval(() => samples.push(sampleMemory((performance.now() - started) / 3_600_000)), sampleS * 1000);
   try {
     // Sampled under load only: once the clients stop, what their calls held is freed.
-    const { answered, failed } = await runClients(served.server.baseUrl("eu-west"), clients, minutes * 60_000, scenario.topology.models[0]!.id);
-    return { scenario: CLIENTS_SCENARIO, clients, minutes, answered, failed, samples };
+    const { answered, refused, failed } = await runClients(served.server.baseUrl("eu-west"), clients, minutes * 60_000, scenario.topology.models[0]!.id);
+    return { scenario: CLIENTS_SCENARIO, clients, minutes, answered, refused, failed, samples };
   } finally {
     clearInterval(sampler);
     await served.close();

@@ -230,7 +230,7 @@ if (wanted("clients")) {
   const memory = describeMemory(run.samples, 2, "h");
   line(
     `${run.clients} OpenAI clients on ${run.scenario} at 1× for ${run.minutes} min (half streaming)`,
-    `${run.answered.toLocaleString("en-US")} calls answered whole (${(run.answered / (run.minutes * 60)).toFixed(1)} /s), ${run.failed} not`,
+    `${run.answered.toLocaleString("en-US")} calls answered whole (${(run.answered / (run.minutes * 60)).toFixed(1)} /s), ${run.refused.toLocaleString("en-US")} answered with an error status (refused or failed by the gateway), ${run.failed} cut or unanswered`,
   );
   line("clients: heap after GC, every minute", memory.heap);
   line("clients: resident set after GC, every minute", memory.rss);
