@@ -13,14 +13,19 @@
  *     whether a stream cut early still reaches the caller whole when the only fallback cannot continue;
  *  7. the app's resident set over 20 reset-and-play cycles (bench/resets.ts), which must stop growing;
  *  8. the drill of 2 over each transport, the global `fetch` through MSW (the app's and `serve`'s) and the
- *     headless drill's direct hand-over to the simulated world, interleaved, best of 3 each, and their ratio.
+ *     headless drill's direct hand-over to the simulated world, interleaved, best of 3 each, and their ratio;
+ *  9. calls/s through the OpenAI endpoint with and without the commit wait of its answers (bench/endpoint.ts);
+ * 10. the soak: a shipped scenario simulated headless for 24 virtual hours, heap and resident set sampled
+ *     (bench/soak.ts);
+ * 11. 50 OpenAI clients on the endpoint for 10 minutes (`--clients-minutes N` for another time), heap and
+ *     resident set sampled (bench/endpoint.ts).
  *
  * This machine is a shared VM whose speed wanders by ±20 % from one minute to the next, so rates are
  * compared best against best: the bare fetch rate is measured three times, interleaved with two drills,
  * and each side reports its best run; and once more finely interleaved (bench/interleaved.ts), which is
  * the steadiest ratio. Results go to stdout as a Markdown table for BENCHMARKS.md.
  *
- *   npm run bench [-- decisions drill audit identity holdback resets transport]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6, resets 7, transport 8)
+ *   npm run bench [-- decisions drill audit identity holdback resets transport endpoint soak clients]   (all when none is named: decisions is 1 above, drill 2 and 3, audit 4, identity 5, holdback 6, resets 7, transport 8, endpoint 9, soak 10, clients 11)
  */
 import { cpus, totalmem } from "node:os";
 import { http, HttpResponse } from "msw";
@@ -28,12 +33,15 @@ import { setupServer } from "msw/node";
 import { directTransport, globalFetch, runDrill, scenarioSchema, type Scenario, type Transport } from "../engine";
 import { benchAudit } from "./audit";
 import { benchDecisions } from "./decisions";
+import { benchClients, benchEndpoint } from "./endpoint";
 import { benchHoldBack } from "./holdBack";
+import { describeMemory } from "./memory";
 import { benchIdentity } from "./identity";
 import { interleaved } from "./interleaved";
-import { selectParts } from "./parts";
+import { selectPartsAndOptions } from "./parts";
 import { benchResets, RESET_GROWTH_BOUND_MB } from "./resets";
 import { benchScenario } from "./scenario";
+import { benchSoak } from "./soak";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -99,8 +107,10 @@ async function drillMemory(scenario: Scenario): Promise<{ heapMb: number[]; rssM
   return { heapMb, rssMb };
 }
 
-const PARTS = ["decisions", "drill", "audit", "identity", "holdback", "resets", "transport"] as const;
-const wanted = selectParts(PARTS);
+const PARTS = ["decisions", "drill", "audit", "identity", "holdback", "resets", "transport", "endpoint", "soak", "clients"] as const;
+const { wanted, values } = selectPartsAndOptions(PARTS, { "clients-minutes": { type: "string", default: "10" } });
+const clientsMinutes = Number(values["clients-minutes"]);
+if (!(clientsMinutes > 0)) throw new Error(`--clients-minutes must be a positive number, got "${values["clients-minutes"]}"`);
 const scenario = scenarioSchema.parse(benchScenario());
 process.stdout.write(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
 process.stdout.write("| measure | result |\n|---|---|\n");
@@ -195,4 +205,34 @@ if (wanted("transport")) {
     "whole drill (with the audit verification and review), direct / through MSW",
     `${Math.round(best(direct, drillRateOf)).toLocaleString("en-US")} / ${Math.round(best(overFetch, drillRateOf)).toLocaleString("en-US")} requests/s: ${(best(direct, drillRateOf) / best(overFetch, drillRateOf)).toFixed(1)}×`,
   );
+}
+
+if (wanted("endpoint")) {
+  const rates = await benchEndpoint();
+  const perS = (rate: number) => `${rate.toFixed(1)} calls/s`;
+  line(
+    `OpenAI endpoint: ${rates.clients} clients (half streaming), ${rates.slices} alternating slices of ${rates.sliceS} s per side, with / without the commit wait`,
+    `${perS(rates.durable)} / ${perS(rates.undurable)}: ${((rates.durable / rates.undurable) * 100).toFixed(1)} %${rates.failed > 0 ? `; ${rates.failed} calls not answered whole` : ""}`,
+  );
+}
+
+if (wanted("soak")) {
+  const soak = await benchSoak();
+  const memory = describeMemory(soak.samples, 4, "h");
+  line(`soak: ${soak.scenario} for ${soak.hours} virtual hours, headless`, `${soak.requests.toLocaleString("en-US")} requests, simulated in ${soak.simulatedS.toFixed(0)} s (${soak.wallS.toFixed(0)} s with the verification and review)`);
+  line("soak: heap after GC, every 2 virtual hours", memory.heap);
+  line("soak: resident set after GC, every 2 virtual hours", memory.rss);
+  line("soak: slope, second quarter of the samples to the last", memory.slopes);
+}
+
+if (wanted("clients")) {
+  const run = await benchClients(clientsMinutes);
+  const memory = describeMemory(run.samples, 2, "h");
+  line(
+    `${run.clients} OpenAI clients on ${run.scenario} at 1× for ${run.minutes} min (half streaming)`,
+    `${run.answered.toLocaleString("en-US")} calls answered whole (${(run.answered / (run.minutes * 60)).toFixed(1)} /s), ${run.refused.toLocaleString("en-US")} answered with an error status (refused or failed by the gateway), ${run.failed} cut or unanswered`,
+  );
+  line("clients: heap after GC, every minute", memory.heap);
+  line("clients: resident set after GC, every minute", memory.rss);
+  line("clients: slope, second quarter of the samples to the last", memory.slopes);
 }
