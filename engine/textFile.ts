@@ -9,7 +9,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { FileProblemsError, type FileProblem } from "./fileProblems";
 
 /** The kinds of text file the product reads, each with its own caps. */
-export type TextKind = "scenario" | "lesson" | "config" | "scorecard" | "answers" | "manifest";
+export type TextKind = "scenario" | "lesson" | "config" | "scorecard" | "answers" | "manifest" | "key";
 
 /** A kind's caps. `bytes` bounds the file as stored; `yamlValues`, for YAML kinds, the scalars (keys and values) it may hold. */
 export interface TextLimit {
@@ -33,6 +33,7 @@ export const TEXT_LIMITS: Readonly<Record<TextKind, TextLimit>> = {
   scorecard: { what: "scorecard", bytes: 2 * MiB },
   answers: { what: "answers file", bytes: MiB },
   manifest: { what: "evidence manifest", bytes: MiB },
+  key: { what: "public key file", bytes: MiB / 16 },
 };
 
 /** How deeply a YAML file may nest collections; no format needs a tenth of it, and yaml's composer recurses per level. */
@@ -147,7 +148,8 @@ function tooLarge(size: number, limit: TextLimit): string {
 }
 
 function capWords(limit: TextLimit): string {
-  return `a ${limit.what} is at most ${limit.bytes / MiB} MiB (${limit.bytes.toLocaleString("en")} bytes)`;
+  const size = limit.bytes >= MiB / 2 ? `${limit.bytes / MiB} MiB` : `${limit.bytes / 1024} KiB`;
+  return `a ${limit.what} is at most ${size} (${limit.bytes.toLocaleString("en")} bytes)`;
 }
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });

@@ -2,7 +2,7 @@
  * YAML text parsed within its kind's limits (engine/textFile.ts): the text checked as any text file is, then a
  * pass of yaml's lexer that counts values and nesting and stops at the cap, so a file of 2.4 million keys or ten
  * thousand `[` is refused in milliseconds before a document is built; then the document, parsed without yaml's
- * duplicate-key check (quadratic in the keys of one mapping), which {@link duplicateKeys} does in linear time.
+ * duplicate-key check (quadratic in the keys of one mapping), which {@link walk} does in linear time.
  */
 import { CST, isAlias, isCollection, isMap, isPair, isScalar, Lexer, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { FileProblem } from "./fileProblems";

@@ -4,10 +4,10 @@
  * evidence bundles and `npm run serve` keeps its audit stores. `FAILOVER_LAB_HOME` moves it (tests, shared
  * machines); the default is per user.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { keyIdOf, loadOrCreateInstallationKey, parseEd25519PublicKey, type InstallationKey, type TrustedKey } from "../engine";
+import { keyIdOf, loadOrCreateInstallationKey, parseEd25519PublicKey, readTextFile, type InstallationKey, type TrustedKey } from "../engine";
 
 function installationDir(): string {
   return process.env.FAILOVER_LAB_HOME ?? join(homedir(), ".failover-lab");
@@ -25,13 +25,7 @@ export const trustedKeysFolder = (): string => join(installationDir(), "trusted-
  * mistyped key is never silently trusted or silently ignored.
  */
 export function readPublicKey(path: string): TrustedKey["publicKey"] {
-  let pem;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new Error(`${path}: cannot read the key: ${(error as Error).message}`);
-  }
-  const key = parseEd25519PublicKey(pem);
+  const key = parseEd25519PublicKey(readTextFile(path, "key"));
   if (!key) throw new Error(`${path}: not an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----); failover-lab key export prints one`);
   return key;
 }

@@ -35,13 +35,14 @@ describe("failover-lab on hostile files", () => {
     }
   }, 120_000);
 
-  it("import, lesson check, lesson merge and sweep merge refuse special files by name, exit 2", async () => {
+  it("import, lesson check, lesson merge, verify --trusted-key and sweep merge refuse special files by name, exit 2", async () => {
     const fifo = join(dir, "config-fifo.yaml");
     execFileSync("mkfifo", [fifo]);
     const runs: [string[], RegExp][] = [
       [["import", "litellm", "/dev/urandom", "--region", "x=eu-west:EU:Dublin"], /\/dev\/urandom:1:1: cannot read the file: it is a character device .*a gateway config is a regular file/],
       [["lesson", "check", fifo], /config-fifo\.yaml:1:1: cannot read the file: it is a FIFO .*a lesson is a regular file/],
       [["lesson", "merge", dir], /:1:1: cannot read the file: it is a directory; a scorecard is a regular file/],
+      [["verify", dir, "--trusted-key", "/dev/zero"], /^\/dev\/zero:1:1: cannot read the file: it is a character device .*a public key file is a regular file\. Nothing checked\./],
       [["sweep", "merge", fifo], /config-fifo\.yaml:1:1: cannot read the file: it is a FIFO \(named pipe\); a sweep's file of runs is a regular file\. Nothing merged\./],
     ];
     for (const [args, message] of runs) {
