@@ -14,10 +14,12 @@ import type { Fault } from "../faults/registry";
 export const SIMULATED_REQUESTS_PER_S = 5_000;
 
 /**
- * The most requests one run (a drill, a sweep's run, a lesson's step) may be expected to send without
- * `--allow-large`. A drill keeps every request's record until its report is written: about 0.9 kB of
- * resident memory per request (BENCHMARKS.md, "Absurd runs"), so 2,000,000 requests stay near 2 GB, within
- * Node's default heap on a 64-bit machine, and take about 400 s at {@link SIMULATED_REQUESTS_PER_S}.
+ * The most requests one run (a drill, a design of a comparison, a sweep's run, a lesson's step) may be expected
+ * to send without `--allow-large`: about 400 s at {@link SIMULATED_REQUESTS_PER_S}, the longest a drill should
+ * take before its user says so. Memory grows by about 0.2 kB a request above a base the rate sets (592 MB at
+ * 1,000 requests/s; BENCHMARKS.md, "Absurd runs"), so 2,000,000 requests stay near 1 GB at such rates. The
+ * per-request cost rises steeply with the requests in flight at once, which this count does not see: the same
+ * section measures what 10,000 requests/s costs.
  */
 export const MAX_REQUESTS_PER_RUN = 2_000_000;
 
@@ -79,7 +81,11 @@ export function rateSegments(scenario: CostInput): RateSegment[] {
   return segments;
 }
 
-/** Requests every population is expected to send over the run: rate × duration, surges included. */
+/**
+ * Requests every population is expected to send over the run: rate × duration, surges included, as the file
+ * states them. The engine sends more at rates near one a millisecond, as its clock rounds each arrival's gap to
+ * whole milliseconds (4 % more at 1,000 requests/s, 42 % at 3,000; BENCHMARKS.md, "Absurd runs").
+ */
 export function expectedRequests(scenario: CostInput): number {
   return rateSegments(scenario).reduce((sum, s) => sum + (s.to_s - s.from_s) * s.rates.reduce((a, b) => a + b, 0), 0);
 }
