@@ -83,8 +83,7 @@ export function rateSegments(scenario: CostInput): RateSegment[] {
 
 /**
  * Requests every population is expected to send over the run: rate × duration, surges included, as the file
- * states them. The engine sends more at rates near one a millisecond, as its clock rounds each arrival's gap to
- * whole milliseconds (4 % more at 1,000 requests/s, 42 % at 3,000; BENCHMARKS.md, "Absurd runs").
+ * states them, which is what the populations send (test/sim/traffic.test.ts).
  */
 export function expectedRequests(scenario: CostInput): number {
   return rateSegments(scenario).reduce((sum, s) => sum + (s.to_s - s.from_s) * s.rates.reduce((a, b) => a + b, 0), 0);

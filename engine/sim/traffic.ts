@@ -34,6 +34,14 @@ export class TrafficGenerator {
       const stream = this.random.fork(`traffic:${population.id}`);
       const ratePerMs = population.rate_per_s / 1000;
       let sequence = 0;
+      // The next arrival's exact time, in fractions of a millisecond. The clock keeps whole milliseconds; rounding
+      // each gap instead of this sum would bias every gap (a gap under 0.5 ms becomes 0), and at 1,000 requests/s
+      // a population would send 4 % more than its rate, at 10,000/s about 15 times more.
+      let dueAt = this.clock.now();
+      const scheduleAfter = (gapMs: number) => {
+        dueAt += gapMs;
+        this.timers.set(population.id, this.clock.setTimeout(arrive, dueAt - this.clock.now()));
+      };
       const arrive = () => {
         if (!this.running) return;
         const id = `${population.id}-${++sequence}`;
@@ -52,9 +60,9 @@ export class TrafficGenerator {
           },
           stream.fork(id),
         );
-        this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(Math.min(ratePerMs * this.rateFactor(population.id), MAX_RATE_PER_MS))));
+        scheduleAfter(stream.exponential(Math.min(ratePerMs * this.rateFactor(population.id), MAX_RATE_PER_MS)));
       };
-      this.timers.set(population.id, this.clock.setTimeout(arrive, stream.exponential(ratePerMs)));
+      scheduleAfter(stream.exponential(ratePerMs));
     }
   }
 
