@@ -85,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const wallS = (performance.now() - started) / 1000;
   process.stderr.write(
     `ran ${report.totals.requests.toLocaleString("en-US")} requests in ${wallS.toFixed(1)} s wall clock ` +
-      `(${Math.round(report.totals.requests / wallS).toLocaleString("en-US")} requests/s, ${(scenario.duration_s / wallS).toFixed(0)}× real time)\n`,
+      `(${Math.round(report.totals.requests / wallS).toLocaleString("en-US")} requests/s, ${speedUp(scenario.duration_s / wallS)} real time)\n`,
   );
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out) {
@@ -133,3 +133,8 @@ function parseCommandLine(argv: readonly string[]) {
 }
 
 await runIfScript(import.meta.url, "drill", main);
+
+/** "120×" and "0.43×": a run slower than real time must not read "0×". */
+function speedUp(ratio: number): string {
+  return `${ratio >= 10 ? ratio.toFixed(0) : ratio.toPrecision(2)}×`;
+}
