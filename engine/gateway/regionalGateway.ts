@@ -13,6 +13,7 @@ import type { ReadinessReport } from "../readiness";
 import { admit } from "./admission";
 import { Dispatcher } from "./dispatch";
 import { afterDurableWrite, answerOrRefuse, durableWaitMs } from "./durability";
+import { InFlightLimit, shedRecord } from "./overload";
 import { GatewayProbes } from "./probing";
 import { RateWindows } from "./rateLimits";
 import { recordBase, type CallerRequest, type Decision, type HandledRequest } from "./request";
@@ -26,6 +27,7 @@ export class RegionalGateway {
   private readonly probes: GatewayProbes;
   private readonly dispatcher: Dispatcher;
   private readonly rates = new RateWindows();
+  private readonly inFlight: InFlightLimit;
   private readonly machine: Actor<typeof gatewayMachine>;
   /** The answers the gateway served and how long each took it, for the p95 its readiness reports. */
   private readonly served: PassiveWindow;
@@ -43,6 +45,7 @@ export class RegionalGateway {
     this.probes = new GatewayProbes(region, ctx, this.health);
     this.dispatcher = new Dispatcher({ region, ctx, health: this.health, rates: this.rates });
     this.served = new PassiveWindow(ctx.scenario.health.passive.window_s * 1000);
+    this.inFlight = new InFlightLimit(ctx.scenario.gateway.max_in_flight);
     const d = ctx.scenario.director;
     this.machine = createActor(gatewayMachine, {
       clock: ctx.clock,
@@ -118,15 +121,21 @@ export class RegionalGateway {
    * (`request.chat`) streams its answer into `sink` as it arrives.
    */
   async handle(request: CallerRequest, key: string, sink?: ChatSink): Promise<HandledRequest> {
-    const { clock, audit } = this.ctx;
-    const arrived = clock.now();
-    const handled = await this.process(request, key, sink);
-    const waitMs = durableWaitMs(handled, this.region, audit);
-    const durable = waitMs > 0 ? await afterDurableWrite(handled, waitMs, clock, key) : handled;
-    // Admission checked the audit policy when the call arrived; a partition may have begun since.
-    const answered = answerOrRefuse(durable, this.region, audit);
-    if (answered.record.outcome === "ok") this.served.record(clock.now(), true, clock.now() - arrived);
-    return answered;
+    const { clock, audit, topology } = this.ctx;
+    if (!this.inFlight.tryEnter())
+      return { record: shedRecord(request, this.region, this.inFlight.limit, clock.now() - request.sentAt + topology.rttMs(request.originRegion, this.region)) };
+    try {
+      const arrived = clock.now();
+      const handled = await this.process(request, key, sink);
+      const waitMs = durableWaitMs(handled, this.region, audit);
+      const durable = waitMs > 0 ? await afterDurableWrite(handled, waitMs, clock, key) : handled;
+      // Admission checked the audit policy when the call arrived; a partition may have begun since.
+      const answered = answerOrRefuse(durable, this.region, audit);
+      if (answered.record.outcome === "ok") this.served.record(clock.now(), true, clock.now() - arrived);
+      return answered;
+    } finally {
+      this.inFlight.leave();
+    }
   }
 
   /** Every stage but durability. */

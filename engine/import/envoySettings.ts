@@ -92,8 +92,12 @@ export function retryBudget(breakers: unknown, path: SourcePath, warn: Report): 
     if (!isObj(threshold)) return warn(tpath, "must be a mapping; not imported");
     if (threshold.priority !== undefined && threshold.priority !== "DEFAULT")
       return warn([...tpath, "priority"], `${String(threshold.priority)} thresholds apply to routes of that priority, which a scenario has none of; not imported`);
-    for (const key of Object.keys(threshold))
-      if (!["priority", "retry_budget"].includes(key)) warn([...tpath, key], `${key} has no equivalent in a scenario (it limits connections and requests, which a simulation does not count); not imported`);
+    for (const key of Object.keys(threshold)) {
+      if (key === "max_requests")
+        warn([...tpath, key], "max_requests limits one cluster's requests in flight, while a scenario's gateway limits all of its own together (gateway.max_in_flight, 1,024 unless set); not imported");
+      else if (!["priority", "retry_budget"].includes(key))
+        warn([...tpath, key], `${key} has no equivalent in a scenario (it limits connections, pending requests or retries, which a simulation does not count); not imported`);
+    }
     const rb = threshold.retry_budget;
     if (rb === undefined) return;
     if (!isObj(rb)) return warn([...tpath, "retry_budget"], "must be a mapping { budget_percent, min_retry_concurrency }; not imported");

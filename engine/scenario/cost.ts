@@ -17,9 +17,9 @@ export const SIMULATED_REQUESTS_PER_S = 5_000;
  * The most requests one run (a drill, a design of a comparison, a sweep's run, a lesson's step) may be expected
  * to send without `--allow-large`: about 400 s at {@link SIMULATED_REQUESTS_PER_S}, the longest a drill should
  * take before its user says so. Memory grows by about 0.2 kB a request above a base the rate sets (592 MB at
- * 1,000 requests/s; BENCHMARKS.md, "Absurd runs"), so 2,000,000 requests stay near 1 GB at such rates. The
- * per-request cost rises steeply with the requests in flight at once, which this count does not see: the same
- * section measures what 10,000 requests/s costs.
+ * 1,000 requests/s; BENCHMARKS.md, "Absurd runs"), so 2,000,000 requests stay near 1 GB at such rates. What the
+ * requests in flight at once hold, which this count does not see, is bounded apart: each gateway holds at most
+ * `gateway.max_in_flight` (engine/gateway/overload.ts).
  */
 export const MAX_REQUESTS_PER_RUN = 2_000_000;
 

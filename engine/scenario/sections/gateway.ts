@@ -27,6 +27,11 @@ export const GATEWAY_DEFAULTS = {
    * another may. Any other status is a refusal of the request itself, which ends it.
    */
   failover_status_codes: ["5xx", 404, 408, 409],
+  /**
+   * Requests one gateway holds at once; more are answered 503 at once. Envoy's `max_requests` circuit
+   * breaker default: high enough that no shipped scenario reaches it, low enough to bound a run's memory.
+   */
+  max_in_flight: 1_024,
   /** A streamed answer's start held back before its first chunk goes out: none, each chunk goes out as it arrives. */
   stream_holdback: { chunks: 0 },
 } as const;
@@ -73,6 +78,12 @@ export const gateway = z
       .array(statusCode)
       .default(() => [...GATEWAY_DEFAULTS.failover_status_codes])
       .describe("Statuses failed over at once; a status in neither list ends the request with the provider's error"),
+    max_in_flight: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(GATEWAY_DEFAULTS.max_in_flight)
+      .describe("Requests one gateway holds at once (Envoy's max_requests); any more are answered 503 at once instead of queueing"),
     stream_holdback: streamHoldback
       .default(GATEWAY_DEFAULTS.stream_holdback)
       .describe("How much of a streamed answer's start is held back, so a stream broken inside it restarts cleanly on any fallback"),
