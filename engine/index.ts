@@ -15,7 +15,8 @@ export { VirtualClock, type Clock, type TimerId, type WorkTracker } from "./cloc
 export { runDrill, needsRealTime, ENGINE_VERSION, type DrillOptions, type DrillReport, type FaultReport, type StoreChain } from "./drill";
 export type { LabEvent, TransitionEvent, FaultEvent, RequestEvent, RequestRecord, AttemptRecord, PolicyRecord } from "./events";
 export { seededRandom, type Random } from "./random";
-export { drillPassed, formatSummary } from "./report/summary";
+export { formatSummary } from "./report/summary";
+export { drillPassed } from "./report/verdict";
 export { percentile } from "./stats/percentile";
 export { measureConduct, formatConductTable, type ConductRow } from "./report/conduct";
 export { renderHtmlReport, type HtmlReportOptions } from "./report/html";

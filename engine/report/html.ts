@@ -11,7 +11,8 @@ import { reportPageAssets } from "./page";
 import type { ReportPageData } from "./pageData";
 import type { SecondPoint } from "./recorder";
 import { returnMeasured } from "./recovery";
-import { describeReturn, drillPassed, formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy, VACUOUS_RUN } from "./summary";
+import { describeReturn, formatCount, formatDuration, IDENTITY_QUESTION, QUESTIONS, refusedBy } from "./summary";
+import { drillPassed, VACUOUS_RUN } from "./verdict";
 
 export interface HtmlReportOptions {
   /** The scenario file's text as it was run; the page ends with it verbatim. */

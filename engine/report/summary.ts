@@ -6,18 +6,11 @@ import { describeFault } from "../scenario/describeFault";
 import type { DrillReport } from "../drill";
 import type { IdentityCost } from "./identityCost";
 import { returnMeasured } from "./recovery";
+import { drillPassed, VACUOUS_RUN } from "./verdict";
 
 /** A count with thousands separators, the same in every locale. */
 export const formatCount = (value: number): string => value.toLocaleString("en-US");
 
-/** What a run of no requests says instead of a verdict: every expectation then holds of nothing. */
-export const VACUOUS_RUN = "0 requests: every expectation is vacuous";
-
-/**
- * The drill passed: every expectation holds and at least one request ran. The report's `passed` (every
- * expectation holds) stays as it was, so that its JSON keeps its meaning; this is the verdict people read.
- */
-export const drillPassed = (report: Pick<DrillReport, "passed" | "totals">): boolean => report.passed && report.totals.requests > 0;
 /** Virtual seconds to a tenth, or "not measured" when the drill produced no value. */
 export const formatDuration = (value: number | null): string => (value === null ? "not measured" : `${value.toFixed(1)} s`);
 
