@@ -19,7 +19,6 @@ export type { FaultSpec };
 export type { Comparison, ComparisonRow } from "../compare/compare";
 export type * from "./views";
 export type { FaultMenuEntry, FaultMenuParam, FaultMenuTarget } from "../faults/menu";
-export { VACUOUS_RUN } from "../report/verdict";
 
 /** Every command the UI can send, in the order the preload exposes them. */
 export const COMMAND_NAMES = [

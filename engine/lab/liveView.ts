@@ -12,6 +12,7 @@ import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
 import type { CostView, ExpectationView, GatewayApiView, LessonView, IdentityView, LabSnapshot, MetricsPoint, NodeHealth, RegionView, EndpointView, UnansweredView } from "./contract";
 import { evaluateExpectations } from "../report/expectations";
+import { VACUOUS_RUN } from "../report/verdict";
 import { evidenceRefusal, NO_RUN_REFUSAL } from "./evidenceRefusal";
 import { expectationStatus } from "./expectationStatus";
 import { METRICS_KEPT_S, type Run } from "./run";
@@ -134,6 +135,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
     expectations: evaluateExpectations(scenario.expect, facts.metrics).map(
       (e): ExpectationView => ({ text: e.expectation, actual: e.actual, status: expectationStatus(e, run.status === "finished") }),
     ),
+    vacuousRun: run.status === "finished" && recorder.totals.requests === 0 && scenario.expect.length > 0 ? VACUOUS_RUN : null,
     chain: run.audit.chain,
     audit: {
       pattern: scenario.audit.pattern,
@@ -285,6 +287,7 @@ function emptySnapshot({ speed, gatewayApi, lesson }: LabSettings): LabSnapshot 
     totals: { requests: 0, ok: 0, errors: 0, rejected: 0 },
     questions: { detection: [], residency: { violations: 0, rejected: 0, crossBorder: 0 }, inflight: { failovers: 0, completed: 0, retried: 0, failed: 0 }, audit: { entries: 0, perRegion: {}, gaps: 0 } },
     expectations: [],
+    vacuousRun: null,
     chain: null,
     audit: null,
     identity: null,

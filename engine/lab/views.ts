@@ -255,6 +255,8 @@ export interface LabSnapshot {
   readonly totals: { readonly requests: number; readonly ok: number; readonly errors: number; readonly rejected: number };
   readonly questions: QuestionsView;
   readonly expectations: readonly ExpectationView[];
+  /** A finished run that sent no request: what its expectations amount to, in the report's words; null otherwise. */
+  readonly vacuousRun: string | null;
   readonly chain: ChainStatus | null;
   readonly audit: AuditView | null;
   /** Null when the scenario has no identity provider: callers send no tokens and gateways check none. */

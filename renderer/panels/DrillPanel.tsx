@@ -1,7 +1,6 @@
 import { Fragment } from "react";
 import type { ExpectationStatus, ExpectationView, LabSnapshot } from "../../engine/lab/contract";
 import { plural } from "../format";
-import { vacuousRunNote } from "./vacuousRun";
 
 /** Only pass and fail are decided; holding (met so far) and pending (no value, or not reached yet) may still change. */
 const STATUS_MARK: Record<ExpectationStatus, string> = { pass: "✔", fail: "✘", holding: "○", pending: "…" };
@@ -22,7 +21,6 @@ const exact = (n: number | null) => (n === null ? "" : String(n));
 /** The seed article's four questions, answered live, and the scenario's expectations. */
 export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
   const q = snapshot.questions;
-  const vacuous = vacuousRunNote(snapshot);
   return (
     <section className="drill-panel" data-testid="drill-panel">
       <h3>1 · Detection and reroute</h3>
@@ -75,9 +73,9 @@ export function DrillPanel({ snapshot }: { snapshot: LabSnapshot }) {
         {plural(q.audit.gaps, "gap")}
       </p>
       <h3>Expectations</h3>
-      {vacuous && (
+      {snapshot.vacuousRun && (
         <p className="bad" data-testid="vacuous-run">
-          {vacuous}
+          {snapshot.vacuousRun}: the run sent nothing, so none of these says anything about the design.
         </p>
       )}
       {snapshot.expectations.length === 0 ? (

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenarioFile, runDrill } from "../../engine";
+import { VACUOUS_RUN } from "../../engine/report/verdict";
 import { agreedHealth, endpointHealth, gatewayHealth, liveSnapshot } from "../../engine/lab/liveView";
 import { Run } from "../../engine/lab/run";
 import { answersOfReport } from "./reportAnswers";
@@ -56,6 +57,16 @@ describe("the live view", () => {
     const { questions, expectations } = liveSnapshot(run, settings);
     expect({ questions, expectations }).toEqual(answersOfReport(await runDrill(scenario, {})));
     expect(expectations.find((e) => e.text === "rto_s <= 60")?.status).not.toBe("pending");
+  });
+
+  it("says a finished run of no requests holds its expectations of nothing, in the report's words, and only then", async () => {
+    const silent = { ...scenario, topology: { ...scenario.topology, callers: [] } };
+    run = new Run(silent, readFileSync(fixture, "utf8"), "short-drill.yaml", {});
+    await run.clock.runUntil(run.endMs);
+    expect(liveSnapshot(run, settings).vacuousRun).toBeNull();
+    run.status = "finished";
+    await run.finish();
+    expect(liveSnapshot(run, settings).vacuousRun).toBe(VACUOUS_RUN);
   });
 
   it("counts each link's cross-border answers of the window by the lawful basis the policy recorded", async () => {
