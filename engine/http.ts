@@ -96,6 +96,33 @@ function whenAbandoned(signal: AbortSignal | undefined, abandon: (reason: string
   return () => signal.removeEventListener("abort", listener);
 }
 
+/**
+ * A signal that aborts when either of two does, for one call (`call`) inside a long-lived scope (`scope`), and
+ * what detaches it. `AbortSignal.any` would leave an entry for every call in the long-lived signal on Node 20
+ * (nodejs/node#55351: 220,000 WeakRefs, 7 MB, in two minutes of 50 clients on the OpenAI endpoint);
+ * `release`, called when the call ends, takes its listeners off both.
+ */
+export function abortWhenEither(scope: AbortSignal, call: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const follow = (source: AbortSignal) => () => controller.abort(source.reason);
+  const already = [scope, call].find((source) => source.aborted);
+  if (already) {
+    controller.abort(already.reason);
+    return { signal: controller.signal, release: noop };
+  }
+  const onScope = follow(scope);
+  const onCall = follow(call);
+  scope.addEventListener("abort", onScope, { once: true });
+  call.addEventListener("abort", onCall, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      scope.removeEventListener("abort", onScope);
+      call.removeEventListener("abort", onCall);
+    },
+  };
+}
+
 /** Why the caller gave up, from its signal's reason. */
 export function abandonReason(signal: AbortSignal): string {
   return typeof signal.reason === "string" ? signal.reason : "the caller gave up";

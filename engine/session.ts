@@ -3,13 +3,14 @@
  * traffic and fault timeline — on an injected clock and random source, writing every decision and
  * transition to the hash-chained audit log. The headless drill and the app both drive this class.
  */
+import { setMaxListeners } from "node:events";
 import { AuditSystem } from "./audit/system";
 import type { Clock } from "./clock";
 import type { EngineContext } from "./context";
 import { TrafficDirector } from "./director";
 import { EventBus, type LabEvent, type Listener, type RequestRecord } from "./events";
 import { faultKind } from "./faults/registry";
-import { globalFetch, type Transport } from "./http";
+import { abortWhenEither, globalFetch, type Transport } from "./http";
 import { parseChatRequest, type ChatError, type ChatMeta, type ChatOutcome, type ChatSink } from "./chat";
 import { RegionalGateway } from "./gateway/regionalGateway";
 import { recordBase, type CallerRequest, type HandledRequest } from "./gateway/request";
@@ -63,6 +64,9 @@ export class EngineSession {
   private started = false;
 
   constructor(scenario: Scenario, options: SessionOptions) {
+    // Every call in flight listens to it until it ends (abortWhenEither releases each): as many as the gateways
+    // hold, not a leak for Node to warn about at eleven.
+    setMaxListeners(0, this.closing.signal);
     const bus = new EventBus();
     const faults = new FaultBook();
     const topology = new Topology(scenario);
@@ -215,6 +219,7 @@ export class EngineSession {
     const token = this.identity
       ? await this.identity.sign({ subject: EXTERNAL_POPULATION, jti: requestId, issuedAt: clock.now(), ttlS: this.identity.config.token_ttl_s })
       : undefined;
+    const abandoned = signal ? abortWhenEither(this.closing.signal, signal) : undefined;
     const request: CallerRequest = {
       id: requestId,
       population: EXTERNAL_POPULATION,
@@ -228,11 +233,16 @@ export class EngineSession {
         messages: chat.messages,
         stream,
         includeUsage: stream && chat.stream_options?.include_usage === true,
-        signal: signal ? AbortSignal.any([this.closing.signal, signal]) : this.closing.signal,
+        signal: abandoned?.signal ?? this.closing.signal,
       },
       ...(token === undefined ? {} : { token }),
     };
-    const handled = await this.serve(region, request, stream ? sink : undefined);
+    let handled: HandledRequest;
+    try {
+      handled = await this.serve(region, request, stream ? sink : undefined);
+    } finally {
+      abandoned?.release();
+    }
     const { record, answer } = handled;
     const servedBy = record.servedBy?.target;
     const outcomeMeta = meta(record.attempts.length, clock.now() - request.sentAt, servedBy);
