@@ -11,14 +11,11 @@ import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   compareReports,
-  describeCost,
   designLabels,
   ENGINE_VERSION,
-  estimateRun,
   formatComparison,
   MAX_REQUESTS_PER_RUN,
   needsRealTime,
-  refusalOf,
   renderComparisonHtml,
   runDrill,
   type DrillReport,
@@ -26,6 +23,7 @@ import {
 } from "../engine";
 import { EXIT_INVALID_INPUT, EXIT_OK, helpRequested, parseSeed, readCommandLine, readScenario, runIfScript, UsageError } from "./args";
 import { startProgress } from "./progress";
+import { announceRunCost } from "./runCost";
 
 const USAGE = "usage: failover-lab compare <A.yaml> <B.yaml> [--seed N] [--json] [--html FILE] [--allow-large]";
 const HELP = `${USAGE}
@@ -58,13 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`scenario ${side}, ${file}: ${realServers}: a comparison runs in virtual time; play the scenario with failover-lab serve or in the app. Nothing ran.\n`);
       return EXIT_INVALID_INPUT;
     }
-    const cost = estimateRun(scenario);
-    const refusal = options.allowLarge ? undefined : refusalOf(cost, `scenario ${side}, ${file}`, "--allow-large");
-    if (refusal) {
-      process.stderr.write(`${refusal}\n`);
-      return EXIT_INVALID_INPUT;
-    }
-    process.stderr.write(`${side}: expected ${describeCost(cost)}\n`);
+    if (!announceRunCost(scenario, `scenario ${side}, ${file}`, `${side}: `, options.allowLarge)) return EXIT_INVALID_INPUT;
     scenarios.push(scenario);
   }
   // Without --seed both run on A's seed: a comparison of designs holds the traffic and the faults' chance fixed.

@@ -11,12 +11,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { addPdf, MAX_REQUESTS_PER_RUN, describeCost, drillPassed, ENGINE_VERSION, estimateRun, formatSummary, needsRealTime, readTextFile, refusalOf, runDrill, writeEvidence, type DrillReport } from "../engine";
+import { addPdf, MAX_REQUESTS_PER_RUN, drillPassed, ENGINE_VERSION, formatSummary, needsRealTime, readTextFile, runDrill, writeEvidence, type DrillReport } from "../engine";
 import { ensureReportPageBuilt } from "../host/build";
 import { installationKey } from "../host/installation";
 import { printPdf } from "../host/pdf";
 import { EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_OK, helpRequested, onePositional, parseOverrides, parseSeed, readCommandLine, readScenario, runIfScript } from "./args";
 import { startProgress } from "./progress";
+import { announceRunCost } from "./runCost";
 
 const USAGE = "usage: failover-lab drill <scenario.yaml> [--seed N] [--set path=value]… [--out DIR] [--evidence DIR] [--json] [--allow-large]";
 const HELP = `${USAGE}
@@ -46,13 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${realServers}: a drill runs in virtual time; play the scenario with failover-lab serve or in the app. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
   }
-  const cost = estimateRun(scenario);
-  const refusal = options.allowLarge ? undefined : refusalOf(cost, options.file, "--allow-large");
-  if (refusal) {
-    process.stderr.write(`${refusal}\n`);
-    return EXIT_INVALID_INPUT;
-  }
-  process.stderr.write(`expected ${describeCost(cost)}\n`);
+  if (!announceRunCost(scenario, options.file, "", options.allowLarge)) return EXIT_INVALID_INPUT;
   if (options.evidence && existsSync(options.evidence) && !(statSync(options.evidence).isDirectory() && readdirSync(options.evidence).length === 0)) {
     process.stderr.write(`${options.evidence} is not an empty directory; an evidence bundle needs a directory of its own. Nothing ran.\n`);
     return EXIT_INVALID_INPUT;
