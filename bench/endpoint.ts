@@ -53,6 +53,7 @@ const { base, clients, ms, model } = JSON.parse(process.argv[1]);
 const started = performance.now();
 const until = started + ms;
 let answered = 0, refused = 0, failed = 0;
+const refusals = {};
 async function client(i) {
   for (let n = 0; performance.now() < until; n++) {
     const stream = i % 2 === 0;
@@ -64,14 +65,20 @@ async function client(i) {
       });
       const text = await response.text();
       if (response.status === 200 && (!stream || text.endsWith("data: [DONE]\\n\\n"))) answered++;
-      else if (response.status !== 200) refused++;
+      else if (response.status !== 200) {
+        refused++;
+        let reason = "";
+        try { reason = JSON.parse(text).error.message; } catch { reason = text.slice(0, 200); }
+        const key = response.status + " " + reason.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\\b\\d+\\b/g, "N");
+        refusals[key] = (refusals[key] || 0) + 1;
+      }
       else failed++;
     } catch {
       failed++;
     }
   }
 }
-Promise.all(Array.from({ length: clients }, (_, i) => client(i))).then(() => console.log(JSON.stringify({ answered, refused, failed, ms: performance.now() - started })));
+Promise.all(Array.from({ length: clients }, (_, i) => client(i))).then(() => console.log(JSON.stringify({ answered, refused, refusals, failed, ms: performance.now() - started })));
 `;
 
 /**
@@ -81,6 +88,8 @@ Promise.all(Array.from({ length: clients }, (_, i) => client(i))).then(() => con
 interface ClientCounts {
   readonly answered: number;
   readonly refused: number;
+  /** The refused calls by status and error message (numbers replaced by N, so that like ones add up). */
+  readonly refusals: Readonly<Record<string, number>>;
   readonly failed: number;
   readonly ms: number;
 }
@@ -145,6 +154,7 @@ export interface ClientsRun {
   readonly minutes: number;
   readonly answered: number;
   readonly refused: number;
+  readonly refusals: Readonly<Record<string, number>>;
   readonly failed: number;
   /** Hours of wall time into the run. */
   readonly samples: MemorySample[];
@@ -159,8 +169,8 @@ export async function benchClients(minutes: number, clients = 50, sampleS = 30):
   const sampler = setInterval(() => samples.push(sampleMemory((performance.now() - started) / 3_600_000)), sampleS * 1000);
   try {
     // Sampled under load only: once the clients stop, what their calls held is freed.
-    const { answered, refused, failed } = await runClients(served.server.baseUrl("eu-west"), clients, minutes * 60_000, scenario.topology.models[0]!.id);
-    return { scenario: CLIENTS_SCENARIO, clients, minutes, answered, refused, failed, samples };
+    const { answered, refused, refusals, failed } = await runClients(served.server.baseUrl("eu-west"), clients, minutes * 60_000, scenario.topology.models[0]!.id);
+    return { scenario: CLIENTS_SCENARIO, clients, minutes, answered, refused, refusals, failed, samples };
   } finally {
     clearInterval(sampler);
     await served.close();

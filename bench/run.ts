@@ -232,6 +232,7 @@ if (wanted("clients")) {
     `${run.clients} OpenAI clients on ${run.scenario} at 1× for ${run.minutes} min (half streaming)`,
     `${run.answered.toLocaleString("en-US")} calls answered whole (${(run.answered / (run.minutes * 60)).toFixed(1)} /s), ${run.refused.toLocaleString("en-US")} answered with an error status (refused or failed by the gateway), ${run.failed} cut or unanswered`,
   );
+  for (const [refusal, count] of Object.entries(run.refusals).sort((a, b) => b[1] - a[1]).slice(0, 8)) line(`clients: refused ${count.toLocaleString("en-US")}×`, refusal);
   line("clients: heap after GC, every minute", memory.heap);
   line("clients: resident set after GC, every minute", memory.rss);
   line("clients: slope, second quarter of the samples to the last", memory.slopes);
