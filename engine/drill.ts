@@ -87,7 +87,7 @@ export interface DrillReport {
     readonly errors: number;
     /** Refused requests, a failure the caller sees as much as an error; `rejected_by` names what refused them. */
     readonly rejected: number;
-    readonly rejected_by: { readonly identity: number; readonly audit: number; readonly residency: number };
+    readonly rejected_by: { readonly identity: number; readonly audit: number; readonly residency: number; readonly capacity: number };
     readonly retried: number;
     readonly success_rate: number;
     readonly latency_ms: { readonly p50: number; readonly p95: number; readonly p99: number };

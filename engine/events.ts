@@ -101,8 +101,11 @@ export interface RequestRecord {
   readonly outcome: "ok" | "error" | "rejected" | "cancelled";
   /** What a cancelled call's caller had been sent before it went. */
   readonly sent?: SentToCaller;
-  /** What a rejection enforced: token validation, residency policy, or the audit policy's fail-closed. */
-  readonly rejectedBy?: "identity" | "residency" | "audit";
+  /**
+   * What a rejection enforced: token validation, residency policy, the audit policy's fail-closed, or the
+   * gateway's own limit on requests in flight (`capacity`, engine/gateway/overload.ts).
+   */
+  readonly rejectedBy?: "identity" | "residency" | "audit" | "capacity";
   /** Present when the scenario has an identity section: the token check, which comes before everything else. */
   readonly identity?: IdentityRecord;
   readonly reason?: string;

@@ -330,7 +330,7 @@ export class EngineSession {
 /** The HTTP status of a call that got no whole answer. */
 function errorStatus({ record, providerError }: HandledRequest): number {
   if (providerError) return 400;
-  if (record.outcome === "rejected") return record.rejectedBy === "identity" ? 401 : 403;
+  if (record.outcome === "rejected") return record.rejectedBy === "identity" ? 401 : record.rejectedBy === "capacity" ? 503 : 403;
   // nginx's "client closed request": no client reads it, but the host's log line says what became of the call.
   if (record.outcome === "cancelled") return 499;
   return record.attempts.length === 0 ? 503 : 502;

@@ -1,8 +1,9 @@
 /**
  * The gateway's front door under overload. Like Envoy's `max_requests` circuit breaker (1,024 by default),
- * a gateway holds at most `gateway.max_in_flight` requests at once and answers any more with a 503 at once
- * ("fail quickly and apply back pressure downstream", Envoy's circuit-breaking overview) instead of letting
- * them queue behind a slow provider. It also bounds what a run holds: each request in flight keeps its
+ * a gateway holds at most `gateway.max_in_flight` requests at once and refuses any more at once, with a 503
+ * ("fail quickly and apply back pressure downstream", Envoy's circuit-breaking overview), instead of letting
+ * them queue behind a slow provider. A refusal, counted as `rejected_by.capacity`: the gateway received the
+ * request and declined it before any stage looked at it, as identity or residency decline theirs. It also bounds what a run holds: each request in flight keeps its
  * messages, timers and closures (about 17 kB), so at 10,000 requests/s against a 10 s timeout an unbounded
  * gateway held 100,000 of them (BENCHMARKS.md, "Absurd runs").
  */
@@ -31,13 +32,14 @@ export class InFlightLimit {
   }
 }
 
-/** The record of a request shed because its gateway was full: an error before any stage looked at it. */
+/** The record of a request shed because its gateway was full: refused before any stage looked at it. */
 export function shedRecord(request: CallerRequest, region: string, limit: number, latencyMs: number): RequestRecord {
   return {
     ...recordBase(request, region),
     policy: null,
     attempts: [],
-    outcome: "error",
+    outcome: "rejected",
+    rejectedBy: "capacity",
     reason: `gateway ${region} already had ${limit.toLocaleString("en-US")} requests in flight (gateway.max_in_flight): shed at once, as Envoy's max_requests circuit breaker does`,
     latencyMs,
   };

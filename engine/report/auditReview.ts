@@ -210,8 +210,8 @@ export class AuditReviewer {
     const receivedAbroad = !(request.outcome === "error" && request.policy === null) && outside(request.gateway);
     if (receivedAbroad) this.gatewayCrossBorder++;
     if (request.outcome === "rejected") {
-      // Refused before policy was evaluated: the token check is counted by the drill recorder.
-      if (request.rejectedBy === "identity") return;
+      // Refused before policy was evaluated (the token check, a full gateway): the drill recorder counts them.
+      if (request.rejectedBy === "identity" || request.rejectedBy === "capacity") return;
       if (request.rejectedBy === "audit") {
         this.rejectedForAudit++;
         return;

@@ -103,7 +103,7 @@ export class DrillRecorder {
   readonly transitions: TransitionEvent[] = [];
   readonly totals = { requests: 0, ok: 0, errors: 0, rejected: 0, crossBorderServed: 0, retried: 0 };
   /** Refusals by what refused them; they add up to `totals.rejected`. */
-  readonly rejectedBy = { identity: 0, audit: 0, residency: 0 };
+  readonly rejectedBy = { identity: 0, audit: 0, residency: 0, capacity: 0 };
   readonly byGateway: Record<string, number> = {};
   readonly servedIn: Record<string, number> = {};
   readonly identity = new IdentityCostRecorder();

@@ -106,8 +106,9 @@ describe("refusals are failures the caller sees", () => {
       { t: 320_000, record: refused("closed", 319_990, "idp-unreachable") },
       { t: 330_000, record: { ...record("audit", 329_000, []), outcome: "rejected", rejectedBy: "audit", reason: "fail-closed" } },
       { t: 340_000, record: { ...record("residency", 339_000, []), outcome: "rejected", rejectedBy: "residency", reason: "no EU destination" } },
+      { t: 350_000, record: { ...record("full", 350_000, []), outcome: "rejected", rejectedBy: "capacity", reason: "gateway eu-west already had 1,024 requests in flight" } },
     ]);
-    expect(recorder.totals.rejected).toBe(3);
-    expect(recorder.rejectedBy).toEqual({ identity: 1, audit: 1, residency: 1 });
+    expect(recorder.totals.rejected).toBe(4);
+    expect(recorder.rejectedBy).toEqual({ identity: 1, audit: 1, residency: 1, capacity: 1 });
   });
 });

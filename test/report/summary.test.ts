@@ -11,7 +11,7 @@ describe("refusals in the drill report (eu-west's only provider down 20–40 s, 
 
   it("names what refused every refused request", () => {
     expect(report.totals.rejected).toBeGreaterThan(100);
-    expect(report.totals.rejected_by).toEqual({ identity: 0, audit: 0, residency: report.totals.rejected });
+    expect(report.totals.rejected_by).toEqual({ identity: 0, audit: 0, residency: report.totals.rejected, capacity: 0 });
     expect(report.totals.rejected_by.residency).toBe(report.questions.policy.rejectedByPolicy);
   });
 
