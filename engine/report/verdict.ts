@@ -1,7 +1,4 @@
-/**
- * The verdict people read, apart from the report's code so that the app's renderer can say it in the same
- * words (the lab contract re-exports it; this module imports nothing).
- */
+/** The verdict people read, in one place for the terminal summary, the HTML report and the app's live view. */
 
 /** What a run of no requests says instead of a verdict: every expectation then holds of nothing. */
 export const VACUOUS_RUN = "0 requests: every expectation is vacuous";

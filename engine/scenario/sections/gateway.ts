@@ -28,7 +28,7 @@ export const GATEWAY_DEFAULTS = {
    */
   failover_status_codes: ["5xx", 404, 408, 409],
   /**
-   * Requests one gateway holds at once; more are answered 503 at once. Envoy's `max_requests` circuit
+   * Requests one gateway holds at once; more are refused at once (by capacity, a 503). Envoy's `max_requests` circuit
    * breaker default: high enough that no shipped scenario reaches it, low enough to bound a run's memory.
    */
   max_in_flight: 1_024,
@@ -83,7 +83,7 @@ export const gateway = z
       .min(1)
       .max(10_000)
       .default(GATEWAY_DEFAULTS.max_in_flight)
-      .describe("Requests one gateway holds at once (Envoy's max_requests); any more are answered 503 at once instead of queueing"),
+      .describe("Requests one gateway holds at once (Envoy's max_requests); any more are refused at once with a 503 instead of queueing"),
     stream_holdback: streamHoldback
       .default(GATEWAY_DEFAULTS.stream_holdback)
       .describe("How much of a streamed answer's start is held back, so a stream broken inside it restarts cleanly on any fallback"),
