@@ -86,6 +86,7 @@ describe("loading scenarios", () => {
       retry_budget: { budget_percent: 20, min_retry_concurrency: 3 },
       retriable_status_codes: [429, 500],
       failover_status_codes: ["5xx", 404, 408, 409],
+      max_in_flight: 1_024,
       stream_holdback: { chunks: 0 },
     });
   });
