@@ -22,7 +22,7 @@ const ADVANCED: readonly { name: string; title: string; at: FieldPath; Section: 
   { name: "identity", title: "Identity provider", at: ["identity"], Section: IdentitySection },
   { name: "audit", title: "Audit", at: ["audit"], Section: AuditSection },
   { name: "health", title: "Health checks", at: ["health"], Section: HealthSection },
-  { name: "gateway", title: "Gateway retries and timeouts", at: ["gateway"], Section: GatewaySection },
+  { name: "gateway", title: "Gateway retries, timeouts and capacity", at: ["gateway"], Section: GatewaySection },
 ];
 
 export function DraftForm(props: SectionProps) {

@@ -48,6 +48,7 @@ export const GATEWAY_FIELDS: readonly OptionField[] = [
   { label: "Max Retry-After waited, s", path: ["gateway", "max_retry_after_s"], fallback: "10" },
   { label: "Retry budget, %", path: ["gateway", "retry_budget", "budget_percent"], fallback: "20" },
   { label: "Retries always allowed", path: ["gateway", "retry_budget", "min_retry_concurrency"], fallback: "3" },
+  { label: "Max requests in flight", path: ["gateway", "max_in_flight"], fallback: "1024", hint: "More at once are refused (capacity, a 503), as Envoy's max_requests does" },
 ];
 
 /** Comma lists of statuses and classes (statusCodes.ts), each default as that list reads. */
