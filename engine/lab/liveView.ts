@@ -4,9 +4,8 @@
  * `measureRun` (through `Run.measure`), the function the report takes them from, so at the end of a run the two agree.
  */
 import { faultKind } from "../faults/registry";
-import { estimateRun, MAX_REQUESTS_PER_SWEEP } from "../scenario/cost";
+import { MAX_REQUESTS_PER_SWEEP, type RunCost } from "../scenario/cost";
 import { describeFault } from "../scenario/describeFault";
-import type { Scenario } from "../scenario/schema";
 import type { SecondTraffic, UnansweredCounts } from "../report/recorder";
 import type { IdentityCost } from "../report/identityCost";
 import type { EngineSession } from "../session";
@@ -85,7 +84,7 @@ export function liveSnapshot(run: Run | undefined, settings: LabSettings): LabSn
   const failovers = recorder.failovers;
   return {
     status: run.status,
-    scenario: { name: scenario.name, fileName: run.fileName, description: scenario.description, durationS: scenario.duration_s, seed: scenario.seed, cost: costView(run.scenario) },
+    scenario: { name: scenario.name, fileName: run.fileName, description: scenario.description, durationS: scenario.duration_s, seed: scenario.seed, cost: costView(run.cost) },
     // A finished run's clock went on past the end while the requests in flight were answered; the scenario ended at its end.
     nowMs: run.status === "finished" ? Math.min(run.clock.now(), run.endMs) : run.clock.now(),
     speed: settings.speed,
@@ -301,8 +300,7 @@ function emptySnapshot({ speed, gatewayApi, lesson }: LabSettings): LabSnapshot 
   };
 }
 
-/** The expected cost of one headless run of `scenario`, with the bounds the app's sweep and compare hold it to. */
-function costView(scenario: Scenario): CostView {
-  const { requests, seconds, bound, overBound } = estimateRun(scenario);
+/** The expected cost of one headless run, with the bounds the app's sweep and compare hold it to. */
+function costView({ requests, seconds, bound, overBound }: RunCost): CostView {
   return { requests, seconds, runBound: bound, overBound, sweepBound: MAX_REQUESTS_PER_SWEEP };
 }

@@ -13,6 +13,7 @@ import type { LabEvent } from "../events";
 import { seededRandom } from "../random";
 import type { LogCheckpoints } from "../evidence/bundle";
 import { DrillRecorder } from "../report/recorder";
+import { estimateRun, type RunCost } from "../scenario/cost";
 import { describeFault } from "../scenario/describeFault";
 import type { Fault, Scenario } from "../scenario/schema";
 import { EngineSession } from "../session";
@@ -76,6 +77,8 @@ export class Run {
   private readonly waiting = new Set<(answer: Unavailable) => void>();
   private readonly kept: boolean;
   private readonly durableAnswers: boolean;
+  /** What one headless run of the scenario, as its file says, is expected to cost: estimated once, read by every snapshot. */
+  readonly cost: RunCost;
 
   constructor(
     readonly scenario: Scenario,
@@ -84,6 +87,7 @@ export class Run {
     { nativeBinding, keepRunIn, durableAnswers = true }: RunOptions,
   ) {
     this.durableAnswers = durableAnswers;
+    this.cost = estimateRun(scenario);
     // A directory of the run's own, rather than the audit system's temporary one: the evidence export reads
     // the store files from it. Unless kept, it lives as long as the run.
     this.kept = keepRunIn !== undefined;

@@ -4,7 +4,7 @@
  * figures are the command line's for the same seeds. Read-only: the loaded run plays on untouched.
  */
 import { runDrill } from "../../drill";
-import { estimateRun, sweepRefusal, type RunCost } from "../../scenario/cost";
+import { sweepRefusal, type RunCost } from "../../scenario/cost";
 import { SweepAggregator, sweepLineOf } from "../../sweep/aggregate";
 import { enumerateRuns, reproduceCommand } from "../../sweep/runs";
 import type { Lab } from "../lab";
@@ -24,7 +24,7 @@ export const sweepCommands = {
       const aggregator = new SweepAggregator();
       const failing: SweepFailingSeed[] = [];
       const total = to - from + 1;
-      const refusal = sweepRefusal(Array<RunCost>(total).fill(estimateRun(run.scenario)), `${run.fileName}, ${total} seeds`, "failover-lab sweep … --allow-large");
+      const refusal = sweepRefusal(Array<RunCost>(total).fill(run.cost), `${run.fileName}, ${total} seeds`, "failover-lab sweep … --allow-large");
       if (refusal) throw new Error(refusal);
       const started = lab.options.wallNow();
       lab.broadcast({ type: "progress", task: "sweep", done: 0, total, etaMs: null });
